@@ -1,0 +1,71 @@
+"""Social service workforce atlas of Ukraine: command line and Dash server.
+
+    python app.py                 serve the embedded demo on http://127.0.0.1:8050
+    python app.py serve --port N  same, with options
+    python app.py build-demo      rebuild data/demo from installable packages
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main", "make_app"]
+
+
+def make_app(manifest: Path | None = None, assumptions: Path | None = None):
+    """The Dash app over a dataset manifest (default: the embedded demo)."""
+    from layouts import create_app
+    from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
+
+    dataset = load_dataset(manifest or DEMO_MANIFEST)
+    return create_app(dataset, read_assumptions(assumptions))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    app = make_app(args.data, args.assumptions)
+    print(f"Serving the atlas on http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def _build_demo(args: argparse.Namespace) -> int:
+    from data.build_demo import main as build_main
+
+    return build_main(["--out", str(args.out)] if args.out else [])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py",
+        description="Social service workforce atlas of Ukraine. Without a command: serve the demo.",
+    )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the dashboard (the default command)")
+    build = commands.add_parser("build-demo", help="rebuild the embedded demo atlas in data/demo")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: data/demo)")
+    for p in (parser, serve):
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        p.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+        p.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
+        p.add_argument("--assumptions", type=Path, default=None,
+                       help="planning assumptions (TOML); default: data/assumptions.toml")
+        p.add_argument("--debug", action="store_true", help="Dash debug mode (development only)")
+    serve.set_defaults(func=_serve)
+    build.set_defaults(func=_build_demo)
+    parser.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,13 @@
+"""Component ids of the dashboard, in one place."""
+
+LEVEL = "dashboard-level"
+METRIC = "dashboard-metric"
+OBLAST = "dashboard-oblast"
+RESET = "dashboard-reset"
+MAP = "dashboard-map"
+TABLE = "dashboard-table"
+DOWNLOAD_BUTTON = "dashboard-download-button"
+DOWNLOAD = "dashboard-download"
+BREADCRUMB = "dashboard-breadcrumb"
+NOTE = "dashboard-note"
+TOTALS = "dashboard-totals"

@@ -1,0 +1,102 @@
+"""Coverage and gap measures on five hand-checkable hromadas (see conftest)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import H1, H2, H3, H4, H5, O1, O2, R1
+
+from metrics import StaffingNorm, safe_divide, unit_measures
+
+
+def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.set_index("code")
+
+
+def test_hromada_ratios(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "hromada", StaffingNorm(2.0, 1.0)))
+    assert m.loc[H1, "workers"] == 2
+    assert m.loc[H3, "workers_per_10k"] == pytest.approx(4 / 30_000 * 10_000)
+    assert m.loc[H2, "workers_per_10k_incl_idp"] == pytest.approx(8 / 50_000 * 10_000)
+    assert m.loc[H2, "residents_per_worker"] == pytest.approx(5_000)
+    assert m.loc[H2, "required_fte"] == pytest.approx(10.0)
+    assert m.loc[H2, "gap_fte"] == pytest.approx(2.0)
+    assert m.loc[H1, "vacancy_rate"] == pytest.approx(1 / 3)
+
+
+def test_no_worker_is_zero_coverage_but_no_data_per_worker(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "hromada", StaffingNorm()))
+    assert m.loc[H5, "workers_per_10k"] == 0.0
+    assert np.isnan(m.loc[H5, "residents_per_worker"])  # 5,000 / 0 is no data, not infinity
+
+
+def test_unknown_idp_gives_no_data_not_zero(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "hromada", StaffingNorm()))
+    assert np.isnan(m.loc[H4, "workers_per_10k_incl_idp"])
+    assert np.isnan(m.loc[H4, "required_fte"])
+    assert np.isnan(m.loc[H4, "gap_fte"])
+    assert m.loc[H4, "workers_per_10k"] == pytest.approx(1.0)
+
+
+def test_oblast_ratio_is_recomputed_from_sums_not_averaged(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "oblast", StaffingNorm()))
+    assert m.loc[O1, "workers"] == 14
+    assert m.loc[O1, "population"] == 80_000
+    assert m.loc[O1, "workers_per_10k"] == pytest.approx(1.75)  # mean of ratios would be 1.78
+    assert m.loc[O1, "workers_per_10k_incl_idp"] == pytest.approx(14 / 95_000 * 10_000)
+    assert m.loc[O1, "gap_fte"] == pytest.approx(19 - 14)
+    assert m.loc[O1, "vacancy_rate"] == pytest.approx(1 - 14 / 16)
+    assert m.loc[O1, "hromadas"] == 3
+
+
+def test_aggregate_ratio_uses_only_units_with_both_figures(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "oblast", StaffingNorm()))
+    # H4 has no IDP figure: the ratio with IDPs counts only H5 (0 workers, 10,000 people)
+    assert m.loc[O2, "workers_per_10k_incl_idp"] == 0.0
+    assert m.loc[O2, "gap_fte"] == pytest.approx(2.0)
+    assert m.loc[O2, "residents_per_worker"] == pytest.approx(12_500)
+    assert m.loc[O2, "idp"] == 5_000  # sum of the known figures
+
+
+def test_raion_and_country_levels(hromadas, units):
+    r = _by_code(unit_measures(hromadas, units, "raion", StaffingNorm()))
+    assert r.loc[R1, "workers"] == 10
+    assert r.loc[R1, "workers_per_10k"] == pytest.approx(2.0)
+    c = unit_measures(hromadas, units, "country", StaffingNorm())
+    assert len(c) == 1
+    assert c.loc[0, "workers_per_10k"] == pytest.approx(16 / 105_000 * 10_000)
+    assert c.loc[0, "idp_estimated"]
+
+
+def test_idp_weight_and_norm_change_need(hromadas, units):
+    m = _by_code(unit_measures(hromadas, units, "hromada", StaffingNorm(workers_per_10k=1.0, idp_weight=0.5)))
+    assert m.loc[H2, "required_fte"] == pytest.approx(1.0 * (40_000 + 0.5 * 10_000) / 10_000)
+
+
+def test_inputs_are_not_changed(hromadas, units):
+    before = hromadas.copy()
+    unit_measures(hromadas, units, "oblast", StaffingNorm())
+    pd.testing.assert_frame_equal(hromadas, before)
+
+
+def test_all_unknown_sums_to_no_data(hromadas, units):
+    blank = hromadas.assign(population=np.nan)
+    m = _by_code(unit_measures(blank, units, "oblast", StaffingNorm()))
+    assert np.isnan(m.loc[O1, "population"])
+    assert np.isnan(m.loc[O1, "workers_per_10k"])
+
+
+def test_bad_level_and_norm_are_named():
+    with pytest.raises(ValueError, match="level must be"):
+        unit_measures(pd.DataFrame(columns=["code"]), pd.DataFrame(columns=["code", "level", "oblast_code",
+                                                                            "raion_code"]), "district",
+                      StaffingNorm())
+    with pytest.raises(ValueError, match="workers_per_10k"):
+        StaffingNorm(workers_per_10k=-1)
+
+
+def test_safe_divide():
+    out = safe_divide(pd.Series([1.0, 1.0, np.nan, 0.0]), pd.Series([2.0, 0.0, 1.0, 0.0]))
+    assert out.iloc[0] == 0.5
+    assert out.iloc[1:].isna().all()
