@@ -211,7 +211,7 @@ def _write_sheet(path: Path, title: str, note: str, header: list[str], rows: lis
 
 def _write_geojson(gdf, path: Path) -> None:
     """Compact GeoJSON with 4-decimal coordinates (about 10 m)."""
-    path.write_text(gdf.to_json(drop_id=True, to_wgs84=True, coordinate_precision=4, ensure_ascii=False)
+    path.write_text(gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False)
                     .replace('{"type": "Feature"', '\n{"type": "Feature"'), encoding="utf-8")
 
 
@@ -234,10 +234,13 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
     t_geo = time.perf_counter()
 
     units.to_csv(out_dir / "units.csv", index=False)
-    pcodes = units.drop_duplicates("code").set_index("code")["pcode"]
-    for name, gdf in (("hromadas", hromada_polys), ("raions", raion_polys), ("oblasts", oblast_polys)):
+    oblast_pcodes = units[units["level"] == "oblast"].set_index("code")["pcode"]
+    for name, level, gdf in (("hromadas", "hromada", hromada_polys), ("raions", "raion", raion_polys),
+                             ("oblasts", "oblast", oblast_polys)):
         gdf = gdf[["code", "geometry"]].copy()
-        gdf.insert(1, "pcode", gdf["code"].map(pcodes))
+        # Crimea and Sevastopol stand for themselves at every level: their oblast P-code
+        pcodes = units[units["level"] == level].set_index("code")["pcode"]
+        gdf.insert(1, "pcode", gdf["code"].map(pcodes).fillna(gdf["code"].map(oblast_pcodes)))
         _write_geojson(gdf.sort_values("code").reset_index(drop=True), out_dir / f"{name}.geojson")
 
     population = distribute_population(units, matched, facts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dash
 import pandas as pd
 from dash import Input, Output, State, dash_table, dcc, html
+from dash.dash_table.Format import Format, Group, Scheme
 
 from exports.xlsx import table_to_xlsx
 from loaders import Dataset
@@ -53,16 +54,20 @@ def prepare(dataset: Dataset, norm: StaffingNorm) -> AtlasData:
     geojson = {}
     for level, gdf in dataset.boundaries.items():
         geojson[level] = json.loads(gdf[["code", "geometry"]].to_json(drop_id=True))
-    # occupied territories without hromada data (Crimea, Sevastopol) keep a
-    # polygon at every level: add them as no-data rows where missing
-    for level in ("raion", "hromada"):
-        if level in geojson and "oblast" in dataset.boundaries:
-            have = set(tables[level]["code"])
-            codes = [f["properties"]["code"] for f in geojson[level]["features"]]
-            extra = [c for c in codes if c not in have and c in names.index]
-            if extra:
-                blank = pd.DataFrame({"code": extra}).join(names, on="code")
-                tables[level] = pd.concat([tables[level], blank], ignore_index=True)
+    # Units with no polygon and no figure at all (the hromadas of occupied
+    # Crimea in the codifier) are left out of the views; units with a polygon
+    # and no data (Crimea, Sevastopol as wholes) are shown as "no data".
+    for level in ("oblast", "raion", "hromada"):
+        if level not in geojson:
+            continue
+        codes = [f["properties"]["code"] for f in geojson[level]["features"]]
+        table = tables[level]
+        has_figure = table[["population", "workers"]].notna().any(axis=1)
+        table = table[has_figure | table["code"].isin(codes)]
+        extra = [c for c in codes if c not in set(table["code"]) and c in names.index]
+        if extra:
+            table = pd.concat([table, pd.DataFrame({"code": extra}).join(names, on="code")], ignore_index=True)
+        tables[level] = table.reset_index(drop=True)
     notes = [("Dataset", dataset.title)]
     notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
     notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
@@ -95,6 +100,26 @@ def _table_records(table: pd.DataFrame, metric: str, lang: str) -> list[dict]:
     decimals = METRIC_LABELS[metric][5]
     out = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric].round(decimals))
     return out[list(TABLE_COLUMNS)].to_dict("records")
+
+
+def _number_format(decimals: int, lang: str) -> dict:
+    fmt = Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes, nully=t("no_data", lang))
+    if lang == "uk":
+        fmt = fmt.group_delimiter("\u00a0").decimal_delimiter(",")
+    return fmt.to_plotly_json()
+
+
+def _table_columns(metric: str, lang: str) -> list[dict]:
+    """Ranking-table columns; numbers grouped by thousands in the language's style."""
+    label = METRIC_LABELS[metric][0 if lang == "uk" else 1]
+    return [
+        {"name": t("name", lang), "id": "name"},
+        {"name": t("population", lang), "id": "population", "type": "numeric", "format": _number_format(0, lang)},
+        {"name": t("idp", lang), "id": "idp", "type": "numeric", "format": _number_format(0, lang)},
+        {"name": t("workers", lang), "id": "workers", "type": "numeric", "format": _number_format(0, lang)},
+        {"name": label, "id": "metric", "type": "numeric",
+         "format": _number_format(METRIC_LABELS[metric][5], lang)},
+    ]
 
 
 def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
@@ -131,7 +156,7 @@ def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
             html.Div(
                 className="main",
                 children=[
-                    html.Div(dcc.Graph(id=ids.MAP, config={"displaylogo": False, "scrollZoom": True}),
+                    html.Div(dcc.Graph(id=ids.MAP, config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/assets/topojson/"}),
                              className="map"),
                     html.Div(
                         className="ranking",
@@ -140,18 +165,14 @@ def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
                             dcc.Download(id=ids.DOWNLOAD),
                             dash_table.DataTable(
                                 id=ids.TABLE,
-                                columns=[
-                                    {"name": t("name", lang), "id": "name"},
-                                    {"name": t("population", lang), "id": "population", "type": "numeric"},
-                                    {"name": t("idp", lang), "id": "idp", "type": "numeric"},
-                                    {"name": t("workers", lang), "id": "workers", "type": "numeric"},
-                                    {"name": "", "id": "metric", "type": "numeric"},
-                                ],
+                                columns=_table_columns("workers_per_10k", lang),
                                 sort_action="native",
                                 filter_action="native",
                                 page_size=25,
                                 style_table={"overflowX": "auto"},
                                 style_cell={"fontFamily": "sans-serif", "fontSize": "13px", "padding": "4px"},
+                                style_cell_conditional=[{"if": {"column_id": "name"}, "textAlign": "left"}],
+                                style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": "bold"},
                             ),
                         ],
                     ),
@@ -190,8 +211,7 @@ def register_callbacks(app: dash.Dash, data: AtlasData, lang: str = "uk") -> Non
     def render(level, metric, oblast, columns):
         table = view_table(data, level, metric, oblast)
         fig = choropleth(data.geojson[level], table, metric, lang)
-        columns = [dict(c) for c in columns]
-        columns[-1]["name"] = METRIC_LABELS[metric][0 if lang == "uk" else 1]
+        columns = _table_columns(metric, lang)
         crumb = t("ukraine", lang)
         if oblast and level != "oblast":
             name = data.tables["oblast"].set_index("code").loc[oblast, "name_uk" if lang == "uk" else "name_en"]
