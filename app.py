@@ -1,8 +1,8 @@
 """Social service workforce atlas of Ukraine: command line and Dash server.
 
-    python app.py                 serve the embedded demo on http://127.0.0.1:8050
-    python app.py serve --port N  same, with options
-    python app.py build-demo      rebuild data/demo from installable packages
+python app.py                 serve the embedded demo on http://127.0.0.1:8050
+python app.py serve --port N  same, with options
+python app.py build-demo      rebuild data/demo from installable packages
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8050, help="port (default 8050)")
         p.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
-        p.add_argument("--assumptions", type=Path, default=None,
-                       help="planning assumptions (TOML); default: data/assumptions.toml")
+        p.add_argument(
+            "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
+        )
         p.add_argument("--debug", action="store_true", help="Dash debug mode (development only)")
     serve.set_defaults(func=_serve)
     build.set_defaults(func=_build_demo)

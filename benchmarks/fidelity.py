@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,11 +177,39 @@ def main(argv: list[str] | None = None) -> int:
             f"  real hromadas with no demo polygon: {len(res['missing_hromadas'])} e.g. {res['missing_hromadas'][:5]}"
         )
     print(
-        f"oblast IoU (equal-area, 25 mainland units): mean {res['iou_mean']:.3f}, min {res['iou_min']:.3f}  (aim mean >= 0.85)"
+        f"oblast IoU (equal-area, 25 mainland units): mean {res['iou_mean']:.3f}, "
+        f"min {res['iou_min']:.3f}  (aim mean >= 0.85)"
     )
     worst = list(res["iou"].items())[:3]
     print("  worst: " + ", ".join(f"{p} {names.get(p, '')} {v:.3f}" for p, v in worst))
+    population = args.demo_dir / "population.xlsx"
+    real_population = args.realdata_dir / "population" / "ua-pop-2022.csv"
+    if not args.build and population.exists() and real_population.exists():
+        pop = population_fidelity(population, real_population)
+        print(
+            f"hromada population vs the real 2022 table ({pop['hromadas']:.0f} hromadas): Spearman {pop['spearman']:.3f}, "
+            f"median |log ratio| {pop['median_abs_log_ratio']:.3f}, within 25 %: {pop['within_25pct']:.1%}"
+        )
     return 0
+
+
+def population_fidelity(demo_population: Path, real_population: Path) -> dict[str, float]:
+    """How close the demo's hromada populations are to the real table (never copied)."""
+    from scipy.stats import spearmanr
+
+    from loaders import load_demo, read_population
+
+    units = load_demo().units
+    demo, _ = read_population(demo_population, units)
+    real = pd.read_csv(real_population, dtype={"hromada_code": str}).dropna(subset=["hromada_code"])
+    joined = demo.merge(real, left_on="code", right_on="hromada_code")
+    ratio = np.log(joined["population"] / joined["total_population_2022"])
+    return {
+        "hromadas": float(len(joined)),
+        "spearman": float(spearmanr(joined["population"], joined["total_population_2022"])[0]),
+        "median_abs_log_ratio": float(ratio.abs().median()),
+        "within_25pct": float((ratio.abs() < np.log(1.25)).mean()),
+    }
 
 
 if __name__ == "__main__":

@@ -57,9 +57,11 @@ CALIBRATION = {
 #: Weight of a hromada's residents when the oblast IDP estimate is spread to
 #: hromadas: IDPs concentrate in towns and cities (IOM DTM GPS).
 IDP_TYPE_WEIGHT = {"urban": 2.0, "settlement": 1.0, "rural": 0.5}
-#: Residents a hromada gets before settlement populations are added, so that
-#: hromadas without a GeoNames settlement still have people.
-BASE_RESIDENTS = 5000
+#: Residents counted for each settlement of the codifier that has no GeoNames
+#: match (GeoNames ``cities500`` lists places from 500 residents up; most
+#: unmatched villages are smaller). 300 gave the closest hromada populations
+#: of 300 / 400 / 600 and a flat 5,000 per hromada (see data/README.md).
+VILLAGE_RESIDENTS = 300
 _FIXED_TIME = dt.datetime(2025, 1, 1)
 _OCCUPIED_SINCE_2014 = ("UA01", "UA85")
 
@@ -86,17 +88,24 @@ def _hromadas(units: pd.DataFrame) -> pd.DataFrame:
     return h[~h["oblast_pcode"].isin(_OCCUPIED_SINCE_2014)].reset_index(drop=True)
 
 
-def distribute_population(units: pd.DataFrame, matched: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+def distribute_population(
+    units: pd.DataFrame, places: pd.DataFrame, matched: pd.DataFrame, facts: pd.DataFrame
+) -> pd.DataFrame:
     """Residents per hromada: the oblast total split by settlement populations.
 
-    weight(hromada) = BASE_RESIDENTS + sum of GeoNames populations of the
-    settlements matched to it; each oblast total (State Statistics Service,
-    1 Jan 2022) is apportioned by these weights (largest remainder), so
-    oblast sums equal the official figures exactly.
+    weight(hromada) = sum of GeoNames populations of the settlements matched
+    to it + VILLAGE_RESIDENTS x max(1, codifier settlements without a match);
+    each oblast total (State Statistics Service, 1 Jan 2022) is apportioned
+    by these weights (largest remainder), so oblast sums equal the official
+    figures exactly.
     """
     h = _hromadas(units)
     settled = matched.groupby("hromada_code")["population"].sum()
-    h["weight"] = BASE_RESIDENTS + h["code"].map(settled).fillna(0.0)
+    unmatched = (
+        h["code"].map(places.groupby("hromada_code").size()).fillna(0)
+        - h["code"].map(matched.groupby("hromada_code").size()).fillna(0)
+    ).clip(lower=1)
+    h["weight"] = h["code"].map(settled).fillna(0.0) + VILLAGE_RESIDENTS * unmatched
     totals = facts.set_index("pcode")["population_2022"]
     h["population"] = 0
     for pcode, idx in h.groupby("oblast_pcode").groups.items():
@@ -155,8 +164,11 @@ def synthesise_staffing(population: pd.DataFrame, rng: np.random.Generator) -> p
     psychologists = has_psych * (1 + (pop["population"].to_numpy() // 150_000))
     rows = []
     for i, r in enumerate(pop.itertuples()):
-        filled = {"social_work_specialist": specialists[i], "social_worker": workers[i] - specialists[i],
-                  "psychologist": int(psychologists[i])}
+        filled = {
+            "social_work_specialist": specialists[i],
+            "social_worker": workers[i] - specialists[i],
+            "psychologist": int(psychologists[i]),
+        }
         vacancy = rng.random() < 0.3
         for role, n in filled.items():
             extra = int(rng.integers(1, 3)) if vacancy and role != "social_worker" else 0
@@ -211,8 +223,12 @@ def _write_sheet(path: Path, title: str, note: str, header: list[str], rows: lis
 
 def _write_geojson(gdf, path: Path) -> None:
     """Compact GeoJSON with 4-decimal coordinates (about 10 m)."""
-    path.write_text(gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False)
-                    .replace('{"type": "Feature"', '\n{"type": "Feature"'), encoding="utf-8")
+    path.write_text(
+        gdf.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False).replace(
+            '{"type": "Feature"', '\n{"type": "Feature"'
+        ),
+        encoding="utf-8",
+    )
 
 
 def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
@@ -235,21 +251,28 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
 
     units.to_csv(out_dir / "units.csv", index=False)
     oblast_pcodes = units[units["level"] == "oblast"].set_index("code")["pcode"]
-    for name, level, gdf in (("hromadas", "hromada", hromada_polys), ("raions", "raion", raion_polys),
-                             ("oblasts", "oblast", oblast_polys)):
+    for name, level, gdf in (
+        ("hromadas", "hromada", hromada_polys),
+        ("raions", "raion", raion_polys),
+        ("oblasts", "oblast", oblast_polys),
+    ):
         gdf = gdf[["code", "geometry"]].copy()
         # Crimea and Sevastopol stand for themselves at every level: their oblast P-code
         pcodes = units[units["level"] == level].set_index("code")["pcode"]
         gdf.insert(1, "pcode", gdf["code"].map(pcodes).fillna(gdf["code"].map(oblast_pcodes)))
         _write_geojson(gdf.sort_values("code").reset_index(drop=True), out_dir / f"{name}.geojson")
 
-    population = distribute_population(units, matched, facts)
+    population = distribute_population(units, places, matched, facts)
     idp = distribute_idp(population, facts)
     staffing = synthesise_staffing(population, rng)
     caseload = synthesise_caseload(population, idp, rng)
     names = units.set_index("code")
-    oblast_name = dict(zip(units.loc[units["level"] == "oblast", "oblast_code"], units.loc[units["level"] == "oblast", "name_uk"]))
-    raion_name = dict(zip(units.loc[units["level"] == "raion", "code"], units.loc[units["level"] == "raion", "name_uk"]))
+    oblast_name = dict(
+        zip(units.loc[units["level"] == "oblast", "oblast_code"], units.loc[units["level"] == "oblast", "name_uk"])
+    )
+    raion_name = dict(
+        zip(units.loc[units["level"] == "raion", "code"], units.loc[units["level"] == "raion", "name_uk"])
+    )
     h_units = names.loc[names["level"] == "hromada"]
 
     def place(code: str) -> list[str]:
@@ -257,8 +280,10 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
         return [code, oblast_name.get(u["oblast_code"], ""), raion_name.get(u["raion_code"], ""), u["name_uk"]]
 
     type_uk = {"urban": "міська", "settlement": "селищна", "rural": "сільська"}
-    demo_note = ("ДЕМОНСТРАЦІЙНІ ДАНІ атласу: обласні підсумки з офіційних джерел, розподіл між громадами "
-                 "наближений; див. data/README.md")
+    demo_note = (
+        "ДЕМОНСТРАЦІЙНІ ДАНІ атласу: обласні підсумки з офіційних джерел, розподіл між громадами "
+        "наближений; див. data/README.md"
+    )
     _write_sheet(
         out_dir / "population.xlsx",
         "Чисельність наявного населення за територіальними громадами на 1 січня 2022 року",
@@ -276,8 +301,11 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
         [[*place(r.code), "н/д" if pd.isna(r.idp) else int(r.idp), "так"] for r in idp.itertuples()],
         text_columns=1,
     )
-    role_uk = {"social_work_specialist": "Фахівець із соціальної роботи", "social_worker": "Соціальний працівник",
-               "psychologist": "Психолог"}
+    role_uk = {
+        "social_work_specialist": "Фахівець із соціальної роботи",
+        "social_worker": "Соціальний працівник",
+        "psychologist": "Психолог",
+    }
     _write_sheet(
         out_dir / "staffing.xlsx",
         "Штатна чисельність соціальних працівників громад (синтетичні дані)",

@@ -70,9 +70,7 @@ def read_codifier(path: Path | None = None) -> pd.DataFrame:
     body["hromada_code"] = body["l3"]
     body["category"] = body["category"].str.strip()
     body["name_uk"] = body["name_uk"].map(_clean_name)
-    return body[["code", "category", "name_uk", "oblast_code", "raion_code", "hromada_code"]].reset_index(
-        drop=True
-    )
+    return body[["code", "category", "name_uk", "oblast_code", "raion_code", "hromada_code"]].reset_index(drop=True)
 
 
 def _hromada_types(codifier: pd.DataFrame) -> pd.Series:
@@ -101,9 +99,7 @@ def _hromada_types(codifier: pd.DataFrame) -> pd.Series:
         # Settlements named like the hromada are centre candidates; among them
         # (or among all, when a renamed hromada matches none) the highest
         # category wins.
-        candidates = [r for r in group.itertuples() if prefix(hname, r.name_uk) >= 4] or list(
-            group.itertuples()
-        )
+        candidates = [r for r in group.itertuples() if prefix(hname, r.name_uk) >= 4] or list(group.itertuples())
         best = min(candidates, key=lambda r: (rank[r.category], -prefix(hname, r.name_uk)))
         types[code] = _HROMADA_TYPE_BY_CENTRE[best.category]
     return pd.Series(types, name="hromada_type")
@@ -133,7 +129,9 @@ def admin_units(codifier: pd.DataFrame) -> pd.DataFrame:
     units.loc[units["level"] != "hromada", "hromada_type"] = None
     pcode_len = {"oblast": 4, "raion": 6, "hromada": 9}
     units["pcode"] = [
-        code[: pcode_len[level]] if not (code in (KYIV_CODE, SEVASTOPOL_CODE) and level == "hromada") else code[:4] + "00000"
+        code[: pcode_len[level]]
+        if not (code in (KYIV_CODE, SEVASTOPOL_CODE) and level == "hromada")
+        else code[:4] + "00000"
         for code, level in zip(units["code"], units["level"])
     ]
     units.loc[(units["code"] == KYIV_CODE) & (units["level"] == "hromada"), "pcode"] = "UA8000000"
@@ -148,6 +146,4 @@ def admin_units(codifier: pd.DataFrame) -> pd.DataFrame:
 def settlements(codifier: pd.DataFrame) -> pd.DataFrame:
     """Cities, selyshches and villages with their hromada, raion and oblast codes."""
     places = codifier[codifier["category"].isin(["M", "X", "C"])]
-    return places[["code", "category", "name_uk", "oblast_code", "raion_code", "hromada_code"]].reset_index(
-        drop=True
-    )
+    return places[["code", "category", "name_uk", "oblast_code", "raion_code", "hromada_code"]].reset_index(drop=True)

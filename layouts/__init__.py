@@ -4,5 +4,14 @@ from .dashboard import AtlasData, create_app, download_bytes, drill_down, prepar
 from .figures import choropleth
 from .i18n import METRIC_LABELS, format_number
 
-__all__ = ["AtlasData", "METRIC_LABELS", "choropleth", "create_app", "download_bytes", "drill_down",
-           "format_number", "prepare", "view_table"]
+__all__ = [
+    "AtlasData",
+    "METRIC_LABELS",
+    "choropleth",
+    "create_app",
+    "download_bytes",
+    "drill_down",
+    "format_number",
+    "prepare",
+    "view_table",
+]

@@ -71,8 +71,9 @@ def prepare(dataset: Dataset, norm: StaffingNorm) -> AtlasData:
     notes = [("Dataset", dataset.title)]
     notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
     notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
-    notes.append(("Norm", f"{norm.workers_per_10k} community social workers per 10,000 residents; "
-                          f"IDP weight {norm.idp_weight}"))
+    notes.append(
+        ("Norm", f"{norm.workers_per_10k} community social workers per 10,000 residents; IDP weight {norm.idp_weight}")
+    )
     if dataset.approximate_boundaries:
         notes.append(("Boundaries", t("approximate", "en")))
     return AtlasData(
@@ -117,15 +118,12 @@ def _table_columns(metric: str, lang: str) -> list[dict]:
         {"name": t("population", lang), "id": "population", "type": "numeric", "format": _number_format(0, lang)},
         {"name": t("idp", lang), "id": "idp", "type": "numeric", "format": _number_format(0, lang)},
         {"name": t("workers", lang), "id": "workers", "type": "numeric", "format": _number_format(0, lang)},
-        {"name": label, "id": "metric", "type": "numeric",
-         "format": _number_format(METRIC_LABELS[metric][5], lang)},
+        {"name": label, "id": "metric", "type": "numeric", "format": _number_format(METRIC_LABELS[metric][5], lang)},
     ]
 
 
 def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
-    metric_options = [
-        {"label": METRIC_LABELS[m][0 if lang == "uk" else 1], "value": m} for m in METRIC_LABELS
-    ]
+    metric_options = [{"label": METRIC_LABELS[m][0 if lang == "uk" else 1], "value": m} for m in METRIC_LABELS]
     notes = [t("click_hint", lang)]
     if data.approximate_boundaries:
         notes.append(t("approximate", lang))
@@ -146,8 +144,13 @@ def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
                         inline=True,
                     ),
                     html.Label([t("metric", lang)], htmlFor=ids.METRIC),
-                    dcc.Dropdown(id=ids.METRIC, options=metric_options, value="workers_per_10k", clearable=False,
-                                 style={"minWidth": "340px"}),
+                    dcc.Dropdown(
+                        id=ids.METRIC,
+                        options=metric_options,
+                        value="workers_per_10k",
+                        clearable=False,
+                        style={"minWidth": "340px"},
+                    ),
                     html.Button(t("reset", lang), id=ids.RESET, n_clicks=0),
                     html.Span(id=ids.BREADCRUMB, className="breadcrumb"),
                 ],
@@ -156,8 +159,13 @@ def _layout(data: AtlasData, lang: str = "uk") -> html.Div:
             html.Div(
                 className="main",
                 children=[
-                    html.Div(dcc.Graph(id=ids.MAP, config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/assets/topojson/"}),
-                             className="map"),
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.MAP,
+                            config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/assets/topojson/"},
+                        ),
+                        className="map",
+                    ),
                     html.Div(
                         className="ranking",
                         children=[
@@ -249,22 +257,70 @@ def drill_down(trigger: str | None, click_data: dict | None, level: str, oblast:
 def download_bytes(data: AtlasData, level: str, metric: str, oblast: str | None, lang: str = "uk") -> bytes:
     """The table shown, as an .xlsx workbook."""
     table = view_table(data, level, metric, oblast)
-    columns = ["code", "name_uk", "name_en", "population", "idp", "workers", "psychologists",
-               "approved_positions", "required_fte", "gap_fte", "workers_per_10k", "workers_per_10k_incl_idp",
-               "residents_per_worker", "idp_estimated"]
-    headers_uk = ["Код КАТОТТГ", "Назва", "Назва (англ.)", "Населення", "ВПО", "Соціальні працівники",
-                  "Психологи", "Затверджені посади", "Потреба за нормативом, посад", "Дефіцит, посад",
-                  "Працівників на 10 тис.", "Працівників на 10 тис. з ВПО", "Мешканців на працівника",
-                  "ВПО оцінено"]
-    headers_en = ["KATOTTG code", "Name (uk)", "Name", "Residents", "IDPs", "Social workers", "Psychologists",
-                  "Approved positions", "Required by norm, FTE", "Gap, FTE", "Workers per 10,000",
-                  "Workers per 10,000 incl. IDPs", "Residents per worker", "IDPs estimated"]
-    formats = {"population": "#,##0", "idp": "#,##0", "workers": "#,##0", "psychologists": "#,##0",
-               "approved_positions": "#,##0", "required_fte": "#,##0.0", "gap_fte": "#,##0.0",
-               "workers_per_10k": "0.00", "workers_per_10k_incl_idp": "0.00", "residents_per_worker": "#,##0"}
+    columns = [
+        "code",
+        "name_uk",
+        "name_en",
+        "population",
+        "idp",
+        "workers",
+        "psychologists",
+        "approved_positions",
+        "required_fte",
+        "gap_fte",
+        "workers_per_10k",
+        "workers_per_10k_incl_idp",
+        "residents_per_worker",
+        "idp_estimated",
+    ]
+    headers_uk = [
+        "Код КАТОТТГ",
+        "Назва",
+        "Назва (англ.)",
+        "Населення",
+        "ВПО",
+        "Соціальні працівники",
+        "Психологи",
+        "Затверджені посади",
+        "Потреба за нормативом, посад",
+        "Дефіцит, посад",
+        "Працівників на 10 тис.",
+        "Працівників на 10 тис. з ВПО",
+        "Мешканців на працівника",
+        "ВПО оцінено",
+    ]
+    headers_en = [
+        "KATOTTG code",
+        "Name (uk)",
+        "Name",
+        "Residents",
+        "IDPs",
+        "Social workers",
+        "Psychologists",
+        "Approved positions",
+        "Required by norm, FTE",
+        "Gap, FTE",
+        "Workers per 10,000",
+        "Workers per 10,000 incl. IDPs",
+        "Residents per worker",
+        "IDPs estimated",
+    ]
+    formats = {
+        "population": "#,##0",
+        "idp": "#,##0",
+        "workers": "#,##0",
+        "psychologists": "#,##0",
+        "approved_positions": "#,##0",
+        "required_fte": "#,##0.0",
+        "gap_fte": "#,##0.0",
+        "workers_per_10k": "0.00",
+        "workers_per_10k_incl_idp": "0.00",
+        "residents_per_worker": "#,##0",
+    }
     out = table[columns].copy()
-    out["idp_estimated"] = out["idp_estimated"].map({True: "так" if lang == "uk" else "yes",
-                                                     False: "ні" if lang == "uk" else "no"})
+    out["idp_estimated"] = out["idp_estimated"].map(
+        {True: "так" if lang == "uk" else "yes", False: "ні" if lang == "uk" else "no"}
+    )
     return table_to_xlsx(out, headers_uk if lang == "uk" else headers_en, formats, t("sheet", lang), data.notes)
 
 

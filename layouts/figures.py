@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,12 +29,14 @@ def hover_text(table: pd.DataFrame, metric: str, lang: str = "uk") -> list[str]:
     name_col = "name_uk" if lang == "uk" else "name_en"
     lines = []
     for row in table.itertuples(index=False):
+        value = getattr(row, metric)
+        shown = format_number(value, decimals, lang) + ("" if pd.isna(value) else f" {unit}")
         lines.append(
-            f"<b>{getattr(row, name_col)}</b><br>"
+            f"<b>{html.escape(str(getattr(row, name_col)))}</b><br>"  # names from files are text, never markup
             f"{t('population', lang)}: {format_number(row.population, 0, lang)}<br>"
             f"{t('idp', lang)}: {format_number(row.idp, 0, lang)}<br>"
             f"{t('workers', lang)}: {format_number(row.workers, 0, lang)}<br>"
-            f"{label}: {format_number(getattr(row, metric), decimals, lang)} {unit if not pd.isna(getattr(row, metric)) else ''}"
+            f"{label}: {shown}"
         )
     return lines
 

@@ -87,8 +87,11 @@ def read_units(path: Path) -> pd.DataFrame:
         raise ValueError(f"units table {path.name}: missing column(s) {', '.join(missing)}")
     bad = ~units["level"].isin(LEVELS)
     if bad.any():
-        row = int(bad.idxmax()) + 2
-        raise ValueError(f"units table {path.name} row {row}: level must be one of {LEVELS}, got {units.loc[bad.idxmax(), 'level']!r}")
+        first = bad.idxmax()
+        raise ValueError(
+            f"units table {path.name} row {int(first) + 2}: level must be one of {LEVELS}, "
+            f"got {units.loc[first, 'level']!r}"
+        )
     return units[list(_UNIT_COLUMNS)]
 
 

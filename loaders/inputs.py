@@ -39,22 +39,34 @@ ROLE_LABELS = {
 _ROLE_ALIASES = {
     normalise_header(alias): role
     for role, labels in ROLE_LABELS.items()
-    for alias in (*labels, role, *{
-        "social_work_specialist": ("фахівці із соціальної роботи", "фахівець з соціальної роботи", "ФСР"),
-        "social_worker": ("соціальні працівники", "соцпрацівник"),
-        "psychologist": ("психологи", "практичний психолог"),
-    }[role])
+    for alias in (
+        *labels,
+        role,
+        *{
+            "social_work_specialist": ("фахівці із соціальної роботи", "фахівець з соціальної роботи", "ФСР"),
+            "social_worker": ("соціальні працівники", "соцпрацівник"),
+            "psychologist": ("психологи", "практичний психолог"),
+        }[role],
+    )
 }
 
-_CODE_ALIASES = ("код катоттг", "катоттг", "код", "код громади", "katottg", "code", "hromada_code", "pcode",
-                 "adm3_pcode", "p-code")
+_CODE_ALIASES = (
+    "код катоттг",
+    "катоттг",
+    "код",
+    "код громади",
+    "katottg",
+    "code",
+    "hromada_code",
+    "pcode",
+    "adm3_pcode",
+    "p-code",
+)
 _NAME_ALIASES = ("громада", "назва громади", "назва", "hromada", "name", "hromada_name", "adm3_ua", "adm3_en")
 _CODE_PATTERN = re.compile(r"^UA\d{2}(\d{2}(\d{3}(\d{3}(\d{5})?)?)?)?$")
 
 
-def match_codes(
-    frame: pd.DataFrame, units: pd.DataFrame, report: ValidationReport
-) -> pd.Series:
+def match_codes(frame: pd.DataFrame, units: pd.DataFrame, report: ValidationReport) -> pd.Series:
     """KATOTTG code of the hromada-level unit of each row, or None.
 
     A cell may hold the unit's KATOTTG code (``UA05020030000031457``) or its
@@ -64,8 +76,12 @@ def match_codes(
     hromadas = units[units["level"] == "hromada"]
     by_code = dict(zip(hromadas["code"], hromadas["code"]))
     by_pcode = dict(zip(hromadas["pcode"], hromadas["code"]))
-    other_levels = dict(zip(units.loc[units["level"] != "hromada", "code"], units.loc[units["level"] != "hromada", "level"]))
-    other_levels.update(zip(units.loc[units["level"] != "hromada", "pcode"], units.loc[units["level"] != "hromada", "level"]))
+    other_levels = dict(
+        zip(units.loc[units["level"] != "hromada", "code"], units.loc[units["level"] != "hromada", "level"])
+    )
+    other_levels.update(
+        zip(units.loc[units["level"] != "hromada", "pcode"], units.loc[units["level"] != "hromada", "level"])
+    )
     result = []
     for raw_code, row in zip(frame["code"], frame["_row"]):
         code = "" if raw_code is None or (isinstance(raw_code, float) and np.isnan(raw_code)) else str(raw_code)
@@ -82,8 +98,11 @@ def match_codes(
                     column="code",
                 )
             elif not _CODE_PATTERN.match(code):
-                report.error(f"'{raw_code}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)",
-                             row=int(row), column="code")
+                report.error(
+                    f"'{raw_code}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)",
+                    row=int(row),
+                    column="code",
+                )
             else:
                 report.error(f"code {code} matches no hromada in the codifier", row=int(row), column="code")
         result.append(matched)
@@ -118,8 +137,14 @@ def _keyed(frame: pd.DataFrame, units: pd.DataFrame, report: ValidationReport) -
     return frame
 
 
-def _read(path: Path, kind: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...],
-          units: pd.DataFrame, sheet: str | int | None) -> tuple[pd.DataFrame, ValidationReport]:
+def _read(
+    path: Path,
+    kind: str,
+    aliases: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    units: pd.DataFrame,
+    sheet: str | int | None,
+) -> tuple[pd.DataFrame, ValidationReport]:
     report = ValidationReport(f"{kind} file {Path(path).name}")
     frame = read_table(path, aliases, required, report, sheet)
     report.raise_if_errors()
@@ -127,14 +152,22 @@ def _read(path: Path, kind: str, aliases: dict[str, tuple[str, ...]], required: 
     return frame, report
 
 
-def read_population(path: Path, units: pd.DataFrame, sheet: str | int | None = None
-                    ) -> tuple[pd.DataFrame, ValidationReport]:
+def read_population(
+    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
     """Residents by hromada: columns ``code``, ``population``."""
     aliases = {
         "code": _CODE_ALIASES,
         "name": _NAME_ALIASES,
-        "population": ("чисельність населення", "чисельність наявного населення", "населення", "population",
-                       "total_population_2022", "residents", "кількість населення"),
+        "population": (
+            "чисельність населення",
+            "чисельність наявного населення",
+            "населення",
+            "population",
+            "total_population_2022",
+            "residents",
+            "кількість населення",
+        ),
     }
     frame, report = _read(path, "population", aliases, ("code", "population"), units, sheet)
     frame["population"] = _numbers(frame, "population", report)
@@ -158,15 +191,18 @@ def read_idp(path: Path, units: pd.DataFrame, sheet: str | int | None = None) ->
     frame, report = _read(path, "IDP", aliases, ("code", "idp"), units, sheet)
     frame["idp"] = _numbers(frame, "idp", report)
     if "estimated" in frame:
-        frame["idp_estimated"] = frame["estimated"].map(lambda v: normalise_header(v) in {"так", "yes", "1", "true", "1.0"})
+        frame["idp_estimated"] = frame["estimated"].map(
+            lambda v: normalise_header(v) in {"так", "yes", "1", "true", "1.0"}
+        )
     else:
         frame["idp_estimated"] = False
     report.raise_if_errors()
     return frame[["code", "idp", "idp_estimated"]].reset_index(drop=True), report
 
 
-def read_staffing(path: Path, units: pd.DataFrame, sheet: str | int | None = None
-                  ) -> tuple[pd.DataFrame, ValidationReport]:
+def read_staffing(
+    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
     """Approved and filled positions by hromada and role, one row per hromada.
 
     The file is long: one row per hromada and role, with columns code,
@@ -211,18 +247,28 @@ def read_staffing(path: Path, units: pd.DataFrame, sheet: str | int | None = Non
     return wide[columns].rename_axis(None, axis=1).reset_index(), report
 
 
-def read_caseload(path: Path, units: pd.DataFrame, sheet: str | int | None = None
-                  ) -> tuple[pd.DataFrame, ValidationReport]:
+def read_caseload(
+    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
     """Open cases by hromada: ``families_sjo`` (families with children in difficult
     life circumstances, СЖО) and ``low_income_families`` (low-income families
     with children)."""
     aliases = {
         "code": _CODE_ALIASES,
         "name": _NAME_ALIASES,
-        "families_sjo": ("сім'ї у сжо", "сім'ї у складних життєвих обставинах", "сжо", "families_sjo",
-                         "families in difficult life circumstances"),
-        "low_income_families": ("малозабезпечені сім'ї з дітьми", "малозабезпечені сім'ї", "low_income_families",
-                                "low-income families with children"),
+        "families_sjo": (
+            "сім'ї у сжо",
+            "сім'ї у складних життєвих обставинах",
+            "сжо",
+            "families_sjo",
+            "families in difficult life circumstances",
+        ),
+        "low_income_families": (
+            "малозабезпечені сім'ї з дітьми",
+            "малозабезпечені сім'ї",
+            "low_income_families",
+            "low-income families with children",
+        ),
     }
     frame, report = _read(path, "caseload", aliases, ("code", "families_sjo"), units, sheet)
     frame["families_sjo"] = _numbers(frame, "families_sjo", report)

@@ -152,7 +152,9 @@ def read_table(
     found = _find_header(raw, aliases, required)
     if found is None:
         expected = "; ".join(f"{f} (e.g. '{aliases[f][0]}')" for f in required)
-        report.error(f"no header row with the required columns found in the first {_HEADER_SCAN_ROWS} rows; expected {expected}")
+        report.error(
+            f"no header row with the required columns found in the first {_HEADER_SCAN_ROWS} rows; expected {expected}"
+        )
         return pd.DataFrame(columns=[*aliases, "_row"])
     header_row, mapping = found
     body = raw.iloc[header_row + 1 :, list(mapping)].copy()
@@ -161,8 +163,8 @@ def read_table(
     cells = body.drop(columns="_row")
     is_blank = cells.apply(lambda col: col.map(lambda v: normalise_header(v) == "")).all(axis=1)
     body = body[~is_blank]
-    is_total = body.drop(columns="_row").apply(lambda col: col.map(lambda v: normalise_header(v) in TOTAL_LABELS)).any(
-        axis=1
+    is_total = (
+        body.drop(columns="_row").apply(lambda col: col.map(lambda v: normalise_header(v) in TOTAL_LABELS)).any(axis=1)
     )
     for row in body.loc[is_total, "_row"]:
         report.warn("totals row skipped (not counted as data)", row=int(row))

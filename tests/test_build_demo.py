@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from data.build_demo import apportion, build
 from loaders import load_dataset, load_demo
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import H1, H2, H3, H4, H5, O1, O2, R1
 
+from conftest import H1, H2, H3, H4, H5, O1, O2, R1
 from metrics import StaffingNorm, safe_divide, unit_measures
 
 
@@ -89,9 +89,12 @@ def test_all_unknown_sums_to_no_data(hromadas, units):
 
 def test_bad_level_and_norm_are_named():
     with pytest.raises(ValueError, match="level must be"):
-        unit_measures(pd.DataFrame(columns=["code"]), pd.DataFrame(columns=["code", "level", "oblast_code",
-                                                                            "raion_code"]), "district",
-                      StaffingNorm())
+        unit_measures(
+            pd.DataFrame(columns=["code"]),
+            pd.DataFrame(columns=["code", "level", "oblast_code", "raion_code"]),
+            "district",
+            StaffingNorm(),
+        )
     with pytest.raises(ValueError, match="workers_per_10k"):
         StaffingNorm(workers_per_10k=-1)
 

@@ -7,12 +7,11 @@ import io
 import geopandas as gpd
 import numpy as np
 import pytest
-from conftest import H1, H2, H4, H5, O1, O2
 from openpyxl import load_workbook
 from shapely.geometry import box
 
-from layouts import choropleth, download_bytes, drill_down, format_number, prepare, view_table
-from layouts import ids
+from conftest import H1, H2, H4, H5, O1, O2
+from layouts import choropleth, download_bytes, drill_down, format_number, ids, prepare, view_table
 from loaders import Dataset
 from metrics import StaffingNorm
 
@@ -20,12 +19,19 @@ from metrics import StaffingNorm
 @pytest.fixture
 def dataset(units, hromadas) -> Dataset:
     h = units[units["level"] == "hromada"].reset_index(drop=True)
-    boxes = gpd.GeoDataFrame({"code": h["code"]}, geometry=[box(30 + i, 50, 31 + i, 51) for i in range(len(h))],
-                             crs=4326)
+    boxes = gpd.GeoDataFrame(
+        {"code": h["code"]}, geometry=[box(30 + i, 50, 31 + i, 51) for i in range(len(h))], crs=4326
+    )
     oblasts = boxes.assign(code=h["oblast_code"]).dissolve("code").reset_index()
     raions = boxes.assign(code=h["raion_code"]).dissolve("code").reset_index()
-    return Dataset(title="test", units=units, boundaries={"hromada": boxes, "raion": raions, "oblast": oblasts},
-                   hromadas=hromadas, approximate_boundaries=True, sources={"population": "test"})
+    return Dataset(
+        title="test",
+        units=units,
+        boundaries={"hromada": boxes, "raion": raions, "oblast": oblasts},
+        hromadas=hromadas,
+        approximate_boundaries=True,
+        sources={"population": "test"},
+    )
 
 
 def test_view_table_ranks_and_filters(dataset):
@@ -40,8 +46,11 @@ def test_view_table_ranks_and_filters(dataset):
 
 def test_choropleth_shows_no_data_distinctly(dataset):
     data = prepare(dataset, StaffingNorm())
-    fig = choropleth(data.geojson["hromada"], view_table(data, "hromada", "workers_per_10k_incl_idp", None),
-                     "workers_per_10k_incl_idp")
+    fig = choropleth(
+        data.geojson["hromada"],
+        view_table(data, "hromada", "workers_per_10k_incl_idp", None),
+        "workers_per_10k_incl_idp",
+    )
     no_data, values = fig.data
     assert list(no_data.locations) == [H4]
     assert no_data.name == "немає даних"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import REALDATA, ROOT
 
+from conftest import REALDATA, ROOT
 from loaders import load_demo, read_assumptions
 from metrics import unit_measures
 

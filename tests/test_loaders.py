@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from conftest import H1, H2, H3, O1
 from openpyxl import Workbook
 
+from conftest import H1, H2, H3, O1
 from loaders import (
     DataValidationError,
     load_dataset,
@@ -124,8 +124,9 @@ def test_missing_file_is_named(tmp_path, units):
 
 
 def test_idp_with_estimated_flag(tmp_path, units):
-    path = _xlsx(tmp_path / "idp.xlsx", [["Код КАТОТТГ", "Кількість ВПО, осіб", "Оцінка"], [H1, 100, "так"],
-                                          [H2, "н/д", "ні"]])
+    path = _xlsx(
+        tmp_path / "idp.xlsx", [["Код КАТОТТГ", "Кількість ВПО, осіб", "Оцінка"], [H1, 100, "так"], [H2, "н/д", "ні"]]
+    )
     frame, _ = read_idp(path, units)
     assert frame["idp_estimated"].tolist() == [True, False]
     assert np.isnan(frame["idp"].iloc[1])
@@ -155,8 +156,7 @@ def test_staffing_unknown_role(tmp_path, units):
 
 
 def test_caseload(tmp_path, units):
-    path = _xlsx(tmp_path / "c.xlsx", [["Код КАТОТТГ", "Сім'ї у СЖО", "Малозабезпечені сім'ї з дітьми"],
-                                        [H1, 118, 75]])
+    path = _xlsx(tmp_path / "c.xlsx", [["Код КАТОТТГ", "Сім'ї у СЖО", "Малозабезпечені сім'ї з дітьми"], [H1, 118, 75]])
     frame, _ = read_caseload(path, units)
     assert frame.iloc[0][["families_sjo", "low_income_families"]].tolist() == [118, 75]
 
