@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.build and population.exists() and real_population.exists():
         pop = population_fidelity(population, real_population)
         print(
-            f"hromada population vs the real 2022 table ({pop['hromadas']:.0f} hromadas): Spearman {pop['spearman']:.3f}, "
+            f"hromada population vs the real 2022 table ({pop['hromadas']:.0f} hromadas): "
+            f"Spearman {pop['spearman']:.3f}, "
             f"median |log ratio| {pop['median_abs_log_ratio']:.3f}, within 25 %: {pop['within_25pct']:.1%}"
         )
     return 0

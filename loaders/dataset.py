@@ -95,19 +95,51 @@ def read_units(path: Path) -> pd.DataFrame:
     return units[list(_UNIT_COLUMNS)]
 
 
-def read_boundaries(path: Path) -> gpd.GeoDataFrame:
-    """Polygons with a ``code`` column, reprojected to EPSG:4326."""
+def read_boundaries(path: Path, units: pd.DataFrame | None = None, level: str | None = None) -> gpd.GeoDataFrame:
+    """Polygons keyed by KATOTTG ``code``, valid and in EPSG:4326.
+
+    The file may carry a ``code`` column (KATOTTG), or COD-AB P-code fields
+    of any vintage (``ADM3_PCODE``, ``adm1_pcode``...): then the deepest
+    level present is used, or ``level`` when given, and P-codes are turned
+    into KATOTTG codes through ``units``. Invalid geometries are repaired;
+    empty ones dropped.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"boundary file not found: {path}")
     gdf = gpd.read_file(path, engine="pyogrio")
-    if "code" not in gdf:
-        raise ValueError(f"boundary file {path.name}: no 'code' column (columns: {', '.join(map(str, gdf.columns))})")
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
-    return gdf[["code", "geometry"]]
+    if "code" not in gdf:
+        gdf["code"] = _codes_from_pcodes(gdf, path, units, level)
+    usable = gdf.geometry.apply(lambda g: g is not None and not g.is_empty)
+    gdf = gdf[gdf["code"].notna() & usable].copy()
+    invalid = ~gdf.geometry.is_valid
+    if invalid.any():
+        gdf.loc[invalid, "geometry"] = gdf.loc[invalid, "geometry"].make_valid()
+    return gdf[["code", "geometry"]].reset_index(drop=True)
+
+
+_PCODE_LEVELS = {"adm1_pcode": "oblast", "adm2_pcode": "raion", "adm3_pcode": "hromada"}
+
+
+def _codes_from_pcodes(gdf: gpd.GeoDataFrame, path: Path, units: pd.DataFrame | None, level: str | None) -> pd.Series:
+    fields = {str(c).lower(): c for c in gdf.columns}
+    present = [f for f in _PCODE_LEVELS if f in fields]
+    if level is not None:
+        wanted = {v: k for k, v in _PCODE_LEVELS.items()}.get(level)
+        present = [wanted] if wanted in fields else []
+    if not present or units is None:
+        raise ValueError(
+            f"boundary file {path.name}: no 'code' column and no COD-AB P-code field "
+            f"(ADM1_PCODE, ADM2_PCODE, ADM3_PCODE); columns: {', '.join(map(str, gdf.columns))}"
+        )
+    field = present[-1]
+    target = units[units["level"] == _PCODE_LEVELS[field]]
+    lookup = dict(zip(target["pcode"], target["code"]))
+    return gdf[fields[field]].astype(str).str.strip().str.upper().map(lookup)
 
 
 def load_dataset(manifest: Path) -> Dataset:
@@ -121,7 +153,9 @@ def load_dataset(manifest: Path) -> Dataset:
         raise ValueError(f"{manifest.name}: missing key 'units'")
     units = read_units(base / spec["units"])
     boundaries = {
-        level: read_boundaries(base / name) for level, name in spec.get("boundaries", {}).items() if level in LEVELS
+        level: read_boundaries(base / name, units, level)
+        for level, name in spec.get("boundaries", {}).items()
+        if level in LEVELS
     }
     hromadas = units.loc[units["level"] == "hromada", ["code"]].reset_index(drop=True)
     reports: list[ValidationReport] = []

@@ -96,7 +96,10 @@ def read_raw(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
         raise FileNotFoundError(f"input file not found: {path}")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
+        try:
+            return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
+        except ImportError as exc:
+            raise ValueError(f"{path.name}: reading '{suffix}' files needs an extra package ({exc})") from None
     if suffix in {".csv", ".txt", ".tsv"}:
         raw_bytes = path.read_bytes()
         for encoding in ("utf-8-sig", "cp1251"):

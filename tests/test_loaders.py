@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from openpyxl import Workbook
 
-from conftest import H1, H2, H3, O1
+from conftest import H1, H2, H3, O1, REALDATA
 from loaders import (
     DataValidationError,
     load_dataset,
@@ -176,3 +176,48 @@ def test_manifest_with_a_missing_file_is_named(tmp_path):
     (tmp_path / "m.toml").write_text('units = "units.csv"\n')
     with pytest.raises(FileNotFoundError, match="units table not found"):
         load_dataset(tmp_path / "m.toml")
+
+
+def test_boundaries_by_cod_ab_pcodes_any_case_and_crs(tmp_path, units):
+    import geopandas as gpd
+    from shapely.geometry import Polygon, box
+
+    from loaders import read_boundaries
+
+    bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # self-intersecting: repaired
+    gdf = gpd.GeoDataFrame(
+        {"adm3_pcode": ["UA0502001", "UA0502003", "UA9999999"]},
+        geometry=[box(30, 50, 31, 51), bowtie, box(0, 0, 1, 1)],
+        crs=4326,
+    ).to_crs(3857)
+    path = tmp_path / "adm3.geojson"
+    gdf.to_file(path)
+    out = read_boundaries(path, units)
+    assert out["code"].tolist() == [H1, H2]  # the unknown P-code is left out
+    assert out.crs.to_epsg() == 4326
+    assert out.geometry.is_valid.all()
+    assert out.geometry.iloc[0].bounds == pytest.approx((30, 50, 31, 51))
+
+
+def test_boundaries_without_codes_are_named(tmp_path, units):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from loaders import read_boundaries
+
+    path = tmp_path / "x.geojson"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[box(0, 0, 1, 1)], crs=4326).to_file(path)
+    with pytest.raises(ValueError, match="no 'code' column and no COD-AB P-code field"):
+        read_boundaries(path, units)
+
+
+@pytest.mark.skipif(not (REALDATA / "cod-ab").exists(), reason="../shared/realdata is absent")
+def test_real_cod_ab_hromadas_load_by_pcode():
+    from loaders import load_demo, read_boundaries
+
+    units = load_demo().units
+    hromadas = read_boundaries(REALDATA / "cod-ab" / "Hromadas.geojson", units)
+    mainland = units[(units["level"] == "hromada") & (units["oblast_code"] != "UA01000000000013043")]
+    assert set(mainland["code"]) <= set(hromadas["code"])  # 1,469 hromadas and Kyiv
+    oblasts = read_boundaries(REALDATA / "cod-ab" / "Oblasts.geojson", units)
+    assert len(oblasts) == 27
