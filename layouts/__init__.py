@@ -1,17 +1,23 @@
 """The Dash UI: pages, figure builders, ids, translations; thin callbacks."""
 
-from .dashboard import AtlasData, create_app, download_bytes, drill_down, prepare, view_table
-from .figures import choropleth
+from . import ids
+from .app import create_app, parse_path
+from .figures import choropleth, map_patch
 from .i18n import METRIC_LABELS, format_number
+from .views import AtlasData, download_bytes, key_figures, prepare, similar_hromadas, view_table
 
 __all__ = [
-    "AtlasData",
+    "ids",
     "METRIC_LABELS",
+    "AtlasData",
     "choropleth",
     "create_app",
     "download_bytes",
-    "drill_down",
     "format_number",
+    "key_figures",
+    "map_patch",
+    "parse_path",
     "prepare",
+    "similar_hromadas",
     "view_table",
 ]

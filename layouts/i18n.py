@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["METRIC_LABELS", "TEXT", "format_number", "t"]
+__all__ = ["LANGS", "METRIC_LABELS", "TEXT", "format_number", "metric_label", "t"]
 
-TEXT = {
+LANGS = ("uk", "en")
+
+TEXT: dict[str, dict[str, str]] = {
     "uk": {
         "title": "Атлас кадрів соціальної сфери України",
         "subtitle": "Соціальні працівники громад проти кількості мешканців і ВПО",
+        "nav_overview": "Огляд",
+        "nav_map": "Карта",
+        "nav_profile": "Профіль громади",
+        "nav_scenarios": "Сценарії",
+        "nav_funding": "Фінансування",
+        "nav_data": "Дані",
+        "nav_method": "Методика",
+        "language": "English",
         "level": "Рівень",
         "oblast": "Області",
         "raion": "Райони",
         "hromada": "Громади",
         "metric": "Показник",
         "reset": "Уся Україна",
+        "search": "Пошук громади",
+        "search_placeholder": "Назва громади українською або англійською",
         "download": "Завантажити таблицю (.xlsx)",
         "ukraine": "Україна",
         "no_data": "немає даних",
@@ -23,23 +35,59 @@ TEXT = {
         "population": "Населення",
         "idp": "ВПО",
         "workers": "Соціальні працівники",
+        "psychologists": "Психологи",
+        "positions": "Затверджені посади",
+        "gap": "Дефіцит посад",
+        "hromadas_no_worker": "Громад без соціального працівника",
+        "hromadas_no_psychologist": "Громад без психолога",
         "approximate": (
             "Межі громад наближені (демо): побудовані з розташування населених пунктів GeoNames, "
             "це не офіційні межі. Щоб показати офіційні межі, завантажте файли COD-AB (див. README)."
         ),
-        "estimated": "Кількість ВПО в громадах оцінена розподілом обласних оцінок МОМ.",
-        "click_hint": "Клацніть область на карті, щоб побачити її громади.",
+        "estimated": "* Кількість ВПО в громадах оцінена розподілом обласних оцінок МОМ.",
+        "click_hint": "Клацніть область на карті, щоб побачити її громади; клацніть громаду, щоб побачити її профіль.",
+        "table_hint": "Таблиця поруч із картою показує ті самі дані для тих, хто не розрізняє кольори.",
         "sheet": "Таблиця",
+        "oblast_ranking": "Рейтинг областей",
+        "profile_title": "Профіль громади",
+        "profile_pick": "Оберіть громаду на карті або в пошуку.",
+        "open_profile": "Відкрити профіль",
+        "role": "Посада",
+        "approved": "Затверджено",
+        "filled": "Зайнято",
+        "compare_oblast": "Область",
+        "compare_similar": "Схожі громади (медіана)",
+        "this_hromada": "Ця громада",
+        "figure": "Показник",
+        "type": "Тип громади",
+        "urban": "міська",
+        "settlement": "селищна",
+        "rural": "сільська",
+        "caseload_sjo": "Сім'ї у СЖО",
+        "caseload_low_income": "Малозабезпечені сім'ї з дітьми",
+        "required": "Потреба за нормативом, посад",
+        "back_to_map": "До карти",
+        "not_found": "Сторінку не знайдено",
     },
     "en": {
         "title": "Social Service Workforce Atlas of Ukraine",
         "subtitle": "Community social workers against residents and IDPs",
+        "nav_overview": "Overview",
+        "nav_map": "Map",
+        "nav_profile": "Hromada profile",
+        "nav_scenarios": "Scenarios",
+        "nav_funding": "Funding",
+        "nav_data": "Data",
+        "nav_method": "Method",
+        "language": "Українською",
         "level": "Level",
         "oblast": "Oblasts",
         "raion": "Raions",
         "hromada": "Hromadas",
         "metric": "Metric",
         "reset": "All Ukraine",
+        "search": "Find a hromada",
+        "search_placeholder": "Hromada name in Ukrainian or English",
         "download": "Download table (.xlsx)",
         "ukraine": "Ukraine",
         "no_data": "no data",
@@ -47,52 +95,98 @@ TEXT = {
         "population": "Residents",
         "idp": "IDPs",
         "workers": "Social workers",
+        "psychologists": "Psychologists",
+        "positions": "Approved positions",
+        "gap": "Gap, positions",
+        "hromadas_no_worker": "Hromadas without a social worker",
+        "hromadas_no_psychologist": "Hromadas without a psychologist",
         "approximate": (
             "Hromada boundaries are approximate (demo): built from GeoNames settlement locations, "
             "not official boundaries. Load COD-AB files to show official boundaries (see README)."
         ),
-        "estimated": "Hromada IDP figures are estimated by distributing IOM oblast estimates.",
-        "click_hint": "Click an oblast on the map to see its hromadas.",
+        "estimated": "* Hromada IDP figures are estimated by distributing IOM oblast estimates.",
+        "click_hint": "Click an oblast on the map to see its hromadas; click a hromada to see its profile.",
+        "table_hint": "The table beside the map shows the same figures for readers who cannot tell colours apart.",
         "sheet": "Table",
+        "oblast_ranking": "Oblast ranking",
+        "profile_title": "Hromada profile",
+        "profile_pick": "Pick a hromada on the map or with the search box.",
+        "open_profile": "Open profile",
+        "role": "Role",
+        "approved": "Approved",
+        "filled": "Filled",
+        "compare_oblast": "Oblast",
+        "compare_similar": "Similar hromadas (median)",
+        "this_hromada": "This hromada",
+        "figure": "Figure",
+        "type": "Hromada type",
+        "urban": "urban",
+        "settlement": "settlement",
+        "rural": "rural",
+        "caseload_sjo": "Families in difficult life circumstances",
+        "caseload_low_income": "Low-income families with children",
+        "required": "Required by the norm, positions",
+        "back_to_map": "Back to the map",
+        "not_found": "Page not found",
     },
 }
 
-#: metric -> (Ukrainian label, English label, unit uk, unit en, colour scale kind, decimals)
-METRIC_LABELS = {
-    "workers_per_10k": (
-        "Працівників на 10 тис. мешканців",
-        "Workers per 10,000 residents",
-        "на 10 тис.",
-        "per 10,000",
-        "sequential",
-        2,
-    ),
-    "workers_per_10k_incl_idp": (
-        "Працівників на 10 тис. мешканців з ВПО",
-        "Workers per 10,000 residents incl. IDPs",
-        "на 10 тис.",
-        "per 10,000",
-        "sequential",
-        2,
-    ),
-    "residents_per_worker": (
-        "Мешканців на одного працівника",
-        "Residents per worker",
-        "осіб",
-        "persons",
-        "sequential_reversed",
-        0,
-    ),
-    "gap_fte": ("Дефіцит посад до нормативу", "Gap to the norm, positions", "посад", "positions", "diverging", 1),
-    "workers": ("Соціальні працівники", "Social workers", "осіб", "persons", "sequential", 0),
-    "population": ("Населення", "Residents", "осіб", "persons", "sequential", 0),
-    "idp": ("ВПО", "IDPs", "осіб", "persons", "sequential", 0),
+#: Map metrics: label and unit per language, colour scale and decimals.
+METRIC_LABELS: dict[str, dict] = {
+    "workers_per_10k": {
+        "label": {"uk": "Працівників на 10 тис. мешканців", "en": "Workers per 10,000 residents"},
+        "unit": {"uk": "на 10 тис.", "en": "per 10,000"},
+        "scale": "sequential",
+        "decimals": 2,
+    },
+    "workers_per_10k_incl_idp": {
+        "label": {"uk": "Працівників на 10 тис. мешканців з ВПО", "en": "Workers per 10,000 residents incl. IDPs"},
+        "unit": {"uk": "на 10 тис.", "en": "per 10,000"},
+        "scale": "sequential",
+        "decimals": 2,
+    },
+    "residents_per_worker": {
+        "label": {"uk": "Мешканців на одного працівника", "en": "Residents per worker"},
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "sequential_reversed",
+        "decimals": 0,
+    },
+    "gap_fte": {
+        "label": {"uk": "Дефіцит посад до нормативу", "en": "Gap to the norm, positions"},
+        "unit": {"uk": "посад", "en": "positions"},
+        "scale": "diverging",
+        "decimals": 1,
+    },
+    "workers": {
+        "label": {"uk": "Соціальні працівники", "en": "Social workers"},
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "sequential",
+        "decimals": 0,
+    },
+    "population": {
+        "label": {"uk": "Населення", "en": "Residents"},
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "sequential",
+        "decimals": 0,
+    },
+    "idp": {
+        "label": {"uk": "ВПО", "en": "IDPs"},
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "sequential",
+        "decimals": 0,
+    },
 }
 
 
 def t(key: str, lang: str = "uk") -> str:
     """The label ``key`` in ``lang`` (falls back to Ukrainian)."""
     return TEXT.get(lang, TEXT["uk"]).get(key, TEXT["uk"][key])
+
+
+def metric_label(metric: str, lang: str = "uk") -> str:
+    """The label of a map metric in ``lang``."""
+    labels = METRIC_LABELS[metric]["label"]
+    return labels.get(lang, labels["uk"])
 
 
 def format_number(value: float | None, decimals: int = 0, lang: str = "uk") -> str:

@@ -1,13 +1,36 @@
-"""Component ids of the dashboard, in one place."""
+"""Component ids, in one place; each carries its page's name as a prefix."""
 
-LEVEL = "dashboard-level"
-METRIC = "dashboard-metric"
-OBLAST = "dashboard-oblast"
-RESET = "dashboard-reset"
-MAP = "dashboard-map"
-TABLE = "dashboard-table"
-DOWNLOAD_BUTTON = "dashboard-download-button"
-DOWNLOAD = "dashboard-download"
-BREADCRUMB = "dashboard-breadcrumb"
-NOTE = "dashboard-note"
-TOTALS = "dashboard-totals"
+# the shell (every page)
+URL = "app-url"
+PAGE = "app-page"
+NAV = "app-nav"
+LANG_LINK = "app-lang-link"
+LANG = "app-lang"
+
+# overview
+OVERVIEW_FIGURES = "overview-figures"
+OVERVIEW_MAP = "overview-map"
+OVERVIEW_METRIC = "overview-metric"
+OVERVIEW_RANKING = "overview-ranking"
+
+# map
+LEVEL = "map-level"
+METRIC = "map-metric"
+OBLAST = "map-oblast"
+RESET = "map-reset"
+SEARCH = "map-search"
+MAP = "map-graph"
+TABLE = "map-table"
+DOWNLOAD_BUTTON = "map-download-button"
+DOWNLOAD = "map-download"
+BREADCRUMB = "map-breadcrumb"
+NOTE = "map-note"
+PROFILE = "map-profile"
+SELECTED = "map-selected"
+
+# profile
+PROFILE_SEARCH = "profile-search"
+PROFILE_BODY = "profile-body"
+
+# method
+METHOD_BODY = "method-body"

@@ -83,7 +83,7 @@ def browser():
         "--window-size=1400,1000",
     ):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -107,43 +107,93 @@ def _wait(driver, condition, timeout=30):
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def _paths(driver) -> int:
-    return driver.execute_script("return document.querySelectorAll('#dashboard-map .choroplethlocation').length")
+def _paths(driver, graph: str = "map-graph") -> int:
+    return driver.execute_script(f"return document.querySelectorAll('#{graph} .choroplethlocation').length")
 
 
-def test_map_metric_and_level_switch_offline(server, browser):
+def _severe_console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+CHERNIHIV = "UA74000000000025378"
+
+
+def test_overview_shows_key_figures_map_and_ranking(server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(server)
-    _wait(browser, lambda d: _paths(d) >= 27)
-    assert _paths(browser) == 27  # 24 oblasts, Kyiv, Crimea, Sevastopol
+    _wait(browser, lambda d: _paths(d, "overview-map") >= 2 * 27)
     assert "Атлас" in browser.find_element(By.TAG_NAME, "h1").text
-    assert "наближені" in browser.find_element(By.ID, "dashboard-note").text
-    rows = browser.find_elements(By.CSS_SELECTOR, "#dashboard-table tbody tr")
+    workers = browser.find_element(By.ID, "card-workers").text
+    assert "3\u00a0260" in workers or "3 260" in workers
+    assert "Чернігівська" in browser.find_element(By.ID, "overview-ranking").text
+    assert not _severe_console_errors(browser)
+
+
+def test_map_metric_level_drilldown_search_and_language(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "uk/map")
+    _wait(browser, lambda d: _paths(d) == 2 * 27)  # grey base layer + value layer, 27 units each
+    assert "наближені" in browser.find_element(By.ID, "map-note").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
     assert len(rows) > 10
 
-    # switch the metric: the colour bar title follows
-    browser.find_element(By.ID, "dashboard-metric").click()
+    # switch the metric: the colour bar title follows, the URL keeps it
+    browser.find_element(By.ID, "map-metric").click()
     option = _wait(browser, lambda d: d.find_element(By.XPATH, "//*[@role='option'][contains(., 'Дефіцит')]"))
     option.click()
-    _wait(browser, lambda d: "Дефіцит" in d.find_element(By.ID, "dashboard-map").text)
+    _wait(browser, lambda d: "Дефіцит" in d.find_element(By.ID, "map-graph").text)
+    _wait(browser, lambda d: "metric=gap_fte" in d.current_url)
 
     # switch the level to hromadas
-    browser.find_element(By.CSS_SELECTOR, "#dashboard-level input[value='hromada']").click()
-    _wait(browser, lambda d: _paths(d) > 1400, timeout=60)
-    assert _paths(browser) >= 1470
+    browser.find_element(By.CSS_SELECTOR, "#map-level input[value='hromada']").click()
+    _wait(browser, lambda d: _paths(d) > 2 * 1400, timeout=60)
 
-    # back to oblasts, then click one: it drills into its hromadas
-    browser.find_element(By.ID, "dashboard-reset").click()
-    _wait(browser, lambda d: _paths(d) == 27)
+    # back to oblasts, then click one: it drills into its hromadas; the breadcrumb names it
+    browser.find_element(By.ID, "map-reset").click()
+    _wait(browser, lambda d: _paths(d) == 2 * 27)
     browser.execute_script(
-        "const gd = document.getElementById('dashboard-map').querySelector('.js-plotly-plot');"
-        "const trace = gd.data.length - 1;"
-        "const i = gd.data[trace].locations.indexOf('UA74000000000025378');"
-        "gd.emit('plotly_click', {points: [{curveNumber: trace, pointNumber: i, location: 'UA74000000000025378'}]});"
+        "const gd = document.getElementById('map-graph').querySelector('.js-plotly-plot');"
+        "gd.emit('plotly_click', {points: [{curveNumber: 1, pointNumber: 0, location: arguments[0]}]});",
+        CHERNIHIV,
     )
-    _wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "dashboard-breadcrumb").text)
-    _wait(browser, lambda d: 40 < _paths(d) < 80)
+    _wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "map-breadcrumb").text)
+    _wait(browser, lambda d: 2 * 40 < _paths(d) < 2 * 80)
+    assert f"oblast={CHERNIHIV}" in browser.current_url
+
+    # the shared URL restores the state in a fresh page load
+    shared = browser.current_url
+    browser.get(shared)
+    _wait(browser, lambda d: 2 * 40 < _paths(d) < 2 * 80)
+    assert "Дефіцит" in browser.find_element(By.ID, "map-graph").text
+
+    # search box: find a hromada by its English name; its profile shows
+    browser.find_element(By.ID, "map-search").click()
+    search = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#map-search input, input[type=search]"))
+    search.send_keys("Zviahelska")
+    option = _wait(browser, lambda d: d.find_element(By.XPATH, "//*[@role='option'][contains(., 'Звягельська')]"))
+    option.click()
+    _wait(browser, lambda d: "Звягельська" in d.find_element(By.ID, "map-profile").text)
+    _wait(browser, lambda d: "Житомирська" in d.find_element(By.ID, "map-breadcrumb").text)
+
+    # language switch keeps the page and its state
+    browser.find_element(By.ID, "app-lang-link").click()
+    _wait(browser, lambda d: "Atlas" in d.find_element(By.TAG_NAME, "h1").text)
+    assert "/en/map" in browser.current_url and "metric=gap_fte" in browser.current_url
+    _wait(browser, lambda d: "Gap to the norm" in d.find_element(By.ID, "map-graph").text)
+    assert not _severe_console_errors(browser)
 
     hosts = _requested_hosts(browser)
     assert hosts <= {"127.0.0.1", "localhost"}, f"requests left the machine: {hosts}"
+
+
+def test_profile_and_method_pages(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "en/profile?code=UA18080150000022496")
+    _wait(browser, lambda d: "Zviahelska" in d.find_element(By.ID, "profile-body").text)
+    assert "Social work specialist" in browser.find_element(By.ID, "profile-body").text
+    browser.get(server + "en/method")
+    _wait(browser, lambda d: "workers per 10,000" in d.find_element(By.ID, "method-body").text.lower())
+    assert not _severe_console_errors(browser)

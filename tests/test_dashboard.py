@@ -1,9 +1,11 @@
-"""Dashboard callbacks and figure builders as plain functions, on five boxes."""
+"""Dashboard views, figure builders and callbacks as plain functions, on five boxes."""
 
 from __future__ import annotations
 
 import io
+import json
 
+import dash
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -11,7 +13,21 @@ from openpyxl import load_workbook
 from shapely.geometry import box
 
 from conftest import H1, H2, H4, H5, O1, O2
-from layouts import choropleth, download_bytes, drill_down, format_number, ids, prepare, view_table
+from layouts import (
+    choropleth,
+    create_app,
+    download_bytes,
+    format_number,
+    ids,
+    key_figures,
+    map_patch,
+    parse_path,
+    prepare,
+    similar_hromadas,
+    view_table,
+)
+from layouts.components import profile_card
+from layouts.pages.map import drill_down, map_state, render_map
 from loaders import Dataset
 from metrics import StaffingNorm
 
@@ -34,8 +50,12 @@ def dataset(units, hromadas) -> Dataset:
     )
 
 
-def test_view_table_ranks_and_filters(dataset):
-    data = prepare(dataset, StaffingNorm())
+@pytest.fixture
+def data(dataset):
+    return prepare(dataset, StaffingNorm())
+
+
+def test_view_table_ranks_and_filters(data):
     table = view_table(data, "hromada", "workers_per_10k", O2)
     assert table["code"].tolist() == [H4, H5]
     ranked = view_table(data, "hromada", "residents_per_worker", None)
@@ -44,37 +64,86 @@ def test_view_table_ranks_and_filters(dataset):
         view_table(data, "hromada", "nonsense", None)
 
 
-def test_choropleth_shows_no_data_distinctly(dataset):
+def test_key_figures(data):
+    figures = key_figures(data)
+    assert figures["workers"] == 16
+    assert figures["population"] == 105_000
+    assert figures["hromadas_no_worker"] == 1  # H5
+    assert figures["hromadas_no_psychologist"] == 3
+
+
+def test_choropleth_shows_no_data_through_the_value_layer(data):
+    table = view_table(data, "hromada", "workers_per_10k_incl_idp", None).sort_values("code")
+    fig = choropleth("/geo/demo/hromada.json", table, "workers_per_10k_incl_idp")
+    base, layer = fig.data
+    assert base.geojson == layer.geojson == "/geo/demo/hromada.json"  # geometry by URL, fetched once
+    assert list(base.locations) == list(layer.locations)
+    assert base.name == "немає даних"
+    z = dict(zip(layer.locations, layer.z))
+    assert np.isnan(z[H4]) and z[H1] == pytest.approx(2.0)  # sent to the browser as null
+    assert "немає даних" in dict(zip(layer.locations, layer.customdata))[H4]
+    assert fig.layout.separators == ", "
+
+
+def test_hover_names_are_escaped(dataset):
+    dataset.units.loc[dataset.units["code"] == H1, "name_uk"] = "<script>alert(1)</script>"
     data = prepare(dataset, StaffingNorm())
-    fig = choropleth(
-        data.geojson["hromada"],
-        view_table(data, "hromada", "workers_per_10k_incl_idp", None),
-        "workers_per_10k_incl_idp",
-    )
-    no_data, values = fig.data
-    assert list(no_data.locations) == [H4]
-    assert no_data.name == "немає даних"
-    assert len(values.locations) == 4
-    assert "Агрономічна" in "".join(values.text)
+    fig = choropleth("/x", view_table(data, "hromada", "workers", None), "workers")
+    assert any("&lt;script&gt;" in s for s in fig.data[1].text)
+    assert not any("<script>" in s for s in fig.data[1].text)
 
 
-def test_gap_uses_a_diverging_scale_centred_on_zero(dataset):
-    data = prepare(dataset, StaffingNorm())
-    fig = choropleth(data.geojson["oblast"], view_table(data, "oblast", "gap_fte", None), "gap_fte", "en")
-    trace = fig.data[-1]
-    assert trace.zmid == 0 and trace.zmin == -trace.zmax
+def test_metric_switch_is_a_small_patch_without_geometry(data):
+    table = view_table(data, "hromada", "gap_fte", None).sort_values("code")
+    patch = map_patch(table, "gap_fte", "en").to_plotly_json()
+    text = json.dumps(patch, default=str)
+    assert "geojson" not in text and "locations" not in text
+    assert "Gap to the norm" in text
 
 
-def test_drill_down():
+def test_gap_uses_a_diverging_scale_centred_on_zero(data):
+    fig = choropleth("/x", view_table(data, "oblast", "gap_fte", None), "gap_fte", "en")
+    layer = fig.data[1]
+    assert layer.zmid == 0 and layer.zmin == -layer.zmax
+
+
+def test_render_map_patches_only_on_metric_switch(data):
+    fig, rows, columns, crumb, search = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, True)
+    assert isinstance(fig, dash.Patch)
+    assert [r["name"] for r in rows][0] in {"Вінницька", "Гайсинська", "Агрономічна"}
+    assert crumb == "Україна › Вінницька"
+    assert search == f"?level=hromada&metric=gap_fte&oblast={O1}"
+    fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.LEVEL, True)
+    assert len(fig.data) == 2 and len(fig.data[0].locations) == 3
+
+
+def test_drill_down(data):
     click = {"points": [{"location": O1}]}
-    assert drill_down(ids.MAP, click, "oblast", None) == (O1, "hromada")
-    assert drill_down(ids.RESET, None, "hromada", O1) == (None, "oblast")
-    no_change = drill_down(ids.MAP, click, "hromada", O1)
-    assert all(v is not None and not isinstance(v, tuple) for v in no_change)  # dash.no_update
+    assert drill_down(ids.MAP, click, None, "oblast", None, data) == (O1, "hromada", None)
+    assert drill_down(ids.RESET, None, None, "hromada", O1, data) == (None, "oblast", None)
+    assert drill_down(ids.MAP, {"points": [{"location": H2}]}, None, "hromada", O1, data)[2] == H2
+    assert drill_down(ids.SEARCH, None, H4, "oblast", None, data) == (O2, "hromada", H4)
 
 
-def test_download_reads_back_with_types(dataset):
-    data = prepare(dataset, StaffingNorm())
+def test_map_state_from_url_is_validated():
+    assert map_state({"level": "hromada", "metric": "gap_fte", "oblast": O1}) == ("hromada", "gap_fte", O1, None)
+    assert map_state({"level": "<x>", "metric": "evil"}) == ("oblast", "workers_per_10k", None, None)
+
+
+def test_parse_path():
+    assert parse_path("/en/map") == ("en", "map")
+    assert parse_path("/map") == ("uk", "map")
+    assert parse_path("/") == ("uk", "")
+
+
+def test_profile_compares_with_oblast_and_similar(data):
+    similar = similar_hromadas(data, H2)
+    assert H2 not in set(similar["code"])
+    card = json.dumps(profile_card(data, H2, "en").to_plotly_json(), default=str)
+    assert "Vinnytska" in card and "Social work specialist" in card and "Similar hromadas" in card
+
+
+def test_download_reads_back_with_types(data):
     content = download_bytes(data, "hromada", "workers_per_10k", O1)
     wb = load_workbook(io.BytesIO(content))
     ws = wb.worksheets[0]
@@ -93,12 +162,23 @@ def test_download_reads_back_with_types(dataset):
 
 def test_download_never_writes_formulas(dataset):
     dataset.units.loc[dataset.units["code"] == H1, "name_uk"] = '=HYPERLINK("http://x","y")'
-    data = prepare(dataset, StaffingNorm())
-    content = download_bytes(data, "hromada", "workers_per_10k", O1)
+    content = download_bytes(prepare(dataset, StaffingNorm()), "hromada", "workers_per_10k", O1)
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     cells = [ws.cell(row=r, column=2) for r in range(2, 5)]
     evil = [c for c in cells if str(c.value).startswith("=")]
     assert len(evil) == 1 and evil[0].data_type == "s"
+
+
+def test_geometry_route_serves_clockwise_rings_and_hides_unknown_datasets(dataset, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    client = create_app(dataset, StaffingNorm()).server.test_client()
+    response = client.get("/geo/demo/hromada.json")
+    assert response.status_code == 200
+    ring = json.loads(response.data)["features"][0]["geometry"]["coordinates"][0]
+    signed_area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+    assert signed_area < 0  # clockwise, as d3-geo wants
+    assert client.get("/geo/someone-elses/hromada.json").status_code == 404
+    assert client.get("/healthz").json == {"status": "ok"}
 
 
 def test_format_number():

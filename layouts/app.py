@@ -1,0 +1,125 @@
+"""The Dash application: the page shell, routing, language, session and geometry routes.
+
+URLs are ``/<lang>/<page>?<state>``: ``/uk/map?level=hromada&oblast=...&metric=gap_fte``
+restores the map as it was shared. The language switch links to the same
+page in the other language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import dash
+import flask
+from dash import Input, Output, dcc, html
+
+from loaders import Dataset
+
+from . import ids
+from .i18n import LANGS, t
+from .pages import map as map_page
+from .pages import method, overview, profile
+from .state import DEMO_KEY, AtlasState
+from .views import prepare
+
+__all__ = ["PAGES", "create_app", "parse_path"]
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+#: path segment -> (page module, navigation label key)
+PAGES = {
+    "": (overview, "nav_overview"),
+    "map": (map_page, "nav_map"),
+    "profile": (profile, "nav_profile"),
+    "method": (method, "nav_method"),
+}
+
+
+def parse_path(pathname: str | None) -> tuple[str, str]:
+    """``/en/map`` -> ``("en", "map")``; no or unknown language -> Ukrainian."""
+    parts = [p for p in (pathname or "/").split("/") if p]
+    lang = "uk"
+    if parts and parts[0] in LANGS:
+        lang = parts.pop(0)
+    return lang, (parts[0] if parts else "")
+
+
+def _nav(lang: str, page: str, search: str) -> html.Nav:
+    other = "en" if lang == "uk" else "uk"
+    links = [
+        dcc.Link(t(label, lang), href=f"/{lang}/{name}", className="active" if name == page else "")
+        for name, (_, label) in PAGES.items()
+    ]
+    links.append(
+        dcc.Link(t("language", lang), href=f"/{other}/{page}{search or ''}", id=ids.LANG_LINK, className="lang")
+    )
+    return html.Nav(links, id=ids.NAV, className="nav", **{"aria-label": "navigation"})
+
+
+def create_app(dataset: Dataset, assumptions) -> dash.Dash:
+    """The Dash app over ``dataset``: every asset served locally, state per session."""
+    app = dash.Dash(
+        __name__,
+        title=t("title"),
+        serve_locally=True,
+        assets_folder=str(ASSETS),
+        update_title=None,
+        suppress_callback_exceptions=True,
+    )
+    state = AtlasState(app.server, dataset, assumptions, prepare)
+    app.server.extensions["atlas_state"] = state
+
+    @app.server.route("/geo/<key>/<level>.json")
+    def geo(key: str, level: str):
+        content = state.geojson_bytes(key, level)
+        if content is None:
+            flask.abort(404)
+        response = flask.Response(content, mimetype="application/geo+json")
+        response.headers["Cache-Control"] = "private, max-age=3600" if key != DEMO_KEY else "public, max-age=86400"
+        return response
+
+    @app.server.route("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    app.layout = html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.LANG, data="uk"),
+            html.Header(
+                [html.H1(id="app-title"), html.Div(id="app-nav-holder")],
+                className="header",
+            ),
+            html.Main(id=ids.PAGE, className="atlas"),
+        ]
+    )
+
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Output("app-nav-holder", "children"),
+        Output("app-title", "children"),
+        Output(ids.LANG, "data"),
+        Input(ids.URL, "pathname"),
+        dash.State(ids.URL, "search"),
+    )
+    def route(pathname, search):
+        lang, page = parse_path(pathname)
+        query = dict(parse_qsl((search or "").lstrip("?")))
+        module = PAGES.get(page, (None, None))[0]
+        body = module.layout(state, lang, query) if module else html.P(t("not_found", lang))
+        return body, _nav(lang, page, search), t("title", lang), lang
+
+    @app.callback(
+        Output(ids.LANG_LINK, "href"),
+        Input(ids.URL, "search"),
+        dash.State(ids.URL, "pathname"),
+    )
+    def language_link(search, pathname):
+        lang, page = parse_path(pathname)
+        other = "en" if lang == "uk" else "uk"
+        return f"/{other}/{page}{search or ''}"
+
+    for module, _ in PAGES.values():
+        module.register(app, state)
+    return app

@@ -1,0 +1,172 @@
+"""Building blocks shared by pages: tables, key-figure cards, the hromada profile."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Group, Scheme
+
+from loaders import ROLE_LABELS
+
+from .i18n import format_number, t
+from .views import AtlasData, role_table, similar_hromadas
+
+__all__ = ["data_table", "figure_cards", "number_format", "profile_card"]
+
+
+def number_format(decimals: int, lang: str) -> dict:
+    """DataTable number format: thousands grouped in the language's style, "no data" for blanks."""
+    fmt = Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes, nully=t("no_data", lang))
+    if lang == "uk":
+        fmt = fmt.group_delimiter("\u00a0").decimal_delimiter(",")
+    return fmt.to_plotly_json()
+
+
+def data_table(table_id: str, columns: list[dict], records: list[dict], page_size: int = 25) -> dash_table.DataTable:
+    """A sortable, filterable table."""
+    return dash_table.DataTable(
+        id=table_id,
+        columns=columns,
+        data=records,
+        sort_action="native",
+        filter_action="native",
+        page_size=page_size,
+        style_table={"overflowX": "auto"},
+        style_cell={"fontFamily": "sans-serif", "fontSize": "13px", "padding": "4px"},
+        style_cell_conditional=[{"if": {"column_id": "name"}, "textAlign": "left"}],
+        style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": "bold"},
+    )
+
+
+def figure_cards(figures: dict[str, float], lang: str) -> html.Div:
+    """Key figures as a row of cards."""
+    order = [
+        ("population", 0),
+        ("idp", 0),
+        ("workers", 0),
+        ("psychologists", 0),
+        ("positions", 0),
+        ("gap", 0),
+        ("hromadas_no_worker", 0),
+        ("hromadas_no_psychologist", 0),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [html.Div(format_number(figures[key], decimals, lang), className="card-value"), html.Div(t(key, lang))],
+                className="card",
+                id=f"card-{key}",
+            )
+            for key, decimals in order
+        ],
+        className="cards",
+    )
+
+
+def _row(label: str, *values: str) -> html.Tr:
+    return html.Tr([html.Th(label, scope="row"), *[html.Td(v) for v in values]])
+
+
+def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
+    """Every figure about one hromada, compared with its oblast and with similar hromadas."""
+    detail = data.detail.set_index("code")
+    if not code or code not in detail.index:
+        return html.Div(html.P(t("profile_pick", lang)), className="profile")
+    row = detail.loc[code]
+    name = row["name_uk"] if lang == "uk" else row["name_en"]
+    oblast = data.tables["oblast"].set_index("code").loc[row["oblast_code"]]
+    similar = similar_hromadas(data, code)
+
+    def fig(value, decimals=0):
+        return format_number(value, decimals, lang)
+
+    def med(column):
+        return similar[column].median() if len(similar) else float("nan")
+
+    compare = [
+        ("population", 0),
+        ("idp", 0),
+        ("workers", 0),
+        ("psychologists", 0),
+        ("workers_per_10k", 2),
+        ("workers_per_10k_incl_idp", 2),
+        ("residents_per_worker", 0),
+        ("required_fte", 1),
+        ("gap_fte", 1),
+        ("vacancy_rate", 2),
+    ]
+    labels = {
+        "population": t("population", lang),
+        "idp": t("idp", lang),
+        "workers": t("workers", lang),
+        "psychologists": t("psychologists", lang),
+        "workers_per_10k": "Працівників на 10 тис." if lang == "uk" else "Workers per 10,000",
+        "workers_per_10k_incl_idp": "… з ВПО" if lang == "uk" else "… incl. IDPs",
+        "residents_per_worker": "Мешканців на працівника" if lang == "uk" else "Residents per worker",
+        "required_fte": t("required", lang),
+        "gap_fte": t("gap", lang),
+        "vacancy_rate": "Частка вакантних посад" if lang == "uk" else "Vacancy rate",
+    }
+    comparison = html.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("figure", lang)),
+                        html.Th(t("this_hromada", lang)),
+                        html.Th(f"{t('compare_oblast', lang)}: {row[f'oblast_name_{lang}']}"),
+                        html.Th(f"{t('compare_similar', lang)}, n={len(similar)}"),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    _row(labels[c], fig(row[c], d), fig(oblast[c], d), fig(med(c), d))
+                    for c, d in compare
+                    if c in row.index
+                ]
+            ),
+        ],
+        className="profile-table",
+    )
+    roles = role_table(data, code)
+    role_rows = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t("role", lang)), html.Th(t("approved", lang)), html.Th(t("filled", lang))])),
+            html.Tbody(
+                [
+                    _row(ROLE_LABELS[r.role][0 if lang == "uk" else 1], fig(r.approved), fig(r.filled))
+                    for r in roles.itertuples()
+                ]
+            ),
+        ],
+        className="profile-table",
+    )
+    facts = html.Ul(
+        [
+            html.Li(
+                f"{t('type', lang)}: {t(row['hromada_type'], lang) if isinstance(row['hromada_type'], str) else ''}"
+            ),
+            html.Li(f"{t('caseload_sjo', lang)}: {fig(row.get('families_sjo'))}"),
+            html.Li(f"{t('caseload_low_income', lang)}: {fig(row.get('low_income_families'))}"),
+            html.Li(f"КАТОТТГ: {code}; P-code: {row['pcode']}"),
+        ]
+    )
+    return html.Div(
+        [
+            html.H2(f"{name}", id="profile-name"),
+            html.P(f"{row[f'raion_name_{lang}'] or ''}, {row[f'oblast_name_{lang}']}"),
+            facts,
+            role_rows,
+            comparison,
+            html.P(t("estimated", lang)) if row["idp_estimated"] else None,
+            dcc.Link(t("open_profile", lang), href=f"/{lang}/profile?code={code}", className="profile-link"),
+        ],
+        className="profile",
+    )
+
+
+def records(table: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows for a DataTable: NaN becomes None (shown as "no data")."""
+    out = table[columns].astype(object).where(table[columns].notna(), None)
+    return out.to_dict("records")

@@ -1,0 +1,251 @@
+"""Map page: oblast / raion / hromada choropleths, drill-down, search, ranking table, profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from .. import ids
+from ..components import data_table, number_format, profile_card, records
+from ..figures import choropleth, map_patch
+from ..i18n import METRIC_LABELS, metric_label, t
+from ..state import AtlasState
+from ..views import AtlasData, download_bytes, hromada_options, view_table
+
+LEVELS = ("oblast", "raion", "hromada")
+DEFAULT_METRIC = "workers_per_10k"
+
+
+def table_columns(metric: str, lang: str) -> list[dict]:
+    """Ranking-table columns; numbers grouped by thousands in the language's style."""
+    return [
+        {"name": t("name", lang), "id": "name"},
+        {"name": t("population", lang), "id": "population", "type": "numeric", "format": number_format(0, lang)},
+        {"name": t("idp", lang), "id": "idp", "type": "numeric", "format": number_format(0, lang)},
+        {"name": t("workers", lang), "id": "workers", "type": "numeric", "format": number_format(0, lang)},
+        {
+            "name": metric_label(metric, lang),
+            "id": "metric",
+            "type": "numeric",
+            "format": number_format(METRIC_LABELS[metric]["decimals"], lang),
+        },
+    ]
+
+
+def table_records(table, metric: str, lang: str) -> list[dict]:
+    out = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
+    return records(out, ["name", "population", "idp", "workers", "metric"])
+
+
+def map_state(query: dict) -> tuple[str, str, str | None, str | None]:
+    """(level, metric, oblast, selected hromada) from URL query parameters, validated."""
+    level = query.get("level") if query.get("level") in LEVELS else "oblast"
+    metric = query.get("metric") if query.get("metric") in METRIC_LABELS else DEFAULT_METRIC
+    oblast = query.get("oblast") or None
+    code = query.get("code") or None
+    return level, metric, oblast, code
+
+
+def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData):
+    """New (oblast, level, selected hromada) after a map click, a search or the reset button.
+
+    A click on an oblast opens its hromadas; a click on a hromada selects it
+    (its profile shows below the map); a search hit opens the hromada's
+    oblast at hromada level and selects it; reset goes back to all oblasts.
+    """
+    no = dash.no_update
+    if trigger == ids.RESET:
+        return None, "oblast", None
+    if trigger == ids.SEARCH and search_value:
+        detail = data.detail.set_index("code")
+        if search_value in detail.index:
+            return detail.loc[search_value, "oblast_code"], "hromada", search_value
+        return no, no, no
+    if trigger == ids.MAP and click_data:
+        points = click_data.get("points") or []
+        location = points[0].get("location") if points else None
+        if not location:
+            return no, no, no
+        if level == "oblast":
+            return location, "hromada", None
+        if level == "raion":
+            raion = data.tables["raion"].set_index("code")
+            return (raion.loc[location, "oblast_code"] if location in raion.index else no), "hromada", None
+        return no, no, location
+    return no, no, no
+
+
+def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    data = state.tables()
+    level, metric, oblast, code = map_state(query)
+    notes = [t("click_hint", lang), t("table_hint", lang)]
+    if data.approximate_boundaries:
+        notes.append(t("approximate", lang))
+    if data.idp_estimated:
+        notes.append(t("estimated", lang))
+    return html.Div(
+        [
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("level", lang), htmlFor=ids.LEVEL),
+                    dcc.RadioItems(
+                        id=ids.LEVEL,
+                        options=[{"label": t(lv, lang), "value": lv} for lv in LEVELS],
+                        value=level,
+                        inline=True,
+                    ),
+                    html.Label(t("metric", lang), htmlFor=ids.METRIC),
+                    dcc.Dropdown(
+                        id=ids.METRIC,
+                        options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
+                        value=metric,
+                        clearable=False,
+                        style={"minWidth": "340px"},
+                    ),
+                    html.Button(t("reset", lang), id=ids.RESET, n_clicks=0),
+                    html.Span(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-live": "polite"}),
+                ],
+            ),
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("search", lang), htmlFor=ids.SEARCH),
+                    dcc.Dropdown(
+                        id=ids.SEARCH,
+                        options=hromada_options(data),
+                        placeholder=t("search_placeholder", lang),
+                        style={"minWidth": "420px"},
+                    ),
+                ],
+            ),
+            dcc.Store(id=ids.OBLAST, data=oblast),
+            dcc.Store(id=ids.SELECTED, data=code),
+            html.Div(
+                className="main",
+                children=[
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.MAP,
+                            config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/assets/topojson/"},
+                        ),
+                        className="map",
+                    ),
+                    html.Div(
+                        className="ranking",
+                        children=[
+                            html.Button(t("download", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0),
+                            dcc.Download(id=ids.DOWNLOAD),
+                            data_table(ids.TABLE, table_columns(metric, lang), []),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(id=ids.PROFILE),
+            html.Ul([html.Li(n) for n in notes], id=ids.NOTE, className="notes"),
+        ]
+    )
+
+
+def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output(ids.OBLAST, "data"),
+        Output(ids.LEVEL, "value"),
+        Output(ids.SELECTED, "data"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.SEARCH, "value"),
+        State(ids.LEVEL, "value"),
+        State(ids.OBLAST, "data"),
+        prevent_initial_call=True,
+    )
+    def drill(click_data, _reset, search_value, level, oblast):
+        return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables())
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.TABLE, "data"),
+        Output(ids.TABLE, "columns"),
+        Output(ids.BREADCRUMB, "children"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.LEVEL, "value"),
+        Input(ids.METRIC, "value"),
+        Input(ids.OBLAST, "data"),
+        Input(ids.SELECTED, "data"),
+        State(ids.LANG, "data"),
+        State(ids.MAP, "figure"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def render(level, metric, oblast, selected, lang, current):
+        return render_map(
+            state.tables(),
+            state.geo_url(level),
+            level,
+            metric,
+            oblast,
+            selected,
+            lang,
+            dash.ctx.triggered_id,
+            current is not None,
+        )
+
+    @app.callback(
+        Output(ids.PROFILE, "children"),
+        Input(ids.SELECTED, "data"),
+        State(ids.LANG, "data"),
+    )
+    def profile(code, lang):
+        return profile_card(state.tables(), code, lang) if code else None
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input(ids.DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.LEVEL, "value"),
+        State(ids.METRIC, "value"),
+        State(ids.OBLAST, "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_clicks, level, metric, oblast, lang):
+        content = download_bytes(state.tables(), level, metric, oblast, lang)
+        return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
+
+
+def render_map(
+    data: AtlasData,
+    geo_url: str,
+    level: str,
+    metric: str,
+    oblast: str | None,
+    selected: str | None,
+    lang: str,
+    trigger: str | None,
+    has_figure: bool,
+):
+    """Figure (or a values-only patch), table rows, table columns, breadcrumb and URL query of the map page.
+
+    When only the metric changed and the figure is already drawn, the figure
+    output is a :func:`~layouts.figures.map_patch`: values and labels, no
+    geometry and no names.
+    """
+    table = view_table(data, level, metric, oblast)
+    by_code = table.sort_values("code").reset_index(drop=True)  # stable order: patches line up
+    if trigger == ids.METRIC and has_figure:
+        figure = map_patch(by_code, metric, lang)
+    elif trigger == ids.SELECTED and has_figure:
+        figure = dash.no_update
+    else:
+        figure = choropleth(geo_url, by_code, metric, lang)
+    crumb = t("ukraine", lang)
+    if oblast and level != "oblast":
+        oblasts = data.tables["oblast"].set_index("code")
+        if oblast in oblasts.index:
+            crumb += " › " + str(oblasts.loc[oblast, "name_uk" if lang == "uk" else "name_en"])
+    query = {"level": level, "metric": metric}
+    if oblast and level != "oblast":
+        query["oblast"] = oblast
+    if selected:
+        query["code"] = selected
+    return figure, table_records(table, metric, lang), table_columns(metric, lang), crumb, "?" + urlencode(query)

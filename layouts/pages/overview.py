@@ -1,0 +1,74 @@
+"""Overview page: national key figures, the oblast map and the oblast ranking."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from .. import ids
+from ..components import figure_cards
+from ..figures import bar_ranking, choropleth
+from ..i18n import METRIC_LABELS, metric_label, t
+from ..state import AtlasState
+from ..views import key_figures, view_table
+
+
+def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    data = state.tables()
+    metric = query.get("metric") if query.get("metric") in METRIC_LABELS else "workers_per_10k"
+    notes = []
+    if data.approximate_boundaries:
+        notes.append(t("approximate", lang))
+    if data.idp_estimated:
+        notes.append(t("estimated", lang))
+    return html.Div(
+        [
+            html.Div(figure_cards(key_figures(data), lang), id=ids.OVERVIEW_FIGURES),
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("metric", lang), htmlFor=ids.OVERVIEW_METRIC),
+                    dcc.Dropdown(
+                        id=ids.OVERVIEW_METRIC,
+                        options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
+                        value=metric,
+                        clearable=False,
+                        style={"minWidth": "340px"},
+                    ),
+                ],
+            ),
+            html.Div(
+                className="main",
+                children=[
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.OVERVIEW_MAP,
+                            config={"displaylogo": False, "topojsonURL": "/assets/topojson/"},
+                        ),
+                        className="map",
+                    ),
+                    html.Div(
+                        [
+                            html.H2(t("oblast_ranking", lang)),
+                            dcc.Graph(id=ids.OVERVIEW_RANKING, config={"displaylogo": False}),
+                        ],
+                        className="ranking",
+                    ),
+                ],
+            ),
+            html.Ul([html.Li(n) for n in notes], className="notes"),
+        ]
+    )
+
+
+def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output(ids.OVERVIEW_MAP, "figure"),
+        Output(ids.OVERVIEW_RANKING, "figure"),
+        Input(ids.OVERVIEW_METRIC, "value"),
+        State(ids.LANG, "data"),
+    )
+    def render(metric, lang):
+        data = state.tables()
+        table = view_table(data, "oblast", metric, None)
+        return choropleth(state.geo_url("oblast"), table, metric, lang), bar_ranking(table, metric, lang, top=27)

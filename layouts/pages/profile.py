@@ -1,0 +1,49 @@
+"""Hromada profile page: every figure about one hromada, with a shareable URL."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from .. import ids
+from ..components import profile_card
+from ..i18n import t
+from ..state import AtlasState
+from ..views import hromada_options
+
+
+def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    data = state.tables()
+    code = query.get("code")
+    return html.Div(
+        [
+            html.H2(t("profile_title", lang)),
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("search", lang), htmlFor=ids.PROFILE_SEARCH),
+                    dcc.Dropdown(
+                        id=ids.PROFILE_SEARCH,
+                        options=hromada_options(data),
+                        value=code,
+                        placeholder=t("search_placeholder", lang),
+                        style={"minWidth": "420px"},
+                    ),
+                ],
+            ),
+            html.Div(profile_card(data, code, lang), id=ids.PROFILE_BODY),
+            dcc.Link(t("back_to_map", lang), href=f"/{lang}/map?level=hromada"),
+        ]
+    )
+
+
+def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output(ids.PROFILE_BODY, "children"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PROFILE_SEARCH, "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def show(code, lang):
+        return profile_card(state.tables(), code, lang), (f"?code={code}" if code else "")

@@ -1,0 +1,196 @@
+"""What the pages show, as plain tables: computed once per dataset and assumptions.
+
+Pure functions of a :class:`~loaders.Dataset` and the assumptions: no Dash
+callbacks here, so everything can be tested as plain functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from exports.xlsx import table_to_xlsx
+from loaders import ROLES, Dataset
+from metrics import StaffingNorm, unit_measures
+
+from .i18n import METRIC_LABELS, t
+
+__all__ = [
+    "AtlasData",
+    "download_bytes",
+    "hromada_options",
+    "key_figures",
+    "prepare",
+    "similar_hromadas",
+    "view_table",
+]
+
+
+@dataclass(frozen=True)
+class AtlasData:
+    """Measure tables per level, the hromada detail table and notes for exports."""
+
+    tables: dict[str, pd.DataFrame]
+    detail: pd.DataFrame
+    country: pd.Series
+    title: str
+    approximate_boundaries: bool
+    idp_estimated: bool
+    notes: tuple[tuple[str, str], ...]
+
+
+def _norm_of(assumptions) -> StaffingNorm:
+    return assumptions if isinstance(assumptions, StaffingNorm) else getattr(assumptions, "norm", assumptions)
+
+
+def prepare(dataset: Dataset, assumptions) -> AtlasData:
+    """Measures of every level, with names, and what the profile page needs."""
+    norm = _norm_of(assumptions)
+    units = dataset.units
+    names = units.drop_duplicates("code").set_index("code")[["name_uk", "name_en", "oblast_code"]]
+    shown = {level: set(gdf["code"]) for level, gdf in dataset.boundaries.items()}
+    tables = {}
+    for level in ("oblast", "raion", "hromada"):
+        table = unit_measures(dataset.hromadas, units, level, norm).join(names, on="code")
+        # Units with no polygon and no figure at all (the hromadas of occupied
+        # Crimea in the codifier) are left out; units with a polygon and no
+        # data (Crimea and Sevastopol as wholes) are shown as "no data".
+        codes = shown.get(level, set())
+        has_figure = table[["population", "workers"]].notna().any(axis=1)
+        table = table[has_figure | table["code"].isin(codes)]
+        extra = sorted(c for c in codes if c not in set(table["code"]) and c in names.index)
+        if extra:
+            table = pd.concat([table, pd.DataFrame({"code": extra}).join(names, on="code")], ignore_index=True)
+        table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
+        tables[level] = table.reset_index(drop=True)
+    country = unit_measures(dataset.hromadas, units, "country", norm).iloc[0]
+    detail = _detail(dataset, tables["hromada"])
+    notes = [("Dataset", dataset.title)]
+    notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
+    notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
+    notes.append(
+        (
+            "Norm",
+            f"{norm.workers_per_10k} community social workers per 10,000 residents; IDP weight {norm.idp_weight}",
+        )
+    )
+    if dataset.approximate_boundaries:
+        notes.append(("Boundaries", t("approximate", "en")))
+    if bool(dataset.hromadas["idp_estimated"].any()):
+        notes.append(("Estimated", t("estimated", "en").lstrip("* ")))
+    return AtlasData(
+        tables=tables,
+        detail=detail,
+        country=country,
+        title=dataset.title,
+        approximate_boundaries=dataset.approximate_boundaries,
+        idp_estimated=bool(dataset.hromadas["idp_estimated"].any()),
+        notes=tuple(notes),
+    )
+
+
+def _detail(dataset: Dataset, hromada_table: pd.DataFrame) -> pd.DataFrame:
+    units = dataset.units
+    hromadas = units[units["level"] == "hromada"].drop_duplicates("code")
+    parents = units.drop_duplicates("code").set_index("code")
+    detail = hromadas[["code", "pcode", "hromada_type", "oblast_code", "raion_code"]].merge(
+        dataset.hromadas.drop(columns=["population", "idp", "idp_estimated"]), on="code", how="left"
+    )
+    detail = detail.merge(hromada_table.drop(columns=["oblast_code"]), on="code", how="inner")
+    for level in ("oblast", "raion"):
+        for lang in ("uk", "en"):
+            detail[f"{level}_name_{lang}"] = detail[f"{level}_code"].map(parents[f"name_{lang}"])
+    return detail.reset_index(drop=True)
+
+
+def view_table(data: AtlasData, level: str, metric: str, oblast: str | None) -> pd.DataFrame:
+    """The rows shown for a level, metric and optional oblast, ranked by the metric."""
+    if metric not in METRIC_LABELS:
+        raise ValueError(f"metric must be one of {', '.join(METRIC_LABELS)}, got {metric!r}")
+    if level not in data.tables:
+        raise ValueError(f"level must be one of {', '.join(data.tables)}, got {level!r}")
+    table = data.tables[level]
+    if oblast and level != "oblast":
+        table = table[table["oblast_code"] == oblast]
+    ascending = METRIC_LABELS[metric]["scale"] == "sequential_reversed"
+    return table.sort_values([metric, "code"], ascending=[ascending, True], na_position="last").reset_index(drop=True)
+
+
+def key_figures(data: AtlasData) -> dict[str, float]:
+    """National totals for the overview: residents, IDPs, workers, positions, gap, hromadas lacking staff."""
+    detail = data.detail[data.detail["population"].notna()]
+    return {
+        "population": float(data.country["population"]),
+        "idp": float(data.country["idp"]),
+        "workers": float(data.country["workers"]),
+        "psychologists": float(data.country["psychologists"]),
+        "positions": float(data.country["approved_positions"]),
+        "gap": float(data.country["gap_fte"]),
+        "hromadas_no_worker": float((detail["workers"] == 0).sum()),
+        "hromadas_no_psychologist": float((detail["psychologists"] == 0).sum()),
+    }
+
+
+def hromada_options(data: AtlasData) -> list[dict]:
+    """Search options: "Name (Name in English), oblast"; the search matches either language."""
+    detail = data.detail.sort_values("name_uk")
+    return [
+        {"label": f"{r.name_uk} ({r.name_en}), {r.oblast_name_uk}", "value": r.code}
+        for r in detail.itertuples()
+        if isinstance(r.name_uk, str)
+    ]
+
+
+def similar_hromadas(data: AtlasData, code: str) -> pd.DataFrame:
+    """Hromadas of the same type with 0.5 to 2 times the residents of ``code`` (itself excluded)."""
+    detail = data.detail.set_index("code")
+    if code not in detail.index:
+        raise KeyError(f"no hromada with code {code}")
+    row = detail.loc[code]
+    same = detail[(detail["hromada_type"] == row["hromada_type"]) & (detail.index != code)]
+    if pd.notna(row["population"]):
+        same = same[same["population"].between(0.5 * row["population"], 2 * row["population"])]
+    return same.reset_index()
+
+
+def role_table(data: AtlasData, code: str) -> pd.DataFrame:
+    """Approved and filled positions by role of one hromada."""
+    row = data.detail.set_index("code").loc[code]
+    return pd.DataFrame(
+        {
+            "role": list(ROLES),
+            "approved": [row.get(f"{r}_approved", np.nan) for r in ROLES],
+            "filled": [row.get(f"{r}_filled", np.nan) for r in ROLES],
+        }
+    )
+
+
+_EXPORT_COLUMNS = {
+    "code": ("Код КАТОТТГ", "KATOTTG code", None),
+    "name_uk": ("Назва", "Name (uk)", None),
+    "name_en": ("Назва (англ.)", "Name", None),
+    "population": ("Населення", "Residents", "#,##0"),
+    "idp": ("ВПО", "IDPs", "#,##0"),
+    "workers": ("Соціальні працівники", "Social workers", "#,##0"),
+    "psychologists": ("Психологи", "Psychologists", "#,##0"),
+    "approved_positions": ("Затверджені посади", "Approved positions", "#,##0"),
+    "required_fte": ("Потреба за нормативом, посад", "Required by norm, FTE", "#,##0.0"),
+    "gap_fte": ("Дефіцит, посад", "Gap, FTE", "#,##0.0"),
+    "workers_per_10k": ("Працівників на 10 тис.", "Workers per 10,000", "0.00"),
+    "workers_per_10k_incl_idp": ("Працівників на 10 тис. з ВПО", "Workers per 10,000 incl. IDPs", "0.00"),
+    "residents_per_worker": ("Мешканців на працівника", "Residents per worker", "#,##0"),
+    "idp_estimated": ("ВПО оцінено", "IDPs estimated", None),
+}
+
+
+def download_bytes(data: AtlasData, level: str, metric: str, oblast: str | None, lang: str = "uk") -> bytes:
+    """The table shown, as an .xlsx workbook (codes as text, numbers as numbers)."""
+    table = view_table(data, level, metric, oblast)
+    out = table[list(_EXPORT_COLUMNS)].copy()
+    yes, no = ("так", "ні") if lang == "uk" else ("yes", "no")
+    out["idp_estimated"] = out["idp_estimated"].map({True: yes, False: no})
+    headers = [spec[0 if lang == "uk" else 1] for spec in _EXPORT_COLUMNS.values()]
+    formats = {col: spec[2] for col, spec in _EXPORT_COLUMNS.items() if spec[2]}
+    return table_to_xlsx(out, headers, formats, t("sheet", lang), data.notes)
