@@ -22,14 +22,19 @@ def number_format(decimals: int, lang: str) -> dict:
     return fmt.to_plotly_json()
 
 
-def data_table(table_id: str, columns: list[dict], records: list[dict], page_size: int = 25) -> dash_table.DataTable:
-    """A sortable, filterable table."""
+def data_table(
+    table_id: str, columns: list[dict], records: list[dict], page_size: int = 25, server_side: bool = False
+) -> dash_table.DataTable:
+    """A sortable, filterable table; with ``server_side`` only the page shown is sent."""
+    action = "custom" if server_side else "native"
     return dash_table.DataTable(
         id=table_id,
         columns=columns,
         data=records,
-        sort_action="native",
-        filter_action="native",
+        sort_action=action,
+        filter_action=action,
+        page_action=action,
+        page_current=0,
         page_size=page_size,
         style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "sans-serif", "fontSize": "13px", "padding": "4px"},

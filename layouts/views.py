@@ -6,6 +6,7 @@ callbacks here, so everything can be tested as plain functions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ from .i18n import METRIC_LABELS, t
 
 __all__ = [
     "AtlasData",
+    "apply_table_query",
+    "shown_table",
     "download_bytes",
     "hromada_options",
     "key_figures",
@@ -133,14 +136,41 @@ def key_figures(data: AtlasData) -> dict[str, float]:
     }
 
 
-def hromada_options(data: AtlasData) -> list[dict]:
-    """Search options: "Name (Name in English), oblast"; the search matches either language."""
-    detail = data.detail.sort_values("name_uk")
-    return [
-        {"label": f"{r.name_uk} ({r.name_en}), {r.oblast_name_uk}", "value": r.code}
-        for r in detail.itertuples()
-        if isinstance(r.name_uk, str)
-    ]
+def _fold(text: str) -> str:
+    """Case- and apostrophe-insensitive form of a name, for search."""
+    for mark in ("’", "ʼ", "`", "'"):
+        text = text.replace(mark, "")
+    return text.casefold().replace("ё", "е")
+
+
+def hromada_options(
+    data: AtlasData, query: str | None, lang: str = "uk", limit: int = 20, selected: str | None = None
+) -> list[dict]:
+    """Search hits for ``query`` among hromada names in Ukrainian and English.
+
+    Names that start with the query come first, then names that contain it;
+    at most ``limit`` options ("Name (Name in English), oblast"). The
+    ``selected`` hromada is always included so that its label shows.
+    """
+    detail = data.detail[data.detail["name_uk"].notna()]
+    options = []
+    if query and len(query.strip()) >= 2:
+        needle = _fold(query.strip())
+        uk = detail["name_uk"].map(_fold)
+        en = detail["name_en"].fillna("").map(_fold)
+        starts = uk.str.startswith(needle) | en.str.startswith(needle)
+        contains = uk.str.contains(needle, regex=False) | en.str.contains(needle, regex=False)
+        hits = pd.concat([detail[starts], detail[contains & ~starts]]).head(limit)
+        options = [_option(r, lang) for r in hits.itertuples()]
+    if selected and selected not in {o["value"] for o in options}:
+        row = detail[detail["code"] == selected]
+        options += [_option(r, lang) for r in row.itertuples()]
+    return options
+
+
+def _option(row, lang: str) -> dict:
+    oblast = row.oblast_name_uk if lang == "uk" else row.oblast_name_en
+    return {"label": f"{row.name_uk} ({row.name_en}), {oblast}", "value": row.code}
 
 
 def similar_hromadas(data: AtlasData, code: str) -> pd.DataFrame:
@@ -185,12 +215,90 @@ _EXPORT_COLUMNS = {
 }
 
 
-def download_bytes(data: AtlasData, level: str, metric: str, oblast: str | None, lang: str = "uk") -> bytes:
-    """The table shown, as an .xlsx workbook (codes as text, numbers as numbers)."""
+def shown_table(
+    data: AtlasData,
+    level: str,
+    metric: str,
+    oblast: str | None,
+    lang: str = "uk",
+    filter_query: str | None = None,
+    sort_by: list[dict] | None = None,
+) -> pd.DataFrame:
+    """The rows the map page's table shows: ranked, filtered and sorted as on screen.
+
+    Adds ``name`` (in ``lang``) and ``metric`` (the value of the chosen
+    metric), the column ids of the on-screen table.
+    """
     table = view_table(data, level, metric, oblast)
+    table = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
+    return apply_table_query(table, filter_query, sort_by)
+
+
+def download_bytes(
+    data: AtlasData,
+    level: str,
+    metric: str,
+    oblast: str | None,
+    lang: str = "uk",
+    filter_query: str | None = None,
+    sort_by: list[dict] | None = None,
+) -> bytes:
+    """The table shown (with its filters and sorting) as an .xlsx workbook.
+
+    Codes are text, numbers are numbers; text never becomes a formula.
+    """
+    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
     out = table[list(_EXPORT_COLUMNS)].copy()
     yes, no = ("так", "ні") if lang == "uk" else ("yes", "no")
     out["idp_estimated"] = out["idp_estimated"].map({True: yes, False: no})
     headers = [spec[0 if lang == "uk" else 1] for spec in _EXPORT_COLUMNS.values()]
     formats = {col: spec[2] for col, spec in _EXPORT_COLUMNS.items() if spec[2]}
     return table_to_xlsx(out, headers, formats, t("sheet", lang), data.notes)
+
+
+_FILTER_PART = re.compile(r"\{(?P<column>[^}]+)\}\s*(?P<op>s?i?contains|[<>!=]=?|eq|ne|lt|le|gt|ge)\s*(?P<value>.+)")
+_OPERATORS = {"=": "eq", "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+def apply_table_query(table: pd.DataFrame, filter_query: str | None, sort_by: list[dict] | None) -> pd.DataFrame:
+    """Rows of ``table`` that pass a DataTable ``filter_query``, sorted by ``sort_by``.
+
+    Supports the expressions the DataTable's filter row writes: ``{col}
+    contains text`` (case-insensitive) for text, and ``=``, ``!=``, ``<``,
+    ``<=``, ``>``, ``>=`` (or ``eq``, ``ne``, ``lt``...) for numbers, joined
+    by ``&&``. Unknown columns and unparsable parts are ignored. Missing
+    values sort last.
+    """
+    out = table
+    for part in (filter_query or "").split(" && "):
+        match = _FILTER_PART.match(part.strip())
+        if not match or match["column"] not in out:
+            continue
+        column, op, value = match["column"], match["op"], match["value"].strip().strip("\"'")
+        op = _OPERATORS.get(op, op)
+        series = out[column]
+        if op.endswith("contains"):
+            out = out[series.astype(str).str.casefold().str.contains(value.casefold(), regex=False, na=False)]
+            continue
+        try:
+            number = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        except ValueError:
+            out = out[series.astype(str).str.casefold() == value.casefold()] if op == "eq" else out
+            continue
+        numeric = pd.to_numeric(series, errors="coerce")
+        out = out[
+            {
+                "eq": numeric == number,
+                "ne": numeric != number,
+                "lt": numeric < number,
+                "le": numeric <= number,
+                "gt": numeric > number,
+                "ge": numeric >= number,
+            }[op]
+        ]
+    for sort in reversed(sort_by or []):
+        if sort.get("column_id") in out:
+            out = out.sort_values(
+                sort["column_id"], ascending=sort.get("direction") != "desc", na_position="last", kind="stable"
+            )
+    return out

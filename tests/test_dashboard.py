@@ -27,7 +27,8 @@ from layouts import (
     view_table,
 )
 from layouts.components import profile_card
-from layouts.pages.map import drill_down, map_state, render_map
+from layouts.pages.map import drill_down, map_state, render_map, table_page
+from layouts.views import apply_table_query, hromada_options
 from loaders import Dataset
 from metrics import StaffingNorm
 
@@ -108,9 +109,8 @@ def test_gap_uses_a_diverging_scale_centred_on_zero(data):
 
 
 def test_render_map_patches_only_on_metric_switch(data):
-    fig, rows, columns, crumb, search = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, True)
+    fig, crumb, search = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, True)
     assert isinstance(fig, dash.Patch)
-    assert [r["name"] for r in rows][0] in {"Вінницька", "Гайсинська", "Агрономічна"}
     assert crumb == "Україна › Вінницька"
     assert search == f"?level=hromada&metric=gap_fte&oblast={O1}"
     fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.LEVEL, True)
@@ -185,3 +185,27 @@ def test_format_number():
     assert format_number(12345.678, 1, "uk") == "12\u00a0345,7"
     assert format_number(12345.678, 1, "en") == "12,345.7"
     assert format_number(np.nan) == "немає даних"
+
+
+def test_table_page_is_filtered_sorted_and_paged_on_the_server(data):
+    rows, pages = table_page(data, "hromada", "workers", None, "uk", 0, "{population} > 15000", None)
+    assert pages == 1 and {r["code"] for r in rows} == {H2, "UA05040010000012345", H4}
+    rows, _ = table_page(data, "hromada", "workers", None, "en", 0, "{name} icontains vinn", None)
+    assert [r["code"] for r in rows] == [H2]
+    rows, _ = table_page(
+        data, "hromada", "workers", None, "uk", 0, None, [{"column_id": "population", "direction": "asc"}]
+    )
+    assert rows[0]["code"] == H5
+    assert rows[0]["metric"] == 0
+
+
+def test_apply_table_query_ignores_garbage(data):
+    table = data.tables["hromada"]
+    assert len(apply_table_query(table, "{nope} > 1 && rubbish", None)) == len(table)
+
+
+def test_search_matches_either_language_and_apostrophes(data):
+    assert [o["value"] for o in hromada_options(data, "vinn", "en")] == [H2]
+    assert [o["value"] for o in hromada_options(data, "ВІНН", "uk")] == [H2]
+    assert hromada_options(data, "x", "uk") == []  # too short to search
+    assert [o["value"] for o in hromada_options(data, None, "uk", selected=H4)] == [H4]

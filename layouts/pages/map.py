@@ -12,7 +12,7 @@ from ..components import data_table, number_format, profile_card, records
 from ..figures import choropleth, map_patch
 from ..i18n import METRIC_LABELS, metric_label, t
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, hromada_options, view_table
+from ..views import AtlasData, download_bytes, hromada_options, shown_table, view_table
 
 LEVELS = ("oblast", "raion", "hromada")
 DEFAULT_METRIC = "workers_per_10k"
@@ -34,9 +34,16 @@ def table_columns(metric: str, lang: str) -> list[dict]:
     ]
 
 
-def table_records(table, metric: str, lang: str) -> list[dict]:
-    out = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
-    return records(out, ["name", "population", "idp", "workers", "metric"])
+PAGE_SIZE = 25
+
+
+def table_page(data: AtlasData, level, metric, oblast, lang, page, filter_query, sort_by) -> tuple[list[dict], int]:
+    """One page of the ranking table (server-side paging, filtering and sorting) and the page count."""
+    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
+    pages = max(1, -(-len(table) // PAGE_SIZE))
+    page = min(max(page or 0, 0), pages - 1)
+    rows = table.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return records(rows, ["code", "name", "population", "idp", "workers", "metric"]), pages
 
 
 def map_state(query: dict) -> tuple[str, str, str | None, str | None]:
@@ -115,7 +122,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Label(t("search", lang), htmlFor=ids.SEARCH),
                     dcc.Dropdown(
                         id=ids.SEARCH,
-                        options=hromada_options(data),
+                        options=[],
                         placeholder=t("search_placeholder", lang),
                         style={"minWidth": "420px"},
                     ),
@@ -138,7 +145,9 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         children=[
                             html.Button(t("download", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0),
                             dcc.Download(id=ids.DOWNLOAD),
-                            data_table(ids.TABLE, table_columns(metric, lang), []),
+                            data_table(
+                                ids.TABLE, table_columns(metric, lang), [], page_size=PAGE_SIZE, server_side=True
+                            ),
                         ],
                     ),
                 ],
@@ -165,9 +174,23 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables())
 
     @app.callback(
-        Output(ids.MAP, "figure"),
         Output(ids.TABLE, "data"),
+        Output(ids.TABLE, "page_count"),
         Output(ids.TABLE, "columns"),
+        Input(ids.LEVEL, "value"),
+        Input(ids.METRIC, "value"),
+        Input(ids.OBLAST, "data"),
+        Input(ids.TABLE, "page_current"),
+        Input(ids.TABLE, "filter_query"),
+        Input(ids.TABLE, "sort_by"),
+        State(ids.LANG, "data"),
+    )
+    def table(level, metric, oblast, page, filter_query, sort_by, lang):
+        rows, pages = table_page(state.tables(), level, metric, oblast, lang, page, filter_query, sort_by)
+        return rows, pages, table_columns(metric, lang)
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
         Output(ids.BREADCRUMB, "children"),
         Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.LEVEL, "value"),
@@ -192,6 +215,15 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         )
 
     @app.callback(
+        Output(ids.SEARCH, "options"),
+        Input(ids.SEARCH, "search_value"),
+        State(ids.SEARCH, "value"),
+        State(ids.LANG, "data"),
+    )
+    def search(text, selected, lang):
+        return hromada_options(state.tables(), text, lang, selected=selected)
+
+    @app.callback(
         Output(ids.PROFILE, "children"),
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
@@ -206,10 +238,12 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.METRIC, "value"),
         State(ids.OBLAST, "data"),
         State(ids.LANG, "data"),
+        State(ids.TABLE, "filter_query"),
+        State(ids.TABLE, "sort_by"),
         prevent_initial_call=True,
     )
-    def download(_clicks, level, metric, oblast, lang):
-        content = download_bytes(state.tables(), level, metric, oblast, lang)
+    def download(_clicks, level, metric, oblast, lang, filter_query, sort_by):
+        content = download_bytes(state.tables(), level, metric, oblast, lang, filter_query, sort_by)
         return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
 
 
@@ -224,7 +258,7 @@ def render_map(
     trigger: str | None,
     has_figure: bool,
 ):
-    """Figure (or a values-only patch), table rows, table columns, breadcrumb and URL query of the map page.
+    """Figure (or a values-only patch), breadcrumb and URL query of the map page.
 
     When only the metric changed and the figure is already drawn, the figure
     output is a :func:`~layouts.figures.map_patch`: values and labels, no
@@ -248,4 +282,4 @@ def render_map(
         query["oblast"] = oblast
     if selected:
         query["code"] = selected
-    return figure, table_records(table, metric, lang), table_columns(metric, lang), crumb, "?" + urlencode(query)
+    return figure, crumb, "?" + urlencode(query)

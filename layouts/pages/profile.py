@@ -24,7 +24,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Label(t("search", lang), htmlFor=ids.PROFILE_SEARCH),
                     dcc.Dropdown(
                         id=ids.PROFILE_SEARCH,
-                        options=hromada_options(data),
+                        options=hromada_options(data, None, lang, selected=code),
                         value=code,
                         placeholder=t("search_placeholder", lang),
                         style={"minWidth": "420px"},
@@ -38,6 +38,15 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output(ids.PROFILE_SEARCH, "options"),
+        Input(ids.PROFILE_SEARCH, "search_value"),
+        State(ids.PROFILE_SEARCH, "value"),
+        State(ids.LANG, "data"),
+    )
+    def search(text, selected, lang):
+        return hromada_options(state.tables(), text, lang, selected=selected)
+
     @app.callback(
         Output(ids.PROFILE_BODY, "children"),
         Output(ids.URL, "search", allow_duplicate=True),
