@@ -3,24 +3,59 @@
 python app.py                 serve the embedded demo on http://127.0.0.1:8050
 python app.py serve --port N  same, with options
 python app.py build-demo      rebuild data/demo from installable packages
+
+In production: ``gunicorn app:server`` (see README, "Deployment"). Importing
+this module reads no file; the server is built on first access to
+``app.server``. Settings come from environment variables:
+
+``ATLAS_DATA``            dataset manifest (default: the embedded demo)
+``ATLAS_ASSUMPTIONS``     planning assumptions file (default: data/assumptions.toml)
+``ATLAS_UPLOAD_LIMIT_MB`` largest upload accepted, MB (default 20)
+``ATLAS_CACHE_DIR``       where sessions' uploads and settings are kept (default: a temp folder)
+``ATLAS_REDIS_URL``       keep them in Redis instead (several machines)
+``ATLAS_SECRET_KEY``      key that signs session cookies (default: generated once into the cache folder)
+``ATLAS_BASIC_AUTH_USER`` / ``ATLAS_BASIC_AUTH_PASSWORD``  require HTTP basic authentication
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 
 __all__ = ["main", "make_app"]
 
+_SERVER = None
+
 
 def make_app(manifest: Path | None = None, assumptions: Path | None = None):
-    """The Dash app over a dataset manifest (default: the embedded demo)."""
+    """The Dash app over a dataset manifest (default: ``ATLAS_DATA`` or the embedded demo)."""
     from layouts import create_app
     from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
 
-    dataset = load_dataset(manifest or DEMO_MANIFEST)
-    return create_app(dataset, read_assumptions(assumptions))
+    manifest = manifest or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST
+    assumptions = assumptions or os.environ.get("ATLAS_ASSUMPTIONS") or None
+    dataset = load_dataset(Path(manifest))
+    app = create_app(dataset, read_assumptions(Path(assumptions) if assumptions else None))
+    user, password = os.environ.get("ATLAS_BASIC_AUTH_USER"), os.environ.get("ATLAS_BASIC_AUTH_PASSWORD")
+    if user and password:
+        import dash_auth
+
+        dash_auth.BasicAuth(app, {user: password}, public_routes=["/healthz"])
+    return app
+
+
+def __getattr__(name: str):
+    """``app.server``: the Flask server for gunicorn, built on first access."""
+    global _SERVER
+    if name == "server":
+        if _SERVER is None:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            _SERVER = make_app().server
+        return _SERVER
+    raise AttributeError(f"module 'app' has no attribute {name!r}")
 
 
 def _serve(args: argparse.Namespace) -> int:
