@@ -1,0 +1,264 @@
+"""Load test: 50 simulated users against the app under gunicorn on loopback.
+
+    python benchmarks/load_test.py [--users 50] [--seconds 60] [--workers 2] [--threads 8]
+
+Starts ``gunicorn app:server`` on 127.0.0.1 (a free port), then each
+simulated user, in its own thread with its own cookie session, repeats a
+typical visit: open the map page, render the oblast map, switch the metric,
+switch to hromadas (and fetch their geometry), drill into an oblast, page
+the table, and every fourth visit download the table as .xlsx. The run is
+bounded in time (``--seconds``) and in requests (``--max-requests``), and
+stops by itself. It prints requests served, p50 / p95 / max latency, errors,
+and the peak memory (VmHWM) of each gunicorn worker.
+
+Only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OBLASTS = ["UA74000000000025378", "UA63000000000041885", "UA12000000000090473", "UA46000000000026241"]
+METRICS = ["workers_per_10k", "gap_fte", "residents_per_worker", "workers_per_10k_incl_idp"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class User:
+    """One simulated user with its own cookies (its own session)."""
+
+    def __init__(self, base: str, outputs: dict[str, str], latencies: list, errors: list, lock: threading.Lock):
+        self.base = base
+        self.outputs = outputs
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.latencies, self.errors, self.lock = latencies, errors, lock
+
+    def _timed(self, request: urllib.request.Request | str, what: str) -> bytes | None:
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                body = response.read()
+                status = response.status
+        except Exception as exc:  # noqa: BLE001 - every failure is counted, with its reason
+            with self.lock:
+                self.errors.append(f"{what}: {exc}")
+            return None
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latencies.append(elapsed)
+            if status != 200:
+                self.errors.append(f"{what}: HTTP {status}")
+        return body
+
+    def get(self, path: str) -> bytes | None:
+        return self._timed(self.base + path, f"GET {path}")
+
+    def callback(self, prefix: str, inputs: list[tuple[str, str, object]], state=(), changed=()) -> bytes | None:
+        payload = {
+            "output": self.outputs[prefix],
+            "outputs": _outputs(self.outputs[prefix]),
+            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+            "changedPropIds": list(changed),
+        }
+        request = urllib.request.Request(
+            self.base + "/_dash-update-component",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return self._timed(request, f"callback {prefix}")
+
+    def visit(self, n: int, rng: random.Random) -> None:
+        oblast, metric, other = rng.choice(OBLASTS), rng.choice(METRICS), rng.choice(METRICS)
+        self.get("/uk/map")
+        self.callback("..app-page.children", [("app-url", "pathname", "/uk/map")], [("app-url", "search", "")])
+        for level, metric_now, region in (
+            ("oblast", metric, None),
+            ("oblast", other, None),
+            ("hromada", other, None),
+            ("hromada", other, oblast),
+        ):
+            self.callback(
+                "..map-graph.figure",
+                [
+                    ("map-level", "value", level),
+                    ("map-metric", "value", metric_now),
+                    ("map-oblast", "data", region),
+                    ("map-selected", "data", None),
+                ],
+                [("app-lang", "data", "uk"), ("map-graph", "figure", {"data": []})],
+                ["map-metric.value"] if metric_now != metric else ["map-level.value"],
+            )
+            self.callback(
+                "..map-table.data",
+                [
+                    ("map-level", "value", level),
+                    ("map-metric", "value", metric_now),
+                    ("map-oblast", "data", region),
+                    ("map-table", "page_current", 0),
+                    ("map-table", "filter_query", ""),
+                    ("map-table", "sort_by", []),
+                ],
+                [("app-lang", "data", "uk")],
+            )
+            if level == "hromada" and region is None:
+                self.get("/geo/demo/hromada.json")
+        self.callback(
+            "..map-table.data",
+            [
+                ("map-level", "value", "hromada"),
+                ("map-metric", "value", other),
+                ("map-oblast", "data", None),
+                ("map-table", "page_current", rng.randint(1, 50)),
+                ("map-table", "filter_query", ""),
+                ("map-table", "sort_by", [{"column_id": "population", "direction": "desc"}]),
+            ],
+            [("app-lang", "data", "uk")],
+        )
+        if n % 4 == 0:
+            self.callback(
+                "..map-download.data",
+                [("map-download-button", "n_clicks", 1)],
+                [
+                    ("map-level", "value", "hromada"),
+                    ("map-metric", "value", other),
+                    ("map-oblast", "data", oblast),
+                    ("app-lang", "data", "uk"),
+                    ("map-table", "filter_query", ""),
+                    ("map-table", "sort_by", []),
+                ],
+                ["map-download-button.n_clicks"],
+            )
+
+
+def _outputs(output: str) -> list[dict] | dict:
+    parts = [p for p in output.strip(".").split("...") if p]
+    out = []
+    for part in parts:
+        component, prop = part.rsplit(".", 1)
+        out.append({"id": component, "property": prop.split("@")[0]})
+    return out if output.startswith("..") else out[0]
+
+
+def _peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cache = tempfile.mkdtemp(prefix="atlas-load-")
+    env = dict(os.environ, ATLAS_CACHE_DIR=cache)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "app:server",
+    ]
+    gunicorn = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                if gunicorn.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start: {gunicorn.stderr.read()[-2000:]}") from None
+                time.sleep(0.3)
+        # every worker loads the app on its first request: warm them up
+        for _ in range(4 * args.workers):
+            urllib.request.urlopen(base + "/uk/map", timeout=120).read()
+        dependencies = json.loads(urllib.request.urlopen(base + "/_dash-dependencies", timeout=60).read())
+        outputs = {}
+        for d in dependencies:
+            for prefix in ("..app-page.children", "..map-graph.figure", "..map-table.data", "..map-download.data"):
+                if d["output"].startswith(prefix) or d["output"].startswith(prefix.lstrip(".")):
+                    outputs[prefix] = d["output"]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop_at = time.monotonic() + args.seconds
+        visits = [0]
+
+        def run(seed: int) -> None:
+            rng = random.Random(seed)
+            user = User(base, outputs, latencies, errors, lock)
+            n = 0
+            while time.monotonic() < stop_at and len(latencies) < args.max_requests:
+                user.visit(n, rng)
+                n += 1
+                with lock:
+                    visits[0] += 1
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(args.users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 180)
+        elapsed = time.monotonic() - started
+        memory = {pid: _peak_memory_mb(pid) for pid in _worker_pids(gunicorn.pid)}
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(30)
+
+    ordered = sorted(latencies)
+    print(f"gunicorn: {args.workers} workers x {args.threads} threads; {args.users} users for {elapsed:.0f} s")
+    print(f"requests served: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), visits: {visits[0]}")
+    if ordered:
+        p95 = ordered[int(0.95 * (len(ordered) - 1))]
+        print(
+            f"latency: p50 {statistics.median(ordered) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, "
+            f"max {ordered[-1] * 1e3:.0f} ms"
+        )
+    print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    print("peak memory per worker (VmHWM): " + ", ".join(f"{m:.0f} MB" for m in memory.values()))
+
+
+if __name__ == "__main__":
+    main()
