@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from exports.xlsx import table_to_xlsx
+from exports import table_workbook
 from loaders import ROLES, Dataset
 from metrics import StaffingNorm, unit_measures
 
@@ -197,22 +197,24 @@ def role_table(data: AtlasData, code: str) -> pd.DataFrame:
     )
 
 
-_EXPORT_COLUMNS = {
-    "code": ("Код КАТОТТГ", "KATOTTG code", None),
-    "name_uk": ("Назва", "Name (uk)", None),
-    "name_en": ("Назва (англ.)", "Name", None),
-    "population": ("Населення", "Residents", "#,##0"),
-    "idp": ("ВПО", "IDPs", "#,##0"),
-    "workers": ("Соціальні працівники", "Social workers", "#,##0"),
-    "psychologists": ("Психологи", "Psychologists", "#,##0"),
-    "approved_positions": ("Затверджені посади", "Approved positions", "#,##0"),
-    "required_fte": ("Потреба за нормативом, посад", "Required by norm, FTE", "#,##0.0"),
-    "gap_fte": ("Дефіцит, посад", "Gap, FTE", "#,##0.0"),
-    "workers_per_10k": ("Працівників на 10 тис.", "Workers per 10,000", "0.00"),
-    "workers_per_10k_incl_idp": ("Працівників на 10 тис. з ВПО", "Workers per 10,000 incl. IDPs", "0.00"),
-    "residents_per_worker": ("Мешканців на працівника", "Residents per worker", "#,##0"),
-    "idp_estimated": ("ВПО оцінено", "IDPs estimated", None),
-}
+#: Columns of a table download, in order (headers, kinds and formats: ``exports.COLUMNS``);
+#: the metric shown is added when it is not one of them.
+_EXPORT_COLUMNS = (
+    "code",
+    "name_uk",
+    "name_en",
+    "population",
+    "idp",
+    "workers",
+    "psychologists",
+    "approved_positions",
+    "required_fte",
+    "gap_fte",
+    "workers_per_10k",
+    "workers_per_10k_incl_idp",
+    "residents_per_worker",
+    "idp_estimated",
+)
 
 
 def shown_table(
@@ -243,17 +245,33 @@ def download_bytes(
     filter_query: str | None = None,
     sort_by: list[dict] | None = None,
 ) -> bytes:
-    """The table shown (with its filters and sorting) as an .xlsx workbook.
+    """The table shown (with its filters and sorting) as an .xlsx workbook, and a ``Notes`` cover.
 
-    Codes are text, numbers are numbers; text never becomes a formula.
+    Formatted by :mod:`exports` like the full export: header frozen, filters
+    on, codes as text, numbers as numbers; text never becomes a formula. The
+    cover says what is shown (level, metric, oblast, filter, sorting).
     """
     table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
-    out = table[list(_EXPORT_COLUMNS)].copy()
-    yes, no = ("так", "ні") if lang == "uk" else ("yes", "no")
-    out["idp_estimated"] = out["idp_estimated"].map({True: yes, False: no})
-    headers = [spec[0 if lang == "uk" else 1] for spec in _EXPORT_COLUMNS.values()]
-    formats = {col: spec[2] for col, spec in _EXPORT_COLUMNS.items() if spec[2]}
-    return table_to_xlsx(out, headers, formats, t("sheet", lang), data.notes)
+    columns = [*_EXPORT_COLUMNS, *([metric] if metric not in _EXPORT_COLUMNS else [])]
+    label = METRIC_LABELS[metric]["label"]
+    sorting = ", ".join(f"{s.get('column_id')} {s.get('direction', 'asc')}" for s in sort_by or [])
+    shown = (
+        ("Level", t(level, "en"), "Рівень", t(level, "uk")),
+        ("Metric", label["en"], "Показник", label["uk"]),
+        ("Oblast", oblast or "all Ukraine", "Область", oblast or "уся Україна"),
+        ("Filter", filter_query or "none", "Фільтр", filter_query or "немає"),
+        ("Sorted by", sorting or metric, "Сортування", sorting or metric),
+        ("Rows", len(table), "Рядків", len(table)),
+    )
+    return table_workbook(
+        table,
+        columns,
+        lang,
+        t("sheet", lang),
+        data.notes,
+        approximate_boundaries=data.approximate_boundaries,
+        shown=shown,
+    )
 
 
 _FILTER_PART = re.compile(r"\{(?P<column>[^}]+)\}\s*(?P<op>s?i?contains|[<>!=]=?|eq|ne|lt|le|gt|ge)\s*(?P<value>.+)")

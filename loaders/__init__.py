@@ -1,30 +1,72 @@
 """Files in, validated (Geo)DataFrames out. No Dash, no plotly."""
 
 from .assumptions import DEFAULT_ASSUMPTIONS, read_assumptions
-from .dataset import DEMO_MANIFEST, LEVELS, Dataset, load_dataset, load_demo, read_boundaries, read_units
-from .errors import DataValidationError, Issue, ValidationReport
-from .inputs import ROLE_LABELS, ROLES, read_caseload, read_idp, read_population, read_staffing
+from .boundaries import DISPLAY_TOLERANCE, read_boundary_file
+from .dataset import (
+    DEFAULT_UNITS,
+    DEMO_MANIFEST,
+    HROMADA_COLUMNS,
+    LEVELS,
+    BoundarySpec,
+    Dataset,
+    Manifest,
+    TableSpec,
+    default_units,
+    load_dataset,
+    load_demo,
+    read_boundaries,
+    read_manifest,
+    read_units,
+)
+from .errors import DataValidationError, FileReport, Issue, Unmatched, ValidationReport
+from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLE_LABELS, ROLES
+from .inputs import read_caseload, read_figures, read_idp, read_population, read_staffing
+from .levels import DISAGGREGATION_RULES, disaggregate, roll_up
+from .names import UnitIndex
 from .tables import parse_number, read_table
+from .validate import FILE_KINDS, validate_file, validate_files
 
 __all__ = [
+    "ALL_ROLES",
+    "CANONICAL_FIELDS",
     "DEFAULT_ASSUMPTIONS",
+    "DEFAULT_UNITS",
     "DEMO_MANIFEST",
+    "DISAGGREGATION_RULES",
+    "DISPLAY_TOLERANCE",
+    "FILE_KINDS",
+    "HROMADA_COLUMNS",
+    "KINDS",
     "LEVELS",
     "ROLES",
     "ROLE_LABELS",
+    "BoundarySpec",
     "DataValidationError",
     "Dataset",
+    "FileReport",
     "Issue",
+    "Manifest",
+    "TableSpec",
+    "UnitIndex",
+    "Unmatched",
     "ValidationReport",
+    "default_units",
+    "disaggregate",
     "load_dataset",
     "load_demo",
     "parse_number",
     "read_assumptions",
     "read_boundaries",
+    "read_boundary_file",
     "read_caseload",
+    "read_figures",
     "read_idp",
+    "read_manifest",
     "read_population",
     "read_staffing",
     "read_table",
     "read_units",
+    "roll_up",
+    "validate_file",
+    "validate_files",
 ]

@@ -1,23 +1,26 @@
-"""Read the planning assumptions file (TOML) into metric parameters."""
+"""Read the planning assumptions file (TOML) into :class:`metrics.Assumptions`."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-from metrics.coverage import StaffingNorm
+from metrics.assumptions import Assumptions, assumptions_from_dict
 
 __all__ = ["DEFAULT_ASSUMPTIONS", "read_assumptions"]
 
 DEFAULT_ASSUMPTIONS = Path(__file__).resolve().parent.parent / "data" / "assumptions.toml"
-_NORM_KEYS = {"workers_per_10k", "idp_weight"}
 
 
-def read_assumptions(path: Path | None = None) -> StaffingNorm:
-    """The staffing norm of an assumptions file (default: ``data/assumptions.toml``).
+def read_assumptions(path: Path | None = None) -> Assumptions:
+    """The planning assumptions of a TOML file (default: ``data/assumptions.toml``).
 
-    Raises ``ValueError`` naming the key for an unknown key, a missing
-    section or a value that is not a non-negative number.
+    The result carries the staffing norm as ``.norm`` (a
+    :class:`metrics.StaffingNorm`), and ``.workers_per_10k`` and
+    ``.idp_weight`` as before. A key left out takes its default; every
+    problem (unknown key, a value out of range, a missing role) is reported
+    at once in one ``ValueError`` that names each key, e.g.
+    ``assumptions file a.toml: wisn.support_share must be a number >= 0 and < 1 ..., got 1.0``.
     """
     path = Path(path or DEFAULT_ASSUMPTIONS)
     if not path.exists():
@@ -26,16 +29,4 @@ def read_assumptions(path: Path | None = None) -> StaffingNorm:
         spec = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"assumptions file {path.name}: not valid TOML ({exc})") from None
-    norm = spec.get("norm")
-    if not isinstance(norm, dict):
-        raise ValueError(f"assumptions file {path.name}: missing section [norm]")
-    unknown = set(norm) - _NORM_KEYS
-    if unknown:
-        raise ValueError(f"assumptions file {path.name}: unknown key(s) norm.{', norm.'.join(sorted(unknown))}")
-    values = {}
-    for key in _NORM_KEYS & set(norm):
-        value = norm[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ValueError(f"assumptions file {path.name}: norm.{key} must be a number >= 0, got {value!r}")
-        values[key] = float(value)
-    return StaffingNorm(**values)
+    return assumptions_from_dict(spec, where=f"assumptions file {path.name}")

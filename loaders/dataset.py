@@ -1,7 +1,7 @@
 """A dataset: units, boundaries and the input tables, loaded from a manifest.
 
 A manifest is a small TOML file that names the files of a dataset, relative
-to the manifest's folder::
+to the manifest's folder. The short form names a file per kind::
 
     title = "Demo atlas"
     approximate_boundaries = true
@@ -21,25 +21,70 @@ to the manifest's folder::
     [reference_dates]
     population = "2022-01-01"
 
-The embedded demo is ``data/demo/manifest.toml``.
+Each boundary or table entry may instead be a table of options::
+
+    [boundaries.hromada]
+    path = "ukr_admbnda_sspe_20240416_SHP.zip"   # zipped shapefiles, GeoJSON or GeoPackage
+    layer = "ukr_admbnda_adm3_sspe_20240416.shp" # when the file has several layers
+    simplify = 0.001                             # display tolerance in degrees (0: none)
+
+    [tables.idp]
+    path = "idp-estimates-r20_publish.xlsx"
+    sheet = "Estimated Population"               # a name or a number from 1; default: the sheet with the data
+    columns = { idp = "Estimated de facto IDPs present" }   # field = header text or column letter
+    codes = { Temp03 = "UA80000000000093317" }   # code in the file = KATOTTG code
+    header_row = 1                               # when the header cannot be found
+    disaggregate = "population"                  # oblast/raion figures to hromadas: "population" or "none"
+    reference_date = "2025-04-30"
+    source = "IOM DTM General Population Survey, round 20"
+
+``units`` is optional: by default the codifier units shipped with the app
+(``data/demo/units.csv``: every oblast, raion and hromada of the official
+KATOTTG codifier) are used. The embedded demo is ``data/demo/manifest.toml``.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from .errors import ValidationReport
-from .inputs import ROLES, read_caseload, read_idp, read_population, read_staffing
+from .boundaries import DISPLAY_TOLERANCE, read_boundaries, read_boundary_file
+from .errors import DataValidationError, ValidationReport
+from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLES
+from .inputs import read_figures
+from .levels import DISAGGREGATION_RULES, disaggregate
+from .names import unit_index
 
-__all__ = ["DEMO_MANIFEST", "LEVELS", "Dataset", "load_dataset", "load_demo", "read_units", "read_boundaries"]
+__all__ = [
+    "DEMO_MANIFEST",
+    "DEFAULT_UNITS",
+    "LEVELS",
+    "BOUNDARY_LEVELS",
+    "HROMADA_COLUMNS",
+    "BoundarySpec",
+    "TableSpec",
+    "Manifest",
+    "Dataset",
+    "default_units",
+    "load_dataset",
+    "load_demo",
+    "read_manifest",
+    "read_units",
+    "read_boundaries",
+    "assemble",
+]
 
 DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "demo" / "manifest.toml"
+DEFAULT_UNITS = DEMO_MANIFEST.parent / "units.csv"
 LEVELS = ("oblast", "raion", "hromada")
+BOUNDARY_LEVELS = (*LEVELS, "settlement")
 _UNIT_COLUMNS = ("code", "pcode", "level", "name_uk", "name_en", "hromada_type", "oblast_code", "raion_code")
 _VALUE_COLUMNS = (
     "population",
@@ -48,6 +93,21 @@ _VALUE_COLUMNS = (
     "families_sjo",
     "low_income_families",
 )
+_EXTRA_COLUMNS = (
+    "population_children",
+    "population_urban",
+    "idp_children",
+    *[f"{role}_{what}" for role in ALL_ROLES[len(ROLES) :] for what in ("approved", "filled")],
+    *[f"{role}_annual_cost" for role in ALL_ROLES],
+    "children_disabilities",
+    "open_cases",
+)
+_FLAGS = ("idp_estimated", "population_estimated", "staffing_estimated", "caseload_estimated")
+#: The columns of ``Dataset.hromadas``, in order.
+HROMADA_COLUMNS = ("code", *_VALUE_COLUMNS, "idp_estimated", *_EXTRA_COLUMNS, *_FLAGS[1:])
+_TABLE_OPTIONS = {"path", "sheet", "columns", "codes", "header_row", "disaggregate", "reference_date", "source"}
+_BOUNDARY_OPTIONS = {"path", "layer", "simplify", "level"}
+_TOP_KEYS = {"title", "approximate_boundaries", "units", "boundaries", "tables", "reference_dates", "sources"}
 
 
 @dataclass(frozen=True)
@@ -59,11 +119,21 @@ class Dataset:
     units
         Every oblast, raion and hromada-level unit (``_UNIT_COLUMNS``).
     boundaries
-        Level -> GeoDataFrame with ``code`` and ``geometry`` (EPSG:4326).
+        Level -> GeoDataFrame with ``code``, ``pcode``, ``level``, ``name``,
+        ``area_km2``, ``geometry`` (simplified for display, EPSG:4326) and
+        ``geometry_full``.
     hromadas
-        One row per hromada-level unit: ``code``, ``population``, ``idp``,
-        ``idp_estimated`` and the staffing and caseload columns; NaN where a
-        figure is not known.
+        One row per hromada-level unit (:data:`HROMADA_COLUMNS`): ``code``,
+        ``population``, ``idp``, ``idp_estimated``, the staffing and caseload
+        columns, the further canonical fields, and ``population_estimated``,
+        ``staffing_estimated``, ``caseload_estimated``; NaN where a figure is
+        not known. A flag is True where the hromada's figure was split from
+        an oblast or raion figure (or, for IDPs, marked estimated in the file).
+    figures
+        Kind -> the figures as the file gave them: ``code``, ``level``
+        (oblast, raion or hromada), the canonical fields and ``row``.
+    levels
+        Kind -> the level of the file's figures.
     """
 
     title: str
@@ -74,6 +144,140 @@ class Dataset:
     reference_dates: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     reports: tuple[ValidationReport, ...] = ()
+    figures: dict[str, pd.DataFrame] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of a manifest (see the module docstring for the options)."""
+
+    kind: str
+    path: Path
+    sheet: str | int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    header_row: int | None = None
+    disaggregate: str = "population"
+    reference_date: str | None = None
+    source: str | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`~loaders.inputs.read_figures`."""
+        return {"columns": self.columns or None, "codes": self.codes or None, "header_row": self.header_row}
+
+
+@dataclass(frozen=True)
+class BoundarySpec:
+    """One boundary file of a manifest."""
+
+    level: str
+    path: Path
+    layer: str | None = None
+    simplify: float | None = DISPLAY_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed manifest: paths resolved against its folder."""
+
+    path: Path
+    title: str
+    units: Path | None
+    boundaries: tuple[BoundarySpec, ...]
+    tables: tuple[TableSpec, ...]
+    approximate_boundaries: bool = False
+    reference_dates: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _entry(name: str, value: Any, allowed: set[str], where: str) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"path": value}
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: '{name}' must be a file name or a table with 'path', got {value!r}")
+    unknown = set(value) - allowed
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown option(s) {', '.join(sorted(unknown))} for '{name}'; "
+            f"expected {', '.join(sorted(allowed))}"
+        )
+    if not isinstance(value.get("path"), str):
+        raise ValueError(f"{where}: '{name}' needs a 'path' (a file name), got {value.get('path')!r}")
+    return value
+
+
+def read_manifest(manifest: Path) -> Manifest:
+    """Parse and check a dataset manifest (TOML); errors name the key and what was expected."""
+    manifest = Path(manifest)
+    if not manifest.exists():
+        raise FileNotFoundError(f"dataset manifest not found: {manifest}")
+    try:
+        spec = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{manifest.name}: not valid TOML ({exc})") from None
+    where = manifest.name
+    unknown = set(spec) - _TOP_KEYS
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(_TOP_KEYS))}"
+        )
+    base = manifest.parent
+    boundaries = []
+    for level, value in spec.get("boundaries", {}).items():
+        if level not in BOUNDARY_LEVELS:
+            raise ValueError(f"{where}: [boundaries] key '{level}' must be one of {', '.join(BOUNDARY_LEVELS)}")
+        entry = _entry(level, value, _BOUNDARY_OPTIONS, where)
+        simplify = entry.get("simplify", DISPLAY_TOLERANCE)
+        if not isinstance(simplify, (int, float)) or simplify < 0:
+            raise ValueError(f"{where}: boundaries.{level}.simplify must be a number >= 0, got {simplify!r}")
+        boundaries.append(BoundarySpec(level, base / entry["path"], entry.get("layer"), float(simplify)))
+    tables = []
+    reference_dates = {str(k): str(v) for k, v in spec.get("reference_dates", {}).items()}
+    sources = {str(k): str(v) for k, v in spec.get("sources", {}).items()}
+    for kind, value in spec.get("tables", {}).items():
+        if kind not in KINDS:
+            raise ValueError(f"{where}: unknown table kind '{kind}' (expected {', '.join(KINDS)})")
+        entry = _entry(kind, value, _TABLE_OPTIONS, where)
+        rule = entry.get("disaggregate", "population")
+        if rule not in DISAGGREGATION_RULES:
+            raise ValueError(
+                f"{where}: tables.{kind}.disaggregate must be one of {', '.join(DISAGGREGATION_RULES)}, got {rule!r}"
+            )
+        for option in ("columns", "codes"):
+            if not isinstance(entry.get(option, {}), dict):
+                raise ValueError(f"{where}: tables.{kind}.{option} must be a table, got {entry[option]!r}")
+        header_row = entry.get("header_row")
+        if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+            raise ValueError(f"{where}: tables.{kind}.header_row must be a row number >= 1, got {header_row!r}")
+        tables.append(
+            TableSpec(
+                kind=kind,
+                path=base / entry["path"],
+                sheet=None if entry.get("sheet") is None else str(entry["sheet"]),  # a name, or 1 for the first
+                columns={str(k): str(v) for k, v in entry.get("columns", {}).items()},
+                codes={str(k): str(v) for k, v in entry.get("codes", {}).items()},
+                header_row=header_row,
+                disaggregate=rule,
+                reference_date=entry.get("reference_date"),
+                source=entry.get("source"),
+            )
+        )
+        if entry.get("reference_date"):
+            reference_dates.setdefault(kind, str(entry["reference_date"]))
+        if entry.get("source"):
+            sources.setdefault(kind, str(entry["source"]))
+    units = spec.get("units")
+    return Manifest(
+        path=manifest,
+        title=str(spec.get("title", manifest.stem)),
+        units=base / units if units else None,
+        boundaries=tuple(boundaries),
+        tables=tuple(tables),
+        approximate_boundaries=bool(spec.get("approximate_boundaries", False)),
+        reference_dates=reference_dates,
+        sources=sources,
+    )
 
 
 def read_units(path: Path) -> pd.DataFrame:
@@ -95,92 +299,141 @@ def read_units(path: Path) -> pd.DataFrame:
     return units[list(_UNIT_COLUMNS)]
 
 
-def read_boundaries(path: Path, units: pd.DataFrame | None = None, level: str | None = None) -> gpd.GeoDataFrame:
-    """Polygons keyed by KATOTTG ``code``, valid and in EPSG:4326.
-
-    The file may carry a ``code`` column (KATOTTG), or COD-AB P-code fields
-    of any vintage (``ADM3_PCODE``, ``adm1_pcode``...): then the deepest
-    level present is used, or ``level`` when given, and P-codes are turned
-    into KATOTTG codes through ``units``. Invalid geometries are repaired;
-    empty ones dropped.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"boundary file not found: {path}")
-    gdf = gpd.read_file(path, engine="pyogrio")
-    if gdf.crs is None:
-        gdf = gdf.set_crs(4326)
-    elif gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
-    if "code" not in gdf:
-        gdf["code"] = _codes_from_pcodes(gdf, path, units, level)
-    usable = gdf.geometry.apply(lambda g: g is not None and not g.is_empty)
-    gdf = gdf[gdf["code"].notna() & usable].copy()
-    invalid = ~gdf.geometry.is_valid
-    if invalid.any():
-        gdf.loc[invalid, "geometry"] = gdf.loc[invalid, "geometry"].make_valid()
-    return gdf[["code", "geometry"]].reset_index(drop=True)
+@lru_cache(maxsize=1)
+def _default_units() -> pd.DataFrame:
+    return read_units(DEFAULT_UNITS)
 
 
-_PCODE_LEVELS = {"adm1_pcode": "oblast", "adm2_pcode": "raion", "adm3_pcode": "hromada"}
+def default_units() -> pd.DataFrame:
+    """The codifier's units shipped with the app (``data/demo/units.csv``); a copy, safe to change."""
+    return _default_units().copy()
 
 
-def _codes_from_pcodes(gdf: gpd.GeoDataFrame, path: Path, units: pd.DataFrame | None, level: str | None) -> pd.Series:
-    fields = {str(c).lower(): c for c in gdf.columns}
-    present = [f for f in _PCODE_LEVELS if f in fields]
-    if level is not None:
-        wanted = {v: k for k, v in _PCODE_LEVELS.items()}.get(level)
-        present = [wanted] if wanted in fields else []
-    if not present or units is None:
-        raise ValueError(
-            f"boundary file {path.name}: no 'code' column and no COD-AB P-code field "
-            f"(ADM1_PCODE, ADM2_PCODE, ADM3_PCODE); columns: {', '.join(map(str, gdf.columns))}"
-        )
-    field = present[-1]
-    target = units[units["level"] == _PCODE_LEVELS[field]]
-    lookup = dict(zip(target["pcode"], target["code"]))
-    return gdf[fields[field]].astype(str).str.strip().str.upper().map(lookup)
+def _hromada_figures(
+    kind: str,
+    frame: pd.DataFrame,
+    units: pd.DataFrame,
+    population: pd.Series | None,
+    rule: str,
+    report: ValidationReport,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Hromada-level figures of one kind, and which were estimated by going down a level."""
+    fields = list(CANONICAL_FIELDS[kind])
+    hromada_codes = set(units.loc[units["level"] == "hromada", "code"])
+    own = frame[(frame["level"] == "hromada") & frame["code"].isin(hromada_codes)]
+    upper = frame[frame["level"].isin(["oblast", "raion"])]
+    upper = upper[~upper["code"].isin(own["code"])]  # Kyiv city: its own hromada figure wins
+    if kind == "population" and rule == "population":
+        rule = "none"
+    split, notes = disaggregate(upper, units, fields, population, rule)
+    for note in notes:
+        report.warn(note)
+    split = split[~split["code"].isin(own["code"])]
+    combined = pd.concat([own[["code", *fields]], split[["code", *fields]]], ignore_index=True)
+    known = split[fields].notna().any(axis=1) if len(split) else pd.Series(dtype=bool)
+    estimated = pd.Series(known.to_numpy(dtype=bool), index=split["code"].tolist(), dtype=bool)
+    if kind == "idp" and "idp_estimated" in own:
+        estimated = pd.concat([estimated, own.set_index("code")["idp_estimated"].astype(bool)])
+    return combined, estimated
+
+
+def _check_idp_against_population(
+    idp: pd.DataFrame, population_hromadas: pd.DataFrame, units: pd.DataFrame, report: ValidationReport
+) -> None:
+    """Warn where IDPs exceed three times the population of the same unit."""
+    from .levels import roll_up
+
+    pops = {"hromada": population_hromadas.set_index("code")["population"]}
+    for level in ("oblast", "raion"):
+        pops[level] = roll_up(population_hromadas, units, level, ["population"]).set_index("code")["population"]
+    for row in idp.itertuples():
+        pop = pops.get(row.level, pd.Series(dtype=float)).get(row.code, np.nan)
+        if pd.notna(pop) and pd.notna(row.idp) and row.idp > 3 * pop:
+            report.warn(
+                f"IDPs {row.idp:,.0f} are more than three times the population {pop:,.0f} of {row.code}",
+                row=int(row.row),
+                column="idp",
+            )
+
+
+def assemble(
+    units: pd.DataFrame,
+    figures: dict[str, pd.DataFrame],
+    reports: dict[str, ValidationReport],
+    rules: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """``Dataset.hromadas`` from the figures of each kind (see :mod:`loaders.levels` for going down a level)."""
+    rules = rules or {}
+    hromadas = units.loc[units["level"] == "hromada", ["code"]].drop_duplicates("code").reset_index(drop=True)
+    population = None
+    flags = {}
+    for kind in KINDS:
+        if kind not in figures:
+            continue
+        frame = figures[kind]
+        report = reports.get(kind) or ValidationReport(kind)
+        combined, estimated = _hromada_figures(kind, frame, units, population, rules.get(kind, "population"), report)
+        hromadas = hromadas.merge(combined, on="code", how="left")
+        flags[kind] = hromadas["code"].isin(estimated.index[estimated.to_numpy(dtype=bool)])
+        if kind == "population":
+            population = hromadas.set_index("code")["population"]
+            if population.notna().any() and "idp" in figures:
+                _check_idp_against_population(
+                    figures["idp"], hromadas[["code", "population"]], units, reports.get("idp") or report
+                )
+    for column in (*_VALUE_COLUMNS, *_EXTRA_COLUMNS):
+        if column not in hromadas:
+            hromadas[column] = np.nan
+        hromadas[column] = hromadas[column].astype(float)
+    for kind in KINDS:
+        hromadas[f"{kind}_estimated"] = flags.get(kind, pd.Series(False, index=hromadas.index)).to_numpy(dtype=bool)
+    return hromadas[list(HROMADA_COLUMNS)]
 
 
 def load_dataset(manifest: Path) -> Dataset:
-    """Load every file a manifest names and join them by hromada code."""
-    manifest = Path(manifest)
-    if not manifest.exists():
-        raise FileNotFoundError(f"dataset manifest not found: {manifest}")
-    spec = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    base = manifest.parent
-    if "units" not in spec:
-        raise ValueError(f"{manifest.name}: missing key 'units'")
-    units = read_units(base / spec["units"])
-    boundaries = {
-        level: read_boundaries(base / name, units, level)
-        for level, name in spec.get("boundaries", {}).items()
-        if level in LEVELS
-    }
-    hromadas = units.loc[units["level"] == "hromada", ["code"]].reset_index(drop=True)
+    """Load every file a manifest names, check them, and join them by hromada code.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the manifest or a file it names does not exist.
+    ValueError
+        If the manifest is malformed, or :class:`DataValidationError` when a
+        file has errors (all of its problems are listed).
+    """
+    spec = read_manifest(manifest)
+    units = read_units(spec.units) if spec.units else default_units()
+    index = unit_index(units)
+    boundaries: dict[str, gpd.GeoDataFrame] = {}
     reports: list[ValidationReport] = []
-    readers = {"population": read_population, "idp": read_idp, "staffing": read_staffing, "caseload": read_caseload}
-    for kind, name in spec.get("tables", {}).items():
-        if kind not in readers:
-            raise ValueError(f"{manifest.name}: unknown table kind '{kind}' (expected {', '.join(readers)})")
-        frame, report = readers[kind](base / name, units)
+    for b in spec.boundaries:
+        frame, report = read_boundary_file(b.path, index, b.level, layer=b.layer, simplify=b.simplify)
         reports.append(report)
-        hromadas = hromadas.merge(frame, on="code", how="left")
-    for column in _VALUE_COLUMNS:
-        if column not in hromadas:
-            hromadas[column] = float("nan")
-    if "idp_estimated" not in hromadas:
-        hromadas["idp_estimated"] = False
-    hromadas["idp_estimated"] = hromadas["idp_estimated"].fillna(False).astype(bool)
+        if report.errors:
+            raise DataValidationError(report)
+        boundaries[b.level] = frame
+    figures: dict[str, pd.DataFrame] = {}
+    kind_reports: dict[str, ValidationReport] = {}
+    for t in spec.tables:
+        frame, report = read_figures(t.path, t.kind, index, t.sheet, **t.options())
+        reports.append(report)
+        if report.errors:
+            raise DataValidationError(report)
+        figures[t.kind] = frame
+        kind_reports[t.kind] = report
+    rules = {t.kind: t.disaggregate for t in spec.tables}
+    hromadas = assemble(units, figures, kind_reports, rules)
     return Dataset(
-        title=spec.get("title", manifest.stem),
+        title=spec.title,
         units=units,
         boundaries=boundaries,
-        hromadas=hromadas[["code", *_VALUE_COLUMNS, "idp_estimated"]],
-        approximate_boundaries=bool(spec.get("approximate_boundaries", False)),
-        reference_dates=dict(spec.get("reference_dates", {})),
-        sources=dict(spec.get("sources", {})),
+        hromadas=hromadas,
+        approximate_boundaries=spec.approximate_boundaries,
+        reference_dates=spec.reference_dates,
+        sources=spec.sources,
         reports=tuple(reports),
+        figures=figures,
+        levels={kind: r.level for kind, r in kind_reports.items() if r.level},
     )
 
 

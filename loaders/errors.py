@@ -1,16 +1,23 @@
-"""Validation problems collected while reading a file.
+"""Validation problems collected while reading a file, and the report of one file.
 
 A loader collects every problem in a file and raises them all at once
 (``DataValidationError``) instead of stopping at the first one. Each problem
 names the file, the row (as the user sees it in a spreadsheet, 1-based) and
 what was expected.
+
+:class:`ValidationReport` is what a loader fills in while reading;
+:class:`FileReport` is the finished, read-only summary of one file that the
+``validate`` command prints (one entry of its ``--json`` ``files`` list) and
+that the app shows when a file is uploaded.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Issue", "ValidationReport", "DataValidationError"]
+__all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError"]
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,43 @@ class Issue:
             where += f", column '{self.column}'"
         return f"{where}: {self.message}"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A row (or feature) that names no known unit, with the closest candidates."""
+
+    row: int | None
+    value: str
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "value": self.value, "suggestions": list(self.suggestions)}
+
 
 @dataclass
 class ValidationReport:
-    """Errors and warnings of one file, in the order they were found."""
+    """Errors and warnings of one file, in the order they were found.
+
+    Besides the issues, a loader records what it read: ``kind``, ``path``,
+    ``sheet``, the ``level`` of the figures (oblast, raion, hromada or
+    settlement), the number of data ``rows`` and how many were ``matched``
+    to a unit, the ``unmatched`` rows and the ``totals`` of each canonical
+    field over the figures it kept.
+    """
 
     source: str
     issues: list[Issue] = field(default_factory=list)
+    kind: str | None = None
+    path: str | None = None
+    sheet: str | None = None
+    level: str | None = None
+    rows: int = 0
+    matched: int = 0
+    unmatched: list[Unmatched] = field(default_factory=list)
+    totals: dict[str, float] = field(default_factory=dict)
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
         self.issues.append(Issue(self.source, message, row, column, "error"))
@@ -57,9 +94,103 @@ class ValidationReport:
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "warning"]
 
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors (warnings allowed)."""
+        return not self.errors
+
     def raise_if_errors(self) -> None:
         if self.errors:
             raise DataValidationError(self)
+
+
+def _number(value: float) -> float | int:
+    """A total as JSON shows it: whole numbers as ints, NaN never (callers drop it)."""
+    if float(value).is_integer():
+        return int(value)
+    return round(float(value), 6)
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The validation report of one file, plus the frame read when it is usable.
+
+    The fields are exactly those of one entry of the ``files`` list printed
+    by ``python app.py validate --json`` (see :meth:`to_dict`); ``frame`` is
+    the validated (Geo)DataFrame, or ``None`` when the file has errors, so a
+    file with errors can never replace data already loaded.
+    """
+
+    kind: str
+    path: str
+    sheet: str | None
+    level: str | None
+    rows: int
+    matched: int
+    unmatched: tuple[Unmatched, ...]
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+    totals: dict[str, float]
+    frame: Any = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be used (it has no errors; warnings allowed)."""
+        return not self.errors
+
+    @classmethod
+    def from_report(cls, report: ValidationReport, frame: Any = None) -> FileReport:
+        return cls(
+            kind=report.kind or "",
+            path=report.path or report.source,
+            sheet=report.sheet,
+            level=report.level,
+            rows=int(report.rows),
+            matched=int(report.matched),
+            unmatched=tuple(report.unmatched),
+            errors=tuple(report.errors),
+            warnings=tuple(report.warnings),
+            totals={k: v for k, v in report.totals.items() if not math.isnan(v)},
+            frame=frame if report.ok else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this file, as ``validate --json`` prints it."""
+        return {
+            "kind": self.kind,
+            "path": self.path,
+            "sheet": self.sheet,
+            "level": self.level,
+            "rows": self.rows,
+            "matched": self.matched,
+            "unmatched": [u.to_dict() for u in self.unmatched],
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+            "totals": {k: _number(v) for k, v in self.totals.items()},
+        }
+
+    def summary(self) -> str:
+        """The report as plain text, one problem a line (what the command prints without ``--json``)."""
+        status = "OK" if self.ok else "NOT USABLE"
+        where = self.path + (f" [sheet {self.sheet}]" if self.sheet else "")
+        lines = [
+            f"{self.kind} {where}: {status}",
+            f"  level: {self.level or 'unknown'}; rows read: {self.rows}; matched: {self.matched}; "
+            f"unmatched: {len(self.unmatched)}; errors: {len(self.errors)}; warnings: {len(self.warnings)}",
+        ]
+        if self.totals:
+            totals = ", ".join(f"{k} {_number(v):,}" for k, v in self.totals.items())
+            lines.append(f"  totals: {totals}")
+        for u in self.unmatched:
+            hint = f" (closest: {'; '.join(u.suggestions)})" if u.suggestions else ""
+            lines.append(f"  unmatched row {u.row}: {u.value!r}{hint}")
+        for kind, issues in (("error", self.errors), ("warning", self.warnings)):
+            for i in issues:
+                where = f"row {i.row}" if i.row is not None else "file"
+                if i.column:
+                    where += f", column '{i.column}'"
+                lines.append(f"  {kind}: {where}: {i.message}")
+        return "\n".join(lines)
 
 
 class DataValidationError(ValueError):

@@ -1,279 +1,836 @@
-"""Population, IDP, staffing and caseload tables keyed by hromada code.
+"""Population, IDP, staffing and caseload tables: every row matched to a unit, every problem named.
 
-Each reader returns ``(frame, report)``: a DataFrame with one row per
-hromada-level unit (column ``code``, the KATOTTG code) and the report of
-every problem found. Rows are matched to units by KATOTTG code or COD-AB
-P-code; a row that matches no hromada is an error naming the row. The
-readers raise :class:`~loaders.errors.DataValidationError` when the file has
-errors, so nothing half-read is ever used.
+:func:`read_figures` reads one table of any kind and returns ``(frame,
+report)``: a DataFrame with one row per unit that the file gives a figure
+for (``code``, the KATOTTG code; ``level``, the level of the figure:
+oblast, raion or hromada; the canonical fields of the kind, see
+:data:`~loaders.fields.CANONICAL_FIELDS`; ``row``, the spreadsheet row) and
+the :class:`~loaders.errors.ValidationReport` of every problem found.
+
+How rows are read:
+
+- A row names its unit by a code (KATOTTG of any level, COD-AB P-code) or
+  by name; names are matched within the oblast and raion given by the
+  row's own columns or, in a publication that lists an oblast row, then
+  its raions, then their hromadas, by the rows above it
+  (:class:`~loaders.names.UnitIndex`).
+- Oblast and raion rows whose hromadas (or raions) are listed too are
+  subtotals: they are checked against the sum of those rows (a warning when
+  they differ) and not counted twice. Urban/rural breakdown rows under a
+  unit (``міське населення``) are not units: an urban population row fills
+  ``population_urban`` of the unit above it. Totals rows (``Всього``,
+  ``Разом``, ``Total``) are skipped and checked against the sum.
+- Settlement codes are rolled up to their hromada by sums.
+- Errors (the file cannot be used): a cell that is not a number, a row whose
+  unit cannot be found, an ambiguous name, missing required columns.
+  Warnings (repaired or skipped): negative counts (read as no data),
+  filled above approved positions, duplicate units (the first row is
+  used), numbers typed as text among numbers, subtotals that do not add
+  up, rows whose location is unknown.
+
+The ``read_population`` ... ``read_caseload`` wrappers raise
+:class:`~loaders.errors.DataValidationError` when the file has errors, so
+nothing half-read is ever used.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import ValidationReport
-from .tables import normalise_header, parse_number, read_table
+from .errors import DataValidationError, Unmatched, ValidationReport
+from .fields import (
+    ALL_ROLES,
+    CANONICAL_FIELDS,
+    COUNT_FIELDS,
+    KINDS,
+    ROLE_ALIASES,
+    ROLE_LABELS,
+    ROLES,
+    VALUE_FIELDS,
+)
+from .names import (
+    LEVEL_ORDER,
+    SOURCE_QUIRKS,
+    Match,
+    UnitIndex,
+    looks_like_code,
+    parse_name,
+    unit_index,
+)
+from .tables import MISSING_MARKERS, TOTAL_LABELS, Table, _clean_text, find_table, normalise_header, parse_number
+from .tables import read_sheets as _read_sheets
 
 __all__ = [
     "ROLES",
+    "ALL_ROLES",
     "ROLE_LABELS",
+    "KIND_LABELS",
+    "read_figures",
     "read_population",
     "read_idp",
     "read_staffing",
     "read_caseload",
-    "match_codes",
 ]
 
-#: Workforce roles, in display order, with Ukrainian and English labels.
-ROLES = ("social_work_specialist", "social_worker", "psychologist")
-ROLE_LABELS = {
-    "social_work_specialist": ("Фахівець із соціальної роботи", "Social work specialist"),
-    "social_worker": ("Соціальний працівник", "Social worker"),
-    "psychologist": ("Психолог", "Psychologist"),
-}
-_ROLE_ALIASES = {
+KIND_LABELS = {"population": "population", "idp": "IDP", "staffing": "staffing", "caseload": "caseload"}
+_KEY_GROUPS = ("hromada", "raion", "oblast")
+_ROLE_LOOKUP = {
     normalise_header(alias): role
     for role, labels in ROLE_LABELS.items()
-    for alias in (
-        *labels,
-        role,
-        *{
-            "social_work_specialist": ("фахівці із соціальної роботи", "фахівець з соціальної роботи", "ФСР"),
-            "social_worker": ("соціальні працівники", "соцпрацівник"),
-            "psychologist": ("психологи", "практичний психолог"),
-        }[role],
-    )
+    for alias in (*labels, role, *ROLE_ALIASES[role])
 }
+_BREAKDOWN = {
+    "міське населення": "urban",
+    "міське": "urban",
+    "міські поселення": "urban",
+    "міська місцевість": "urban",
+    "у міських поселеннях": "urban",
+    "urban": "urban",
+    "urban population": "urban",
+    "urban areas": "urban",
+    "сільське населення": "rural",
+    "сільське": "rural",
+    "сільські поселення": "rural",
+    "сільська місцевість": "rural",
+    "у сільській місцевості": "rural",
+    "rural": "rural",
+    "rural population": "rural",
+    "rural areas": "rural",
+    "у тому числі": "",
+    "в тому числі": "",
+    "у т.ч.": "",
+    "в т.ч.": "",
+    "з них": "",
+    "of which": "",
+    "including": "",
+}
+_BREAKDOWN_LEAD = re.compile(r"^(?:у тому числі|в тому числі|у т\.\s?ч\.|в т\.\s?ч\.|з них|of which|incl\.?)\s*:?\s*")
+_UNLOCATED = ("unknown", "невідом", "не визначен", "не встановлен", "не вказан", "not specified", "location unknown")
+_TOTAL_PREFIX = re.compile(r"^(?:всього|разом|усього|total|grand total)\b")
+_TRUE = {"так", "yes", "1", "true", "1.0", "y", "т", "+", "оцінка", "estimated", "est", "x", "х"}
 
-_CODE_ALIASES = (
-    "код катоттг",
-    "катоттг",
-    "код",
-    "код громади",
-    "katottg",
-    "code",
-    "hromada_code",
-    "pcode",
-    "adm3_pcode",
-    "p-code",
-)
-_NAME_ALIASES = ("громада", "назва громади", "назва", "hromada", "name", "hromada_name", "adm3_ua", "adm3_en")
-_CODE_PATTERN = re.compile(r"^UA\d{2}(\d{2}(\d{3}(\d{3}(\d{5})?)?)?)?$")
+
+def _text(value: object) -> str:
+    return _clean_text(value)
 
 
-def match_codes(frame: pd.DataFrame, units: pd.DataFrame, report: ValidationReport) -> pd.Series:
-    """KATOTTG code of the hromada-level unit of each row, or None.
+def _is_blank(value: object) -> bool:
+    return _text(value) == ""
 
-    A cell may hold the unit's KATOTTG code (``UA05020030000031457``) or its
-    COD-AB P-code (``UA0502003``); Kyiv city is ``UA80000000000093317`` or
-    ``UA8000000``. Codes of other levels and unknown codes are errors.
+
+def _is_missing_marker(value: object) -> bool:
+    return _text(value).lower() in MISSING_MARKERS
+
+
+class _Row:
+    """One data row while it is being matched."""
+
+    __slots__ = (
+        "number",
+        "cells",
+        "texts",
+        "units",
+        "level",
+        "note",
+        "code",
+        "unit_level",
+        "values",
+        "role",
+        "estimated",
+        "alternative",
+    )
+
+    def __init__(self, number: int, cells: list[object], groups: dict[str, list[int]]):
+        self.number = number
+        self.cells = cells
+        width = len(cells)
+        self.texts = {
+            group: [t for t in (_text(cells[c]) for c in cols if c < width) if t] for group, cols in groups.items()
+        }
+        self.units: tuple[int, ...] = ()
+        self.level: str | None = None
+        self.note: str | None = None
+        self.code: str | None = None
+        self.unit_level: str | None = None
+        self.values: dict[str, float] = {}
+        self.role: str | None = None
+        self.estimated: bool = False
+        self.alternative: Match | None = None
+
+
+class _Matcher:
+    """Matches the rows of one table in order, carrying the oblast/raion context down the rows."""
+
+    def __init__(self, table: Table, index: UnitIndex, report: ValidationReport, codes: dict[str, str]):
+        self.table = table
+        self.index = index
+        self.report = report
+        self.codes = {str(k).strip().upper(): str(v).strip() for k, v in (codes or {}).items()}
+        header = {h.lower() for h in table.header_keys}
+        self.quirks = [q for q in SOURCE_QUIRKS if q[0] <= header]
+        self.groups = {g: table.cells(g) for g in ("code", *_KEY_GROUPS, "name", "hromada_type")}
+        self.ctx_oblast: str | None = None
+        self.ctx_raion: str | None = None
+        self.alternative: Match | None = None
+        self.name_mismatches: list[tuple[int, str, str, str]] = []
+
+    def cell(self, row: _Row, col: int) -> object:
+        return row.cells[col] if col < len(row.cells) else None
+
+    def texts(self, row: _Row, group: str) -> list[str]:
+        return row.texts[group]
+
+    def key_text(self, row: _Row) -> str:
+        parts = []
+        for group in ("code", "oblast", "raion", "hromada", "name"):
+            parts += [t for t in self.texts(row, group) if not _is_missing_marker(t)]
+        return " / ".join(dict.fromkeys(parts))
+
+    # ------------------------------------------------------------------ codes
+    def _code(self, raw: str) -> Match:
+        for _signature, cell, target, why in self.quirks:
+            if raw.strip() == cell:
+                m = self.index.match_code(target)
+                if m.ok:
+                    return Match(m.units, m.level, note=f"code '{raw}' read as {target}: {why}")
+        override = self.codes.get(raw.strip().upper())
+        if override:
+            m = self.index.match_code(override)
+            if m.ok:
+                return Match(m.units, m.level, note=None)
+            return Match(problem=f"code override {raw!r} -> {override!r}: {m.problem}")
+        if _is_missing_marker(raw):
+            return Match(problem="empty code")
+        return self.index.match_code(raw)
+
+    def _context(self, row: _Row, below: str) -> tuple[str | None, str | None, str | None]:
+        """Oblast and raion codes given by the row's own columns above level ``below`` (or the rows above)."""
+        oblast = raion = None
+        problem = None
+        order = _KEY_GROUPS[::-1]  # oblast, raion, hromada
+        for group in order[: order.index(below)]:
+            for text in self.texts(row, group):
+                if _is_missing_marker(text):
+                    continue
+                m = (
+                    self._code(text)
+                    if looks_like_code(text)
+                    else self.index.match_name(text, (group,), oblast=oblast, near=True)
+                )
+                if m.ok:
+                    i = self.index.at_level(m.units, group)[0]
+                    if group == "oblast":
+                        oblast = self.index.code[i]
+                    else:
+                        raion, oblast = self.index.code[i], self.index.oblast[i]
+                    break
+                problem = problem or f"{group} '{text}': {m.problem}"
+        if oblast is None and raion is None and not any(self.texts(row, g) for g in order[: order.index(below)]):
+            if below == "oblast":
+                return None, None, None
+            return self.ctx_oblast, self.ctx_raion if below == "hromada" else None, None
+        return oblast, raion, problem
+
+    def match(self, row: _Row) -> Match:
+        m = self._match(row)
+        if m.ok and m.level != "settlement":
+            self._check_name(row, m)
+        return m
+
+    def _check_name(self, row: _Row, m: Match) -> None:
+        """A row matched by code whose name column names another unit (shifted rows, wrong codes)."""
+        level = self.index.level[m.units[0]]
+        groups = [g for g in (level, "name") if g in self.groups]
+        names = [t for g in groups for t in self.texts(row, g) if not looks_like_code(t) and not _is_missing_marker(t)]
+        if not names or any(self.index.name_fits(i, n) for i in m.units for n in names):
+            return
+        i = m.units[0]
+        self.name_mismatches.append((row.number, names[0], self.index.name_uk[i], self.index.code[i]))
+
+    def _match(self, row: _Row) -> Match:
+        code_texts = [t for t in self.texts(row, "code")]
+        failed: Match | None = None
+        for text in code_texts:
+            m = self._code(text)
+            if m.ok or m.special:
+                return m
+            if m.problem != "empty code":
+                failed = failed or m
+        # the deepest level column that is filled in names the unit
+        htype = next(iter(self.texts(row, "hromada_type")), None)
+        htype = parse_name(f"x {htype}").hromada_type if htype else None
+        for group in _KEY_GROUPS:
+            texts = [t for t in self.texts(row, group) if not _is_missing_marker(t)]
+            if not texts:
+                continue
+            oblast, raion, problem = self._context(row, group)
+            codes = [t for t in texts if looks_like_code(t)]
+            names = [t for t in texts if not looks_like_code(t)]
+            for text in codes:
+                m = self._code(text)
+                if m.ok or m.special:
+                    return m
+                failed = failed or m
+            for text in names:
+                m = self._name(text, (group,), oblast, raion, htype)
+                if m.ok:
+                    return self._with_failed_code(m, failed, text)
+                failed = m
+            if problem and failed is not None and not failed.ok:
+                failed = Match(problem=f"{failed.problem} ({problem})", suggestions=failed.suggestions)
+            return failed or Match(problem="no code or name")
+        names = [t for t in self.texts(row, "name") if not _is_missing_marker(t)]
+        for text in names:
+            if looks_like_code(text):
+                m = self._code(text)
+                if m.ok or m.special:
+                    return m
+                continue
+            m = self._generic_name(text, htype)
+            if m.ok:
+                return self._with_failed_code(m, failed, text)
+            failed = m
+        return failed or Match(problem="empty code; expected a KATOTTG code or COD-AB P-code, or a name")
+
+    def _with_failed_code(self, m: Match, failed: Match | None, text: str) -> Match:
+        if failed is None or failed.problem in (None, "empty code"):
+            return m
+        note = f"{failed.problem}; matched by name '{text}' instead"
+        return Match(m.units, m.level, note=f"{note} ({m.note})" if m.note else note)
+
+    def _name(self, text: str, levels, oblast, raion, htype) -> Match:
+        exact = self.index.match_name(text, levels, oblast, raion, htype, near=False)
+        if exact.ok or exact.suggestions and "names" in (exact.problem or ""):
+            return exact
+        return self.index.match_name(text, levels, oblast, raion, htype, near=True)
+
+    def _generic_name(self, text: str, htype: str | None) -> Match:
+        """A name of any level, placed by its suffix or by the rows above it."""
+        parts = parse_name(text)
+        if parts.level:
+            oblast = self.ctx_oblast if parts.level in ("raion", "hromada") else None
+            raion = self.ctx_raion if parts.level == "hromada" else None
+            m = self.index.match_name(parts, (parts.level,), oblast, raion, htype, near=False)
+            if not m.ok and (oblast or raion):
+                m = self.index.match_name(parts, (parts.level,), oblast, None, htype, near=True)
+            if not m.ok and parts.level == "hromada" and (oblast or raion):
+                unscoped = self.index.match_name(parts, ("hromada",), None, None, htype, near=False)
+                if unscoped.ok:
+                    return unscoped
+            return m
+        if self.ctx_oblast or self.ctx_raion:
+            attempts = [
+                (("hromada",), self.ctx_oblast, self.ctx_raion),
+                (("raion",), self.ctx_oblast, None),
+                (("oblast",), None, None),
+                (("hromada",), None, None),
+                (("raion",), None, None),
+            ]
+        else:
+            attempts = [(("oblast",), None, None), (("raion",), None, None), (("hromada",), None, None)]
+        first_problem: Match | None = None
+        for levels, oblast, raion in attempts:
+            m = self.index.match_name(parts, levels, oblast, raion, htype, near=False)
+            if m.ok:
+                if levels == ("oblast",):
+                    # "Вінницька" is an oblast and a hromada: decided once the whole file is read
+                    alt = self.index.match_name(parts, ("hromada",), None, None, htype, near=False)
+                    self.alternative = alt if alt.ok else None
+                return m
+            if m.suggestions and "names" in (m.problem or ""):
+                return m
+            first_problem = first_problem or m
+        for levels, oblast, raion in attempts[:2] if (self.ctx_oblast or self.ctx_raion) else []:
+            m = self.index.match_name(parts, levels, oblast, raion, htype, near=True)
+            if m.ok:
+                return m
+        return Match(
+            problem=f"'{parts.name}' matches no hromada, raion or oblast"
+            + (" near the rows above it" if self.ctx_oblast else ""),
+            suggestions=self.index.suggest(parts.name, ("hromada", "raion", "oblast"), self.ctx_oblast, self.ctx_raion),
+        )
+
+    def remember(self, i: int, level: str) -> None:
+        """Oblast and raion rows open a section: the names below them are looked for inside it."""
+        if level == "oblast":
+            self.ctx_oblast, self.ctx_raion = self.index.code[i], None
+        elif level == "raion":
+            self.ctx_oblast, self.ctx_raion = self.index.oblast[i], self.index.code[i]
+
+
+def _breakdown(text: str) -> str | None:
+    low = _text(text).lower().strip(" :")
+    low = _BREAKDOWN_LEAD.sub("", low).strip(" :") if _BREAKDOWN_LEAD.match(low) else low
+    if low in _BREAKDOWN:
+        return _BREAKDOWN[low]
+    if not low:
+        return ""
+    return None
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def read_figures(
+    path: Path,
+    kind: str,
+    units: pd.DataFrame | UnitIndex,
+    sheet: str | int | None = None,
+    *,
+    columns: dict[str, str] | None = None,
+    codes: dict[str, str] | None = None,
+    header_row: int | None = None,
+) -> tuple[pd.DataFrame, ValidationReport]:
+    """Read a table of ``kind`` (population, idp, staffing, caseload) and match its rows to ``units``.
+
+    Parameters
+    ----------
+    path
+        ``.xlsx``, ``.xls``, ``.ods`` or ``.csv`` file.
+    kind
+        One of :data:`~loaders.fields.KINDS`.
+    units
+        The units table (``code, pcode, level, name_uk, name_en, hromada_type,
+        oblast_code, raion_code``) or its :class:`~loaders.names.UnitIndex`.
+    sheet
+        The sheet to read (a name, or a 0-based position); by default the
+        sheet where the required columns are found.
+    columns
+        Column overrides: ``{field: header text or column letter}``, e.g.
+        ``{"idp": "Estimated de facto IDPs present", "code": "F"}``.
+    codes
+        Code overrides: ``{code as in the file: KATOTTG code}``, e.g.
+        ``{"NA": "UA80000000000093317"}``.
+    header_row
+        The (first) header row, 1-based, when it cannot be found.
+
+    Returns
+    -------
+    ``(frame, report)``. The frame has ``code``, ``level``, the canonical
+    fields of the kind and ``row``; for IDPs also ``idp_estimated``. It is
+    empty when the file has no usable table. The report lists every error
+    and warning; the caller decides (see :func:`read_population`).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
     """
-    hromadas = units[units["level"] == "hromada"]
-    by_code = dict(zip(hromadas["code"], hromadas["code"]))
-    by_pcode = dict(zip(hromadas["pcode"], hromadas["code"]))
-    other_levels = dict(
-        zip(units.loc[units["level"] != "hromada", "code"], units.loc[units["level"] != "hromada", "level"])
-    )
-    other_levels.update(
-        zip(units.loc[units["level"] != "hromada", "pcode"], units.loc[units["level"] != "hromada", "level"])
-    )
-    result = []
-    for raw_code, row in zip(frame["code"], frame["_row"]):
-        code = "" if raw_code is None or (isinstance(raw_code, float) and np.isnan(raw_code)) else str(raw_code)
-        code = re.sub(r"\s+", "", code).upper()
-        matched = by_code.get(code) or by_pcode.get(code)
-        if matched is None:
-            if not code:
-                report.error("empty code; expected a KATOTTG code or COD-AB P-code", row=int(row), column="code")
-            elif code in other_levels:
-                report.error(
-                    f"code {code} is a{'n' if other_levels[code] == 'oblast' else ''} {other_levels[code]}, "
-                    "a hromada-level code was expected",
-                    row=int(row),
-                    column="code",
-                )
-            elif not _CODE_PATTERN.match(code):
-                report.error(
-                    f"'{raw_code}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)",
-                    row=int(row),
-                    column="code",
-                )
-            else:
-                report.error(f"code {code} matches no hromada in the codifier", row=int(row), column="code")
-        result.append(matched)
-    return pd.Series(result, index=frame.index, dtype=object)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    path = Path(path)
+    report = ValidationReport(f"{KIND_LABELS[kind]} file {path.name}", kind=kind, path=str(path))
+    empty = _empty_frame(kind)
+    try:
+        sheets = _read_sheets(path, sheet)
+    except FileNotFoundError:
+        raise
+    except ValueError as exc:
+        report.error(str(exc))
+        return empty, report
+    except Exception as exc:  # a corrupt workbook: name it, do not crash
+        report.error(f"cannot read the file ({type(exc).__name__}: {exc})")
+        return empty, report
+    table = find_table(sheets, kind, report, columns=columns, header_row=header_row)
+    if table is None:
+        return empty, report
+    report.sheet = table.sheet
+    index = unit_index(units)
+    matcher = _Matcher(table, index, report, codes or {})
+    value_cols = {c: f for c, f in table.columns.items() if f in VALUE_FIELDS[kind] or f in CANONICAL_FIELDS[kind]}
+    text_numbers: dict[str, list[int]] = {}
+    real_numbers: Counter = Counter()
+    data: list[_Row] = []
+    totals_rows: list[_Row] = []
+    unlocated = 0
+    last: _Row | None = None
+
+    for cells, number in zip(table.rows, table.numbers):
+        row = _Row(number, cells, matcher.groups)
+        key = matcher.key_text(row)
+        values_blank = all(_is_blank(matcher.cell(row, c)) for c in value_cols)
+        low = key.lower()
+        if key and (normalise_header(key) in TOTAL_LABELS or _TOTAL_PREFIX.match(low)):
+            report.warn("totals row skipped (not counted as data)", row=number)
+            _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+            totals_rows.append(row)
+            continue
+        breakdown = _breakdown(key) if key and not matcher.texts(row, "code") else None
+        if breakdown is not None:
+            if breakdown == "urban" and kind == "population" and last is not None and not values_blank:
+                _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+                urban = row.values.get("population", math.nan)
+                if not math.isnan(urban) and math.isnan(last.values.get("population_urban", math.nan)):
+                    last.values["population_urban"] = urban
+            continue
+        if key and any(word in low for word in _UNLOCATED):
+            _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+            given = ", ".join(f"{f} {_fmt(v)}" for f, v in row.values.items() if not math.isnan(v))
+            report.warn(
+                f"'{key}' names no unit (location unknown); its figures{' (' + given + ')' if given else ''} "
+                "are not assigned to any unit",
+                row=number,
+            )
+            unlocated += 1
+            continue
+        matcher.alternative = None
+        m = matcher.match(row)
+        row.alternative = matcher.alternative if m.ok else None
+        if not m.ok:
+            if values_blank and not any(looks_like_code(t) for t in matcher.texts(row, "code")):
+                continue  # a title, note or source line: no figure is lost
+            if m.special:
+                _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+                report.warn(f"{m.problem}; its figures are not assigned to any unit", row=number)
+                unlocated += 1
+                continue
+            column = "code" if matcher.texts(row, "code") else _key_column(matcher, row)
+            report.error(m.problem or "no unit found", row=number, column=column)
+            report.unmatched.append(Unmatched(number, key, m.suggestions))
+            data.append(row)
+            continue
+        row.units, row.level, row.note = m.units, m.level, m.note
+        if m.note:
+            report.warn(m.note, row=number, column="code" if matcher.texts(row, "code") else _key_column(matcher, row))
+        matcher.remember(m.units[0], m.level or "")
+        _parse_values(row, value_cols, kind, report, text_numbers, real_numbers, quiet=False, table=table)
+        data.append(row)
+        last = row
+
+    for name, rows in text_numbers.items():
+        if real_numbers[name] and rows:
+            shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+            report.warn(
+                f"{len(rows)} number(s) typed as text among numbers were read as numbers (rows {shown})",
+                column=name,
+            )
+
+    if matcher.name_mismatches:
+        shown = "; ".join(
+            f"row {n}: '{given}', the codifier's '{name}' for {code}"
+            for n, given, name, code in matcher.name_mismatches[:3]
+        )
+        more = " ..." if len(matcher.name_mismatches) > 3 else ""
+        report.warn(
+            f"{len(matcher.name_mismatches)} row(s) give a name other than the codifier's for their code "
+            f"({shown}{more}); the codes are used (renamed units, or shifted rows?)"
+        )
+    matched = [r for r in data if r.units]
+    report.rows = len(data) + unlocated
+    report.matched = len(matched)
+    if data and not matched:
+        report.error("no row matched a unit; check the code or name columns")
+    elif not data and not unlocated:
+        report.warn("the table has no data rows under its header")
+    _resolve_levels(matched, index)
+    _oblast_or_hromada(matched, index)
+    if kind == "staffing":
+        _roles(matched, table, report)
+    counted = _drop_duplicates(matched, report, kind)
+    counted = _subtotals(counted, index, report, kind)
+    frame = _frame(counted, kind, index, report)
+    _check_totals(totals_rows, frame, kind, report)
+    report.level = _file_level(counted, report)
+    report.totals = {c: float(frame[c].sum()) for c in CANONICAL_FIELDS[kind] if c in frame and frame[c].notna().any()}
+    return frame, report
 
 
-def _numbers(frame: pd.DataFrame, column: str, report: ValidationReport, *, allow_missing: bool = True) -> pd.Series:
-    values = []
-    for value, row in zip(frame[column], frame["_row"]):
+def _key_column(matcher: _Matcher, row: _Row) -> str:
+    for group in ("hromada", "raion", "oblast", "name"):
+        if matcher.texts(row, group):
+            return group
+    return "code"
+
+
+def _empty_frame(kind: str) -> pd.DataFrame:
+    extra = ["idp_estimated"] if kind == "idp" else []
+    return pd.DataFrame(columns=["code", "level", *CANONICAL_FIELDS[kind], *extra, "row"])
+
+
+def _parse_values(
+    row: _Row,
+    value_cols: dict[int, str],
+    kind: str,
+    report: ValidationReport,
+    text_numbers: dict[str, list[int]] | None,
+    real_numbers: Counter | None,
+    quiet: bool,
+    table: Table | None = None,
+) -> None:
+    for col, name in value_cols.items():
+        value = row.cells[col] if col < len(row.cells) else None
+        if name == "role":
+            row.role = _text(value)
+            continue
+        if name == "estimated":
+            row.estimated = _text(value).lower() in _TRUE
+            continue
         try:
             number = parse_number(value)
         except ValueError as exc:
-            report.error(str(exc), row=int(row), column=column)
-            number = np.nan
+            if not quiet:
+                report.error(str(exc), row=row.number, column=name)
+            row.values[name] = math.nan
+            continue
+        if not quiet and table is not None and table.typed and not math.isnan(number):
+            if isinstance(value, str):
+                text_numbers.setdefault(name, []).append(row.number)
+            else:
+                real_numbers[name] += 1
+        if name == "urban_share":
+            if not math.isnan(number) and not quiet and not 0 <= number <= 100:
+                report.error(
+                    f"share must be between 0 and 1 (or 0 and 100 %), got {value}", row=row.number, column=name
+                )
+                number = math.nan
+            row.values[name] = number / 100 if number > 1 else number
+            continue
+        if isinstance(value, str) and value.strip().endswith("%") and name in COUNT_FIELDS:
+            if not quiet:
+                report.error(f"expected a count, got a percentage {value.strip()!r}", row=row.number, column=name)
+            number = math.nan
+        if number < 0:
+            if not quiet:
+                report.warn(f"must be >= 0, got {value}; read as no data", row=row.number, column=name)
+            number = math.nan
+        row.values[name] = number
+
+
+def _resolve_levels(rows: list[_Row], index: UnitIndex) -> None:
+    """Give each matched row one unit; a unit known at two levels (Kyiv city) takes the file's level."""
+    levels = Counter(index.level[r.units[0]] for r in rows if len(r.units) == 1)
+    dominant = levels.most_common(1)[0][0] if levels else None
+    for r in rows:
+        if len(r.units) == 1:
+            i = r.units[0]
         else:
-            if number < 0:
-                report.error(f"must be >= 0, got {value}", row=int(row), column=column)
-                number = np.nan
-            elif np.isnan(number) and not allow_missing:
-                report.error("value is missing", row=int(row), column=column)
-        values.append(number)
-    return pd.Series(values, index=frame.index, dtype=float)
+            preferred = r.level if r.level in ("oblast", "raion", "hromada") else dominant
+            chosen = [i for i in r.units if index.level[i] == (dominant or preferred)]
+            chosen = chosen or [i for i in r.units if index.level[i] == preferred] or list(r.units)
+            i = chosen[0]
+        r.code = index.code[i]
+        r.unit_level = index.level[i]
+        if r.level != "settlement":
+            r.level = r.unit_level
 
 
-def _keyed(frame: pd.DataFrame, units: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
-    frame = frame.copy()
-    frame["code"] = match_codes(frame, units, report)
-    duplicated = frame["code"].notna() & frame["code"].duplicated(keep="first")
-    for code, row in zip(frame.loc[duplicated, "code"], frame.loc[duplicated, "_row"]):
-        first = int(frame.loc[frame["code"] == code, "_row"].iloc[0])
-        report.error(f"hromada {code} appears again (first in row {first})", row=int(row), column="code")
-    return frame
+def _oblast_or_hromada(rows: list[_Row], index: UnitIndex) -> None:
+    """A bare name that is both an oblast's and a hromada's ("Вінницька"): an oblast row if it is the
+    subtotal of the rows of its oblast that follow, else (a flat list of hromadas) the hromada."""
+    others = Counter(r.level for r in rows if r.alternative is None)
+    for r in rows:
+        if r.alternative is None or r.level != "oblast":
+            continue
+        members = [m for m in rows if m is not r and m.code != r.code and index.oblast[m.units[0]] == r.code]
+        leaves = [m for m in members if m.level == "hromada"] or members
+        known = [f for f, v in r.values.items() if not math.isnan(v)]
+        adds_up = bool(leaves) and all(
+            abs(sum(m.values.get(f, math.nan) for m in leaves) - r.values[f]) <= max(0.5, 0.001 * abs(r.values[f]))
+            for f in known
+        )
+        if (leaves and not adds_up) or (not leaves and others.get("hromada", 0) > others.get("oblast", 0)):
+            i = index.at_level(r.alternative.units, "hromada")[0]
+            r.units, r.code, r.level, r.unit_level = r.alternative.units, index.code[i], "hromada", "hromada"
 
 
-def _read(
-    path: Path,
-    kind: str,
-    aliases: dict[str, tuple[str, ...]],
-    required: tuple[str, ...],
-    units: pd.DataFrame,
-    sheet: str | int | None,
-) -> tuple[pd.DataFrame, ValidationReport]:
-    report = ValidationReport(f"{kind} file {Path(path).name}")
-    frame = read_table(path, aliases, required, report, sheet)
-    report.raise_if_errors()
-    frame = _keyed(frame, units, report)
+def _roles(rows: list[_Row], table: Table, report: ValidationReport) -> None:
+    if "role" not in table.columns.values():
+        return
+    known = ", ".join(f"'{labels[0]}'" for labels in ROLE_LABELS.values())
+    for r in rows:
+        role = _ROLE_LOOKUP.get(normalise_header(r.role))
+        if role is None:
+            report.error(f"unknown role '{r.role}'; expected one of {known}", row=r.number, column="role")
+        r.role = role
+
+
+def _drop_duplicates(rows: list[_Row], report: ValidationReport, kind: str) -> list[_Row]:
+    first: dict[tuple, int] = {}
+    out = []
+    for r in rows:
+        if r.level == "settlement":
+            out.append(r)
+            continue
+        key = (r.code, r.level, r.role) if kind == "staffing" else (r.code, r.level)
+        if key in first:
+            what = f"{r.level} {r.code}" + (f", role {r.role}," if kind == "staffing" and r.role else "")
+            report.warn(f"{what} appears again (first in row {first[key]}); this row is not counted", row=r.number)
+            continue
+        first[key] = r.number
+        out.append(r)
+    return out
+
+
+def _subtotals(rows: list[_Row], index: UnitIndex, report: ValidationReport, kind: str) -> list[_Row]:
+    """Drop oblast and raion rows whose member units are listed too, after checking their sums."""
+    by_parent: dict[str, list[_Row]] = {}
+    for r in rows:
+        i = index._by_code[r.code][0] if r.unit_level != "hromada" else _position(index, r.code, "hromada")
+        if LEVEL_ORDER.get(r.level or "", 0) >= LEVEL_ORDER["raion"]:
+            oblast = index.oblast[i]
+            if oblast and oblast != r.code:
+                by_parent.setdefault(oblast, []).append(r)
+        if LEVEL_ORDER.get(r.level or "", 0) >= LEVEL_ORDER["hromada"]:
+            raion = index.raion[i]
+            if raion:
+                by_parent.setdefault(raion, []).append(r)
+    out = []
+    for r in rows:
+        members = by_parent.get(r.code) if r.level in ("oblast", "raion") else None
+        if not members:
+            out.append(r)
+            continue
+        deepest = max(LEVEL_ORDER[m.level] for m in members)
+        leaves = [m for m in members if LEVEL_ORDER[m.level] == deepest]
+        name = index.name_uk[index._by_code[r.code][0]]
+        for field, value in r.values.items():
+            if math.isnan(value) or field == "urban_share":
+                continue
+            parts = [m.values.get(field, math.nan) for m in leaves if kind != "staffing" or m.role == r.role]
+            if not parts or any(math.isnan(p) for p in parts):
+                continue
+            total = float(sum(parts))
+            if abs(total - value) > max(0.5, 0.001 * abs(value)):
+                unit = {1: "oblast", 2: "raion", 3: "hromada", 4: "settlement"}[deepest]
+                report.warn(
+                    f"{r.level} row {name} gives {field} {_fmt(value)}, but its {len(parts)} {unit} rows sum to "
+                    f"{_fmt(total)}; the {unit} rows are used",
+                    row=r.number,
+                    column=field,
+                )
+    return [r for r in rows if not (r.level in ("oblast", "raion") and by_parent.get(r.code))]
+
+
+def _position(index: UnitIndex, code: str, level: str) -> int:
+    rows = index._by_code[code]
+    return next((i for i in rows if index.level[i] == level), rows[0])
+
+
+def _frame(rows: list[_Row], kind: str, index: UnitIndex, report: ValidationReport) -> pd.DataFrame:
+    fields = CANONICAL_FIELDS[kind]
+    if not rows:
+        return _empty_frame(kind)
+    records = []
+    for r in rows:
+        level = "hromada" if r.level == "settlement" else r.level
+        record = {"code": r.code, "level": level, "row": r.number, "_settlement": r.level == "settlement"}
+        if kind == "staffing":
+            for name, value in r.values.items():
+                if name in ("approved", "filled", "annual_cost"):
+                    if r.role:
+                        record[f"{r.role}_{name}"] = value
+                else:
+                    record[name] = value
+        else:
+            record.update(r.values)
+        if kind == "idp":
+            record["idp_estimated"] = r.estimated
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    for name in fields:
+        if name not in frame:
+            frame[name] = np.nan
+    if kind == "population" and "urban_share" in frame:
+        derived = frame["urban_share"] * frame["population"]
+        frame["population_urban"] = frame["population_urban"].fillna(derived.round())
+    if kind == "staffing":
+        for role in ALL_ROLES:
+            over = frame[f"{role}_filled"] > frame[f"{role}_approved"]
+            for row in frame.loc[over, "row"]:
+                report.warn("more filled positions than approved ones", row=int(row))
+    extra = ["idp_estimated"] if kind == "idp" else []
+    if kind == "staffing" or frame["_settlement"].any():
+        grouped = frame.groupby(["code", "level"], sort=False)
+        summed = grouped[list(fields)].sum(min_count=1)
+        summed["row"] = grouped["row"].min()
+        for e in extra:
+            summed[e] = grouped[e].any()
+        frame = summed.reset_index()
+    return frame[["code", "level", *fields, *extra, "row"]].reset_index(drop=True)
+
+
+def _check_totals(totals_rows: list[_Row], frame: pd.DataFrame, kind: str, report: ValidationReport) -> None:
+    if len(totals_rows) != 1 or frame.empty:
+        return
+    row = totals_rows[0]
+    for field, value in row.values.items():
+        if field not in frame or math.isnan(value):
+            continue
+        total = float(frame[field].sum())
+        if abs(total - value) > max(0.5, 0.001 * abs(value)):
+            report.warn(
+                f"the totals row gives {field} {_fmt(value)}, but the rows sum to {_fmt(total)}",
+                row=row.number,
+                column=field,
+            )
+
+
+def _file_level(rows: list[_Row], report: ValidationReport) -> str | None:
+    levels = Counter(r.level for r in rows if r.level)
+    if not levels:
+        return None
+    if len(levels) > 1:
+        parts = ", ".join(f"{n} {lvl} row(s)" for lvl, n in sorted(levels.items(), key=lambda x: LEVEL_ORDER[x[0]]))
+        report.warn(f"figures at several levels: {parts}; each is kept at its own level")
+    return max(levels, key=lambda lvl: LEVEL_ORDER[lvl])
+
+
+# --------------------------------------------------------------------------- the four readers
+def _read(kind: str, path, units, sheet, **options) -> tuple[pd.DataFrame, ValidationReport]:
+    frame, report = read_figures(path, kind, units, sheet, **options)
+    if report.errors:
+        raise DataValidationError(report)
     return frame, report
 
 
 def read_population(
-    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+    path: Path, units: pd.DataFrame | UnitIndex, sheet: str | int | None = None, **options
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    """Residents by hromada: columns ``code``, ``population``."""
-    aliases = {
-        "code": _CODE_ALIASES,
-        "name": _NAME_ALIASES,
-        "population": (
-            "чисельність населення",
-            "чисельність наявного населення",
-            "населення",
-            "population",
-            "total_population_2022",
-            "residents",
-            "кількість населення",
-        ),
-    }
-    frame, report = _read(path, "population", aliases, ("code", "population"), units, sheet)
-    frame["population"] = _numbers(frame, "population", report)
-    report.raise_if_errors()
-    return frame[["code", "population"]].reset_index(drop=True), report
+    """Residents by unit: ``code``, ``level``, ``population``, ``population_children``, ``population_urban``.
+
+    ``options`` are those of :func:`read_figures` (``columns``, ``codes``,
+    ``header_row``). Raises :class:`DataValidationError` when the file has errors.
+    """
+    return _read("population", path, units, sheet, **options)
 
 
-def read_idp(path: Path, units: pd.DataFrame, sheet: str | int | None = None) -> tuple[pd.DataFrame, ValidationReport]:
-    """Internally displaced persons by hromada: ``code``, ``idp``, ``idp_estimated``.
+def read_idp(
+    path: Path, units: pd.DataFrame | UnitIndex, sheet: str | int | None = None, **options
+) -> tuple[pd.DataFrame, ValidationReport]:
+    """Internally displaced persons by unit: ``code``, ``level``, ``idp``, ``idp_children``, ``idp_estimated``.
 
     ``idp_estimated`` is True where the file says the figure was estimated
-    (a column "Оцінка" / "estimated" holding так/yes/1/true), e.g. by
-    distributing an oblast estimate to hromadas.
+    (a column "Оцінка" / "estimated" holding так/yes/1/true).
     """
-    aliases = {
-        "code": _CODE_ALIASES,
-        "name": _NAME_ALIASES,
-        "idp": ("кількість впо", "впо", "внутрішньо переміщені особи", "idp", "idps", "idp_count"),
-        "estimated": ("оцінка", "оціночні дані", "estimated", "is_estimated"),
-    }
-    frame, report = _read(path, "IDP", aliases, ("code", "idp"), units, sheet)
-    frame["idp"] = _numbers(frame, "idp", report)
-    if "estimated" in frame:
-        frame["idp_estimated"] = frame["estimated"].map(
-            lambda v: normalise_header(v) in {"так", "yes", "1", "true", "1.0"}
-        )
-    else:
-        frame["idp_estimated"] = False
-    report.raise_if_errors()
-    return frame[["code", "idp", "idp_estimated"]].reset_index(drop=True), report
+    return _read("idp", path, units, sheet, **options)
 
 
 def read_staffing(
-    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+    path: Path, units: pd.DataFrame | UnitIndex, sheet: str | int | None = None, **options
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    """Approved and filled positions by hromada and role, one row per hromada.
+    """Approved and filled positions by unit and role, one row per unit.
 
-    The file is long: one row per hromada and role, with columns code,
-    role (``Посада``), approved positions and filled positions. Returns
-    ``code`` and ``{role}_approved``, ``{role}_filled`` for each of
-    :data:`ROLES` (NaN where the file has no row for that role).
+    The file is long (one row per unit and role, with a role column
+    ``Посада``) or wide (a column per role and measure, e.g. under a merged
+    header "Фахівці із соціальної роботи" over "затверджено" / "зайнято").
+    Returns ``code``, ``level`` and ``{role}_approved``, ``{role}_filled``,
+    ``{role}_annual_cost`` for each role of :data:`~loaders.fields.ALL_ROLES`
+    (NaN where the file has no figure).
     """
-    aliases = {
-        "code": _CODE_ALIASES,
-        "name": _NAME_ALIASES,
-        "role": ("посада", "роль", "role", "position"),
-        "approved": ("затверджено штатних одиниць", "штатні посади", "затверджено", "approved", "approved_positions"),
-        "filled": ("фактично зайнято", "зайнято", "зайняті посади", "filled", "filled_positions", "staff"),
-    }
-    frame, report = _read(path, "staffing", aliases, ("code", "role", "approved", "filled"), units, sheet)
-    # one hromada has several rows (one per role): duplicates are per (code, role)
-    report.issues = [i for i in report.issues if "appears again" not in i.message]
-    roles = []
-    for value, row in zip(frame["role"], frame["_row"]):
-        role = _ROLE_ALIASES.get(normalise_header(value))
-        if role is None:
-            known = ", ".join(f"'{labels[0]}'" for labels in ROLE_LABELS.values())
-            report.error(f"unknown role '{value}'; expected one of {known}", row=int(row), column="role")
-        roles.append(role)
-    frame["role"] = roles
-    frame["approved"] = _numbers(frame, "approved", report)
-    frame["filled"] = _numbers(frame, "filled", report)
-    over = frame["filled"] > frame["approved"]
-    for row in frame.loc[over, "_row"]:
-        report.warn("more filled positions than approved ones", row=int(row))
-    dup = frame["code"].notna() & frame.duplicated(["code", "role"], keep="first")
-    for row, code, role in zip(frame.loc[dup, "_row"], frame.loc[dup, "code"], frame.loc[dup, "role"]):
-        report.error(f"hromada {code}, role {role} appears again", row=int(row))
-    report.raise_if_errors()
-    wide = frame.pivot(index="code", columns="role", values=["approved", "filled"])
-    wide.columns = [f"{role}_{what}" for what, role in wide.columns]
-    for role in ROLES:
-        for what in ("approved", "filled"):
-            if f"{role}_{what}" not in wide:
-                wide[f"{role}_{what}"] = np.nan
-    columns = [f"{role}_{what}" for role in ROLES for what in ("approved", "filled")]
-    return wide[columns].rename_axis(None, axis=1).reset_index(), report
+    return _read("staffing", path, units, sheet, **options)
 
 
 def read_caseload(
-    path: Path, units: pd.DataFrame, sheet: str | int | None = None
+    path: Path, units: pd.DataFrame | UnitIndex, sheet: str | int | None = None, **options
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    """Open cases by hromada: ``families_sjo`` (families with children in difficult
-    life circumstances, СЖО) and ``low_income_families`` (low-income families
-    with children)."""
-    aliases = {
-        "code": _CODE_ALIASES,
-        "name": _NAME_ALIASES,
-        "families_sjo": (
-            "сім'ї у сжо",
-            "сім'ї у складних життєвих обставинах",
-            "сжо",
-            "families_sjo",
-            "families in difficult life circumstances",
-        ),
-        "low_income_families": (
-            "малозабезпечені сім'ї з дітьми",
-            "малозабезпечені сім'ї",
-            "low_income_families",
-            "low-income families with children",
-        ),
-    }
-    frame, report = _read(path, "caseload", aliases, ("code", "families_sjo"), units, sheet)
-    frame["families_sjo"] = _numbers(frame, "families_sjo", report)
-    frame["low_income_families"] = (
-        _numbers(frame, "low_income_families", report) if "low_income_families" in frame else np.nan
-    )
-    report.raise_if_errors()
-    return frame[["code", "families_sjo", "low_income_families"]].reset_index(drop=True), report
+    """Caseload by unit: ``families_sjo`` (families with children in difficult life
+    circumstances, СЖО), ``low_income_families`` (low-income families with
+    children), ``children_disabilities``, ``open_cases``."""
+    return _read("caseload", path, units, sheet, **options)

@@ -1,37 +1,75 @@
-"""Read messy spreadsheets: find the header row, map columns, parse numbers.
+"""Read messy spreadsheets: pick the sheet, find the header, map columns, parse numbers.
 
-Planners receive ``.xlsx`` and ``.csv`` files with title rows above the
-header, Ukrainian or English headers with units ("Чисельність населення,
-осіб"), numbers typed as text with spaces as thousands separators and
-markers such as ``–`` or ``н/д`` for missing values. The helpers here turn
-such a sheet into a plain DataFrame with canonical column names, and record
-every problem in a :class:`~loaders.errors.ValidationReport`.
+Planners receive ``.xlsx``, ``.xls``, ``.ods`` and ``.csv`` files (UTF-8,
+UTF-8 with BOM or Windows-1251; comma, semicolon or tab) with title, note
+and source rows above or below the table, headers over one to three rows
+(merged cells included), an HXL tag row (``#adm1+code``) under or instead
+of the header, Ukrainian and English headers side by side, and several
+sheets. The helpers here turn such a file into a :class:`Table`: the cells
+of the data rows, each with its row number as a spreadsheet program shows it
+(the first row is 1), and which canonical field (:mod:`loaders.fields`) each
+column holds.
+
+Numbers may be typed as text with spaces, non-breaking spaces or commas as
+thousands separators, decimal commas or a percent sign
+(:func:`parse_number`); ``…``, ``–``, ``-``, ``н/д``, ``n/a`` and empty
+cells are "no data".
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import ValidationReport
+from .fields import HXL_NOT_TOTAL, HXL_TAGS, KEY_FIELDS, ROLE_ALIASES, ROLE_LABELS, STAFFING_MEASURES, VALUE_FIELDS
 
 __all__ = [
     "MISSING_MARKERS",
     "TOTAL_LABELS",
+    "TABLE_SUFFIXES",
+    "Sheet",
+    "Table",
     "normalise_header",
     "parse_number",
     "read_raw",
+    "read_sheets",
+    "find_table",
     "read_table",
+    "field_lookup",
 ]
 
-MISSING_MARKERS = frozenset({"", "…", "...", "–", "—", "-", "н/д", "n/a", "na", "nan", "none", "x", "х"})
-TOTAL_LABELS = frozenset({"всього", "разом", "total", "усього", "україна", "ukraine"})
+MISSING_MARKERS = frozenset({"", "…", "...", "–", "—", "-", "н/д", "n/a", "na", "nan", "none", "x", "х", "#n/a"})
+TOTAL_LABELS = frozenset({"всього", "разом", "total", "усього", "україна", "ukraine", "grand total", "итого"})
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 _HEADER_SCAN_ROWS = 30
+_MAX_HEADER_ROWS = 3
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3}){2,}$")
+_UNIT_SUFFIX = re.compile(
+    r"[,;]?\s*\(?(?:осіб|чол\.?|тис\.?\s*осіб|од\.?|одиниць|грн\.?|uah|persons|people|individuals|"
+    r"ind\.?|units|%|відсотків|сімей|families|cases|випадків)\)?$"
+)
+_DATE_QUALIFIER = re.compile(r"^(?:станом на|на|as of|as at|at|in|у|в|за|\d{4}|\d{1,2}[./]\d{1,2}|\(|,)")
+_QUALIFIERS = ("міськ", "сільськ", "urban", "rural", "діт", "child", "0-17", "жін", "чол", "female", "male", "women")
+_QUALIFIERS += ("%", "відсот", "pct", "percent", "share", "частка", "впо", "idp", "returnee", "поверн")
+
+
+def _clean_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).replace("’", "'").replace("ʼ", "'").replace("`", "'").replace("‘", "'")
+    text = re.sub(r"[‐‑‒–—]", "-", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def normalise_header(value: object) -> str:
@@ -39,12 +77,27 @@ def normalise_header(value: object) -> str:
 
     ``"Чисельність населення, осіб"`` -> ``"чисельність населення"``.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = str(value).replace("’", "'").replace("ʼ", "'").replace("`", "'")
-    text = _SPACES.sub(" ", text).strip().lower()
-    text = re.split(r"[,(]", text, maxsplit=1)[0].strip()
-    return text
+    text = _clean_text(value).lower()
+    return re.split(r"[,(]", text, maxsplit=1)[0].strip()
+
+
+def _header_variants(value: object) -> list[str]:
+    """Ways to read one header cell, most specific first."""
+    text = _clean_text(value).lower().strip(" :.*¹²³")
+    if not text:
+        return []
+    out = [text]
+    parts = [p.strip() for p in re.split(r"\s*(?:/|\||\n|;)\s*", text) if p.strip()]
+    for piece in [text, *parts] if len(parts) > 1 else [text]:
+        stripped = _UNIT_SUFFIX.sub("", piece).strip(" ,")
+        before = re.split(r"[,(]", piece, maxsplit=1)[0].strip()
+        inside = re.findall(r"\(([^)]*)\)", piece)
+        out += [piece, stripped, before, *[i.strip() for i in inside]]
+    seen: list[str] = []
+    for v in out:
+        if v and v not in seen:
+            seen.append(v)
+    return seen
 
 
 def parse_number(value: object) -> float:
@@ -71,19 +124,214 @@ def parse_number(value: object) -> float:
     percent = text.endswith("%")
     if percent:
         text = text[:-1]
+    if text.startswith("−"):
+        text = "-" + text[1:]
     if "," in text and "." in text:
         text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
     elif _THOUSANDS_COMMA.match(text):
         text = text.replace(",", "")
+    elif _THOUSANDS_DOT.match(text):
+        text = text.replace(".", "")
     else:
         text = text.replace(",", ".")
     try:
         number = float(text)
     except ValueError:
         raise ValueError(f"expected a number, got {str(value)!r}") from None
-    if math.isinf(number):
+    if math.isinf(number) or math.isnan(number):
         raise ValueError(f"expected a finite number, got {str(value)!r}")
     return number / 100 if percent else number
+
+
+# --------------------------------------------------------------------------- reading cells
+@dataclass
+class Sheet:
+    """The cells of one sheet (or CSV file): ``rows[i]`` is spreadsheet row ``numbers[i]``.
+
+    ``typed`` is True for workbooks, whose cells carry a type (a number typed
+    as text is then worth a warning); False for CSV, where every cell is text.
+    """
+
+    name: str | None
+    rows: list[list[object]]
+    numbers: list[int]
+    typed: bool
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best, best_score = ",", (-1, -1)
+    for delimiter in (",", ";", "\t", "|"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        if not counts:
+            continue
+        modal = max(set(counts), key=counts.count)
+        score = (counts.count(modal) if modal > 1 else 0, modal)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(path: Path) -> list[Sheet]:
+    text = _decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows, numbers, line = [], [], 0
+    for record in reader:
+        rows.append(list(record))
+        numbers.append(line + 1)
+        line = reader.line_num
+    return [Sheet(None, rows, numbers, typed=False)]
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes | str) -> int:
+    n = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n
+
+
+def _merged_ranges(archive: zipfile.ZipFile, member: str | None) -> list[tuple[int, int, int, int]]:
+    """``(min_row, min_col, max_row, max_col)`` of every merged range of a sheet (1-based)."""
+    if not member:
+        return []
+    try:
+        xml = archive.read(member.lstrip("/"))
+    except KeyError:
+        return []
+    return [(int(r0), _column_number(c0), int(r1), _column_number(c1)) for c0, r0, c1, r1 in _MERGE.findall(xml)]
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> list[Sheet]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        hidden = [ws.title for ws in wb if getattr(ws, "sheet_state", "visible") != "visible"]
+        names = _pick_sheets(wb.sheetnames, sheet, path, hidden=hidden)
+        out = []
+        with zipfile.ZipFile(path) as archive:
+            for name in names:
+                ws = wb[name]
+                ws.reset_dimensions()  # do not trust the size the writing program recorded
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                # merged cells hold their value in the first cell only: give it to every cell of the range
+                for r0, c0, r1, c1 in _merged_ranges(archive, getattr(ws, "_worksheet_path", None)):
+                    if r0 > len(rows):
+                        continue
+                    value = rows[r0 - 1][c0 - 1] if c0 <= len(rows[r0 - 1]) else None
+                    for r in range(r0 - 1, min(r1, len(rows))):
+                        row = rows[r]
+                        row.extend([None] * (c1 - len(row)))
+                        for c in range(c0 - 1, c1):
+                            row[c] = value
+                out.append(Sheet(name, rows, list(range(1, len(rows) + 1)), typed=True))
+        return out
+    finally:
+        wb.close()
+
+
+def _read_xls(path: Path, sheet: str | int | None) -> list[Sheet]:
+    try:
+        import xlrd
+    except ImportError:
+        raise ValueError(f"{path.name}: reading '.xls' files needs the package xlrd (pip install xlrd)") from None
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    names = _pick_sheets(book.sheet_names(), sheet, path)
+    out = []
+    for name in names:
+        ws = book.sheet_by_name(name)
+        rows: list[list[object]] = []
+        for r in range(ws.nrows):
+            row: list[object] = []
+            for cell in ws.row(r):
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    row.append(None)
+                elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                    row.append(int(cell.value) if float(cell.value).is_integer() else cell.value)
+                elif cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append(bool(cell.value))
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        for r0, r1, c0, c1 in ws.merged_cells:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    rows[r][c] = rows[r0][c0]
+        out.append(Sheet(name, rows, list(range(1, len(rows) + 1)), typed=True))
+    return out
+
+
+def _read_ods(path: Path, sheet: str | int | None) -> list[Sheet]:
+    try:
+        import odf  # noqa: F401
+    except ImportError:
+        raise ValueError(f"{path.name}: reading '.ods' files needs the package odfpy (pip install odfpy)") from None
+    frames = pd.read_excel(path, engine="odf", sheet_name=None, header=None, dtype=object)
+    names = _pick_sheets(list(frames), sheet, path)
+    out = []
+    for name in names:
+        values = frames[name].astype(object).where(frames[name].notna(), None).values.tolist()
+        rows = [[int(v) if isinstance(v, float) and v.is_integer() else v for v in row] for row in values]
+        out.append(Sheet(name, rows, list(range(1, len(rows) + 1)), typed=True))
+    return out
+
+
+def _pick_sheets(names: list[str], sheet: str | int | None, path: Path, hidden: list[str] = ()) -> list[str]:
+    if sheet is None:
+        visible = [n for n in names if n not in hidden]
+        return visible or names
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return [names[sheet]]
+    else:
+        for name in names:
+            if name == sheet or name.strip().lower() == str(sheet).strip().lower():
+                return [name]
+        if str(sheet).isdigit() and 1 <= int(sheet) <= len(names):
+            return [names[int(sheet) - 1]]
+    raise ValueError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+
+
+def read_sheets(path: Path, sheet: str | int | None = None) -> list[Sheet]:
+    """Every sheet of a workbook (or the one named; an int is a 0-based position), or the CSV's cells.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the file type is not supported, a reader package is missing, or
+        the named sheet does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"input file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, sheet)
+    if suffix == ".xls":
+        return _read_xls(path, sheet)
+    if suffix == ".ods":
+        return _read_ods(path, sheet)
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _read_csv(path)
+    raise ValueError(f"{path.name}: unsupported file type '{suffix}' (expected .xlsx, .xls, .ods or .csv)")
 
 
 def read_raw(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
@@ -91,49 +339,345 @@ def read_raw(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
 
     For workbooks without ``sheet``, the first sheet is read.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"input file not found: {path}")
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        try:
-            return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
-        except ImportError as exc:
-            raise ValueError(f"{path.name}: reading '{suffix}' files needs an extra package ({exc})") from None
-    if suffix in {".csv", ".txt", ".tsv"}:
-        raw_bytes = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1251"):
-            try:
-                text = raw_bytes.decode(encoding)
-                break
-            except UnicodeDecodeError:
+    sheet_ = read_sheets(path, 0 if sheet is None else sheet)[0]
+    width = max((len(r) for r in sheet_.rows), default=0)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in sheet_.rows], dtype=object)
+
+
+# --------------------------------------------------------------------------- finding the table
+def field_lookup(kind: str | None) -> dict[str, str]:
+    """Normalised header -> field, for the key fields and the value fields of ``kind``."""
+    lookup: dict[str, str] = {}
+    groups = [KEY_FIELDS, VALUE_FIELDS.get(kind, {})] if kind else [KEY_FIELDS]
+    for group in groups:
+        for name, aliases in group.items():
+            for alias in (name, *aliases):
+                lookup.setdefault(_clean_text(alias).lower(), name)
+    return lookup
+
+
+_ROLE_WORDS = sorted(
+    ((_clean_text(a).lower(), role) for role, names in ROLE_ALIASES.items() for a in (*names, *ROLE_LABELS[role])),
+    key=lambda x: -len(x[0]),
+)
+_MEASURE_WORDS = sorted(
+    ((_clean_text(a).lower(), m) for m, names in STAFFING_MEASURES.items() for a in names), key=lambda x: -len(x[0])
+)
+
+
+def _staffing_column(label: str) -> str | None:
+    """``"Фахівці із соціальної роботи: затверджено"`` -> ``"social_work_specialist_approved"``."""
+    role = next((r for word, r in _ROLE_WORDS if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", label)), None)
+    if role is None:
+        return None
+    measure = next((m for word, m in _MEASURE_WORDS if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", label)), None)
+    return f"{role}_{measure}" if measure else None
+
+
+def _match_label(
+    whole: list[str], parts: list[str], loose: list[str], lookup: dict[str, str], kind: str | None
+) -> str | None:
+    """The field of a header column.
+
+    In order: an exact alias among the readings of the ``whole`` label, a
+    staffing role x measure in it ("Фахівці із соціальної роботи
+    затверджено"), an exact alias among the readings of its rows (``parts``),
+    then an alias that starts one of the ``loose`` texts ("Чисельність
+    населення на 1 січня 2022 року").
+    """
+    for v in whole:
+        if v in lookup:
+            return lookup[v]
+    if kind == "staffing":
+        for v in whole:
+            wide = _staffing_column(v)
+            if wide:
+                return wide
+    for v in parts:
+        if v in lookup:
+            return lookup[v]
+    for v in loose:
+        best: tuple[int, str] | None = None
+        for alias, name in lookup.items():
+            if len(alias) < 3 or not v.startswith(alias + " "):
                 continue
-        import csv
-        import io
-
-        sample = text[:20000]
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False)
-    raise ValueError(f"{path.name}: unsupported file type '{suffix}' (expected .xlsx, .xls, .ods or .csv)")
-
-
-def _find_header(
-    raw: pd.DataFrame, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> tuple[int, dict[int, str]] | None:
-    """The first row (within the first rows) where every required field has a column."""
-    lookup = {alias: field for field, names in aliases.items() for alias in names}
-    for row in range(min(_HEADER_SCAN_ROWS, len(raw))):
-        mapping: dict[int, str] = {}
-        for col, cell in enumerate(raw.iloc[row].tolist()):
-            field = lookup.get(normalise_header(cell))
-            if field and field not in mapping.values():
-                mapping[col] = field
-        if all(f in mapping.values() for f in required):
-            return row, mapping
+            rest = v[len(alias) :].strip()
+            if any(q in rest for q in _QUALIFIERS):
+                continue
+            if len(alias) < 8 and not _DATE_QUALIFIER.match(rest):
+                continue
+            if best is None or len(alias) > best[0]:
+                best = (len(alias), name)
+        if best:
+            return best[1]
     return None
+
+
+def _hxl_field(tag: str, kind: str | None) -> str | None:
+    parts = tag.strip().lower().split("+")
+    hashtag, attrs = parts[0].strip(), {a.strip() for a in parts[1:]}
+    fields = set(KEY_FIELDS) | set(VALUE_FIELDS.get(kind, {}))
+    for rule_tag, required, name in HXL_TAGS:
+        if hashtag == rule_tag and required <= attrs and name in fields:
+            if name == "population" and attrs & HXL_NOT_TOTAL:
+                continue
+            if name == "population_children" and "idp" in attrs:
+                continue
+            return name
+    return None
+
+
+def _is_hxl_row(row: list[object]) -> bool:
+    cells = [_clean_text(c) for c in row if _clean_text(c)]
+    tags = [c for c in cells if c.startswith("#") and " " not in c]
+    others = {c for c in cells if c not in tags}  # a note merged over many cells counts once
+    return len(tags) >= 2 and len(tags) >= len(others)
+
+
+@dataclass
+class Table:
+    """The data rows of a sheet and the field each mapped column holds.
+
+    ``columns`` maps a column position to its field; key fields (``code``,
+    ``oblast``, ``raion``, ``hromada``, ``name``) may have several columns
+    (e.g. an oblast name and an oblast P-code), value fields one.
+    ``labels`` holds the header text of each mapped column; ``rows`` and
+    ``numbers`` the cells and spreadsheet row numbers of the rows below the
+    header (blank rows dropped).
+    """
+
+    sheet: str | None
+    header_row: int
+    columns: dict[int, str]
+    labels: dict[int, str]
+    rows: list[list[object]]
+    numbers: list[int]
+    typed: bool
+    header_keys: frozenset[str] = field(default_factory=frozenset)
+
+    def cells(self, name: str) -> list[int]:
+        """Positions of the columns holding field ``name``."""
+        return [c for c, f in self.columns.items() if f == name]
+
+
+def _span_labels(rows: list[list[object]], start: int, k: int, width: int) -> list[list[str]]:
+    """Per column, the header cells of rows ``start .. start+k-1`` (upper rows filled right across groups)."""
+    block = [[_clean_text(c) for c in rows[r]] + [""] * (width - len(rows[r])) for r in range(start, start + k)]
+    for r in range(k - 1):
+        upper, lower = block[r], block[r + 1]
+        if sum(1 for cell in upper if cell) < 2:
+            continue  # a title line, not a row of group labels
+        for c in range(1, width):
+            if not upper[c] and lower[c] and lower[c - 1] and upper[c - 1]:
+                upper[c] = upper[c - 1]
+    return [[block[r][c] for r in range(k)] for c in range(width)]
+
+
+def _map_columns(
+    labels: list[list[str]], hxl: list[object] | None, lookup: dict[str, str], kind: str | None
+) -> tuple[dict[int, str], dict[int, str]]:
+    columns: dict[int, str] = {}
+    texts: dict[int, str] = {}
+    taken: set[str] = set()
+    for c, cells in enumerate(labels):
+        parts = [p for p in cells if p]
+        combined = " ".join(dict.fromkeys(parts))
+        whole = _header_variants(combined) if combined else []
+        part_variants: list[str] = []
+        loose: list[str] = []
+        for p in reversed(parts):
+            own = _header_variants(p)
+            part_variants += [v for v in own if v not in part_variants]
+            loose += own[:1] + [v for v in own[1:3] if v not in loose]
+        name = _match_label(whole, part_variants, loose, lookup, kind) if parts else None
+        if name is None and hxl is not None and c < len(hxl) and isinstance(hxl[c], str):
+            name = _hxl_field(hxl[c], kind)
+        if name is None:
+            continue
+        if name in taken and name not in KEY_FIELDS:
+            continue
+        taken.add(name)
+        columns[c] = name
+        texts[c] = combined or str(hxl[c] if hxl else name)
+    return columns, texts
+
+
+def _requirement(kind: str | None, required: tuple[str, ...] | None) -> Callable[[set[str]], bool]:
+    keys = {"code", "oblast", "raion", "hromada", "name"}
+    if required is not None:
+        return lambda found: all(f in found for f in required)
+    if kind == "staffing":
+        return lambda found: (
+            bool(found & keys)
+            and (
+                ("role" in found and bool(found & {"approved", "filled"}))
+                or any(f.endswith(("_approved", "_filled")) for f in found)
+            )
+        )
+    from .fields import REQUIRED
+
+    needed = set(REQUIRED.get(kind, ()))
+    return lambda found: bool(found & keys) and bool(found & needed)
+
+
+def _resolve_overrides(
+    rows: list[list[object]], overrides: dict[str, str], report: ValidationReport, known: set[str]
+) -> tuple[dict[int, str], int | None]:
+    """Columns named by the user: ``{field: header text or column letter}`` -> positions and the header row."""
+    forced: dict[int, str] = {}
+    header_at: int | None = None
+    for name, target in overrides.items():
+        if name not in known:
+            report.error(f"column override '{name}': unknown field; expected one of {', '.join(sorted(known))}")
+            continue
+        wanted = _clean_text(target).lower()
+        found = None
+        for r in range(min(_HEADER_SCAN_ROWS, len(rows))):
+            for c, cell in enumerate(rows[r]):
+                if _clean_text(cell).lower() == wanted:
+                    found = (r, c)
+                    break
+            if found:
+                break
+        if found:
+            header_at = found[0] if header_at is None else max(header_at, found[0])
+            forced[found[1]] = name
+        elif re.fullmatch(r"[A-Za-z]{1,2}", str(target).strip()):
+            letters = str(target).strip().upper()
+            position = 0
+            for ch in letters:
+                position = position * 26 + (ord(ch) - 64)
+            forced[position - 1] = name
+        else:
+            report.error(f"column override '{name}': no header cell {target!r} in the first {_HEADER_SCAN_ROWS} rows")
+    return forced, header_at
+
+
+def find_table(
+    sheets: list[Sheet],
+    kind: str | None,
+    report: ValidationReport,
+    *,
+    lookup: dict[str, str] | None = None,
+    required: tuple[str, ...] | None = None,
+    columns: dict[str, str] | None = None,
+    header_row: int | None = None,
+) -> Table | None:
+    """The best table among ``sheets``: the sheet and header rows where the most fields are found.
+
+    A header is one to three rows starting anywhere in the first 30 rows;
+    an HXL tag row right under it (or alone) also names columns. ``columns``
+    forces fields onto columns (by header text or letter), ``header_row``
+    (1-based) fixes the header's first row. Reports an error and returns
+    ``None`` when no sheet holds the required columns.
+    """
+    lookup = lookup or field_lookup(kind)
+    accept = _requirement(kind, required)
+    known = set(lookup.values())
+    best: tuple[tuple, Table] | None = None
+    override_errors: list = []
+    for index, sheet in enumerate(sheets):
+        rows = sheet.rows
+        width = max((len(r) for r in rows[: _HEADER_SCAN_ROWS + _MAX_HEADER_ROWS + 1]), default=0)
+        forced, forced_row = {}, None
+        if columns:
+            trial = ValidationReport(report.source)
+            forced, forced_row = _resolve_overrides(rows, columns, trial, known)
+            if trial.errors:
+                override_errors = override_errors or trial.errors
+                continue
+        starts = range(min(_HEADER_SCAN_ROWS, len(rows)))
+        if header_row is not None:
+            starts = [header_row - 1] if 0 < header_row <= len(rows) else []
+        elif forced_row is not None:
+            starts = range(max(0, forced_row - _MAX_HEADER_ROWS + 1), forced_row + 1)
+        for start in starts:
+            if not any(_clean_text(c) for c in rows[start]):
+                continue
+            for k in range(1, _MAX_HEADER_ROWS + 1):
+                end = start + k
+                if end > len(rows):
+                    break
+                if k > 1 and (not any(_clean_text(c) for c in rows[end - 1]) or _is_hxl_row(rows[end - 1])):
+                    break
+                hxl = None
+                if _is_hxl_row(rows[start]):
+                    if k > 1:
+                        break
+                    hxl, labels = rows[start], [[] for _ in range(width)]
+                else:
+                    labels = _span_labels(rows, start, k, width)
+                    if end < len(rows) and _is_hxl_row(rows[end]):
+                        hxl = rows[end]
+                mapped, texts = _map_columns(labels, hxl, lookup, kind)
+                for c, name in forced.items():
+                    mapped = {col: f for col, f in mapped.items() if f != name or name in KEY_FIELDS}
+                    mapped[c] = name
+                    texts[c] = str(columns.get(name)) if columns else name
+                found = set(mapped.values())
+                if not accept(found):
+                    continue
+                data_start = end + (1 if hxl is not None and hxl is not rows[start] else 0)
+                score = (len(found), -index, -k, -start)
+                if best is None or score > best[0]:
+                    header_keys = frozenset(v for cells in labels for v in cells if v)
+                    best = (score, Table(sheet.name, start + 1, mapped, texts, [], [], sheet.typed, header_keys))
+                    best[1].rows, best[1].numbers = _body(sheet, data_start, mapped, lookup)
+    if best is None:
+        if override_errors:
+            report.issues.extend(override_errors)
+        else:
+            report.error(_missing_message(kind, required, lookup, sheets))
+        return None
+    return best[1]
+
+
+def _missing_message(
+    kind: str | None, required: tuple[str, ...] | None, lookup: dict[str, str], sheets: list[Sheet]
+) -> str:
+    from .fields import FIELD_LABELS, REQUIRED
+
+    if required is not None:
+        names = {v: k for k, v in reversed(list(lookup.items()))}
+        expected = "; ".join(f"{f} (e.g. '{names.get(f, f)}')" for f in required)
+    else:
+        wanted = REQUIRED.get(kind or "", ())
+        values = " or ".join(FIELD_LABELS.get(f, f) for f in wanted)
+        if kind == "staffing":
+            values = "role ('Посада') with approved/filled positions, or columns per role"
+        expected = f"a code or name column and {values}"
+    where = f" of any of the {len(sheets)} sheets" if len(sheets) > 1 else ""
+    return (
+        f"no header row with the required columns found in the first {_HEADER_SCAN_ROWS} rows{where}; "
+        f"expected {expected}"
+    )
+
+
+def _body(sheet: Sheet, start: int, columns: dict[int, str], lookup: dict[str, str]) -> tuple[list, list]:
+    rows, numbers = [], []
+    mapped = list(columns)
+    echo_checked = 0
+    for r in range(start, len(sheet.rows)):
+        row = sheet.rows[r]
+        cells = [row[c] if c < len(row) else None for c in mapped]
+        if not any(_clean_text(v) for v in cells):
+            continue
+        if echo_checked < 2:
+            echo_checked += 1
+            if _is_hxl_row(row) or _is_header_echo(cells, lookup):
+                continue
+        rows.append(row)
+        numbers.append(sheet.numbers[r])
+    return rows, numbers
+
+
+def _is_header_echo(cells: list[object], lookup: dict[str, str]) -> bool:
+    """A second header row (e.g. the English line of a bilingual header)."""
+    texts = [_clean_text(c) for c in cells if _clean_text(c)]
+    if any(isinstance(c, (int, float)) and not isinstance(c, bool) for c in cells):
+        return False
+    known = sum(1 for t in texts if any(v in lookup for v in _header_variants(t)))
+    return known >= 2 and known * 2 >= len(texts)
 
 
 def read_table(
@@ -151,24 +695,19 @@ def read_table(
     are dropped; totals rows with a warning. Missing required columns are
     reported as errors and give an empty frame.
     """
-    raw = read_raw(path, sheet)
-    found = _find_header(raw, aliases, required)
-    if found is None:
-        expected = "; ".join(f"{f} (e.g. '{aliases[f][0]}')" for f in required)
-        report.error(
-            f"no header row with the required columns found in the first {_HEADER_SCAN_ROWS} rows; expected {expected}"
-        )
+    lookup = {}
+    for name, names in aliases.items():
+        for alias in (name, *names):
+            lookup.setdefault(_clean_text(alias).lower(), name)
+    table = find_table(read_sheets(path, sheet), None, report, lookup=lookup, required=required)
+    if table is None:
         return pd.DataFrame(columns=[*aliases, "_row"])
-    header_row, mapping = found
-    body = raw.iloc[header_row + 1 :, list(mapping)].copy()
-    body.columns = [mapping[c] for c in mapping]
-    body["_row"] = body.index + 1
-    cells = body.drop(columns="_row")
-    is_blank = cells.apply(lambda col: col.map(lambda v: normalise_header(v) == "")).all(axis=1)
-    body = body[~is_blank]
-    is_total = (
-        body.drop(columns="_row").apply(lambda col: col.map(lambda v: normalise_header(v) in TOTAL_LABELS)).any(axis=1)
-    )
-    for row in body.loc[is_total, "_row"]:
-        report.warn("totals row skipped (not counted as data)", row=int(row))
-    return body[~is_total].reset_index(drop=True)
+    records = []
+    for row, number in zip(table.rows, table.numbers):
+        record = {name: (row[c] if c < len(row) else None) for c, name in table.columns.items()}
+        if any(normalise_header(v) in TOTAL_LABELS for v in record.values()):
+            report.warn("totals row skipped (not counted as data)", row=number)
+            continue
+        record["_row"] = number
+        records.append(record)
+    return pd.DataFrame(records, columns=[*dict.fromkeys(table.columns.values()), "_row"])

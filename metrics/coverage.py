@@ -138,7 +138,7 @@ def _paired_sums(base: pd.DataFrame, key: pd.Series, num: str, den: str) -> tupl
     return grouped["num"].sum(min_count=1), grouped["den"].sum(min_count=1)
 
 
-def unit_measures(hromadas: pd.DataFrame, units: pd.DataFrame, level: str, norm: StaffingNorm) -> pd.DataFrame:
+def unit_measures(hromadas: pd.DataFrame, units: pd.DataFrame, level: str, norm) -> pd.DataFrame:
     """Coverage and gap measures per unit of ``level``.
 
     Parameters
@@ -151,7 +151,10 @@ def unit_measures(hromadas: pd.DataFrame, units: pd.DataFrame, level: str, norm:
     level
         ``"hromada"``, ``"raion"``, ``"oblast"`` or ``"country"``.
     norm
-        The staffing norm.
+        The staffing norm (:class:`StaffingNorm`), or the full planning
+        assumptions (:class:`~metrics.assumptions.Assumptions`): then the
+        measures are those of :func:`~metrics.planning.planning_measures`
+        (the same values when no children figures are given).
 
     Returns
     -------
@@ -176,6 +179,13 @@ def unit_measures(hromadas: pd.DataFrame, units: pd.DataFrame, level: str, norm:
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    if not isinstance(norm, StaffingNorm):
+        from .assumptions import Assumptions
+        from .planning import planning_measures
+
+        if not isinstance(norm, Assumptions):
+            raise TypeError(f"norm must be a StaffingNorm or Assumptions, got {type(norm).__name__}")
+        return planning_measures(hromadas, units, level, norm)[["code", *MEASURES, "hromadas", "idp_estimated"]]
     base = hromada_base(hromadas, norm)
     key = _group_key(base, units, level)
     grouped = base.assign(_key=key).groupby("_key", sort=False)

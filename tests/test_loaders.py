@@ -77,7 +77,10 @@ def test_population_with_title_rows_totals_and_pcodes(tmp_path, units):
     assert values[H1] == 10_000
     assert values[H2] == 40_000  # matched by COD-AB P-code
     assert np.isnan(values[H3])
-    assert [w.row for w in report.warnings] == [8]  # the totals row, skipped
+    assert [(w.row, w.column, w.message) for w in report.warnings] == [
+        (8, None, "totals row skipped (not counted as data)"),
+        (None, "population", "1 number(s) typed as text among numbers were read as numbers (rows 5)"),
+    ]
 
 
 def test_population_csv_semicolon_cp1251(tmp_path, units):
@@ -103,13 +106,18 @@ def test_every_bad_row_is_reported_at_once(tmp_path, units):
     with pytest.raises(DataValidationError) as info:
         read_population(path, units)
     message = str(info.value)
-    assert "row 2, column 'population': must be >= 0, got -3" in message
-    assert "row 3, column 'code': code UA0599999 matches no hromada" in message
-    assert "row 4, column 'code': code UA05000000000010236 is an oblast" in message
-    assert "row 5, column 'code': 'Vinnytsia' is not a KATOTTG code" in message
+    assert "row 3, column 'code': code UA0599999 matches no unit in the codifier" in message
+    assert "row 5, column 'code': 'Vinnytsia' is not a KATOTTG code or P-code" in message
     assert "row 6, column 'population': expected a number, got 'багато'" in message
-    assert "row 7, column 'code': hromada UA05020030000031457 appears again (first in row 6)" in message
-    assert len(info.value.report.errors) == 6
+    report = info.value.report
+    assert len(report.errors) == 3
+    # what can be repaired is a warning: a negative count is read as no data, a repeated unit is not counted
+    assert [str(w) for w in report.warnings] == [
+        "population file pop.xlsx row 2, column 'population': must be >= 0, got -3; read as no data",
+        f"population file pop.xlsx row 7: hromada {H2} appears again (first in row 6); this row is not counted",
+    ]
+    # the oblast row is a subtotal of its hromadas: checked, never counted twice
+    assert report.level == "hromada"
 
 
 def test_missing_columns_are_named(tmp_path, units):
@@ -213,9 +221,9 @@ def test_boundaries_without_codes_are_named(tmp_path, units):
 
 @pytest.mark.skipif(not (REALDATA / "cod-ab").exists(), reason="../shared/realdata is absent")
 def test_real_cod_ab_hromadas_load_by_pcode():
-    from loaders import load_demo, read_boundaries
+    from loaders import default_units, read_boundaries
 
-    units = load_demo().units
+    units = default_units()
     hromadas = read_boundaries(REALDATA / "cod-ab" / "Hromadas.geojson", units)
     mainland = units[(units["level"] == "hromada") & (units["oblast_code"] != "UA01000000000013043")]
     assert set(mainland["code"]) <= set(hromadas["code"])  # 1,469 hromadas and Kyiv

@@ -1,0 +1,152 @@
+"""``python app.py export``: the gap tables of a dataset to a formatted workbook, or one table to CSV.
+
+    python app.py export --out atlas.xlsx [--data MANIFEST] [--assumptions FILE]
+                         [--scenario FILE] [--level oblast|raion|hromada] [--lang uk|en]
+    python app.py export --out hromadas.csv --level hromada
+
+``.xlsx``: the cover, Ukraine and oblasts, the gap table of ``--level``
+(hromadas by default), the funding plan when one is made, the assumptions
+and the data quality of every input file. ``.csv``: the table of
+``--level`` alone. The file is written to a temporary file in the same
+folder and renamed when complete, so a failed export never leaves a
+half-written file. Prints where it wrote and a one-line summary; exits with
+status 2 and a message naming the problem on bad input.
+
+``app.py`` wires it in with :func:`add_export_parser`; ``python
+export_cli.py --out FILE`` runs it on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["add_export_parser", "main", "run_export"]
+
+_SUFFIXES = (".xlsx", ".csv")
+
+
+def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument(
+        "--out", type=Path, required=True, help="file to write: .xlsx (every sheet) or .csv (one table)"
+    )
+    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
+    parser.add_argument(
+        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
+    )
+    parser.add_argument("--scenario", type=Path, default=None, help="scenario file (TOML) applied before the export")
+    parser.add_argument(
+        "--level",
+        choices=("oblast", "raion", "hromada"),
+        default="hromada",
+        help="gap table to write besides Ukraine and oblasts (.xlsx), or the table (.csv); default hromada",
+    )
+    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="headers and labels (default uk)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="UAH",
+        help="also write a funding plan: the new positions this yearly budget (UAH) buys first",
+    )
+    parser.add_argument(
+        "--objective",
+        choices=("coverage", "equity"),
+        default="coverage",
+        help="of the funding plan: most people covered (default) or the worst-off hromadas first",
+    )
+    parser.set_defaults(func=run_export)
+    return parser
+
+
+def add_export_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``export`` command to ``subparsers`` (of ``app.py``'s parser); returns its parser."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write the gap tables to a formatted .xlsx workbook, or one table to .csv",
+        description="Write the gap tables of a dataset to a formatted .xlsx workbook, or one table to .csv.",
+    )
+    return _configure(parser)
+
+
+def _scenario(path: Path, dataset, assumptions):
+    """(dataset, assumptions, name) with the scenario of ``path`` applied, through loaders and metrics."""
+    import dataclasses
+
+    import loaders
+    import metrics
+
+    read = getattr(loaders, "read_scenario", None) if "read_scenario" in loaders.__all__ else None
+    apply = getattr(metrics, "apply_scenario", None) if "apply_scenario" in metrics.__all__ else None
+    if read is None or apply is None:
+        raise ValueError(
+            f"--scenario {path}: scenario files need loaders.read_scenario and metrics.apply_scenario, "
+            "which this version does not have yet"
+        )
+    if not Path(path).exists():
+        raise FileNotFoundError(f"scenario file not found: {path}")
+    try:
+        scenario = read(Path(path), assumptions)
+    except TypeError:
+        scenario = read(Path(path))
+    hromadas = apply(dataset.hromadas, dataset.units, scenario)
+    dataset = dataclasses.replace(dataset, hromadas=hromadas)
+    return dataset, scenario.assumptions, getattr(scenario, "name", None) or Path(path).stem
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Run the export command; 0 on success, 2 with a message on stderr on bad input."""
+    from exports import build_export, write_atomic
+    from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
+
+    out = Path(args.out)
+    try:
+        if out.suffix.lower() not in _SUFFIXES:
+            raise ValueError(f"--out must end in .xlsx or .csv, got {str(out)!r}")
+        folder = out.parent if str(out.parent) else Path(".")
+        if not folder.is_dir():
+            raise FileNotFoundError(f"--out: folder does not exist: {folder}")
+        if out.is_dir():
+            raise ValueError(f"--out is a folder, expected a file name: {out}")
+        manifest = Path(args.data or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST)
+        assumptions_path = args.assumptions or os.environ.get("ATLAS_ASSUMPTIONS") or None
+        dataset = load_dataset(manifest)
+        assumptions = read_assumptions(Path(assumptions_path) if assumptions_path else None)
+        scenario = None
+        if args.scenario is not None:
+            dataset, assumptions, scenario = _scenario(args.scenario, dataset, assumptions)
+        export = build_export(
+            dataset,
+            assumptions,
+            lang=args.lang,
+            level=args.level,
+            manifest=manifest,
+            assumptions_path=Path(assumptions_path) if assumptions_path else None,
+            scenario=scenario,
+            budget=args.budget,
+            objective=args.objective,
+        )
+        content = export.xlsx() if out.suffix.lower() == ".xlsx" else export.csv()
+        write_atomic(out, content)
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if out.suffix.lower() == ".xlsx":
+        sheets = len(export.sheets) + 1
+        print(f"Wrote {out.resolve()} ({sheets} sheets, {len(content):,} bytes)")
+    else:
+        print(f"Wrote {out.resolve()} (one table: {export.main.title}, {len(export.main.table):,} rows)")
+    print(export.summary)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python export_cli.py --out FILE ...``: the export command on its own."""
+    parser = _configure(argparse.ArgumentParser(prog="export_cli.py", description="Export the atlas's gap tables."))
+    return run_export(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,819 @@
+"""The full export: every table of a dataset under a set of assumptions, ready to write.
+
+:func:`build_export` turns a :class:`~loaders.Dataset` and the planning
+assumptions into an :class:`Export`: a cover, the Ukraine and oblasts
+summary, the gap table of the chosen level (hromadas by default), the
+funding plan when one was made, the assumptions and the data quality of
+every input file. ``Export.xlsx()`` is the workbook, ``Export.csv()`` the
+table of the chosen level alone.
+
+Nothing here reads the dataset's files: tables come from ``loaders`` (the
+dataset, its validation reports) and ``metrics`` (every measure, through
+:mod:`exports.planning`). The only file read is the assumptions file, for
+the units and sources its comments document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, Dataset
+from metrics import StaffingNorm, safe_divide
+
+from . import planning
+from .columns import COLUMNS, ColumnSpec
+from .csv_writer import table_csv
+from .xlsx import Cover, Sheet, write_workbook
+
+__all__ = [
+    "EXPORT_LEVELS",
+    "Export",
+    "assumptions_table",
+    "build_export",
+    "cover_from_notes",
+    "full_workbook",
+    "gap_table",
+    "quality_tables",
+    "summary_table",
+    "table_workbook",
+]
+
+#: Levels a gap table can be exported at.
+EXPORT_LEVELS = ("oblast", "raion", "hromada")
+
+_SHEETS = {
+    # key: (uk name, en name, uk description, en description)
+    "summary": ("Україна та області", "Ukraine and oblasts", "Україна загалом і кожна область", "Ukraine and oblasts"),
+    "raion": ("Райони", "Raions", "Таблиця розривів за районами", "The gap table by raion"),
+    "hromada": ("Громади", "Hromadas", "Повна таблиця розривів за громадами", "The full gap table by hromada"),
+    "funding": (
+        "План фінансування",
+        "Funding plan",
+        "Які посади профінансувати першими в межах бюджету",
+        "Which positions to fund first within the budget",
+    ),
+    "assumptions": (
+        "Припущення",
+        "Assumptions",
+        "Кожен параметр планування: значення, одиниця, джерело",
+        "Every planning parameter: value, unit, source",
+    ),
+    "quality": (
+        "Якість даних",
+        "Data quality",
+        "Кожен вхідний файл і підсумок його перевірки",
+        "Each input file and its validation summary",
+    ),
+    "issues": (
+        "Проблеми у файлах",
+        "File issues",
+        "Кожна помилка, попередження і незіставлений рядок",
+        "Every error, warning and unmatched row",
+    ),
+}
+_TYPE_LABELS = {"urban": ("міська", "urban"), "settlement": ("селищна", "settlement"), "rural": ("сільська", "rural")}
+_KIND_LABELS = {
+    "units": ("адміністративні одиниці", "administrative units"),
+    "boundaries": ("межі", "boundaries"),
+    "population": ("населення", "population"),
+    "idp": ("ВПО", "IDPs"),
+    "staffing": ("штат", "staffing"),
+    "caseload": ("навантаження", "caseload"),
+}
+_ROLE_COLUMNS = [f"{r}_{w}" for r in ALL_ROLES for w in ("approved", "filled")]
+#: Columns of ``Dataset.hromadas`` that tell whether a hromada has a figure of each kind.
+_KIND_COLUMNS = {
+    "population": ["population"],
+    "idp": ["idp"],
+    "staffing": _ROLE_COLUMNS,
+    "caseload": ["families_sjo", "low_income_families"],
+}
+_ESTIMATED = ("population_estimated", "staffing_estimated", "caseload_estimated")
+
+_LEAD = {
+    "hromada": ["code", "pcode", "name_uk", "name_en", "oblast_name", "raion_name", "hromada_type"],
+    "raion": ["code", "pcode", "name_uk", "name_en", "oblast_name", "hromadas"],
+    "oblast": ["code", "pcode", "name_uk", "name_en", "hromadas"],
+}
+_PEOPLE = ["population", "population_estimated", "idp", "idp_estimated", "population_incl_idp", "idp_share", "children"]
+_CASES = ["families_sjo", "low_income_families", "cases", "caseload_per_worker"]
+_STAFF = ["workers", "approved_positions", "vacancies", "vacancy_rate", "psychologists", "staffing_estimated"]
+_COUNTS = ["hromadas_no_social_worker", "hromadas_no_psychologist", "hromadas_caseload_above"]
+_RATIOS = [
+    "workers_per_10k",
+    "workers_per_10k_incl_idp",
+    "workers_per_100k_children",
+    "residents_per_worker",
+    "psychologists_per_100k",
+]
+_NEED = [
+    "required_fte",
+    "gap_fte",
+    "shortfall_fte",
+    "psychologist_required_fte",
+    "psychologist_gap_fte",
+    "wisn_required",
+    "wisn_difference",
+    "wisn_ratio",
+]
+_FLAGS = [f"flag_{name}" for name in planning.FLAG_COLUMNS]
+_PRIORITY = ["priority_rank", "priority_index", "priority_reasons"]
+
+
+def _names(units: pd.DataFrame) -> pd.DataFrame:
+    return units.drop_duplicates("code").set_index("code")
+
+
+def _localise(table: pd.DataFrame, units: pd.DataFrame, lang: str) -> pd.DataFrame:
+    names = _names(units)[f"name_{lang}"]
+    out = table.copy()
+    for level in ("oblast", "raion"):
+        if f"{level}_code" in out:
+            out[f"{level}_name"] = out[f"{level}_code"].map(names)
+    if "hromada_type" in out:
+        i = 0 if lang == "uk" else 1
+        out["hromada_type"] = out["hromada_type"].map(lambda v: _TYPE_LABELS.get(v, (v, v))[i] if pd.notna(v) else v)
+    return out
+
+
+def _figure_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for cols in _KIND_COLUMNS.values() for c in cols if c in frame]
+
+
+def _hromada_parents(units: pd.DataFrame) -> pd.DataFrame:
+    return units.loc[units["level"] == "hromada", ["code", "oblast_code", "raion_code"]].drop_duplicates("code")
+
+
+def _flag_counts(dataset: Dataset, level: str, norm: StaffingNorm) -> pd.DataFrame:
+    """Hromadas with no community social worker / no psychologist per unit (for a ``metrics`` without them)."""
+    h = dataset.hromadas.merge(_hromada_parents(dataset.units), on="code", how="left")
+    workers = h[["social_work_specialist_filled", "social_worker_filled"]].sum(axis=1, min_count=1)
+    key = h["raion_code"].fillna(h["oblast_code"]) if level == "raion" else h["oblast_code"]
+    if level == "country":
+        key = pd.Series("UA", index=h.index)
+    return pd.DataFrame(
+        {
+            "hromadas_no_social_worker": (workers == 0).groupby(key).sum(),
+            "hromadas_no_psychologist": (h["psychologist_filled"] == 0).groupby(key).sum(),
+        }
+    ).rename_axis("code")
+
+
+def _complete(table: pd.DataFrame, dataset: Dataset, level: str, assumptions) -> pd.DataFrame:
+    """Measures every metrics version gives: vacancies, children ratios, flag counts."""
+    out = table.copy()
+    out["vacancies"] = out["approved_positions"] - out["workers"]
+    if "children" in out and "workers_per_100k_children" not in out:
+        out["workers_per_100k_children"] = 100_000 * safe_divide(out["workers"], out["children"])
+    if level != "hromada" and "hromadas_no_social_worker" not in out:
+        out = out.join(_flag_counts(dataset, level, planning.norm_of(assumptions)), on="code")
+    return out
+
+
+def gap_table(
+    dataset: Dataset, assumptions, level: str = "hromada", lang: str = "uk", *, ranking: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The gap table of ``level``: names, staff by role, ratios, norm and WISN need and gap, flags, priority.
+
+    Hromada rows are the hromada-level units with at least one figure
+    (occupied units the dataset knows nothing about are left out; the data
+    quality sheet counts them). Raion and oblast rows are every unit of the
+    level, aggregated from sums by ``metrics``; a blank cell is "no data",
+    never 0.
+
+    Notes
+    -----
+    - ``vacancies`` = approved_positions - workers (community social workers)
+    - every other measure: see ``metrics.planning_measures`` (or
+      ``metrics.unit_measures`` when the planning engine is not there)
+
+    ``ranking`` is the priority ranking of ``level`` when already computed
+    (``exports.planning.priority``); by default it is computed here.
+    """
+    if level not in EXPORT_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(EXPORT_LEVELS)}, got {level!r}")
+    units = dataset.units
+    measures = planning.measures(dataset.hromadas, units, level, assumptions)
+    names = _names(units)
+    if level == "hromada":
+        lead = units.loc[units["level"] == "hromada", ["code", "pcode", "name_uk", "name_en", "hromada_type"]]
+        lead = _hromada_parents(units).merge(lead.drop_duplicates("code"), on="code")
+        raw = dataset.hromadas
+        extra = [c for c in raw.columns if c not in measures.columns and c != "code"]
+        if "children" not in measures and "population_children" in raw:
+            raw = raw.assign(children=raw["population_children"])
+            extra.append("children")
+        table = lead.merge(raw[["code", *extra]], on="code").merge(measures, on="code", how="left")
+        table = table[raw.set_index("code").loc[table["code"], _figure_columns(raw)].notna().any(axis=1).to_numpy()]
+        table = planning.add_hromada_planning(table, dataset.hromadas, assumptions)
+    else:
+        table = measures.join(names[["pcode", "name_uk", "name_en", "oblast_code"]], on="code")
+        # Every unit of the level, those without any figure too (shown as "no data").
+        missing = names.index[(names["level"] == level) & ~names.index.isin(table["code"])]
+        if len(missing):
+            blank = pd.DataFrame({"code": missing}).join(
+                names[["pcode", "name_uk", "name_en", "oblast_code"]], on="code"
+            )
+            table = pd.concat([table, blank], ignore_index=True)
+    ranked = ranking if ranking is not None else planning.priority(dataset.hromadas, units, level, assumptions)
+    if ranked is not None:
+        table = table.merge(ranked, on="code", how="left")
+    table = _complete(table, dataset, level, assumptions)
+    table = _localise(table, units, lang)
+    return table.sort_values("code").reset_index(drop=True)
+
+
+def _present(table: pd.DataFrame, names: list[str]) -> list[str]:
+    """Columns of ``names`` that ``table`` has with at least one value (estimated flags: one True)."""
+    out = []
+    for c in dict.fromkeys(names):
+        if c not in table:
+            continue
+        if c in _ESTIMATED:
+            if table[c].fillna(False).astype(bool).any():
+                out.append(c)
+        elif c in ("code", "name_uk", "name_en", "idp_estimated") or table[c].notna().any():
+            out.append(c)
+    return out
+
+
+def gap_columns(table: pd.DataFrame, level: str) -> list[str]:
+    """The columns of a gap table of ``level`` to export, in order (those the table fills)."""
+    roles = _ROLE_COLUMNS if level == "hromada" else []
+    flags = _FLAGS if level == "hromada" else _COUNTS
+    cases = _CASES if level == "hromada" else ["cases", "caseload_per_worker"]
+    wanted = [*_LEAD[level], *_PEOPLE, *cases, *roles, *_STAFF, *flags, *_RATIOS, *_NEED, *_PRIORITY]
+    return _present(table, wanted)
+
+
+def summary_table(dataset: Dataset, assumptions, lang: str = "uk") -> pd.DataFrame:
+    """Ukraine (code ``UA``) and then every oblast, with the oblast gap-table columns."""
+    oblasts = gap_table(dataset, assumptions, "oblast", lang)
+    country = planning.measures(dataset.hromadas, dataset.units, "country", assumptions)
+    country = _complete(country, dataset, "country", assumptions)
+    country = country.assign(code="UA", pcode="UA", name_uk="Україна", name_en="Ukraine")
+    return pd.concat([country, oblasts], ignore_index=True)
+
+
+# --- assumptions -----------------------------------------------------------------------------------------------
+
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+_SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+_UNIT = re.compile(r"Unit:\s*(.+?)[.;](?:\s|$)", re.S)
+_ARRAY_INDEX = re.compile(r"\[\d+\]")
+#: Units of whole sections whose comments give none per key.
+_SECTION_UNITS = {"cost": "UAH per position per year", "priority": "weight (divided by the sum of the weights)"}
+
+
+def _split_unit(text: str) -> tuple[str, str]:
+    match = _UNIT.search(text)
+    if not match:
+        return "", " ".join(text.split())
+    rest = text[: match.start()] + text[match.end() :]
+    return match.group(1).strip(), " ".join(rest.split())
+
+
+def _documented_parameters(path: Path | None) -> dict[str, tuple[str, str]]:
+    """``section.key`` -> (unit, source) from the comments of an assumptions file (TOML).
+
+    The file documents each value in the comment block just above it
+    ("Unit: ...", then the source and reasoning); a key without its own
+    comment takes the comment of its section, and a key without a unit the
+    unit of a key of the same name elsewhere (``norm.social_worker.workers_per_10k``
+    takes that of ``norm.social_work_specialist.workers_per_10k``).
+    """
+    if path is None or not Path(path).exists():
+        return {}
+    docs: dict[str, tuple[str, str]] = {}
+    section, section_doc, comment = "", ("", ""), []
+    previous = (None, "")
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment.append(stripped.lstrip("#").strip())
+            continue
+        if not stripped:
+            continue
+        if (match := _SECTION.match(line)) is not None:
+            section = match.group(1).strip()
+            section_doc = _split_unit(" ".join(c for c in comment if not set(c) <= {"-"}))
+            comment = []
+            continue
+        if (match := _ASSIGNMENT.match(line)) is not None:
+            unit, source = _split_unit(" ".join(comment))
+            key = f"{section}.{match.group(1)}" if section else match.group(1)
+            if not comment and previous[0] == section:
+                source = previous[1]  # a comment above a group of keys documents each of them
+            docs[key] = (unit or section_doc[0], source or section_doc[1])
+            previous, comment = (section, source), []
+    by_leaf: dict[str, str] = {}
+    for key, (unit, _) in docs.items():
+        if unit:
+            by_leaf.setdefault(key.rsplit(".", 1)[-1], unit)
+    for key, (unit, source) in docs.items():
+        top = key.split(".", 1)[0]
+        unit = unit or by_leaf.get(key.rsplit(".", 1)[-1], "") or _SECTION_UNITS.get(top, "")
+        docs[key] = (unit, source)
+    return docs
+
+
+def _flatten(value, prefix: str = "") -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        rows = []
+        for k, v in value.items():
+            rows += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+        return rows
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        rows = []
+        for i, item in enumerate(value, start=1):
+            rows += _flatten(item, f"{prefix}[{i}]")
+        return rows
+    if isinstance(value, (list, tuple)):
+        return [(prefix, ", ".join(map(str, value)))]
+    return [(prefix, value)]
+
+
+def assumptions_table(assumptions, path: Path | None = None) -> pd.DataFrame:
+    """Every planning parameter with its value, unit and source, in the order of the assumptions file.
+
+    Values come from ``assumptions`` (what the export used: its
+    ``to_dict()``, the shape of the TOML file); units and sources from the
+    comments of the assumptions file ``path`` (default
+    ``data/assumptions.toml``).
+    """
+    if isinstance(assumptions, StaffingNorm):
+        spec = {"norm": {"workers_per_10k": assumptions.workers_per_10k, "idp_weight": assumptions.idp_weight}}
+    elif hasattr(assumptions, "to_dict"):
+        spec = assumptions.to_dict()
+    else:
+        raise ValueError(f"assumptions: expected metrics.Assumptions or StaffingNorm, got {type(assumptions).__name__}")
+    docs = _documented_parameters(Path(path) if path else DEFAULT_ASSUMPTIONS)
+    # Keys the user's file leaves out are documented in the default file.
+    for key, doc in _documented_parameters(DEFAULT_ASSUMPTIONS).items():
+        docs.setdefault(key, doc)
+    rows = []
+    for key, value in _flatten(spec):
+        unit, source = docs.get(key) or docs.get(_ARRAY_INDEX.sub("", key), ("", ""))
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        rows.append({"parameter": key, "value": value, "unit": unit or None, "source": source or None})
+    order = {key: i for i, key in enumerate(docs)}
+    table = pd.DataFrame(rows, columns=["parameter", "value", "unit", "source"])
+    table["_order"] = [order.get(_ARRAY_INDEX.sub("", k), order.get(k, len(order))) for k in table["parameter"]]
+    table = table.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    table["value"] = table["value"].astype(object)
+    return table
+
+
+# --- data quality ----------------------------------------------------------------------------------------------
+
+
+def _report_kind(report) -> str:
+    kind = getattr(report, "kind", None)
+    if kind:
+        return str(kind).lower()
+    return str(report.source).split(" file ", 1)[0].strip().lower()
+
+
+def _shown_path(path, manifest: Path | None) -> str | None:
+    """A file's path relative to the manifest's folder (else its name): no user's home folders in a report."""
+    if path is None:
+        return None
+    path = Path(str(path))
+    if manifest is not None:
+        try:
+            return str(path.resolve().relative_to(Path(manifest).resolve().parent))
+        except ValueError:
+            pass
+    return path.name
+
+
+def quality_tables(
+    dataset: Dataset, lang: str = "uk", manifest: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(files, issues): each input file with its validation summary, and every problem found.
+
+    ``files`` has one row for the units table and one per validation report
+    of the dataset (boundary layers and tables): status, rows read and
+    matched, unmatched rows, errors, warnings, hromadas with a figure,
+    reference date and source. ``issues`` has one row per error, warning or
+    unmatched row (with the closest names), and a note on hromada-level
+    units left out for having no figure at all.
+    """
+    i = 0 if lang == "uk" else 1
+    ok, bad = ("придатний", "непридатний") if lang == "uk" else ("usable", "not usable")
+    hromadas = dataset.hromadas
+    units = dataset.units
+    hromada_units = int((units["level"] == "hromada").sum())
+    files = [
+        {
+            "kind": _KIND_LABELS["units"][i],
+            "file": None,
+            "status": ok,
+            "rows": len(units),
+            "source": dataset.sources.get("units"),
+        }
+    ]
+    issues = []
+    for report in dataset.reports:
+        kind = _report_kind(report)
+        found = list(getattr(report, "issues", []))
+        unmatched = list(getattr(report, "unmatched", []) or [])
+        errors = [x for x in found if getattr(x, "severity", "error") == "error"]
+        columns = [c for c in _KIND_COLUMNS.get(kind, []) if c in hromadas]
+        name = _shown_path(getattr(report, "path", None), manifest) or str(report.source)
+        rows = getattr(report, "rows", 0) or None
+        level = getattr(report, "level", None)
+        label = _KIND_LABELS.get(kind, (kind, kind))[i]
+        files.append(
+            {
+                "kind": f"{label}: {level}" if kind == "boundaries" and level else label,
+                "file": name,
+                "sheet": getattr(report, "sheet", None),
+                "level": level,
+                "status": bad if errors else ok,
+                "rows": rows,
+                "matched": getattr(report, "matched", None) if rows else None,
+                "unmatched": len(unmatched) if rows else None,
+                "errors": len(errors),
+                "warnings": len(found) - len(errors),
+                "hromadas_with_figure": int(hromadas[columns].notna().any(axis=1).sum()) if columns else None,
+                "reference_date": dataset.reference_dates.get(kind),
+                "source": dataset.sources.get(kind),
+            }
+        )
+        for issue in found:
+            issues.append(
+                {
+                    "file": name,
+                    "row": issue.row,
+                    "column": issue.column,
+                    "severity": issue.severity,
+                    "message": issue.message,
+                }
+            )
+        for item in unmatched:
+            hint = "; ".join(getattr(item, "suggestions", ()) or ())
+            closest = "найближчі" if lang == "uk" else "closest"
+            issues.append(
+                {
+                    "file": name,
+                    "row": item.row,
+                    "severity": "не зіставлено" if lang == "uk" else "unmatched",
+                    "message": f"{item.value}" + (f" ({closest}: {hint})" if hint else ""),
+                }
+            )
+    left_out = hromada_units - int(hromadas[_figure_columns(hromadas)].notna().any(axis=1).sum())
+    if left_out:
+        issues.append(
+            {
+                "severity": "примітка" if lang == "uk" else "note",
+                "message": (
+                    f"{left_out} одиниць рівня громади без жодних даних (напр. окупований Крим) "
+                    "не показано на аркуші громад"
+                    if lang == "uk"
+                    else f"{left_out} hromada-level units with no figure at all (e.g. occupied Crimea) "
+                    "are left out of the hromada sheet"
+                ),
+            }
+        )
+    file_columns = ["kind", "file", "sheet", "level", "status", "rows", "matched", "unmatched", "errors",
+                    "warnings", "hromadas_with_figure", "reference_date", "source"]  # fmt: skip
+    files_table = pd.DataFrame(files, columns=file_columns)
+    keep = [c for c in file_columns if c in ("kind", "file", "status") or files_table[c].notna().any()]
+    return files_table[keep], pd.DataFrame(issues, columns=["file", "row", "column", "severity", "message"])
+
+
+# --- cover -----------------------------------------------------------------------------------------------------
+
+_APPROXIMATE = ("наближені, не офіційні межі громад", "approximate, not the official hromada boundaries")
+_OFFICIAL = ("як у наборі даних", "as given in the dataset")
+_NO_DATA = (
+    "Порожня клітинка означає «немає даних», а не нуль. Коди КАТОТТГ записано як текст.",
+    "A blank cell means 'no data', never zero. KATOTTG codes are stored as text.",
+)
+
+
+def _norm_text(assumptions) -> tuple[str, str]:
+    norm = planning.norm_of(assumptions)
+    return (
+        f"{norm.workers_per_10k:g} соціальних працівників громади на 10 000 мешканців; вага ВПО {norm.idp_weight:g}",
+        f"{norm.workers_per_10k:g} community social workers per 10,000 residents; IDP weight {norm.idp_weight:g}",
+    )
+
+
+def _estimated_rows(dataset: Dataset) -> list[tuple]:
+    rows = []
+    n = len(dataset.hromadas)
+    for kind in ("population", "idp", "staffing", "caseload"):
+        column = f"{kind}_estimated"
+        if column not in dataset.hromadas:
+            continue
+        count = int(dataset.hromadas[column].fillna(False).astype(bool).sum())
+        if not count:
+            continue
+        uk, en = _KIND_LABELS[kind]
+        rows.append(
+            (
+                f"Estimated: {en}",
+                f"{count:,} of {n:,} hromada-level units: split from oblast or raion figures "
+                "(disaggregation) or marked estimated in the file",
+                f"Оцінено: {uk}",
+                f"{count:,} з {n:,} одиниць рівня громади: розподілено з даних області чи району "
+                "або позначено як оцінку у файлі".replace(",", "\u00a0"),
+            )
+        )
+    return rows
+
+
+def _cover(
+    dataset: Dataset,
+    assumptions,
+    *,
+    contents: list[str],
+    manifest: Path | None,
+    assumptions_path: Path | None,
+    scenario: str | None,
+    generated_at: dt.datetime,
+    extra: tuple = (),
+) -> Cover:
+    rows: list[tuple] = [("Dataset", dataset.title, "Набір даних", dataset.title)]
+    if manifest is not None:
+        rows.append(("Manifest", str(manifest), "Маніфест", str(manifest)))
+    for kind, date in dataset.reference_dates.items():
+        uk, en = _KIND_LABELS.get(kind, (kind, kind))
+        rows.append((f"Reference date: {en}", str(date), f"Дата даних: {uk}", str(date)))
+    rows.append(
+        ("Scenario", scenario or "base: the assumptions file", "Сценарій", scenario or "базовий: файл припущень")
+    )
+    where = str(assumptions_path or DEFAULT_ASSUMPTIONS.name)
+    rows.append(("Assumptions file", where, "Файл припущень", where))
+    uk, en = _norm_text(assumptions)
+    rows.append(("Norm", en, "Норматив", uk))
+    stamp = generated_at.isoformat(timespec="seconds")
+    rows.append(("Generated at", stamp, "Створено", stamp))
+    approx = dataset.approximate_boundaries
+    where_from = dataset.sources.get("boundaries")
+    suffix = f" ({where_from})" if where_from else ""
+    rows.append(
+        (
+            "Boundaries",
+            (_APPROXIMATE[1] if approx else _OFFICIAL[1]) + suffix,
+            "Межі",
+            (_APPROXIMATE[0] if approx else _OFFICIAL[0]) + suffix,
+        )
+    )
+    rows += _estimated_rows(dataset)
+    rows += list(extra)
+    for kind, source in dataset.sources.items():
+        uk, en = _KIND_LABELS.get(kind, (kind, kind))
+        rows.append((f"Source: {en}", source, f"Джерело: {uk}", source))
+    rows.append(("No data", _NO_DATA[1], "Немає даних", _NO_DATA[0]))
+    for key in contents:
+        uk_name, en_name, uk_about, en_about = _SHEETS[key]
+        rows.append((f"Sheet: {en_name}", en_about, f"Аркуш: {uk_name}", uk_about))
+    return Cover(
+        "Social service workforce atlas of Ukraine: gap tables",
+        "Атлас кадрів соціальної сфери України: таблиці розривів",
+        tuple(rows),
+    )
+
+
+_NOTE_LABELS_UK = {"Dataset": "Набір даних", "Norm": "Норматив", "Boundaries": "Межі", "Estimated": "Оцінено"}
+_NOTE_HEADS_UK = {"Source": "Джерело", "Reference date": "Дата даних"}
+
+
+def cover_from_notes(
+    notes, *, approximate_boundaries: bool = False, shown: tuple[tuple[str, str, str, str], ...] = ()
+) -> Cover:
+    """A cover from the (English label, text) notes of an app table, plus rows that say what is shown.
+
+    Used by the app's table download, which has the notes the dashboard
+    computed rather than the dataset. ``shown`` rows are
+    ``(label_en, value_en, label_uk, value_uk)``.
+    """
+    rows: list[tuple] = []
+    for label, text in notes:
+        uk_label = _NOTE_LABELS_UK.get(label)
+        if uk_label is None and ": " in label:
+            head, kind = label.split(": ", 1)
+            uk_label = f"{_NOTE_HEADS_UK.get(head, head)}: {_KIND_LABELS.get(kind, (kind,))[0]}"
+        uk_text = text
+        if label == "Boundaries":
+            uk_text = _APPROXIMATE[0] if approximate_boundaries else _OFFICIAL[0]
+            text = f"{_APPROXIMATE[1] if approximate_boundaries else _OFFICIAL[1]}: {text}"
+        rows.append((label, text, uk_label or label, uk_text))
+    rows += list(shown)
+    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    rows.append(("Generated at", stamp, "Створено", stamp))
+    rows.append(("No data", _NO_DATA[1], "Немає даних", _NO_DATA[0]))
+    return Cover(
+        "Social service workforce atlas of Ukraine: the table as shown",
+        "Атлас кадрів соціальної сфери України: таблиця, як на екрані",
+        tuple(rows),
+    )
+
+
+# --- the export ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """A full export: the cover, every sheet and the table of the chosen level.
+
+    ``sheets`` are in workbook order after the cover; ``main`` is the gap
+    table of ``level`` (what a CSV export writes); ``summary`` is one line
+    for the command line.
+    """
+
+    lang: str
+    level: str
+    cover: Cover
+    sheets: tuple[Sheet, ...]
+    main: Sheet
+    summary: str
+
+    def xlsx(self) -> bytes:
+        """The workbook: cover first, then every sheet."""
+        return write_workbook(self.sheets, self.lang, self.cover)
+
+    def csv(self) -> bytes:
+        """The table of the chosen level as CSV (UTF-8 with BOM, so Excel reads Cyrillic)."""
+        return table_csv(self.main.table, self.main.specs(), self.lang)
+
+
+_FUNDING = [
+    "code",
+    "name_uk",
+    "name_en",
+    "oblast_name",
+    "hromada_type",
+    "priority_rank",
+    *[f"{role}_positions" for role in ALL_ROLES],
+    "positions",
+    "cost",
+    "cumulative_cost",
+    "workers_before",
+    "workers_after",
+    "gap_fte_before",
+    "gap_fte_after",
+    "people_per_worker_before",
+    "people_per_worker_after",
+    "wisn_ratio_before",
+    "wisn_ratio_after",
+]
+
+
+def _funding_table(
+    dataset: Dataset, assumptions, budget: float, objective: str, lang: str, ranked: pd.DataFrame | None
+) -> tuple[pd.DataFrame, tuple]:
+    """The funding plan, one row per hromada funded, in priority order with the cumulative cost."""
+    plan = planning.funding_plan(dataset.hromadas, dataset.units, assumptions, budget, objective)
+    names = _names(dataset.units)[["name_uk", "name_en", "hromada_type"]]
+    table = plan.table.join(names, on="code")
+    if ranked is not None:
+        table = table.merge(ranked[["code", "priority_rank"]], on="code", how="left")
+        table = table.sort_values(["priority_rank", "code"], na_position="last")
+    table["cumulative_cost"] = table["cost"].cumsum()
+    return _localise(table, dataset.units, lang).reset_index(drop=True), plan.facts
+
+
+def _count(x: float, decimals: int = 0) -> str:
+    return "no data" if pd.isna(x) else f"{x:,.{decimals}f}"
+
+
+def _summary_line(summary: pd.DataFrame, rows: int, level: str, assumptions) -> str:
+    country = summary.iloc[0]
+    norm = planning.norm_of(assumptions)
+    what = {"hromada": "hromadas", "raion": "raions", "oblast": "oblasts"}[level]
+    line = (
+        f"{rows:,} {what}; Ukraine: {_count(country['workers'])} community social workers for "
+        f"{_count(country['population'])} residents and {_count(country['idp'])} IDPs, "
+        f"gap to the norm ({norm.workers_per_10k:g} per 10,000) {_count(country['gap_fte'], 1)} positions"
+    )
+    if "wisn_required" in summary and pd.notna(country.get("wisn_required")):
+        line += f", WISN need {_count(country['wisn_required'], 1)}"
+    return line
+
+
+def _specs(columns: list[str]) -> tuple[ColumnSpec, ...]:
+    return tuple(COLUMNS.get(c) or ColumnSpec(c, c, c) for c in columns)
+
+
+def build_export(
+    dataset: Dataset,
+    assumptions,
+    *,
+    lang: str = "uk",
+    level: str = "hromada",
+    manifest: Path | None = None,
+    assumptions_path: Path | None = None,
+    scenario: str | None = None,
+    budget: float | None = None,
+    objective: str = "coverage",
+    generated_at: dt.datetime | None = None,
+) -> Export:
+    """Every table of the full export of ``dataset`` under ``assumptions``.
+
+    Parameters
+    ----------
+    dataset, assumptions
+        What :func:`loaders.load_dataset` and :func:`loaders.read_assumptions`
+        return (a scenario already applied, if any).
+    lang
+        ``"uk"`` or ``"en"``: headers, sheet names, oblast names and labels.
+    level
+        The gap table to include after the Ukraine and oblasts summary:
+        ``"hromada"`` (default), ``"raion"`` or ``"oblast"`` (the summary only).
+    manifest, assumptions_path, scenario
+        Shown on the cover; ``manifest`` also names input files relative to it.
+    budget, objective
+        With a budget (UAH a year), a funding plan sheet: the positions
+        ``metrics.allocate`` funds for that budget and objective
+        (``"coverage"`` or ``"equity"``), hromadas in priority order.
+    generated_at
+        Time stamp on the cover (default: now).
+    """
+    if lang not in ("uk", "en"):
+        raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
+    if level not in EXPORT_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(EXPORT_LEVELS)}, got {level!r}")
+    i = 0 if lang == "uk" else 1
+    summary = summary_table(dataset, assumptions, lang)
+    tables = [("summary", summary, gap_columns(summary, "oblast"))]
+    # The hromada priority ranking is the slowest measure: computed once for the gap table and the plan.
+    needs_ranking = level == "hromada" or budget is not None
+    ranked = planning.priority(dataset.hromadas, dataset.units, "hromada", assumptions) if needs_ranking else None
+    if level != "oblast":
+        table = gap_table(dataset, assumptions, level, lang, ranking=ranked if level == "hromada" else None)
+        tables.append((level, table, gap_columns(table, level)))
+    facts: tuple = ()
+    if budget is not None:
+        funding, facts = _funding_table(dataset, assumptions, budget, objective, lang, ranked)
+        tables.append(("funding", funding, _present(funding, _FUNDING)))
+    tables.append(("assumptions", assumptions_table(assumptions, assumptions_path), None))
+    files, issues = quality_tables(dataset, lang, manifest)
+    tables += [("quality", files, None), ("issues", issues, None)]
+    sheets = {key: Sheet(_SHEETS[key][i], table, _specs(columns) if columns else ()) for key, table, columns in tables}
+    main = sheets[level if level != "oblast" else "summary"]
+    cover = _cover(
+        dataset,
+        assumptions,
+        contents=list(sheets),
+        manifest=manifest,
+        assumptions_path=assumptions_path,
+        scenario=scenario,
+        generated_at=generated_at or dt.datetime.now().astimezone(),
+        extra=facts,
+    )
+    rows = len(main.table) - (1 if level == "oblast" else 0)
+    line = _summary_line(summary, rows, level, assumptions)
+    if "funding" in sheets:
+        plan = sheets["funding"].table
+        line += f"; funding plan: {int(plan['positions'].sum()):,} positions in {len(plan):,} hromadas"
+        line += f" for {plan['cost'].sum():,.0f} of {budget:,.0f} UAH a year"
+    return Export(lang, level, cover, tuple(sheets.values()), main, line)
+
+
+def table_workbook(
+    table: pd.DataFrame,
+    columns=None,
+    lang: str = "uk",
+    title: str | None = None,
+    notes=(),
+    *,
+    approximate_boundaries: bool = False,
+    shown: tuple[tuple[str, object, str, object], ...] = (),
+) -> bytes:
+    """One table of the app as a workbook: the table (formatted like the full export) and a ``Notes`` cover.
+
+    Parameters
+    ----------
+    table
+        The rows shown (already filtered and sorted).
+    columns
+        Column names to write, in order (default: every column of ``table``
+        that :data:`~exports.columns.COLUMNS` knows).
+    lang
+        ``"uk"`` or ``"en"``.
+    title
+        Sheet name (default "Таблиця" / "Table").
+    notes
+        (English label, text) notes of the dataset, as the app keeps them.
+    approximate_boundaries, shown
+        See :func:`cover_from_notes`.
+    """
+    names = [c for c in (columns or [c for c in table.columns if c in COLUMNS]) if c in table.columns]
+    sheet = Sheet(title or ("Таблиця" if lang == "uk" else "Table"), table, _specs(names))
+    cover = cover_from_notes(notes, approximate_boundaries=approximate_boundaries, shown=shown)
+    return write_workbook([sheet], lang, cover, cover_first=False)
+
+
+def full_workbook(dataset: Dataset, assumptions, lang: str = "uk", level: str = "hromada", **options) -> bytes:
+    """The full export of ``dataset`` as .xlsx bytes (``options``: see :func:`build_export`)."""
+    return build_export(dataset, assumptions, lang=lang, level=level, **options).xlsx()

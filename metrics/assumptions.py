@@ -1,0 +1,568 @@
+"""Planning assumptions: staffing norms, WISN parameters, position costs, priority weights.
+
+Every number here is a planning assumption, not a legal standard (no legal
+per-capita norm for hromada social workers exists). The documented defaults
+live in ``data/assumptions.toml``; the dataclass defaults below are the same
+values (a test pins them equal), so that metrics work without reading a file.
+
+An :class:`Assumptions` object is frozen: the app edits it per session by
+making a modified copy with :meth:`Assumptions.updated` (dotted keys as in the
+TOML file) or :func:`dataclasses.replace`. Every copy is validated again, and
+an invalid value fails with a ``ValueError`` that names its key, e.g.
+``wisn.support_share must be a number >= 0 and < 1 ..., got 1.0``.
+
+Pure: no file I/O. ``loaders.read_assumptions`` reads the TOML file and calls
+:func:`assumptions_from_dict`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .coverage import COMMUNITY_WORKER_ROLES, StaffingNorm
+
+__all__ = [
+    "ROLES",
+    "PRIORITY_COMPONENTS",
+    "RoleNorm",
+    "CaseType",
+    "IndividualAllowance",
+    "WisnParameters",
+    "PositionCost",
+    "Assumptions",
+    "assumptions_from_dict",
+]
+
+#: Workforce roles (the same as ``loaders.ROLES``; metrics import nothing from loaders).
+ROLES = ("social_work_specialist", "social_worker", "psychologist")
+
+#: Components of the donor priority index (see :mod:`metrics.priority`).
+PRIORITY_COMPONENTS = ("gap_per_10k", "idp_share", "no_psychologist", "caseload_per_worker")
+
+_OBLAST_CODE = re.compile(r"^UA\d{17}$")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check(problems: list[str], key: str, value: Any, minimum: float = 0.0, positive: bool = False) -> None:
+    """Add a problem naming ``key`` unless ``value`` is a finite number >= minimum (> if positive)."""
+    if not _is_number(value) or value < minimum or (positive and value <= minimum):
+        relation = ">" if positive else ">="
+        problems.append(f"{key} must be a number {relation} {minimum:g}, got {value!r}")
+
+
+def _raise(problems: list[str]) -> None:
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class RoleNorm:
+    """The staffing norm of one role.
+
+    Attributes
+    ----------
+    role
+        One of :data:`ROLES`.
+    workers_per_10k
+        Full-time positions needed per 10,000 people (residents + IDP weight x IDPs).
+    workers_per_10k_children
+        Positions needed per 10,000 children, used where the number of
+        children is known; 0 switches it off. The need of the role is the
+        larger of the two.
+    """
+
+    role: str
+    workers_per_10k: float
+    workers_per_10k_children: float = 0.0
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if self.role not in ROLES:
+            problems.append(f"norm.{self.role}: unknown role (expected one of {', '.join(ROLES)})")
+        _check(problems, f"norm.{self.role}.workers_per_10k", self.workers_per_10k)
+        _check(problems, f"norm.{self.role}.workers_per_10k_children", self.workers_per_10k_children)
+        _raise(problems)
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """A case type of the WISN workload: a count column of the hromadas table.
+
+    Attributes
+    ----------
+    column
+        Column of the hromadas table with the number of cases per year
+        (``families_sjo``: families in difficult life circumstances, СЖО;
+        ``low_income_families``: low-income families with children).
+    hours_per_case
+        Hours of work per case per year (the WISN activity standard).
+    """
+
+    column: str
+    hours_per_case: float
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        _check(problems, f"wisn.hours_per_case.{self.column}", self.hours_per_case, positive=True)
+        _raise(problems)
+
+
+@dataclass(frozen=True)
+class IndividualAllowance:
+    """Work done by some (not all) staff of a hromada: the WISN individual allowance.
+
+    Attributes
+    ----------
+    activity
+        What the work is.
+    staff
+        Staff members per hromada who do it.
+    hours_per_year
+        Hours per year each of them spends on it.
+    """
+
+    activity: str
+    staff: float
+    hours_per_year: float
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        _check(problems, f"wisn.individual_allowances ({self.activity!r}).staff", self.staff)
+        _check(problems, f"wisn.individual_allowances ({self.activity!r}).hours_per_year", self.hours_per_year)
+        _raise(problems)
+
+
+_DEFAULT_CASE_TYPES = (CaseType("families_sjo", 40.0), CaseType("low_income_families", 8.0))
+_DEFAULT_ALLOWANCES = (
+    IndividualAllowance("coordination with the children's service and interagency meetings", 1.0, 96.0),
+)
+
+
+@dataclass(frozen=True)
+class WisnParameters:
+    """Parameters of WHO WISN (Workload Indicators of Staffing Need) for community social workers.
+
+    Days are working days per year; ``support_share`` is the share of working
+    time (0 to < 1) that every worker spends on support activities.
+    """
+
+    working_days: float = 260.0
+    public_holidays: float = 0.0
+    annual_leave_days: float = 17.0
+    sick_days: float = 8.0
+    training_days: float = 5.0
+    hours_per_day: float = 8.0
+    support_share: float = 0.2
+    case_types: tuple[CaseType, ...] = _DEFAULT_CASE_TYPES
+    individual_allowances: tuple[IndividualAllowance, ...] = _DEFAULT_ALLOWANCES
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        for name in ("working_days", "public_holidays", "annual_leave_days", "sick_days", "training_days"):
+            _check(problems, f"wisn.{name}", getattr(self, name))
+        _check(problems, "wisn.hours_per_day", self.hours_per_day, positive=True)
+        if not (_is_number(self.hours_per_day) and self.hours_per_day <= 24):
+            problems.append(f"wisn.hours_per_day must be <= 24, got {self.hours_per_day!r}")
+        if not (_is_number(self.support_share) and 0 <= self.support_share < 1):
+            problems.append(
+                "wisn.support_share must be a number >= 0 and < 1 (a share of working time, 0.2 = 20 %), "
+                f"got {self.support_share!r}"
+            )
+        if not problems and self.available_days <= 0:
+            problems.append(
+                "wisn.working_days must exceed public_holidays + annual_leave_days + sick_days + training_days "
+                f"(available working time must be > 0), got {self.working_days!r} days against "
+                f"{self.working_days - self.available_days!r} days off"
+            )
+        columns = [c.column for c in self.case_types]
+        if not columns:
+            problems.append("wisn.hours_per_case: at least one case type is needed")
+        duplicated = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicated:
+            problems.append(f"wisn.hours_per_case: case type(s) given twice: {', '.join(duplicated)}")
+        _raise(problems)
+
+    @property
+    def available_days(self) -> float:
+        """Working days minus holidays, leave, sick and training days."""
+        return (
+            self.working_days - self.public_holidays - self.annual_leave_days - self.sick_days - self.training_days
+        )
+
+
+@dataclass(frozen=True)
+class PositionCost:
+    """Annual cost of one full-time position (salary + employer's social contribution + work costs).
+
+    ``oblast_code`` None is the national default; a KATOTTG oblast code
+    overrides it for the hromadas of that oblast.
+    """
+
+    role: str
+    annual_cost_uah: float
+    oblast_code: str | None = None
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        key = f"cost.{self.role}" if self.oblast_code is None else f"cost.oblast.{self.oblast_code}.{self.role}"
+        if self.role not in ROLES:
+            problems.append(f"{key}: unknown role (expected one of {', '.join(ROLES)})")
+        if self.oblast_code is not None and not _OBLAST_CODE.match(str(self.oblast_code)):
+            problems.append(f"cost.oblast.{self.oblast_code}: expected a KATOTTG oblast code such as UA05000000000010236")
+        _check(problems, key, self.annual_cost_uah)
+        _raise(problems)
+
+
+_DEFAULT_NORMS = (
+    RoleNorm("social_work_specialist", 1.0, 6.0),
+    RoleNorm("social_worker", 1.0, 6.0),
+    RoleNorm("psychologist", 0.5, 3.0),
+)
+_DEFAULT_COSTS = (
+    PositionCost("social_work_specialist", 200_000.0),
+    PositionCost("social_worker", 160_000.0),
+    PositionCost("psychologist", 200_000.0),
+)
+_DEFAULT_WEIGHTS = (("gap_per_10k", 0.4), ("idp_share", 0.2), ("no_psychologist", 0.15), ("caseload_per_worker", 0.25))
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """All planning assumptions; the defaults are those of ``data/assumptions.toml``.
+
+    Attributes
+    ----------
+    norms
+        One :class:`RoleNorm` per role of :data:`ROLES`.
+    idp_weight
+        How much one IDP counts as a resident when need is computed.
+    wisn
+        WISN parameters for community social workers (:class:`WisnParameters`).
+    costs
+        Annual cost of a position per role (national), and optional per-oblast overrides.
+    caseload_per_worker_max
+        Cases (all case types) per community social worker above which a hromada is flagged.
+    priority_weights
+        ``(component, weight)`` for each of :data:`PRIORITY_COMPONENTS`.
+    """
+
+    norms: tuple[RoleNorm, ...] = _DEFAULT_NORMS
+    idp_weight: float = 1.0
+    wisn: WisnParameters = field(default_factory=WisnParameters)
+    costs: tuple[PositionCost, ...] = _DEFAULT_COSTS
+    caseload_per_worker_max: float = 100.0
+    priority_weights: tuple[tuple[str, float], ...] = _DEFAULT_WEIGHTS
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        _check(problems, "norm.idp_weight", self.idp_weight)
+        roles = [n.role for n in self.norms]
+        for role in ROLES:
+            if role not in roles:
+                problems.append(f"norm.{role}: missing role (every role of {', '.join(ROLES)} needs a norm)")
+            elif roles.count(role) > 1:
+                problems.append(f"norm.{role}: given more than once")
+        national = [c.role for c in self.costs if c.oblast_code is None]
+        for role in ROLES:
+            if role not in national:
+                problems.append(f"cost.{role}: missing role (every role of {', '.join(ROLES)} needs a national cost)")
+        pairs = [(c.oblast_code, c.role) for c in self.costs]
+        duplicated = sorted({f"{o or 'national'}/{r}" for o, r in pairs if pairs.count((o, r)) > 1})
+        if duplicated:
+            problems.append(f"cost: given more than once: {', '.join(duplicated)}")
+        _check(problems, "flags.caseload_per_worker_max", self.caseload_per_worker_max, positive=True)
+        weights = dict(self.priority_weights)
+        for name, weight in self.priority_weights:
+            if name not in PRIORITY_COMPONENTS:
+                problems.append(f"priority.{name}: unknown component (expected {', '.join(PRIORITY_COMPONENTS)})")
+            _check(problems, f"priority.{name}", weight)
+        missing = [c for c in PRIORITY_COMPONENTS if c not in weights]
+        if missing:
+            problems.append(f"priority: missing weight(s) {', '.join(missing)}")
+        if not missing and all(_is_number(w) for w in weights.values()) and sum(weights.values()) <= 0:
+            problems.append("priority: at least one weight must be > 0")
+        _raise(problems)
+
+    # -- lookups --------------------------------------------------------------
+    def role_norm(self, role: str) -> RoleNorm:
+        """The norm of ``role``."""
+        for norm in self.norms:
+            if norm.role == role:
+                return norm
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+
+    def cost(self, role: str, oblast_code: str | None = None) -> float:
+        """Annual cost (UAH) of one position of ``role`` in ``oblast_code`` (national default if none)."""
+        national = None
+        for item in self.costs:
+            if item.role == role and item.oblast_code == oblast_code and oblast_code is not None:
+                return item.annual_cost_uah
+            if item.role == role and item.oblast_code is None:
+                national = item.annual_cost_uah
+        if national is None:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        return national
+
+    @property
+    def workers_per_10k(self) -> float:
+        """Community social workers (specialists + social workers) needed per 10,000 people."""
+        return float(sum(self.role_norm(r).workers_per_10k for r in COMMUNITY_WORKER_ROLES))
+
+    @property
+    def norm(self) -> StaffingNorm:
+        """The community-worker norm as a :class:`~metrics.coverage.StaffingNorm` (for ``unit_measures``)."""
+        return StaffingNorm(workers_per_10k=self.workers_per_10k, idp_weight=float(self.idp_weight))
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Priority weights by component."""
+        return dict(self.priority_weights)
+
+    # -- copies ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The assumptions in the shape of the TOML file (``assumptions_from_dict`` reads it back)."""
+        oblast: dict[str, dict[str, float]] = {}
+        for c in self.costs:
+            if c.oblast_code is not None:
+                oblast.setdefault(c.oblast_code, {})[c.role] = c.annual_cost_uah
+        cost: dict[str, Any] = {c.role: c.annual_cost_uah for c in self.costs if c.oblast_code is None}
+        if oblast:
+            cost["oblast"] = oblast
+        w = self.wisn
+        return {
+            "norm": {
+                "idp_weight": self.idp_weight,
+                **{
+                    n.role: {"workers_per_10k": n.workers_per_10k, "workers_per_10k_children": n.workers_per_10k_children}
+                    for n in self.norms
+                },
+            },
+            "wisn": {
+                **{k: getattr(w, k) for k in _WISN_NUMBERS},
+                "hours_per_case": {c.column: c.hours_per_case for c in w.case_types},
+                "individual_allowances": [
+                    {"activity": a.activity, "staff": a.staff, "hours_per_year": a.hours_per_year}
+                    for a in w.individual_allowances
+                ],
+            },
+            "cost": cost,
+            "flags": {"caseload_per_worker_max": self.caseload_per_worker_max},
+            "priority": dict(self.priority_weights),
+        }
+
+    def updated(self, changes: Mapping[str, Any]) -> Assumptions:
+        """A validated copy with ``changes`` applied; keys are dotted paths of the TOML file.
+
+        Examples: ``{"norm.idp_weight": 0.5}``, ``{"norm.psychologist.workers_per_10k": 1.0}``,
+        ``{"wisn.hours_per_case.families_sjo": 30}``,
+        ``{"cost.oblast.UA80000000000093317.social_worker": 190000}``. A value
+        of None removes the key (an oblast cost override, for instance).
+        Raises ``ValueError`` naming the key of any invalid value.
+        """
+        spec = copy.deepcopy(self.to_dict())
+        for dotted, value in changes.items():
+            parts = str(dotted).split(".")
+            node = spec
+            for part in parts[:-1]:
+                child = node.get(part)
+                if child is None:
+                    child = node[part] = {}
+                if not isinstance(child, dict):
+                    raise ValueError(f"{dotted}: '{part}' is a value, not a table")
+                node = child
+            if value is None:
+                node.pop(parts[-1], None)
+            else:
+                node[parts[-1]] = value
+        return assumptions_from_dict(spec, where="assumption change")
+
+
+_WISN_NUMBERS = (
+    "working_days",
+    "public_holidays",
+    "annual_leave_days",
+    "sick_days",
+    "training_days",
+    "hours_per_day",
+    "support_share",
+)
+
+
+def _table(spec: Mapping[str, Any], key: str, path: str, problems: list[str]) -> dict[str, Any]:
+    value = spec.get(key, {})
+    if not isinstance(value, Mapping):
+        problems.append(f"{path} must be a table, got {value!r}")
+        return {}
+    return dict(value)
+
+
+def _unknown(table: Mapping[str, Any], allowed: set[str] | tuple[str, ...], path: str, problems: list[str]) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        names = ", ".join(f"{path}{k}" for k in unknown)
+        problems.append(f"unknown key(s) {names} (expected {', '.join(f'{path}{a}' for a in allowed)})")
+
+
+def _number(table: Mapping[str, Any], key: str, path: str, default: float, problems: list[str]) -> float:
+    value = table.get(key, default)
+    if not _is_number(value):
+        problems.append(f"{path} must be a number, got {value!r}")
+        return default
+    return float(value)
+
+
+def _build(problems: list[str], make, *args):
+    try:
+        return make(*args)
+    except ValueError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -> Assumptions:
+    """Validate a TOML-shaped mapping and build :class:`Assumptions`; every problem is reported at once.
+
+    A key left out takes its default (the value in ``data/assumptions.toml``),
+    except that a table of roles must list every role: ``[norm.<role>]``
+    (when any role table is given) and ``[cost]`` (when given). The legacy
+    shorthand ``norm.workers_per_10k`` (community social workers per 10,000,
+    split equally between social work specialists and social workers) is
+    accepted when no ``[norm.<role>]`` table is given.
+
+    Raises ``ValueError("<where>: <key> must be ..., got ...; ...")``.
+    """
+    problems: list[str] = []
+    default = Assumptions()
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"{where}: expected a table of sections, got {type(spec).__name__}")
+    _unknown(spec, ("norm", "wisn", "cost", "flags", "priority"), "", problems)
+
+    # [norm]
+    norm = _table(spec, "norm", "norm", problems)
+    _unknown(norm, ("idp_weight", "workers_per_10k", *ROLES), "norm.", problems)
+    idp_weight = norm.get("idp_weight", default.idp_weight)
+    _check(problems, "norm.idp_weight", idp_weight)
+    role_tables = [r for r in ROLES if r in norm]
+    norms: list[RoleNorm | None] = []
+    if role_tables:
+        if "workers_per_10k" in norm:
+            problems.append(
+                "norm.workers_per_10k: give the norm either per role ([norm.social_work_specialist], "
+                "[norm.social_worker]) or as one community total, not both"
+            )
+        for role in ROLES:
+            if role not in norm:
+                problems.append(f"norm.{role}: missing role (every role of {', '.join(ROLES)} needs a norm)")
+                continue
+            table = _table(norm, role, f"norm.{role}", problems)
+            _unknown(table, ("workers_per_10k", "workers_per_10k_children"), f"norm.{role}.", problems)
+            base = default.role_norm(role)
+            norms.append(
+                _build(
+                    problems,
+                    RoleNorm,
+                    role,
+                    table.get("workers_per_10k", base.workers_per_10k),
+                    table.get("workers_per_10k_children", base.workers_per_10k_children),
+                )
+            )
+    elif "workers_per_10k" in norm:
+        total = norm["workers_per_10k"]
+        _check(problems, "norm.workers_per_10k", total)
+        if _is_number(total) and total >= 0:
+            share = float(total) / len(COMMUNITY_WORKER_ROLES)
+            norms = [
+                RoleNorm(n.role, share, n.workers_per_10k_children) if n.role in COMMUNITY_WORKER_ROLES else n
+                for n in default.norms
+            ]
+    else:
+        norms = list(default.norms)
+
+    # [wisn]
+    wisn = _table(spec, "wisn", "wisn", problems)
+    _unknown(wisn, (*_WISN_NUMBERS, "hours_per_case", "individual_allowances"), "wisn.", problems)
+    numbers = {k: wisn.get(k, getattr(default.wisn, k)) for k in _WISN_NUMBERS}
+    cases = _table(wisn, "hours_per_case", "wisn.hours_per_case", problems)
+    case_types = (
+        tuple(_build(problems, CaseType, str(k), v) for k, v in cases.items())
+        if "hours_per_case" in wisn
+        else default.wisn.case_types
+    )
+    allowances = default.wisn.individual_allowances
+    if "individual_allowances" in wisn:
+        items = wisn["individual_allowances"]
+        if not isinstance(items, list):
+            problems.append(f"wisn.individual_allowances must be an array of tables, got {items!r}")
+            items = []
+        built = []
+        for i, item in enumerate(items, start=1):
+            path = f"wisn.individual_allowances[{i}]"
+            if not isinstance(item, Mapping):
+                problems.append(f"{path} must be a table, got {item!r}")
+                continue
+            _unknown(item, ("activity", "staff", "hours_per_year"), f"{path}.", problems)
+            for key in ("activity", "staff", "hours_per_year"):
+                if key not in item:
+                    problems.append(f"{path}.{key}: missing")
+            if all(k in item for k in ("activity", "staff", "hours_per_year")):
+                built.append(
+                    _build(problems, IndividualAllowance, str(item["activity"]), item["staff"], item["hours_per_year"])
+                )
+        allowances = tuple(built)
+    wisn_params = None
+    if None not in case_types and None not in allowances:
+        wisn_params = _build(
+            problems,
+            WisnParameters,
+            *[float(v) if _is_number(v) else v for v in numbers.values()],
+            case_types,
+            allowances,
+        )
+
+    # [cost]
+    costs: list[PositionCost | None] = []
+    if "cost" in spec:
+        cost = _table(spec, "cost", "cost", problems)
+        _unknown(cost, (*ROLES, "oblast"), "cost.", problems)
+        for role in ROLES:
+            if role not in cost:
+                problems.append(f"cost.{role}: missing role (every role of {', '.join(ROLES)} needs a national cost)")
+            else:
+                costs.append(_build(problems, PositionCost, role, cost[role]))
+        oblast = _table(cost, "oblast", "cost.oblast", problems)
+        for code, table in oblast.items():
+            table = _table(oblast, code, f"cost.oblast.{code}", problems)
+            _unknown(table, ROLES, f"cost.oblast.{code}.", problems)
+            costs.extend(_build(problems, PositionCost, r, v, code) for r, v in table.items() if r in ROLES)
+    else:
+        costs = list(default.costs)
+
+    # [flags], [priority]
+    flags = _table(spec, "flags", "flags", problems)
+    _unknown(flags, ("caseload_per_worker_max",), "flags.", problems)
+    threshold = flags.get("caseload_per_worker_max", default.caseload_per_worker_max)
+    priority = _table(spec, "priority", "priority", problems)
+    _unknown(priority, PRIORITY_COMPONENTS, "priority.", problems)
+    weights = {**default.weights, **{k: v for k, v in priority.items() if k in PRIORITY_COMPONENTS}}
+
+    if problems or None in norms or None in costs or wisn_params is None:
+        raise ValueError(f"{where}: " + "; ".join(problems))
+    try:
+        return Assumptions(
+            norms=tuple(norms),
+            idp_weight=float(idp_weight),
+            wisn=wisn_params,
+            costs=tuple(costs),
+            caseload_per_worker_max=float(threshold) if _is_number(threshold) else threshold,
+            priority_weights=tuple((k, float(v) if _is_number(v) else v) for k, v in weights.items()),
+        )
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None

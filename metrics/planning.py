@@ -1,0 +1,387 @@
+"""All planning measures per hromada, raion, oblast and Ukraine: coverage, norm and WISN need, flags.
+
+Pure functions on DataFrames: they never change their inputs, read no files
+and import nothing from Dash or plotly.
+
+Aggregation
+-----------
+Every measure is built from per-hromada *counts* (people, positions, cases,
+hours, positions needed). A count at raion, oblast or national level is the
+sum over the member hromadas of the known values (NaN when none is known).
+A ratio ``a / b`` is recomputed from sums, never averaged: ``sum(a) / sum(b)``
+over the member hromadas where *both* ``a`` and ``b`` are known. Division by
+zero or by an unknown figure is NaN ("no data"). ``idp_estimated`` stays True
+for a unit if any member's IDP figure was estimated by disaggregation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .assumptions import ROLES, Assumptions
+from .coverage import COMMUNITY_WORKER_ROLES, LEVELS, _group_key
+from .wisn import wisn_required_staff
+
+__all__ = [
+    "PLANNING_MEASURES",
+    "FLAGS",
+    "hromada_planning_base",
+    "hromada_flags",
+    "planning_measures",
+    "flag_counts",
+]
+
+#: Hromada flags: name -> what it means.
+FLAGS = {
+    "no_social_worker": "no community social worker in post (filled positions of both roles = 0)",
+    "no_psychologist": "no psychologist in post",
+    "caseload_above": "cases of all types > caseload_per_worker_max x community social workers",
+}
+
+
+def _describe() -> dict[str, str]:
+    d = {
+        "population": "residents, people",
+        "idp": "internally displaced persons (IDPs, ВПО), people",
+        "population_incl_idp": "residents + IDP weight x IDPs, people",
+        "children": "children, people (NaN where not known)",
+        "workers": "community social workers in post (filled positions of social work specialists + social workers)",
+        "approved_positions": "approved positions of community social workers",
+        "psychologists": "psychologists in post (filled positions)",
+        "staff": "filled positions of all roles",
+    }
+    for role in ROLES:
+        d[f"{role}_filled"] = f"{role}: filled positions"
+        d[f"{role}_approved"] = f"{role}: approved positions"
+        d[f"{role}_required_fte"] = f"{role}: positions needed by the norm"
+        d[f"{role}_gap_fte"] = f"{role}: needed - filled positions (negative: above the norm)"
+        d[f"{role}_shortfall_fte"] = f"{role}: sum over hromadas of positions missing (gap where > 0)"
+    d |= {
+        "required_fte": "community social worker positions needed by the norm",
+        "gap_fte": "community social worker positions needed - filled (negative: above the norm)",
+        "shortfall_fte": "sum over hromadas of community social worker positions missing (gap where > 0)",
+        "total_required_fte": "positions of all roles needed by the norm",
+        "total_gap_fte": "positions of all roles needed - filled",
+        "total_shortfall_fte": "sum over hromadas and roles of positions missing",
+        "cases": "cases of all types per year (families in difficult life circumstances + low-income families)",
+        "wisn_workload_hours": "WISN: hours of case work per year",
+        "wisn_case_fte": "WISN: case work in full-time positions (before allowances)",
+        "wisn_required": "WISN: community social workers required",
+        "wisn_difference": "WISN: workers - required (negative: shortage)",
+        "hromadas_no_social_worker": "hromadas with no community social worker",
+        "hromadas_no_psychologist": "hromadas with no psychologist",
+        "hromadas_caseload_above": "hromadas whose caseload per worker is above the threshold",
+        "workers_per_10k": "community social workers per 10,000 residents",
+        "workers_per_100k": "community social workers per 100,000 residents",
+        "workers_per_10k_incl_idp": "community social workers per 10,000 people (residents + weighted IDPs)",
+        "workers_per_100k_incl_idp": "community social workers per 100,000 people (residents + weighted IDPs)",
+        "workers_per_100k_children": "community social workers per 100,000 children",
+        "psychologists_per_100k": "psychologists per 100,000 residents",
+        "residents_per_worker": "residents per community social worker",
+        "residents_incl_idp_per_worker": "people (residents + weighted IDPs) per community social worker",
+        "vacancy_rate": "1 - filled / approved community social worker positions",
+        "gap_pct": "community gap in % of the positions needed",
+        "total_gap_pct": "gap of all roles in % of the positions needed",
+        "shortfall_per_10k": "community positions missing per 10,000 people (residents + weighted IDPs)",
+        "idp_share": "IDPs / (residents + IDPs)",
+        "caseload_per_worker": "cases per community social worker",
+        "wisn_ratio": "WISN ratio: workers / required (below 1: shortage)",
+        "share_no_social_worker": "share of hromadas with no community social worker",
+        "share_no_psychologist": "share of hromadas with no psychologist",
+        "share_caseload_above": "share of hromadas above the caseload threshold",
+    }
+    for role in ROLES:
+        d[f"{role}_vacancy_rate"] = f"{role}: 1 - filled / approved"
+        d[f"{role}_gap_pct"] = f"{role}: gap in % of the positions needed"
+    d["hromadas"] = "hromada-level units in the unit"
+    d["idp_estimated"] = "True if any IDP figure in the unit was estimated by disaggregation"
+    return d
+
+
+#: Every column of :func:`planning_measures` (besides ``code`` and the case
+#: columns) with its meaning and unit.
+PLANNING_MEASURES = _describe()
+
+_ROLE_SUMS = [f"{r}_{w}" for r in ROLES for w in ("filled", "approved", "required_fte", "gap_fte", "shortfall_fte")]
+_SUMS = [
+    "population",
+    "idp",
+    "population_incl_idp",
+    "children",
+    "workers",
+    "approved_positions",
+    "psychologists",
+    "staff",
+    *_ROLE_SUMS,
+    "required_fte",
+    "gap_fte",
+    "shortfall_fte",
+    "total_required_fte",
+    "total_gap_fte",
+    "total_shortfall_fte",
+    "cases",
+    "wisn_workload_hours",
+    "wisn_case_fte",
+    "wisn_required",
+    "wisn_difference",
+    "hromadas_no_social_worker",
+    "hromadas_no_psychologist",
+    "hromadas_caseload_above",
+]
+
+# (name, numerator, denominator, scale); vacancy rates are 1 - ratio.
+_RATIOS = [
+    ("workers_per_10k", "workers", "population", 10_000),
+    ("workers_per_100k", "workers", "population", 100_000),
+    ("workers_per_10k_incl_idp", "workers", "population_incl_idp", 10_000),
+    ("workers_per_100k_incl_idp", "workers", "population_incl_idp", 100_000),
+    ("workers_per_100k_children", "workers", "children", 100_000),
+    ("psychologists_per_100k", "psychologists", "population", 100_000),
+    ("residents_per_worker", "population", "workers", 1),
+    ("residents_incl_idp_per_worker", "population_incl_idp", "workers", 1),
+    ("vacancy_rate", "workers", "approved_positions", 1),
+    *[(f"{r}_vacancy_rate", f"{r}_filled", f"{r}_approved", 1) for r in ROLES],
+    ("gap_pct", "gap_fte", "required_fte", 100),
+    *[(f"{r}_gap_pct", f"{r}_gap_fte", f"{r}_required_fte", 100) for r in ROLES],
+    ("total_gap_pct", "total_gap_fte", "total_required_fte", 100),
+    ("shortfall_per_10k", "shortfall_fte", "population_incl_idp", 10_000),
+    ("idp_share", "idp", "_residents_and_idp", 1),
+    ("caseload_per_worker", "cases", "workers", 1),
+    ("wisn_ratio", "workers", "wisn_required", 1),
+    ("share_no_social_worker", "hromadas_no_social_worker", "_one", 1),
+    ("share_no_psychologist", "hromadas_no_psychologist", "_one", 1),
+    ("share_caseload_above", "hromadas_caseload_above", "_one", 1),
+]
+_ONE_MINUS = {"vacancy_rate", *[f"{r}_vacancy_rate" for r in ROLES]}
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[name], errors="coerce").astype(float)
+
+
+def _check_table(hromadas: pd.DataFrame) -> None:
+    required = ["code", "population", "idp", *[f"{r}_{w}" for r in ROLES for w in ("approved", "filled")]]
+    missing = [c for c in required if c not in hromadas]
+    if missing:
+        raise ValueError(f"hromadas table: missing column(s) {', '.join(missing)}")
+
+
+def _flag(condition: pd.Series, known: pd.Series) -> pd.Series:
+    return condition.astype(float).where(known)
+
+
+def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """Per-hromada counts that every planning measure is built from.
+
+    Parameters
+    ----------
+    hromadas
+        One row per hromada-level unit: ``code``, ``population``, ``idp``,
+        ``{role}_approved``, ``{role}_filled``; optional ``children``,
+        ``idp_estimated`` and one column per WISN case type.
+    assumptions
+        The planning assumptions.
+
+    Returns
+    -------
+    DataFrame aligned with ``hromadas`` with the count columns of
+    :func:`planning_measures` (and helpers starting with ``_``).
+
+    Notes
+    -----
+    - population_incl_idp = population + idp_weight x idp (unknown if either is)
+    - workers = filled social work specialists + social workers (NaN only if
+      both are unknown); approved_positions likewise; staff = all roles
+    - {role}_required_fte = max(norm_per_10k x population_incl_idp / 10,000,
+      norm_per_10k_children x children / 10,000); the children term only
+      where children are known and the children norm is > 0
+    - required_fte = sum over community roles; total_required_fte = all roles
+    - gap = required - filled (per role, community, total); shortfall = max(gap, 0)
+    - cases = sum over case types (unknown if any is unknown)
+    - WISN columns: see :func:`metrics.wisn.wisn_required_staff`
+    - flags (1 / 0 / NaN): no_social_worker = workers == 0;
+      no_psychologist = psychologists == 0;
+      caseload_above = cases > caseload_per_worker_max x workers
+    """
+    _check_table(hromadas)
+    out = pd.DataFrame({"code": hromadas["code"].to_numpy()}, index=hromadas.index)
+    population = _column(hromadas, "population")
+    idp = _column(hromadas, "idp")
+    out["population"] = population
+    out["idp"] = idp
+    out["population_incl_idp"] = population + assumptions.idp_weight * idp
+    out["_residents_and_idp"] = population + idp
+    out["children"] = _column(hromadas, "children")
+    for role in ROLES:
+        out[f"{role}_filled"] = _column(hromadas, f"{role}_filled")
+        out[f"{role}_approved"] = _column(hromadas, f"{role}_approved")
+    community = list(COMMUNITY_WORKER_ROLES)
+    out["workers"] = out[[f"{r}_filled" for r in community]].sum(axis=1, min_count=1)
+    out["approved_positions"] = out[[f"{r}_approved" for r in community]].sum(axis=1, min_count=1)
+    out["psychologists"] = out["psychologist_filled"]
+    out["staff"] = out[[f"{r}_filled" for r in ROLES]].sum(axis=1, min_count=1)
+    for role in ROLES:
+        norm = assumptions.role_norm(role)
+        required = norm.workers_per_10k * out["population_incl_idp"] / 10_000
+        if norm.workers_per_10k_children > 0:
+            by_children = norm.workers_per_10k_children * out["children"] / 10_000
+            required = required.where(~(by_children > required), by_children)
+        out[f"{role}_required_fte"] = required
+        out[f"{role}_gap_fte"] = required - out[f"{role}_filled"]
+        out[f"{role}_shortfall_fte"] = out[f"{role}_gap_fte"].clip(lower=0)
+    out["required_fte"] = out[[f"{r}_required_fte" for r in community]].sum(axis=1, skipna=False)
+    out["gap_fte"] = out["required_fte"] - out["workers"]
+    out["shortfall_fte"] = out["gap_fte"].clip(lower=0)
+    out["total_required_fte"] = out[[f"{r}_required_fte" for r in ROLES]].sum(axis=1, skipna=False)
+    out["total_gap_fte"] = out["total_required_fte"] - out["staff"]
+    out["total_shortfall_fte"] = out[[f"{r}_shortfall_fte" for r in ROLES]].sum(axis=1, skipna=False)
+    case_columns = [c.column for c in assumptions.wisn.case_types]
+    for column in case_columns:
+        out[column] = _column(hromadas, column)
+    out["cases"] = out[case_columns].sum(axis=1, skipna=False)
+    wisn = wisn_required_staff(out, out["workers"], assumptions.wisn)
+    for column in ("wisn_workload_hours", "wisn_case_fte", "wisn_required", "wisn_difference"):
+        out[column] = wisn[column]
+    workers_known = out["workers"].notna()
+    out["hromadas_no_social_worker"] = _flag(out["workers"] == 0, workers_known)
+    out["hromadas_no_psychologist"] = _flag(out["psychologists"] == 0, out["psychologists"].notna())
+    out["hromadas_caseload_above"] = _flag(
+        out["cases"] > assumptions.caseload_per_worker_max * out["workers"], workers_known & out["cases"].notna()
+    )
+    out["_one"] = 1.0
+    if "idp_estimated" in hromadas:
+        out["idp_estimated"] = hromadas["idp_estimated"].astype("boolean").fillna(False).astype(bool)
+    else:
+        out["idp_estimated"] = False
+    return out
+
+
+def _group_sums(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Column sums per group of the known values; NaN where a group has none."""
+    known = ~np.isnan(values)
+    out = np.empty((n, values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.bincount(groups, weights=np.where(known[:, j], values[:, j], 0.0), minlength=n)
+        counts = np.bincount(groups, weights=known[:, j].astype(float), minlength=n)
+        out[counts == 0, j] = np.nan
+    return out
+
+
+def planning_measures(
+    hromadas: pd.DataFrame, units: pd.DataFrame, level: str, assumptions: Assumptions
+) -> pd.DataFrame:
+    """Coverage, norm-based and WISN need, gaps and flag counts per unit of ``level``.
+
+    Parameters
+    ----------
+    hromadas
+        One row per hromada-level unit (see :func:`hromada_planning_base`).
+    units
+        The admin-unit table (``code``, ``level``, ``oblast_code``, ``raion_code``).
+    level
+        ``"hromada"``, ``"raion"``, ``"oblast"`` or ``"country"``.
+    assumptions
+        The planning assumptions.
+
+    Returns
+    -------
+    DataFrame with ``code``, the columns of :data:`PLANNING_MEASURES` and
+    one column per case type, one row per unit with at least one hromada.
+
+    Notes
+    -----
+    Counts are sums of the known values of the member hromadas. Ratios use
+    the members where numerator and denominator are both known:
+
+    - workers_per_10k = 10,000 x workers / population  (per_100k: x 100,000)
+    - workers_per_10k_incl_idp = 10,000 x workers / (population + idp_weight x IDPs)
+    - workers_per_100k_children = 100,000 x workers / children
+    - psychologists_per_100k = 100,000 x psychologists / population
+    - residents_per_worker = population / workers;
+      residents_incl_idp_per_worker = (population + idp_weight x IDPs) / workers
+    - vacancy_rate = 1 - filled / approved (community roles; per role likewise)
+    - required_fte = sum over community roles of the role's need (see
+      :func:`hromada_planning_base`); gap_fte = required_fte - workers
+    - gap_pct = 100 x gap_fte / required_fte (per role and total likewise)
+    - shortfall_fte = sum over hromadas of max(gap_fte, 0): positions
+      missing, not offset by hromadas above the norm
+    - shortfall_per_10k = 10,000 x shortfall_fte / (population + idp_weight x IDPs)
+    - idp_share = IDPs / (residents + IDPs)
+    - caseload_per_worker = cases / workers
+    - WISN: wisn_required = (sum over case types of cases / standard workload)
+      x CAF + IAF; wisn_difference = workers - wisn_required;
+      wisn_ratio = workers / wisn_required
+    - hromadas_<flag> = number of member hromadas with the flag;
+      share_<flag> = that number / member hromadas where the flag is known
+
+    A zero or unknown denominator gives NaN.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    base = hromada_planning_base(hromadas, assumptions)
+    key = _group_key(base, units, level)
+    groups, uniques = pd.factorize(key, sort=False)
+    inside = groups >= 0
+    groups, base_in = groups[inside], base[inside]
+    n = len(uniques)
+    case_columns = [c.column for c in assumptions.wisn.case_types]
+    sums_of = list(dict.fromkeys([*_SUMS, *case_columns]))
+    sums = _group_sums(base_in[sums_of].to_numpy(dtype=float), groups, n)
+    out = pd.DataFrame(sums, columns=sums_of)
+
+    # Paired sums: numerator and denominator over members where both are known.
+    nums, dens = [], []
+    for _, num, den, _ in _RATIOS:
+        a = base_in[num].to_numpy(dtype=float)
+        b = base_in[den].to_numpy(dtype=float)
+        both = ~np.isnan(a) & ~np.isnan(b)
+        nums.append(np.where(both, a, np.nan))
+        dens.append(np.where(both, b, np.nan))
+    paired_num = _group_sums(np.column_stack(nums), groups, n)
+    paired_den = _group_sums(np.column_stack(dens), groups, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = paired_num / np.where(paired_den > 0, paired_den, np.nan)
+    for j, (name, _, _, scale) in enumerate(_RATIOS):
+        value = scale * ratio[:, j]
+        out[name] = 1 - value if name in _ONE_MINUS else value
+    out["hromadas"] = np.bincount(groups, minlength=n).astype(int)
+    out["idp_estimated"] = np.bincount(groups, weights=base_in["idp_estimated"].to_numpy(dtype=float), minlength=n) > 0
+    out.insert(0, "code", np.asarray(uniques))
+    return out
+
+
+def hromada_flags(hromadas: pd.DataFrame, assumptions: Assumptions) -> pd.DataFrame:
+    """Per hromada: ``code``, the :data:`FLAGS` as nullable booleans (<NA>: unknown) and the caseload.
+
+    Notes
+    -----
+    - no_social_worker: workers == 0
+    - no_psychologist: psychologists == 0
+    - caseload_above: cases > caseload_per_worker_max x workers (so a hromada
+      with cases and no worker is above the threshold)
+    - caseload_per_worker = cases / workers (NaN for no worker)
+    """
+    base = hromada_planning_base(hromadas, assumptions)
+    out = pd.DataFrame({"code": base["code"]})
+    for name in FLAGS:
+        out[name] = base[f"hromadas_{name}"].map({1.0: True, 0.0: False}).astype("boolean")
+    out["caseload_per_worker"] = base["cases"] / base["workers"].where(base["workers"] > 0)
+    return out.reset_index(drop=True)
+
+
+def flag_counts(
+    hromadas: pd.DataFrame, units: pd.DataFrame, assumptions: Assumptions, level: str = "oblast"
+) -> pd.DataFrame:
+    """Number and share of flagged hromadas per unit of ``level`` (default: per oblast).
+
+    Notes
+    -----
+    hromadas_<flag> = number of member hromadas with the flag; share_<flag> =
+    that number / member hromadas where the flag is known (see :data:`FLAGS`).
+    """
+    table = planning_measures(hromadas, units, level, assumptions)
+    columns = ["code", "hromadas", *[f"hromadas_{f}" for f in FLAGS], *[f"share_{f}" for f in FLAGS]]
+    return table[columns]

@@ -1,0 +1,128 @@
+"""Priority index for donors: where new positions are needed most, with the reasons behind each rank.
+
+Pure functions: no file I/O.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .assumptions import PRIORITY_COMPONENTS, Assumptions
+from .planning import planning_measures
+
+__all__ = ["priority_components", "priority_ranking"]
+
+
+def priority_components(measures: pd.DataFrame) -> pd.DataFrame:
+    """The raw value of each priority component per unit, from a :func:`planning_measures` table.
+
+    Notes
+    -----
+    - gap_per_10k = 10,000 x shortfall_fte / (population + idp_weight x IDPs)
+      (community positions missing per 10,000 people)
+    - idp_share = IDPs / (residents + IDPs)
+    - no_psychologist = share of member hromadas with no psychologist (for a
+      hromada: 1 or 0)
+    - caseload_per_worker = cases / community social workers; +inf where
+      there are cases and no worker (ranked highest)
+    """
+    caseload = measures["caseload_per_worker"].copy()
+    no_worker_with_cases = (measures["workers"] == 0) & (measures["cases"] > 0)
+    caseload[no_worker_with_cases] = np.inf
+    return pd.DataFrame(
+        {
+            "code": measures["code"],
+            "gap_per_10k": measures["shortfall_per_10k"],
+            "idp_share": measures["idp_share"],
+            "no_psychologist": measures["share_no_psychologist"],
+            "caseload_per_worker": caseload,
+        }
+    )
+
+
+def _score(values: pd.Series, component: str) -> pd.Series:
+    if component == "no_psychologist":
+        return values.astype(float)
+    known = values.notna()
+    n = int(known.sum())
+    ranks = values.rank(method="min")
+    if n <= 1:
+        return pd.Series(np.where(known, 0.0, np.nan), index=values.index)
+    return (ranks - 1) / (n - 1)
+
+
+def _reason(component: str, value: float, score: float, word: str) -> str:
+    beyond = f"higher than in {score:.0%} of {word}"
+    if component == "gap_per_10k":
+        return f"{value:.1f} community positions missing per 10,000 people ({beyond})"
+    if component == "idp_share":
+        return f"IDPs are {value:.0%} of people ({beyond})"
+    if component == "no_psychologist":
+        return "no psychologist" if word == "hromadas" else f"{value:.0%} of hromadas without a psychologist"
+    if np.isinf(value):
+        return "cases but no community social worker"
+    return f"{value:.0f} cases per community social worker ({beyond})"
+
+
+def priority_ranking(
+    hromadas: pd.DataFrame, units: pd.DataFrame, assumptions: Assumptions, level: str = "hromada"
+) -> pd.DataFrame:
+    """Units ranked by the priority index, highest need first, with the reasons for each rank.
+
+    Returns
+    -------
+    DataFrame sorted by ``rank`` (1 = highest priority; units without any
+    known component last, with rank NaN): ``code``, ``rank``,
+    ``priority_index`` (0 to 100), per component its value and its
+    ``<component>_score`` (0 to 1), ``components_known``, ``main_reason``
+    (the component that adds most) and ``reasons`` (up to three, in words,
+    largest contribution first; unknown components named at the end).
+
+    Notes
+    -----
+    - score of a component = share of the other ranked units with a strictly
+      smaller value: (rank_min - 1) / (n - 1) among the n units where it is
+      known (0 if n = 1); ``no_psychologist`` enters as its share (0 or 1 for
+      a hromada)
+    - priority_index = 100 x sum(w_c x score_c) / sum(w_c), both sums over
+      the components known for the unit (weights ``w`` from the
+      ``[priority]`` assumptions); NaN if none is known
+    - contribution of a component = 100 x w_c x score_c / sum(w_c)
+    - ties are ranked by code
+    """
+    measures = planning_measures(hromadas, units, level, assumptions)
+    values = priority_components(measures)
+    weights = assumptions.weights
+    word = "hromadas" if level == "hromada" else f"{level}s"
+    out = values.copy()
+    weighted = pd.DataFrame(index=out.index)
+    used = pd.DataFrame(index=out.index)
+    for c in PRIORITY_COMPONENTS:
+        out[f"{c}_score"] = _score(values[c], c)
+        known = out[f"{c}_score"].notna()
+        weighted[c] = (weights[c] * out[f"{c}_score"]).where(known, 0.0)
+        used[c] = np.where(known, weights[c], 0.0)
+    total_weight = used.sum(axis=1)
+    contribution = 100 * weighted.div(total_weight.where(total_weight > 0), axis=0)
+    out["priority_index"] = contribution.sum(axis=1, min_count=1).where(total_weight > 0)
+    out["components_known"] = [int(n) for n in values[list(PRIORITY_COMPONENTS)].notna().sum(axis=1)]
+    main, reasons = [], []
+    for i in out.index:
+        parts = contribution.loc[i].dropna()
+        parts = parts[(parts > 0) & (pd.Series(weights)[parts.index] > 0)].sort_values(ascending=False)
+        texts = [_reason(c, values.at[i, c], out.at[i, f"{c}_score"], word) for c in parts.index[:3]]
+        missing = [c for c in PRIORITY_COMPONENTS if weights[c] > 0 and pd.isna(values.at[i, c])]
+        if missing:
+            texts.append("no data: " + ", ".join(missing))
+        main.append(parts.index[0] if len(parts) else None)
+        reasons.append("; ".join(texts))
+    out["main_reason"] = main
+    out["reasons"] = reasons
+    out = out.sort_values(["priority_index", "code"], ascending=[False, True], na_position="last")
+    ranked = out["priority_index"].notna()
+    out["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
+    columns = ["code", "rank", "priority_index"]
+    columns += [x for c in PRIORITY_COMPONENTS for x in (c, f"{c}_score")]
+    columns += ["components_known", "main_reason", "reasons"]
+    return out[columns].reset_index(drop=True)

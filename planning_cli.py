@@ -1,0 +1,240 @@
+"""The ``allocate`` command: fund new positions for a budget, from the command line.
+
+    python app.py allocate --budget UAH [--data MANIFEST] [--assumptions FILE]
+        [--objective coverage|equity] [--out FILE.xlsx] [--json]
+
+``app.py`` wires it in with :func:`add_allocate_parser` and dispatches to
+:func:`run_allocate`. File I/O lives here, the planning math in ``metrics``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["add_allocate_parser", "run_allocate"]
+
+_OBJECTIVE_TEXT = {
+    "coverage": "people covered to the norm (maximise)",
+    "residents_per_worker": "largest number of people per community social worker (minimise)",
+    "wisn_shortfall": "largest WISN shortfall, positions (minimise)",
+}
+
+
+def add_allocate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``allocate`` command to ``subparsers`` (of ``app.py``'s parser)."""
+    from metrics import EQUITY_MEASURES, OBJECTIVES, ROLES
+
+    parser = subparsers.add_parser(
+        "allocate",
+        help="decide which positions to fund in which hromadas for a budget",
+        description=(
+            "Fund whole positions of social work specialists, social workers and psychologists for a yearly "
+            "budget: exactly (mixed-integer program) and with a greedy baseline. Objectives: coverage (most people "
+            "covered to the norm) or equity (lift the worst-off first)."
+        ),
+    )
+    parser.add_argument("--budget", type=float, required=True, metavar="UAH", help="yearly budget for new positions")
+    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
+    parser.add_argument(
+        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
+    )
+    parser.add_argument("--objective", choices=OBJECTIVES, default="coverage", help="default: coverage")
+    parser.add_argument(
+        "--equity-measure",
+        choices=EQUITY_MEASURES,
+        default="residents_per_worker",
+        help="what 'worst-off' means for --objective equity (default: residents_per_worker)",
+    )
+    parser.add_argument("--roles", nargs="+", choices=ROLES, default=None, help="roles that may be funded (default: all)")
+    parser.add_argument("--allow-above-gap", action="store_true", help="allow more positions than a hromada's gap")
+    parser.add_argument(
+        "--min-one-worker", action="store_true", help="every hromada without a community social worker gets one"
+    )
+    parser.add_argument(
+        "--oblast-cap",
+        action="append",
+        default=[],
+        metavar="CODE=UAH",
+        help="most UAH for one oblast (KATOTTG code or P-code such as UA23); repeatable",
+    )
+    parser.add_argument(
+        "--oblast-positions-cap",
+        action="append",
+        default=[],
+        metavar="CODE=N",
+        help="most new positions in one oblast; repeatable",
+    )
+    parser.add_argument(
+        "--exclude-unknown-idp",
+        action="store_true",
+        help="leave out hromadas without an IDP figure (default: count their residents only)",
+    )
+    parser.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver time limit (default 30 s)")
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=run_allocate)
+    return parser
+
+
+def _caps(items: list[str], units: pd.DataFrame, option: str) -> dict[str, float]:
+    oblasts = units[units["level"] == "oblast"]
+    by_pcode = dict(zip(oblasts["pcode"].str.upper(), oblasts["code"]))
+    codes = set(oblasts["code"])
+    out: dict[str, float] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().upper()
+        code = key if key in codes else by_pcode.get(key)
+        if not sep or code is None:
+            raise ValueError(f"{option} {item!r}: expected CODE=NUMBER with an oblast KATOTTG code or P-code")
+        try:
+            out[code] = float(value.replace(" ", "").replace("_", ""))
+        except ValueError:
+            raise ValueError(f"{option} {item!r}: {value!r} is not a number") from None
+    return out
+
+
+@contextlib.contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    """Send anything the native solver prints to stdout to stderr (keeps ``--json`` output clean)."""
+    try:
+        stdout = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(stdout)
+    try:
+        os.dup2(sys.stderr.fileno(), stdout)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, stdout)
+        os.close(saved)
+
+
+def _excel(result, dataset, names: pd.DataFrame, assumptions_path: str) -> bytes:
+    from exports.xlsx import table_to_xlsx
+
+    per_hromada = result.hromadas.drop(columns=["oblast_code", "positions", "cost"])
+    table = result.allocations.merge(per_hromada, on="code", how="left")
+    table = table.join(names[["name_uk", "name_en"]], on="code")
+    table["oblast_uk"] = table["oblast_code"].map(names["name_uk"])
+    columns = {
+        "code": ("Код КАТОТТГ / code", None),
+        "name_uk": ("Громада", None),
+        "name_en": ("Hromada", None),
+        "oblast_uk": ("Область / oblast", None),
+        "role": ("Посада / role", None),
+        "positions": ("Нові посади / new positions", "#,##0"),
+        "cost": ("Вартість, грн/рік / cost, UAH a year", "#,##0"),
+        "gap_fte": ("Дефіцит посади до / role gap before, FTE", "#,##0.0"),
+        "people": ("Люди (мешканці + ВПО) / people", "#,##0"),
+        "workers_before": ("Соцпрацівники до / workers before", "#,##0"),
+        "workers_after": ("Соцпрацівники після / workers after", "#,##0"),
+        "people_per_worker_before": ("Людей на працівника до / people per worker before", "#,##0"),
+        "people_per_worker_after": ("Людей на працівника після / people per worker after", "#,##0"),
+        "wisn_ratio_before": ("WISN до / WISN ratio before", "0.00"),
+        "wisn_ratio_after": ("WISN після / WISN ratio after", "0.00"),
+    }
+    table = table[list(columns)]
+    what = result.equity_measure or "coverage"
+    notes = [
+        ("Dataset", dataset.title),
+        ("Assumptions", assumptions_path),
+        ("Budget, UAH", f"{result.budget:,.0f}"),
+        ("Objective", f"{result.objective}: {_OBJECTIVE_TEXT[what]}"),
+        ("Status", f"{result.status}: {result.message}"),
+        ("Exact (MILP)", f"{result.positions} positions, {result.spent:,.0f} UAH, objective {result.objective_value}"),
+        (
+            "Greedy baseline",
+            f"{result.greedy_positions} positions, {result.greedy_spent:,.0f} UAH, "
+            f"objective {result.greedy_objective_value}",
+        ),
+        ("Caveat", "Need is computed from planning assumptions, not from a legal standard (see the method page)."),
+    ]
+    return table_to_xlsx(
+        table,
+        headers=[label for label, _ in columns.values()],
+        number_formats={c: f for c, (_, f) in columns.items() if f},
+        sheet_title="Allocation",
+        notes=notes,
+    )
+
+
+def run_allocate(args: argparse.Namespace) -> int:
+    """Run ``allocate``: 0 when answered (also budget 0 or no gap), 1 when the constraints cannot be met.
+
+    Raises ``FileNotFoundError`` / ``ValueError`` for a missing file or an
+    invalid argument (``app.py`` prints them and exits with 2).
+    """
+    from loaders import DEMO_MANIFEST, DEFAULT_ASSUMPTIONS, load_dataset, read_assumptions
+    from metrics import allocate
+
+    dataset = load_dataset(args.data or DEMO_MANIFEST)
+    assumptions = read_assumptions(args.assumptions)
+    if args.out is not None and args.out.suffix.lower() != ".xlsx":
+        raise ValueError(f"--out must name an .xlsx file, got {args.out}")
+    units = dataset.units
+    with _solver_output_to_stderr():
+        result = allocate(
+            dataset.hromadas,
+            units,
+            assumptions,
+            args.budget,
+            args.objective,
+            equity_measure=args.equity_measure,
+            roles=args.roles,
+            allow_above_gap=args.allow_above_gap,
+            min_one_worker=args.min_one_worker,
+            oblast_budget_caps=_caps(args.oblast_cap, units, "--oblast-cap"),
+            oblast_position_caps=_caps(args.oblast_positions_cap, units, "--oblast-positions-cap"),
+            unknown_idp="exclude" if args.exclude_unknown_idp else "residents_only",
+            time_limit=args.time_limit,
+        )
+    names = units.drop_duplicates("code").set_index("code")
+    if args.out is not None:
+        path = str(args.assumptions or DEFAULT_ASSUMPTIONS)
+        args.out.write_bytes(_excel(result, dataset, names, path))
+    if args.json:
+        print(json.dumps(result.summary(names["name_uk"].to_dict()), ensure_ascii=False, indent=2))
+        if result.status != "optimal":
+            print(f"{result.status}: {result.message}", file=sys.stderr)
+    else:
+        _print_text(result, names)
+        if args.out is not None:
+            print(f"Wrote {args.out}")
+    return 1 if result.status == "infeasible" else 0
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "no data" if value is None else f"{value:,.{digits}f}"
+
+
+def _print_text(result, names: pd.DataFrame) -> None:
+    what = result.equity_measure or "coverage"
+    print(f"Budget {result.budget:,.0f} UAH; objective {result.objective}: {_OBJECTIVE_TEXT[what]}")
+    print(f"{result.status}: {result.message}")
+    digits = 2 if what == "wisn_shortfall" else 0
+    print(
+        f"Exact (MILP): {result.positions} positions in {result.hromadas_funded} hromadas, "
+        f"{result.spent:,.0f} UAH; objective {_fmt(result.objective_value, digits)} ({result.seconds:.2f} s)"
+    )
+    print(
+        f"Greedy:       {result.greedy_positions} positions, {result.greedy_spent:,.0f} UAH; "
+        f"objective {_fmt(result.greedy_objective_value, digits)}"
+    )
+    if len(result.allocations):
+        shown = result.allocations.head(30).join(names["name_uk"], on="code")
+        print()
+        print(shown[["code", "name_uk", "role", "positions", "cost"]].to_string(index=False))
+        if len(result.allocations) > 30:
+            print(f"... and {len(result.allocations) - 30} more rows (use --out FILE.xlsx or --json)")

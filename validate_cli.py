@@ -1,0 +1,127 @@
+"""The ``validate`` command: check input files and print what could and could not be used.
+
+    python app.py validate [--boundaries FILE ...] [--population FILE] [--idp FILE]
+                           [--staffing FILE] [--caseload FILE] [--sheet KIND=SHEET]
+                           [--data MANIFEST] [--json]
+
+Without boundary files, rows are matched against the official codifier
+(or the manifest's units). Exit status: 0 when every file is usable
+(warnings allowed), 1 when any file has errors, 2 on bad arguments (no
+file, a file that does not exist, a malformed ``--sheet`` or manifest).
+
+With ``--json`` one JSON object is printed to stdout::
+
+    {"ok": bool, "files": [{"kind", "path", "sheet", "level", "rows", "matched",
+      "unmatched": [{"row", "value", "suggestions"}], "errors": [{"row", "column", "message"}],
+      "warnings": [...], "totals": {"<canonical field>": number}}]}
+
+Rows are numbered as a spreadsheet program shows them (the first row is 1).
+The app wires it in with ``add_validate_parser(subparsers)``; the parser's
+default ``func`` is :func:`run_validate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["add_validate_parser", "run_validate", "main"]
+
+_KINDS = ("population", "idp", "staffing", "caseload")
+
+
+def add_validate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``validate`` command to an ``add_subparsers()`` object; returns its parser."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check input files and report every problem (exit 0 usable, 1 errors, 2 bad arguments)",
+        description=(
+            "Check boundary files and population / IDP / staffing / caseload tables: rows read and matched, "
+            "unmatched rows with the closest names, errors and warnings with their row, the level and the totals. "
+            "Exit status 0 when every file is usable, 1 when any has errors, 2 on bad arguments."
+        ),
+    )
+    parser.add_argument(
+        "--boundaries",
+        nargs="+",
+        action="extend",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="boundary files (GeoJSON, zipped or plain Shapefile, GeoPackage; COD-AB of any level)",
+    )
+    for kind in _KINDS:
+        parser.add_argument(
+            f"--{kind}", type=Path, default=None, metavar="FILE", help=f"{kind} table (.xlsx/.xls/.ods/.csv)"
+        )
+    parser.add_argument(
+        "--sheet",
+        action="append",
+        default=[],
+        metavar="KIND=SHEET",
+        help="the sheet of a table to read (a name, or its number counted from 1); repeatable",
+    )
+    parser.add_argument("--data", type=Path, default=None, metavar="MANIFEST", help="check every file of a manifest")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.set_defaults(func=run_validate)
+    return parser
+
+
+def _bad(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Run the command on parsed arguments; returns the exit status (0, 1 or 2)."""
+    sheets: dict[str, str] = {}
+    for item in getattr(args, "sheet", []) or []:
+        kind, sep, sheet = item.partition("=")
+        if not sep or kind not in _KINDS or not sheet:
+            return _bad(f"--sheet expects KIND=SHEET with KIND one of {', '.join(_KINDS)}, got {item!r}")
+        sheets[kind] = sheet
+    tables = {kind: getattr(args, kind) for kind in _KINDS if getattr(args, kind, None) is not None}
+    boundaries = list(getattr(args, "boundaries", []) or [])
+    manifest = getattr(args, "data", None)
+    if not tables and not boundaries and manifest is None:
+        return _bad("nothing to validate: give --data MANIFEST, --boundaries or a table (--population ...)")
+    for flag, path in [*(("--boundaries", p) for p in boundaries), *((f"--{k}", p) for k, p in tables.items())]:
+        if not Path(path).exists():
+            return _bad(f"{flag}: file not found: {path}")
+    if manifest is not None and not Path(manifest).exists():
+        return _bad(f"--data: manifest not found: {manifest}")
+    missing = [k for k in sheets if k not in tables and manifest is None]
+    if missing:
+        return _bad(f"--sheet {missing[0]}=...: no --{missing[0]} file given")
+
+    from loaders import validate_files
+
+    try:
+        ok, reports = validate_files(boundaries=boundaries, tables=tables, sheets=sheets, manifest=manifest)
+    except (FileNotFoundError, ValueError) as exc:
+        return _bad(str(exc))
+    if getattr(args, "json", False):
+        payload = {"ok": ok, "files": [r.to_dict() for r in reports]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            print(r.summary())
+            print()
+        bad = sum(not r.ok for r in reports)
+        print(f"{'OK' if ok else 'NOT OK'}: {len(reports) - bad} of {len(reports)} file(s) usable")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python validate_cli.py ...``: the same command without the app."""
+    parser = argparse.ArgumentParser(prog="validate_cli.py")
+    commands = parser.add_subparsers(dest="command")
+    add_validate_parser(commands)
+    args = parser.parse_args(["validate", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
