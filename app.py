@@ -25,6 +25,8 @@ import os
 import sys
 from pathlib import Path
 
+from validate_cli import add_validate_parser
+
 __all__ = ["main", "make_app"]
 
 _SERVER = None
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the dashboard (the default command)")
     build = commands.add_parser("build-demo", help="rebuild the embedded demo atlas in data/demo")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: data/demo)")
+    add_validate_parser(commands)
     for p in (parser, serve):
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8050, help="port (default 8050)")

@@ -18,6 +18,7 @@ from loaders import Dataset
 
 from . import ids
 from .i18n import LANGS, t
+from .pages import data as data_page
 from .pages import map as map_page
 from .pages import method, overview, profile
 from .state import DEMO_KEY, AtlasState
@@ -32,6 +33,7 @@ PAGES = {
     "": (overview, "nav_overview"),
     "map": (map_page, "nav_map"),
     "profile": (profile, "nav_profile"),
+    "data": (data_page, "nav_data"),
     "method": (method, "nav_method"),
 }
 
@@ -68,6 +70,8 @@ def create_app(dataset: Dataset, assumptions) -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     state = AtlasState(app.server, dataset, assumptions, prepare)
+    # uploads travel base64-encoded inside a callback request: about 4/3 of the file
+    app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
     app.server.extensions["atlas_state"] = state
 
     @app.server.route("/geo/<key>/<level>.json")

@@ -17,6 +17,7 @@ from .dataset import (
     read_boundaries,
     read_manifest,
     read_units,
+    with_file,
 )
 from .errors import DataValidationError, FileReport, Issue, Unmatched, ValidationReport
 from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLE_LABELS, ROLES
@@ -27,6 +28,7 @@ from .tables import parse_number, read_table
 from .validate import FILE_KINDS, validate_file, validate_files
 
 __all__ = [
+    "with_file",
     "ALL_ROLES",
     "CANONICAL_FIELDS",
     "DEFAULT_ASSUMPTIONS",

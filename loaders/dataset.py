@@ -46,7 +46,7 @@ KATOTTG codifier) are used. The embedded demo is ``data/demo/manifest.toml``.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ __all__ = [
     "read_units",
     "read_boundaries",
     "assemble",
+    "with_file",
 ]
 
 DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "demo" / "manifest.toml"
@@ -434,6 +435,50 @@ def load_dataset(manifest: Path) -> Dataset:
         reports=tuple(reports),
         figures=figures,
         levels={kind: r.level for kind, r in kind_reports.items() if r.level},
+    )
+
+
+def with_file(dataset: Dataset, report) -> Dataset:
+    """A copy of ``dataset`` in which the file of ``report`` (a usable ``FileReport``) replaces its kind.
+
+    A table replaces the figures of its kind and the hromada table is
+    assembled again (splitting to hromadas by population where needed);
+    a boundary file replaces the polygons of its level. The original
+    dataset is not changed.
+
+    Raises
+    ------
+    ValueError
+        If the report has errors (such a file never replaces loaded data).
+    """
+    if not report.ok or report.frame is None:
+        raise ValueError(f"{report.kind} file {report.path}: has errors; the loaded data is kept")
+    reports = tuple(r for r in dataset.reports if getattr(r, "kind", None) != report.kind)
+    reports += (report.report,) if getattr(report, "report", None) is not None else ()
+    name = Path(str(report.path)).name
+    if report.kind == "boundaries":
+        boundaries = {**dataset.boundaries, report.level: report.frame}
+        approximate = dataset.approximate_boundaries and not {"oblast", "hromada"} <= (
+            {report.level} | {k for k, v in dataset.sources.items() if k.startswith("boundaries:")}
+        )
+        return replace(
+            dataset,
+            boundaries=boundaries,
+            approximate_boundaries=approximate,
+            sources={**dataset.sources, f"boundaries:{report.level}": f"uploaded file {name}"},
+            reports=reports,
+        )
+    figures = {**dataset.figures, report.kind: report.frame}
+    kind_reports = {r.kind: r for r in reports if getattr(r, "kind", None) in KINDS}
+    hromadas = assemble(dataset.units, figures, kind_reports)
+    return replace(
+        dataset,
+        hromadas=hromadas,
+        figures=figures,
+        levels={**dataset.levels, report.kind: report.level},
+        sources={**dataset.sources, report.kind: f"uploaded file {name}"},
+        reference_dates={k: v for k, v in dataset.reference_dates.items() if k != report.kind},
+        reports=reports,
     )
 
 

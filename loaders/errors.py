@@ -132,6 +132,7 @@ class FileReport:
     warnings: tuple[Issue, ...]
     totals: dict[str, float]
     frame: Any = None
+    report: Any = None  # the ValidationReport it was made from
 
     @property
     def ok(self) -> bool:
@@ -152,6 +153,7 @@ class FileReport:
             warnings=tuple(report.warnings),
             totals={k: v for k, v in report.totals.items() if not math.isnan(v)},
             frame=frame if report.ok else None,
+            report=report,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -197,3 +197,82 @@ def test_profile_and_method_pages(server, browser):
     browser.get(server + "en/method")
     _wait(browser, lambda d: "workers per 10,000" in d.find_element(By.ID, "method-body").text.lower())
     assert not _severe_console_errors(browser)
+
+
+@pytest.fixture(scope="module")
+def second_browser():
+    """Another browser with its own cookies: another user."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _card(driver, key: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.ID, f"card-{key}").text.replace("\u00a0", " ")
+
+
+def _upload(driver, kind: str, path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, f"#data-kind input[value='{kind}']").click()
+    driver.find_element(By.CSS_SELECTOR, "#data-upload input[type=file]").send_keys(str(path))
+
+
+def test_uploads_validate_apply_and_stay_in_their_session(server, browser, second_browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Код КАТОТТГ;Населення\nUA0599999;100\n<img src=x onerror=alert(1)>;5\n", encoding="utf-8")
+    good = tmp_path / "staff.csv"
+    good.write_text(
+        "Код КАТОТТГ;Посада;Затверджено штатних одиниць;Фактично зайнято\n"
+        "UA74100390000073425;Фахівець із соціальної роботи;40;35\n",
+        encoding="utf-8",
+    )
+    browser.get(server + "uk/data")
+    _wait(browser, lambda d: d.find_element(By.ID, "data-upload"))
+    _upload(browser, "population", bad)
+    _wait(browser, lambda d: "не прийнято" in d.find_element(By.ID, "data-report").text)
+    report = browser.find_element(By.ID, "data-report").text
+    assert "<img src=x onerror=alert(1)>" in report  # shown literally, as text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#data-report img")
+    browser.get(server + "uk/")
+    _wait(browser, lambda d: "3 260" in _card(d, "workers"))  # the data in use is kept
+
+    browser.get(server + "uk/data")
+    _wait(browser, lambda d: d.find_element(By.ID, "data-upload"))
+    _upload(browser, "staffing", good)
+    _wait(browser, lambda d: "прийнято: дані оновлено" in d.find_element(By.ID, "data-report").text)
+    browser.get(server + "uk/")
+    _wait(browser, lambda d: _card(d, "workers").startswith("35"))
+    _wait(browser, lambda d: _paths(d, "overview-map") >= 2 * 27)
+    geo_url = browser.execute_script("return document.querySelector('#overview-map .js-plotly-plot').data[0].geojson")
+    assert geo_url.startswith("/geo/") and "/demo/" not in geo_url
+
+    # another user sees the original data and cannot fetch the first user's dataset
+    second_browser.get(server + "uk/")
+    _wait(second_browser, lambda d: "3 260" in _card(d, "workers"))
+    second_browser.get(server.rstrip("/") + geo_url)
+    assert "404" in second_browser.page_source or "Not Found" in second_browser.page_source
+    browser.get(server.rstrip("/") + geo_url)
+    assert "FeatureCollection" in browser.page_source

@@ -1,0 +1,303 @@
+"""Data page: upload population, IDP, staffing, caseload and boundary files; see their validation reports.
+
+A file replaces the data of its kind only when it validates; otherwise its
+report is shown and the data in use stays. Uploads belong to the session
+that made them (see :mod:`layouts.state`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from loaders import Dataset, FileReport, ValidationReport, validate_file, with_file
+
+from .. import ids
+from ..components import data_table
+from ..i18n import format_number, t
+from ..state import AtlasState
+
+LOG = logging.getLogger("atlas.uploads")
+KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
+_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".zip", ".shp"}
+_LABELS = {
+    "uk": {
+        "population": "Населення",
+        "idp": "ВПО",
+        "staffing": "Штатна чисельність",
+        "caseload": "Випадки (СЖО)",
+        "boundaries": "Межі (COD-AB)",
+        "kind": "Що це за файл",
+        "sheet": "Аркуш (необов'язково)",
+        "drop": "Перетягніть файл сюди або натисніть, щоб вибрати (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)",
+        "ok": "Файл прийнято: дані оновлено.",
+        "rejected": "Файл не прийнято: поточні дані збережено. Виправте помилки й завантажте знову.",
+        "rows": "рядків прочитано",
+        "matched": "зіставлено",
+        "level": "рівень",
+        "errors": "Помилки",
+        "warnings": "Попередження",
+        "unmatched": "Незіставлені рядки та найближчі варіанти",
+        "row": "Рядок",
+        "column": "Стовпець",
+        "message": "Повідомлення",
+        "value": "Значення",
+        "suggestions": "Можливо, мали на увазі",
+        "in_use": "Дані, що використовуються",
+        "source": "Джерело",
+        "date": "Дата",
+        "reset": "Повернутися до демо-даних",
+        "totals": "Підсумки",
+        "too_big": "файл більший за дозволені {limit} МБ",
+        "not_base64": "файл пошкоджено під час передавання",
+    },
+    "en": {
+        "population": "Population",
+        "idp": "IDPs",
+        "staffing": "Staffing",
+        "caseload": "Caseload",
+        "boundaries": "Boundaries (COD-AB)",
+        "kind": "What the file holds",
+        "sheet": "Sheet (optional)",
+        "drop": "Drag a file here or click to choose one (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)",
+        "ok": "File accepted: the data is updated.",
+        "rejected": "File not accepted: the data in use is kept. Fix the errors and upload again.",
+        "rows": "rows read",
+        "matched": "matched",
+        "level": "level",
+        "errors": "Errors",
+        "warnings": "Warnings",
+        "unmatched": "Unmatched rows and the closest candidates",
+        "row": "Row",
+        "column": "Column",
+        "message": "Message",
+        "value": "Value",
+        "suggestions": "Did you mean",
+        "in_use": "Data in use",
+        "source": "Source",
+        "date": "Reference date",
+        "reset": "Back to the demo data",
+        "totals": "Totals",
+        "too_big": "the file is larger than the {limit} MB allowed",
+        "not_base64": "the file was damaged in transfer",
+    },
+}
+
+
+def label(key: str, lang: str) -> str:
+    return _LABELS.get(lang, _LABELS["uk"])[key]
+
+
+def upload_limit_bytes() -> int:
+    """Largest upload accepted: ``ATLAS_UPLOAD_LIMIT_MB`` (default 20 MB)."""
+    try:
+        megabytes = float(os.environ.get("ATLAS_UPLOAD_LIMIT_MB", "20"))
+    except ValueError:
+        megabytes = 20.0
+    return int(megabytes * 1024 * 1024)
+
+
+def _rejected(kind: str, filename: str, message: str) -> FileReport:
+    report = ValidationReport(f"{kind} file {filename}", kind=kind, path=filename)
+    report.error(message)
+    return FileReport.from_report(report)
+
+
+def process_upload(
+    dataset: Dataset, contents: str, filename: str, kind: str, sheet: str | None, limit: int, lang: str = "uk"
+) -> tuple[FileReport, Dataset | None]:
+    """Validate an uploaded file; return its report and the new dataset (None when rejected).
+
+    ``contents`` is the data URL ``dcc.Upload`` sends. The file is written
+    to a private temporary folder under a fixed name (only a known suffix
+    of the user's file name is kept) and deleted afterwards.
+    """
+    if kind not in KINDS:
+        return _rejected(str(kind), filename, f"kind must be one of {', '.join(KINDS)}"), None
+    safe_name = re.sub(r"[^\w.\- ]", "_", Path(filename or "upload").name)[:120] or "upload"
+    try:
+        payload = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError, binascii.Error):
+        return _rejected(kind, safe_name, label("not_base64", lang)), None
+    if len(payload) > limit:
+        return _rejected(kind, safe_name, label("too_big", lang).format(limit=f"{limit / 2**20:g}")), None
+    suffix = Path(safe_name).suffix.lower()
+    suffix = suffix if suffix in _SUFFIXES else ""
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(payload)
+        sheet_arg: str | int | None = sheet.strip() if sheet and sheet.strip() else None
+        try:
+            report = validate_file(path, kind, dataset.units, sheet_arg)
+        except Exception as exc:  # noqa: BLE001 - a hostile file must never crash the app
+            report = _rejected(kind, safe_name, f"the file could not be read: {type(exc).__name__}: {exc}")
+        report = _renamed(report, safe_name)
+        if not report.ok:
+            return report, None
+        return report, with_file(dataset, report)
+
+
+def _renamed(report: FileReport, name: str) -> FileReport:
+    from dataclasses import replace
+
+    return replace(report, path=name)
+
+
+def report_view(report: FileReport, lang: str) -> html.Div:
+    """A validation report as text and tables (values from the file are shown literally)."""
+    head = html.P(label("ok" if report.ok else "rejected", lang), className="ok" if report.ok else "rejected")
+    counts = html.P(
+        f"{report.path}: {report.rows} {label('rows', lang)}, {report.matched} {label('matched', lang)}"
+        + (f", {label('level', lang)}: {report.level}" if report.level else "")
+    )
+    parts: list = [head, counts]
+    if report.totals:
+        parts.append(
+            html.P(
+                f"{label('totals', lang)}: "
+                + "; ".join(f"{k} {format_number(v, 0, lang)}" for k, v in list(report.totals.items())[:12])
+            )
+        )
+    for key, issues in (("errors", report.errors), ("warnings", report.warnings)):
+        if issues:
+            parts.append(html.H3(f"{label(key, lang)} ({len(issues)})"))
+            parts.append(
+                data_table(
+                    f"data-{key}",
+                    [{"name": label(c, lang), "id": c} for c in ("row", "column", "message")],
+                    [{"row": i.row, "column": i.column, "message": i.message} for i in issues[:500]],
+                    page_size=10,
+                )
+            )
+    if report.unmatched:
+        parts.append(html.H3(f"{label('unmatched', lang)} ({len(report.unmatched)})"))
+        parts.append(
+            data_table(
+                "data-unmatched",
+                [{"name": label(c, lang), "id": c} for c in ("row", "value", "suggestions")],
+                [
+                    {"row": u.row, "value": u.value, "suggestions": "; ".join(u.suggestions)}
+                    for u in report.unmatched[:500]
+                ],
+                page_size=10,
+            )
+        )
+    return html.Div(parts, className="report", id="data-report-body")
+
+
+def dataset_view(dataset: Dataset, lang: str) -> html.Div:
+    """Title, sources, reference dates and the level of each kind of the dataset in use."""
+    rows = []
+    for kind in (*KINDS[:-1], "boundaries", "units"):
+        source = dataset.sources.get(kind) or next(
+            (v for k, v in dataset.sources.items() if k.startswith(f"{kind}:")), None
+        )
+        if source is None and kind not in dataset.reference_dates:
+            continue
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(label(kind, lang) if kind in KINDS else kind, scope="row"),
+                    html.Td(source or ""),
+                    html.Td(dataset.reference_dates.get(kind, "")),
+                    html.Td(dataset.levels.get(kind, "")),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.H2(label("in_use", lang)),
+            html.P(dataset.title, id="data-title"),
+            html.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(""),
+                                html.Th(label("source", lang)),
+                                html.Th(label("date", lang)),
+                                html.Th(label("level", lang)),
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                className="profile-table",
+            ),
+            html.P(t("approximate", lang)) if dataset.approximate_boundaries else None,
+        ]
+    )
+
+
+def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(label("kind", lang), htmlFor="data-kind"),
+                    dcc.RadioItems(
+                        id="data-kind",
+                        options=[{"label": label(k, lang), "value": k} for k in KINDS],
+                        value="staffing",
+                        inline=True,
+                    ),
+                    html.Label(label("sheet", lang), htmlFor="data-sheet"),
+                    dcc.Input(id="data-sheet", type="text", debounce=True, style={"width": "160px"}),
+                ],
+            ),
+            dcc.Upload(
+                id="data-upload",
+                children=html.Div(label("drop", lang)),
+                max_size=upload_limit_bytes(),
+                multiple=False,
+                className="upload",
+            ),
+            dcc.Loading(html.Div(id="data-report")),
+            html.Div(dataset_view(state.dataset(), lang), id="data-in-use"),
+            html.Button(label("reset", lang), id="data-reset", n_clicks=0),
+        ]
+    )
+
+
+def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output("data-report", "children"),
+        Output("data-in-use", "children"),
+        Input("data-upload", "contents"),
+        Input("data-reset", "n_clicks"),
+        State("data-upload", "filename"),
+        State("data-kind", "value"),
+        State("data-sheet", "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def upload(contents, _reset, filename, kind, sheet, lang):
+        if dash.ctx.triggered_id == "data-reset":
+            state.reset_dataset()
+            return None, dataset_view(state.dataset(), lang)
+        if not contents:
+            return dash.no_update, dash.no_update
+        report, dataset = process_upload(state.dataset(), contents, filename, kind, sheet, upload_limit_bytes(), lang)
+        if dataset is not None:
+            state.set_dataset(dataset)
+            LOG.info(
+                "upload accepted: %s file %s (%d rows, %d warnings)",
+                kind,
+                report.path,
+                report.rows,
+                len(report.warnings),
+            )
+        else:
+            LOG.warning(
+                "upload rejected: %s file %s: %s", kind, report.path, "; ".join(str(e) for e in report.errors[:3])
+            )
+        return report_view(report, lang), dataset_view(state.dataset(), lang)
