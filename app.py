@@ -3,6 +3,8 @@
 python app.py                 serve the embedded demo on http://127.0.0.1:8050
 python app.py serve --port N  same, with options
 python app.py build-demo      rebuild data/demo from installable packages
+python app.py validate ...    check input files (see README)
+python app.py export --out FILE.xlsx   gap tables to Excel (or one table to .csv)
 
 In production: ``gunicorn app:server`` (see README, "Deployment"). Importing
 this module reads no file; the server is built on first access to
@@ -25,6 +27,7 @@ import os
 import sys
 from pathlib import Path
 
+from export_cli import add_export_parser
 from validate_cli import add_validate_parser
 
 __all__ = ["main", "make_app"]
@@ -83,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build-demo", help="rebuild the embedded demo atlas in data/demo")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: data/demo)")
     add_validate_parser(commands)
+    add_export_parser(commands)
     for p in (parser, serve):
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8050, help="port (default 8050)")

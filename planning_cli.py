@@ -53,7 +53,9 @@ def add_allocate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
         default="residents_per_worker",
         help="what 'worst-off' means for --objective equity (default: residents_per_worker)",
     )
-    parser.add_argument("--roles", nargs="+", choices=ROLES, default=None, help="roles that may be funded (default: all)")
+    parser.add_argument(
+        "--roles", nargs="+", choices=ROLES, default=None, help="roles that may be funded (default: all)"
+    )
     parser.add_argument("--allow-above-gap", action="store_true", help="allow more positions than a hromada's gap")
     parser.add_argument(
         "--min-one-worker", action="store_true", help="every hromada without a community social worker gets one"
@@ -176,7 +178,7 @@ def run_allocate(args: argparse.Namespace) -> int:
     Raises ``FileNotFoundError`` / ``ValueError`` for a missing file or an
     invalid argument (``app.py`` prints them and exits with 2).
     """
-    from loaders import DEMO_MANIFEST, DEFAULT_ASSUMPTIONS, load_dataset, read_assumptions
+    from loaders import DEFAULT_ASSUMPTIONS, DEMO_MANIFEST, load_dataset, read_assumptions
     from metrics import allocate
 
     dataset = load_dataset(args.data or DEMO_MANIFEST)

@@ -22,13 +22,14 @@ from .report import (
     summary_table,
     table_workbook,
 )
-from .xlsx import COVER_SHEET, Cover, Sheet, is_risky_text, table_to_xlsx, write_workbook
+from .xlsx import COVER_SHEET, RISKY_PREFIXES, Cover, Sheet, is_risky_text, table_to_xlsx, write_workbook
 
 __all__ = [
     "COLUMNS",
     "COVER_SHEET",
     "EXPORT_LEVELS",
     "KINDS",
+    "RISKY_PREFIXES",
     "ColumnSpec",
     "Cover",
     "Export",
@@ -45,8 +46,8 @@ __all__ = [
     "quality_tables",
     "summary_table",
     "table_csv",
-    "table_workbook",
     "table_to_xlsx",
+    "table_workbook",
     "write_atomic",
     "write_workbook",
 ]

@@ -219,6 +219,7 @@ _SPECS = [
     ColumnSpec("errors", "Помилок", "Errors", "count"),
     ColumnSpec("warnings", "Попереджень", "Warnings", "count"),
     ColumnSpec("hromadas_with_figure", "Громад із даними", "Hromadas with a figure", "count"),
+    ColumnSpec("totals", "Підсумки у файлі", "Totals in the file", "text"),
     ColumnSpec("reference_date", "Дата, на яку дані", "Reference date", "text"),
     ColumnSpec("row", "Рядок", "Row", "rank"),
     ColumnSpec("column", "Стовпець", "Column", "text"),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, Dataset
+from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, read_manifest
 from metrics import StaffingNorm, safe_divide
 
 from . import planning
@@ -393,6 +393,28 @@ def _shown_path(path, manifest: Path | None) -> str | None:
     return path.name
 
 
+def _units_file(manifest: Path | None) -> str | None:
+    """The units table a manifest names (None: the codifier units shipped with the app)."""
+    if manifest is None:
+        return None
+    try:
+        units = read_manifest(Path(manifest)).units
+    except (OSError, ValueError):
+        return None
+    return _shown_path(units, manifest) if units else DEFAULT_UNITS.name
+
+
+def _totals_text(totals: dict, lang: str) -> str | None:
+    """The totals a loader read from a file (``population 41,167,335; idp 3,426,000``), for a quick check."""
+    parts = []
+    for field, value in totals.items():
+        if value is None or pd.isna(value):
+            continue
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        parts.append(f"{field} {number.replace(',', chr(0xA0)) if lang == 'uk' else number}")
+    return "; ".join(parts) or None
+
+
 def quality_tables(
     dataset: Dataset, lang: str = "uk", manifest: Path | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -413,7 +435,7 @@ def quality_tables(
     files = [
         {
             "kind": _KIND_LABELS["units"][i],
-            "file": None,
+            "file": _units_file(manifest),
             "status": ok,
             "rows": len(units),
             "source": dataset.sources.get("units"),
@@ -443,6 +465,7 @@ def quality_tables(
                 "errors": len(errors),
                 "warnings": len(found) - len(errors),
                 "hromadas_with_figure": int(hromadas[columns].notna().any(axis=1).sum()) if columns else None,
+                "totals": _totals_text(getattr(report, "totals", None) or {}, lang),
                 "reference_date": dataset.reference_dates.get(kind),
                 "source": dataset.sources.get(kind),
             }
@@ -483,7 +506,7 @@ def quality_tables(
             }
         )
     file_columns = ["kind", "file", "sheet", "level", "status", "rows", "matched", "unmatched", "errors",
-                    "warnings", "hromadas_with_figure", "reference_date", "source"]  # fmt: skip
+                    "warnings", "hromadas_with_figure", "totals", "reference_date", "source"]  # fmt: skip
     files_table = pd.DataFrame(files, columns=file_columns)
     keep = [c for c in file_columns if c in ("kind", "file", "status") or files_table[c].notna().any()]
     return files_table[keep], pd.DataFrame(issues, columns=["file", "row", "column", "severity", "message"])
@@ -531,6 +554,17 @@ def _estimated_rows(dataset: Dataset) -> list[tuple]:
     return rows
 
 
+def _display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder or to the app, when inside them."""
+    path = Path(path)
+    for base in (Path.cwd(), DEFAULT_ASSUMPTIONS.parent.parent):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
 def _cover(
     dataset: Dataset,
     assumptions,
@@ -544,14 +578,15 @@ def _cover(
 ) -> Cover:
     rows: list[tuple] = [("Dataset", dataset.title, "Набір даних", dataset.title)]
     if manifest is not None:
-        rows.append(("Manifest", str(manifest), "Маніфест", str(manifest)))
+        shown = _display_path(manifest)
+        rows.append(("Manifest", shown, "Маніфест", shown))
     for kind, date in dataset.reference_dates.items():
         uk, en = _KIND_LABELS.get(kind, (kind, kind))
         rows.append((f"Reference date: {en}", str(date), f"Дата даних: {uk}", str(date)))
     rows.append(
         ("Scenario", scenario or "base: the assumptions file", "Сценарій", scenario or "базовий: файл припущень")
     )
-    where = str(assumptions_path or DEFAULT_ASSUMPTIONS.name)
+    where = _display_path(assumptions_path or DEFAULT_ASSUMPTIONS)
     rows.append(("Assumptions file", where, "Файл припущень", where))
     uk, en = _norm_text(assumptions)
     rows.append(("Norm", en, "Норматив", uk))
@@ -773,6 +808,8 @@ def build_export(
     )
     rows = len(main.table) - (1 if level == "oblast" else 0)
     line = _summary_line(summary, rows, level, assumptions)
+    if scenario:
+        line += f"; scenario: {scenario}"
     if "funding" in sheets:
         plan = sheets["funding"].table
         line += f"; funding plan: {int(plan['positions'].sum()):,} positions in {len(plan):,} hromadas"

@@ -1,6 +1,6 @@
 """Pure planning math on DataFrames: no file I/O, no Dash, no plotly."""
 
-from .allocator import EQUITY_MEASURES, OBJECTIVES, Allocation, allocate, objective_values
+from .allocator import EQUITY_MEASURES, OBJECTIVES, Allocation, allocate
 from .assumptions import (
     PRIORITY_COMPONENTS,
     ROLES,
@@ -56,7 +56,6 @@ __all__ = [
     "hromada_base",
     "hromada_flags",
     "hromada_planning_base",
-    "objective_values",
     "planning_measures",
     "priority_components",
     "priority_ranking",

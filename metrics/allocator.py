@@ -40,14 +40,13 @@ from .assumptions import ROLES, Assumptions
 from .coverage import COMMUNITY_WORKER_ROLES
 from .planning import hromada_planning_base
 
-__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "Allocation", "allocate", "objective_values"]
+__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "Allocation", "allocate"]
 
 OBJECTIVES = ("coverage", "equity")
 EQUITY_MEASURES = ("residents_per_worker", "wisn_shortfall")
-_EPS = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Allocation:
     """The answer of :func:`allocate`.
 
@@ -164,17 +163,14 @@ class _Problem:
     oblast_budget: dict[str, float]
     oblast_positions: dict[str, float]
     forced: np.ndarray  # H bool: must end with >= 1 community worker
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return len(self.codes), len(self.pair_h)
+    hromada_cap: dict[int, float] = field(default_factory=dict)  # H index -> most community positions
 
 
 def _community_sums(p: _Problem, x: np.ndarray) -> np.ndarray:
     return np.bincount(p.pair_h, weights=np.where(p.community, x, 0.0), minlength=len(p.codes))
 
 
-def _values(p: _Problem, x: np.ndarray, objective: str, measure: str) -> dict[str, float]:
+def _values(p: _Problem, x: np.ndarray) -> dict[str, float]:
     """Objective figures of an allocation ``x`` (coverage, zero-worker count, largest per-worker, WISN)."""
     covered = float(np.sum(p.value * np.minimum(x, p.gap)))
     after = p.workers + _community_sums(p, x)
@@ -205,18 +201,6 @@ def _headline(v: dict[str, float], objective: str, measure: str) -> float | None
     return v["shortfall"]
 
 
-def objective_values(allocation: Allocation) -> dict[str, float | None]:
-    """Headline figures of an allocation: exact and greedy objective, spent and positions."""
-    return {
-        "objective_value": allocation.objective_value,
-        "greedy_objective_value": allocation.greedy_objective_value,
-        "spent": allocation.spent,
-        "greedy_spent": allocation.greedy_spent,
-        "positions": allocation.positions,
-        "greedy_positions": allocation.greedy_positions,
-    }
-
-
 # -- exact: mixed-integer programs ---------------------------------------------
 class _Model:
     """Rows and columns of a MILP over the positions of each pair, and extra columns.
@@ -241,6 +225,9 @@ class _Model:
             self.add(self._x_row(np.where(p.oblasts[p.pair_h] == oblast, p.cost, 0.0)), -np.inf, cap)
         for oblast, cap in p.oblast_positions.items():
             self.add(self._x_row((p.oblasts[p.pair_h] == oblast).astype(float)), -np.inf, cap)
+        if p.hromada_cap:
+            capped = np.array(sorted(p.hromada_cap))
+            self.add(self.community_matrix(capped), -np.inf, np.array([p.hromada_cap[h] for h in capped]))
 
     def _x_row(self, coefficients: np.ndarray) -> sparse.csr_matrix:
         row = np.zeros(self.n)
@@ -301,7 +288,9 @@ class _Model:
 def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     """``milp``, with a shortcut: an LP relaxation whose optimum is whole is the optimum."""
     options = {"time_limit": max(time_limit, 0.1), "disp": False}
-    relaxed = milp(c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints, options=options)
+    relaxed = milp(
+        c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints, options=options
+    )
     if relaxed.status == 0 and relaxed.x is not None:
         whole = integrality > 0
         if np.all(np.abs(relaxed.x[whole] - np.round(relaxed.x[whole])) <= 1e-9):
@@ -573,6 +562,7 @@ class _Purse:
         self.oblast_budget = dict(p.oblast_budget)
         self.oblast_positions = dict(p.oblast_positions)
         self.left = p.upper.astype(float).copy()
+        self.hromada_left = dict(p.hromada_cap)
         self.x = np.zeros(len(p.pair_h))
 
     def can(self, k: int) -> bool:
@@ -584,6 +574,7 @@ class _Purse:
             and cost <= self.budget + 1e-6
             and cost <= self.oblast_budget.get(oblast, math.inf) + 1e-6
             and self.oblast_positions.get(oblast, math.inf) >= 1
+            and (not p.community[k] or self.hromada_left.get(int(p.pair_h[k]), math.inf) >= 1)
         )
 
     def take(self, k: int) -> None:
@@ -594,6 +585,8 @@ class _Purse:
             self.oblast_budget[oblast] -= p.cost[k]
         if oblast in self.oblast_positions:
             self.oblast_positions[oblast] -= 1
+        if p.community[k] and int(p.pair_h[k]) in self.hromada_left:
+            self.hromada_left[int(p.pair_h[k])] -= 1
         self.left[k] -= 1
         self.x[k] += 1
 
@@ -723,7 +716,10 @@ def _greedy(p: _Problem, objective: str, measure: str) -> np.ndarray | None:
     purse = _Purse(p)
     community = _pairs_by_hromada(p)
     # A worker where there is none, if required: cheapest first.
-    forced = sorted(np.flatnonzero(p.forced), key=lambda h: (min((p.cost[k] for k in community.get(h, [])), default=math.inf), -p.people[h]))
+    forced = sorted(
+        np.flatnonzero(p.forced),
+        key=lambda h: (min((p.cost[k] for k in community.get(h, [])), default=math.inf), -p.people[h]),
+    )
     for h in forced:
         k = _cheapest(purse, community.get(int(h), []))
         if k is None:
@@ -772,6 +768,7 @@ def _problem(
     oblast_budget_caps: Mapping[str, float],
     oblast_position_caps: Mapping[str, float],
     unknown_idp: str,
+    wisn_gap: bool = False,
 ) -> tuple[_Problem, pd.DataFrame, int, int]:
     table = hromadas.copy()
     idp = pd.to_numeric(table["idp"], errors="coerce")
@@ -790,13 +787,24 @@ def _problem(
     people = base["population_incl_idp"].to_numpy(dtype=float)
     workers = base["workers"].to_numpy(dtype=float)
     cost_of = {(o, r): assumptions.cost(r, o) for o in set(oblasts) for r in roles}
+    def gap_of(role: str) -> np.ndarray:
+        required = base[f"{role}_required_fte"].to_numpy(dtype=float)
+        filled = base[f"{role}_filled"].fillna(0.0).to_numpy(dtype=float)
+        return np.clip(np.nan_to_num(required - filled), 0.0, None)
+
+    # With the WISN measure, a hromada whose WISN shortfall exceeds its norm
+    # gap may get up to its WISN shortfall of community positions.
+    wisn_short = np.ceil(np.nan_to_num(np.clip(base["wisn_required"].to_numpy(dtype=float) - workers, 0, None)) - 1e-9)
+    norm_caps = sum(np.ceil(gap_of(r) - 1e-9) for r in roles if r in COMMUNITY_WORKER_ROLES)
+    wisn_dominant = (wisn_short > norm_caps) if wisn_gap and not allow_above_gap else np.zeros(len(codes), bool)
     pair_h, pair_role, gaps, uppers, costs, values = [], [], [], [], [], []
     for role in roles:
         required = base[f"{role}_required_fte"].to_numpy(dtype=float)
-        filled = base[f"{role}_filled"].fillna(0.0).to_numpy(dtype=float)
-        gap = np.clip(np.nan_to_num(required - filled), 0.0, None)
+        gap = gap_of(role)
         role_cost = np.array([cost_of[(o, role)] for o in oblasts])
         cap = np.ceil(gap - 1e-9)
+        if role in COMMUNITY_WORKER_ROLES:
+            cap = np.where(wisn_dominant, wisn_short, cap)
         if allow_above_gap:
             room = np.where(role_cost > 0, np.floor(budget / np.where(role_cost > 0, role_cost, 1.0) + 1e-9), cap)
             cap = np.maximum(cap, room)
@@ -836,6 +844,7 @@ def _problem(
         oblast_budget={str(k): float(v) for k, v in oblast_budget_caps.items()},
         oblast_positions={str(k): float(v) for k, v in oblast_position_caps.items()},
         forced=forced,
+        hromada_cap={int(h): float(wisn_short[h]) for h in np.flatnonzero(wisn_dominant)},
     )
     return problem, base, excluded, int(base["residents_only"].sum())
 
@@ -857,7 +866,9 @@ def _tables(p: _Problem, base: pd.DataFrame, x: np.ndarray | None) -> tuple[pd.D
     order = {r: i for i, r in enumerate(ROLES)}
     allocations = allocations.sort_values(["code", "role"], key=lambda s: s.map(order) if s.name == "role" else s)
     allocations = allocations.reset_index(drop=True)
-    added = {r: np.bincount(p.pair_h, weights=np.where(p.pair_role == r, x, 0.0), minlength=len(p.codes)) for r in ROLES}
+    added = {
+        r: np.bincount(p.pair_h, weights=np.where(p.pair_role == r, x, 0.0), minlength=len(p.codes)) for r in ROLES
+    }
     spent = np.bincount(p.pair_h, weights=x * p.cost, minlength=len(p.codes))
     community = sum(added[r] for r in COMMUNITY_WORKER_ROLES)
     everyone = sum(added.values())
@@ -955,7 +966,10 @@ def allocate(
 
     - sum of cost[h, r] x x[h, r] <= budget
     - x[h, r] <= ceil(gap[h, r]) unless ``allow_above_gap`` (a gap of 0.4
-      may be filled by one position)
+      may be filled by one position); with the WISN equity measure, where a
+      hromada's WISN shortfall ceil(wisn_required - workers) exceeds its
+      community norm gaps, its community positions together may reach the
+      WISN shortfall instead
     - per oblast: sum of cost x x <= its budget cap; sum of x <= its position cap
     - ``min_one_worker``: sum over community roles of x[h, r] >= 1 where
       workers[h] = 0
@@ -987,7 +1001,12 @@ def allocate(
         raise ValueError(f"equity_measure must be one of {', '.join(EQUITY_MEASURES)}, got {equity_measure!r}")
     if unknown_idp not in ("residents_only", "exclude"):
         raise ValueError(f"unknown_idp must be 'residents_only' or 'exclude', got {unknown_idp!r}")
-    if isinstance(budget, bool) or not isinstance(budget, (int, float, np.number)) or not math.isfinite(budget) or budget < 0:
+    if (
+        isinstance(budget, bool)
+        or not isinstance(budget, (int, float, np.number))
+        or not math.isfinite(budget)
+        or budget < 0
+    ):
         raise ValueError(f"budget must be a number of UAH >= 0, got {budget!r}")
     roles = tuple(ROLES if roles is None else roles)
     bad = [r for r in roles if r not in ROLES]
@@ -1014,6 +1033,7 @@ def allocate(
         caps["oblast_budget_caps"],
         caps["oblast_position_caps"],
         unknown_idp,
+        wisn_gap=measure == "wisn_shortfall",
     )
     notes = []
     if excluded:
@@ -1029,7 +1049,7 @@ def allocate(
         x0 = np.zeros(len(p.pair_h))
         xs = x0 if x is None else x
         gs = x0 if gx is None else gx
-        v, gv = _values(p, xs, objective, measure_key), _values(p, gs, objective, measure_key)
+        v, gv = _values(p, xs), _values(p, gs)
         allocations, table = _tables(p, base, xs)
         greedy_allocations, _ = _tables(p, base, gs)
         return Allocation(
@@ -1097,8 +1117,7 @@ def allocate(
         )
     if exact_x is None or (
         greedy_x is not None
-        and _key(_values(p, greedy_x, objective, measure_key), objective, measure_key)
-        < _key(_values(p, exact_x, objective, measure_key), objective, measure_key)
+        and _key(_values(p, greedy_x), objective, measure_key) < _key(_values(p, exact_x), objective, measure_key)
     ):
         if greedy_x is None:
             return answer("time_limit", "No solution was found in time; raise the time limit.", seconds=seconds)

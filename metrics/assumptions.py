@@ -193,9 +193,7 @@ class WisnParameters:
     @property
     def available_days(self) -> float:
         """Working days minus holidays, leave, sick and training days."""
-        return (
-            self.working_days - self.public_holidays - self.annual_leave_days - self.sick_days - self.training_days
-        )
+        return self.working_days - self.public_holidays - self.annual_leave_days - self.sick_days - self.training_days
 
 
 @dataclass(frozen=True)
@@ -216,7 +214,9 @@ class PositionCost:
         if self.role not in ROLES:
             problems.append(f"{key}: unknown role (expected one of {', '.join(ROLES)})")
         if self.oblast_code is not None and not _OBLAST_CODE.match(str(self.oblast_code)):
-            problems.append(f"cost.oblast.{self.oblast_code}: expected a KATOTTG oblast code such as UA05000000000010236")
+            problems.append(
+                f"cost.oblast.{self.oblast_code}: expected a KATOTTG oblast code such as UA05000000000010236"
+            )
         _check(problems, key, self.annual_cost_uah)
         _raise(problems)
 
@@ -341,7 +341,10 @@ class Assumptions:
             "norm": {
                 "idp_weight": self.idp_weight,
                 **{
-                    n.role: {"workers_per_10k": n.workers_per_10k, "workers_per_10k_children": n.workers_per_10k_children}
+                    n.role: {
+                        "workers_per_10k": n.workers_per_10k,
+                        "workers_per_10k_children": n.workers_per_10k_children,
+                    }
                     for n in self.norms
                 },
             },

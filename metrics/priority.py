@@ -53,7 +53,7 @@ def _score(values: pd.Series, component: str) -> pd.Series:
 
 
 def _reason(component: str, value: float, score: float, word: str) -> str:
-    beyond = f"higher than in {score:.0%} of {word}"
+    beyond = f"higher than in {score:.0%} of the other {word}"
     if component == "gap_per_10k":
         return f"{value:.1f} community positions missing per 10,000 people ({beyond})"
     if component == "idp_share":
@@ -107,15 +107,20 @@ def priority_ranking(
     contribution = 100 * weighted.div(total_weight.where(total_weight > 0), axis=0)
     out["priority_index"] = contribution.sum(axis=1, min_count=1).where(total_weight > 0)
     out["components_known"] = [int(n) for n in values[list(PRIORITY_COMPONENTS)].notna().sum(axis=1)]
+    components = list(PRIORITY_COMPONENTS)
+    share = contribution[components].to_numpy()
+    raw = values[components].to_numpy(dtype=float)
+    scores = out[[f"{c}_score" for c in components]].to_numpy(dtype=float)
+    weight = np.array([weights[c] for c in components])
+    order = np.argsort(-np.nan_to_num(share, nan=-1.0), axis=1, kind="stable")
     main, reasons = [], []
-    for i in out.index:
-        parts = contribution.loc[i].dropna()
-        parts = parts[(parts > 0) & (pd.Series(weights)[parts.index] > 0)].sort_values(ascending=False)
-        texts = [_reason(c, values.at[i, c], out.at[i, f"{c}_score"], word) for c in parts.index[:3]]
-        missing = [c for c in PRIORITY_COMPONENTS if weights[c] > 0 and pd.isna(values.at[i, c])]
+    for i in range(len(out)):
+        chosen = [j for j in order[i] if share[i, j] > 0 and weight[j] > 0][:3]
+        texts = [_reason(components[j], raw[i, j], scores[i, j], word) for j in chosen]
+        missing = [components[j] for j in range(len(components)) if weight[j] > 0 and np.isnan(raw[i, j])]
         if missing:
             texts.append("no data: " + ", ".join(missing))
-        main.append(parts.index[0] if len(parts) else None)
+        main.append(components[chosen[0]] if chosen else None)
         reasons.append("; ".join(texts))
     out["main_reason"] = main
     out["reasons"] = reasons

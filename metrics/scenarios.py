@@ -169,7 +169,10 @@ def apply_scenario(hromadas: pd.DataFrame, units: pd.DataFrame, scenario: Scenar
         row = index_of[change.code]
         if isinstance(row, pd.Series):
             row = row.iloc[0]
-        for what, delta in (("filled", change.filled), ("approved", change.filled if change.approved is None else change.approved)):
+        for what, delta in (
+            ("filled", change.filled),
+            ("approved", change.filled if change.approved is None else change.approved),
+        ):
             column = f"{change.role}_{what}"
             current = pd.to_numeric(pd.Series([out.at[row, column]]), errors="coerce").iloc[0]
             if np.isnan(current):
@@ -207,7 +210,9 @@ def compare_scenarios(
     unknown = [m for m in measures if m not in a]
     if unknown:
         raise ValueError(f"measures: unknown measure(s) {', '.join(unknown)}")
-    merged = a[["code", *measures]].merge(b[["code", *measures]], on="code", how="outer", suffixes=("_before", "_after"))
+    merged = a[["code", *measures]].merge(
+        b[["code", *measures]], on="code", how="outer", suffixes=("_before", "_after")
+    )
     out = merged[["code"]].copy()
     for m in measures:
         out[f"{m}_before"] = merged[f"{m}_before"]

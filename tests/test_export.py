@@ -20,6 +20,7 @@ from exports import (
     is_risky_text,
     quality_tables,
     table_csv,
+    table_to_xlsx,
     write_workbook,
 )
 from loaders import DEFAULT_ASSUMPTIONS, Dataset, Unmatched, ValidationReport, read_assumptions
@@ -288,3 +289,17 @@ def test_app_table_download_is_the_filtered_table_with_a_cover_saying_what_is_sh
     cover = {r[0]: r for r in _sheet_rows(wb[COVER_SHEET]) if r[0]}
     assert cover["Filter"][1] == "{population} > 15000" and cover["Rows"][1] == 3
     assert cover["Level"][1] == "Hromadas" and cover["Level"][3] == "Громади"
+
+
+def test_table_to_xlsx_the_first_interface_still_writes_a_safe_table():
+    table = pd.DataFrame({"code": [H1], "name": [EVIL[0]], "positions": [3], "cost": [480_000.0]})
+    content = table_to_xlsx(table, ["Code", "Name", "Positions", "Cost"], {"cost": "#,##0"}, "Allocation",
+                            [("Dataset", "test")])  # fmt: skip
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb["Allocation"]
+    assert [c.value for c in ws[1]] == ["Code", "Name", "Positions", "Cost"]
+    assert ws["A2"].data_type == "s" and ws["B2"].value == EVIL[0] and ws["B2"].data_type == "s"
+    assert ws["C2"].value == 3 and ws["D2"].number_format == "#,##0" and ws.freeze_panes == "A2"
+    assert {r[0].value: r[1].value for r in wb[COVER_SHEET].iter_rows() if r[0].value} == {"Dataset": "test"}
+    with pytest.raises(ValueError, match="headers: expected 4 labels, got 1"):
+        table_to_xlsx(table, ["x"], {}, "t")

@@ -177,3 +177,44 @@ def test_export_of_the_real_population_table_keeps_the_national_total(tmp_path, 
     assert ukraine[0] == "UA" and ukraine[header.index("Residents")] == 41_167_335
     hromadas = wb["Hromadas"]
     assert hromadas.max_row - 1 >= 1_469
+
+
+def test_a_scenario_file_changes_the_inputs_and_assumptions_and_is_named_on_the_cover(manifest, tmp_path, capsys):
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        'name = "Vinnytsia IDPs +20 %"\n[assumptions.norm]\nidp_weight = 0.5\n\n'
+        '[[idp_changes]]\narea = "UA05000000000010236"\npercent = 20\n\n'
+        f'[[position_changes]]\ncode = "{H5}"\nrole = "social_worker"\nfilled = 1\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "s.xlsx"
+    assert _run(["--out", str(out), "--data", str(manifest), "--scenario", str(scenario), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    # IDPs of Vinnytsia oblast (10,000 + 5,000) x 1.2 + 5,000 in Volyn = 23,000; one more social worker
+    assert "17 community social workers for 105,000 residents and 23,000 IDPs" in printed
+    assert printed.rstrip().endswith("scenario: Vinnytsia IDPs +20 %")
+    wb = load_workbook(out)
+    cover = {row[0].value: row[1].value for row in wb["Notes"].iter_rows() if row[0].value}
+    assert cover["Scenario"] == "Vinnytsia IDPs +20 %"
+    weights = {r[0].value: r[1].value for r in wb["Assumptions"].iter_rows(min_row=2)}
+    assert weights["norm.idp_weight"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[idp_changes]]\narea = "UA99"\npercent = 5\n', "idp change 1 (UA99): no hromada in this area"),
+        ("[assumptions.wisn]\nsupport_share = 2\n", "[assumptions]: wisn.support_share must be"),
+        ("budget = 5\n", "unknown key(s) budget"),
+        ('[[position_changes]]\ncode = "x"\nrole = "nurse"\nfilled = 1\n', "role must be one of"),
+        ("name = \n", "not valid TOML"),
+    ],
+)
+def test_a_bad_scenario_file_is_named_with_its_problem(manifest, tmp_path, capsys, text, message):
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text(text, encoding="utf-8")
+    out = tmp_path / "s.xlsx"
+    assert _run(["--out", str(out), "--data", str(manifest), "--scenario", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert "scenario file bad.toml" in err and message in err
+    assert not out.exists()

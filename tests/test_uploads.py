@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from layouts.pages.data import process_upload, report_view
 from layouts.views import prepare
 from loaders import load_demo, read_assumptions
