@@ -40,6 +40,7 @@ import shapely
 
 from .errors import DataValidationError, Unmatched, ValidationReport
 from .names import SPECIAL_AREAS, UnitIndex, unit_index
+from .safety import check_file
 
 __all__ = [
     "BOUNDARY_SUFFIXES",
@@ -255,6 +256,8 @@ def read_boundary_file(
         report.error(f"unsupported file type '{path.suffix}' (expected {', '.join(BOUNDARY_SUFFIXES)})")
         return None, report
     try:
+        if path.suffix.lower() in {".zip", ".gpkg", ".geojson", ".json"}:
+            check_file(path)  # zip bombs, programs and other files that are no boundaries
         gdf = _open(path, layer, level, report)
     except ValueError as exc:
         report.error(str(exc))

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .errors import ValidationReport
 from .fields import HXL_NOT_TOTAL, HXL_TAGS, KEY_FIELDS, ROLE_ALIASES, ROLE_LABELS, STAFFING_MEASURES, VALUE_FIELDS
+from .safety import FileRefused, ParseClock, check_file
 
 __all__ = [
     "MISSING_MARKERS",
@@ -158,6 +159,47 @@ class Sheet:
     typed: bool
 
 
+def _parser_errors() -> tuple[type[BaseException], ...]:
+    import struct
+    import xml.etree.ElementTree as ET
+
+    errors: list[type[BaseException]] = [
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        IndexError,
+        TypeError,
+        AttributeError,
+        struct.error,
+        ET.ParseError,
+        UnicodeError,
+        AssertionError,
+        OverflowError,
+        RecursionError,
+    ]
+    try:
+        import xlrd
+
+        errors.append(xlrd.XLRDError)
+        from xlrd.compdoc import CompDocError
+
+        errors.append(CompDocError)
+    except ImportError:
+        pass
+    try:
+        from lxml import etree
+
+        errors.append(etree.LxmlError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+_PARSER_ERRORS = _parser_errors()
+
+
 def _decode(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
@@ -186,8 +228,11 @@ def _sniff_delimiter(text: str) -> str:
 def _read_csv(path: Path) -> list[Sheet]:
     text = _decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    clock = ParseClock(path.name)
     rows, numbers, line = [], [], 0
+    csv.field_size_limit(1_000_000)
     for record in reader:
+        clock.row(len(record))
         rows.append(list(record))
         numbers.append(line + 1)
         line = reader.line_num
@@ -218,16 +263,26 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str | None) -> list[tuple[i
 def _read_xlsx(path: Path, sheet: str | int | None) -> list[Sheet]:
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
+    try:
+        wb = load_workbook(handle, read_only=True, data_only=True)
+    except BaseException:
+        handle.close()
+        raise
     try:
         hidden = [ws.title for ws in wb if getattr(ws, "sheet_state", "visible") != "visible"]
+        clock = ParseClock(path.name)
+        clock.sheets(len(wb.sheetnames))
         names = _pick_sheets(wb.sheetnames, sheet, path, hidden=hidden)
         out = []
         with zipfile.ZipFile(path) as archive:
             for name in names:
                 ws = wb[name]
                 ws.reset_dimensions()  # do not trust the size the writing program recorded
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                rows = []
+                for r in ws.iter_rows(values_only=True):
+                    clock.row(len(r))
+                    rows.append(list(r))
                 # merged cells hold their value in the first cell only: give it to every cell of the range
                 for r0, c0, r1, c1 in _merged_ranges(archive, getattr(ws, "_worksheet_path", None)):
                     if r0 > len(rows):
@@ -242,6 +297,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> list[Sheet]:
         return out
     finally:
         wb.close()
+        handle.close()
 
 
 def _read_xls(path: Path, sheet: str | int | None) -> list[Sheet]:
@@ -250,12 +306,15 @@ def _read_xls(path: Path, sheet: str | int | None) -> list[Sheet]:
     except ImportError:
         raise ValueError(f"{path.name}: reading '.xls' files needs the package xlrd (pip install xlrd)") from None
     book = xlrd.open_workbook(str(path), formatting_info=True)
+    clock = ParseClock(path.name)
+    clock.sheets(book.nsheets)
     names = _pick_sheets(book.sheet_names(), sheet, path)
     out = []
     for name in names:
         ws = book.sheet_by_name(name)
         rows: list[list[object]] = []
         for r in range(ws.nrows):
+            clock.row(ws.ncols)
             row: list[object] = []
             for cell in ws.row(r):
                 if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
@@ -283,6 +342,11 @@ def _read_ods(path: Path, sheet: str | int | None) -> list[Sheet]:
     except ImportError:
         raise ValueError(f"{path.name}: reading '.ods' files needs the package odfpy (pip install odfpy)") from None
     frames = pd.read_excel(path, engine="odf", sheet_name=None, header=None, dtype=object)
+    clock = ParseClock(path.name)
+    clock.sheets(len(frames))
+    for frame in frames.values():
+        for _ in range(len(frame)):
+            clock.row(frame.shape[1])
     names = _pick_sheets(list(frames), sheet, path)
     out = []
     for name in names:
@@ -322,16 +386,23 @@ def read_sheets(path: Path, sheet: str | int | None = None) -> list[Sheet]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"input file not found: {path}")
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet)
-    if suffix == ".xls":
-        return _read_xls(path, sheet)
-    if suffix == ".ods":
-        return _read_ods(path, sheet)
-    if suffix in {".csv", ".txt", ".tsv"}:
+    kind = check_file(path)  # by content, not by extension; refuses macros and zip bombs
+    readers = {"xlsx": _read_xlsx, "xls": _read_xls, "ods": _read_ods}
+    if kind == "text":
         return _read_csv(path)
-    raise ValueError(f"{path.name}: unsupported file type '{suffix}' (expected .xlsx, .xls, .ods or .csv)")
+    if kind not in readers:
+        raise FileRefused(f"{path.name}: a {kind} file is no table (expected .xlsx, .xls, .ods or .csv)")
+    try:
+        return readers[kind](path, sheet)
+    except (FileRefused, FileNotFoundError):
+        raise
+    except ValueError as exc:
+        if str(exc).startswith(path.name):
+            raise  # our own message (e.g. no such sheet)
+        raise ValueError(f"{path.name}: not a readable {kind} file ({exc})") from None
+    except _PARSER_ERRORS as exc:
+        # a damaged or crafted workbook: the parsers fail in many ways, all of them "cannot read"
+        raise ValueError(f"{path.name}: not a readable {kind} file ({type(exc).__name__}: {exc})") from None
 
 
 def read_raw(path: Path, sheet: str | int | None = None) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def test_unsupported_file_type_is_an_error_not_a_crash(tmp_path, units):
     path.write_bytes(b"%PDF-1.4")
     frame, report = read_figures(path, "population", units)
     assert frame.empty
-    assert report.errors[0].message == "pop.pdf: unsupported file type '.pdf' (expected .xlsx, .xls, .ods or .csv)"
+    assert report.errors[0].message == "pop.pdf: this is a PDF document, not a spreadsheet or boundary file"
 
 
 # --------------------------------------------------------------------------- layouts
