@@ -19,8 +19,8 @@ from loaders import Dataset
 from . import ids
 from .i18n import LANGS, t
 from .pages import data as data_page
+from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
-from .pages import method, overview, profile
 from .state import DEMO_KEY, AtlasState
 from .views import prepare
 
@@ -33,6 +33,8 @@ PAGES = {
     "": (overview, "nav_overview"),
     "map": (map_page, "nav_map"),
     "profile": (profile, "nav_profile"),
+    "scenarios": (scenarios, "nav_scenarios"),
+    "funding": (funding, "nav_funding"),
     "data": (data_page, "nav_data"),
     "method": (method, "nav_method"),
 }

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from .i18n import METRIC_LABELS, format_number, metric_label, t
+from .i18n import format_number, metric_label, metric_spec, t
 
 __all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "value_strings"]
 
@@ -53,13 +53,13 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
 
 def value_strings(table: pd.DataFrame, metric: str, lang: str = "uk") -> list[str]:
     """The metric of each unit formatted for hover, with its unit."""
-    unit = METRIC_LABELS[metric]["unit"][lang]
-    decimals = METRIC_LABELS[metric]["decimals"]
+    unit = metric_spec(metric)["unit"][lang]
+    decimals = metric_spec(metric)["decimals"]
     return [format_number(v, decimals, lang) + ("" if pd.isna(v) else f" {unit}") for v in table[metric].astype(float)]
 
 
 def _scale(values: pd.Series, metric: str) -> dict:
-    kind = METRIC_LABELS[metric]["scale"]
+    kind = metric_spec(metric)["scale"]
     scale: dict = {"colorscale": _SCALES[kind], "zmid": None, "zmin": None, "zmax": None, "zauto": True}
     if kind == "diverging" and values.notna().any():
         bound = float(np.nanmax(np.abs(values))) or 1.0
@@ -68,7 +68,7 @@ def _scale(values: pd.Series, metric: str) -> dict:
 
 
 def _colorbar_title(metric: str, lang: str) -> str:
-    return f"{metric_label(metric, lang)}<br>({METRIC_LABELS[metric]['unit'][lang]})"
+    return f"{metric_label(metric, lang)}<br>({metric_spec(metric)['unit'][lang]})"
 
 
 def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str = "uk") -> go.Figure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["LANGS", "METRIC_LABELS", "TEXT", "format_number", "metric_label", "t"]
+__all__ = ["LANGS", "METRIC_LABELS", "OTHER_MAP_VALUES", "TEXT", "format_number", "metric_label", "metric_spec", "t"]
 
 LANGS = ("uk", "en")
 
@@ -178,6 +178,30 @@ METRIC_LABELS: dict[str, dict] = {
 }
 
 
+#: Other quantities drawn on maps but not offered in the metric selector.
+OTHER_MAP_VALUES: dict[str, dict] = {
+    "change": {
+        "label": {"uk": "Зміна", "en": "Change"},
+        "unit": {"uk": "", "en": ""},
+        "scale": "diverging",
+        "decimals": 1,
+    },
+    "positions_funded": {
+        "label": {"uk": "Профінансовано посад", "en": "Positions funded"},
+        "unit": {"uk": "посад", "en": "positions"},
+        "scale": "sequential",
+        "decimals": 0,
+    },
+}
+
+
+def metric_spec(metric: str) -> dict:
+    """Label, unit, colour scale and decimals of a map value."""
+    if metric in METRIC_LABELS:
+        return METRIC_LABELS[metric]
+    return OTHER_MAP_VALUES[metric]
+
+
 def t(key: str, lang: str = "uk") -> str:
     """The label ``key`` in ``lang`` (falls back to Ukrainian)."""
     return TEXT.get(lang, TEXT["uk"]).get(key, TEXT["uk"][key])
@@ -185,7 +209,7 @@ def t(key: str, lang: str = "uk") -> str:
 
 def metric_label(metric: str, lang: str = "uk") -> str:
     """The label of a map metric in ``lang``."""
-    labels = METRIC_LABELS[metric]["label"]
+    labels = metric_spec(metric)["label"]
     return labels.get(lang, labels["uk"])
 
 

@@ -276,3 +276,51 @@ def test_uploads_validate_apply_and_stay_in_their_session(server, browser, secon
     assert "404" in second_browser.page_source or "Not Found" in second_browser.page_source
     browser.get(server.rstrip("/") + geo_url)
     assert "FeatureCollection" in browser.page_source
+
+
+def test_scenario_changes_this_session_and_resets(server, second_browser):
+    from selenium.webdriver.common.by import By
+
+    driver = second_browser
+    driver.get(server + "uk/")
+    _wait(driver, lambda d: "4 498" in _card(d, "gap"))
+    driver.get(server + "uk/scenarios")
+    field = _wait(driver, lambda d: d.find_element(By.ID, "scenario-norm-social_work_specialist"))
+    field.clear()
+    field.send_keys("3")
+    driver.find_element(By.ID, "scenario-apply").click()
+    _wait(driver, lambda d: "застосовано" in d.find_element(By.ID, "scenario-status").text)
+    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario-table tbody tr")) > 5)
+    assert _paths(driver, "scenario-map") >= 2 * 26
+    driver.get(server + "uk/")
+    _wait(driver, lambda d: _card(d, "gap").split()[0] != "4")  # the norm is higher: a larger gap
+    driver.get(server + "uk/scenarios")
+    _wait(driver, lambda d: d.find_element(By.ID, "scenario-reset")).click()
+    _wait(driver, lambda d: "Типові" in d.find_element(By.ID, "scenario-status").text)
+    driver.get(server + "uk/")
+    _wait(driver, lambda d: "4 498" in _card(d, "gap"))
+
+
+def test_funding_plan_runs_and_downloads(server, second_browser, tmp_path):
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+
+    driver = second_browser
+    driver.get_log("browser")  # forget the 404 this user got earlier for another user's data
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.get(server + "en/funding")
+    _wait(driver, lambda d: d.find_element(By.ID, "funding-run")).click()
+    _wait(driver, lambda d: "Exact (MILP)" in d.find_element(By.ID, "funding-result").text, timeout=60)
+    rows = driver.find_elements(By.CSS_SELECTOR, "#funding-table tbody tr")
+    assert len(rows) > 1
+    positions = driver.find_element(By.ID, "funding-summary-table").text.split("\n")[1].split()[-2]
+    _wait(driver, lambda d: _paths(d, "funding-map") > 2 * 1400, timeout=60)
+    driver.find_element(By.ID, "funding-download-button").click()
+    _wait(driver, lambda d: list(tmp_path.glob("*.xlsx")), timeout=30)
+    workbook = load_workbook(next(tmp_path.glob("*.xlsx")))
+    sheet = workbook.worksheets[0] if workbook.worksheets[0].title != "Notes" else workbook.worksheets[1]
+    header = [c.value for c in sheet[1]]
+    column = next(i for i, h in enumerate(header) if h and "osition" in str(h))
+    total = sum(row[column] or 0 for row in sheet.iter_rows(min_row=2, values_only=True) if row[0])
+    assert total == int(positions.replace(",", ""))
+    assert not _severe_console_errors(driver)

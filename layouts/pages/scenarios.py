@@ -1,0 +1,324 @@
+"""Scenarios page: edit planning assumptions and input changes for this session; before / after / change.
+
+"Before" is the dataset with the default assumptions; "after" applies the
+session's edits: norms per role, IDP weight, WISN working time, position
+costs, and IDPs of one oblast (or all) up or down. The edited assumptions
+become this session's assumptions on every page (map, profile, exports);
+"Reset" returns to the defaults. Nothing is shared with other sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from metrics import IdpChange, Scenario, compare_scenarios
+from metrics.assumptions import PositionCost, RoleNorm
+
+from .. import ids
+from ..components import data_table, number_format, records
+from ..figures import choropleth
+from ..state import AtlasState
+
+ROLE_KEYS = ("social_work_specialist", "social_worker", "psychologist")
+_TEXT = {
+    "uk": {
+        "intro": "Змініть припущення та вхідні дані для цієї сесії; «До» — типові припущення, «Після» — ваші.",
+        "norm": "Норматив, посад на 10 тис. осіб",
+        "idp_weight": "Вага ВПО (1 = як мешканець)",
+        "working_days": "Робочих днів на рік (WISN)",
+        "hours_per_day": "Годин на день (WISN)",
+        "cost": "Річна вартість посади, грн",
+        "idp_change": "Зміна кількості ВПО, %",
+        "area": "Де",
+        "all": "Уся Україна",
+        "apply": "Застосувати",
+        "reset": "Скинути до типових",
+        "level": "Рівень",
+        "measure": "Показник",
+        "before": "До",
+        "after": "Після",
+        "change": "Зміна",
+        "applied": "Сценарій застосовано до цієї сесії.",
+        "defaults": "Типові припущення.",
+        "name": "Назва",
+    },
+    "en": {
+        "intro": "Change assumptions and inputs for this session; “Before” uses the defaults, “After” yours.",
+        "norm": "Norm, positions per 10,000 people",
+        "idp_weight": "IDP weight (1 = as a resident)",
+        "working_days": "Working days a year (WISN)",
+        "hours_per_day": "Hours a day (WISN)",
+        "cost": "Annual cost of a position, UAH",
+        "idp_change": "Change in IDPs, %",
+        "area": "Where",
+        "all": "All Ukraine",
+        "apply": "Apply",
+        "reset": "Reset to defaults",
+        "level": "Level",
+        "measure": "Measure",
+        "before": "Before",
+        "after": "After",
+        "change": "Change",
+        "applied": "The scenario applies to this session.",
+        "defaults": "Default assumptions.",
+        "name": "Name",
+    },
+}
+ROLE_NAMES = {
+    "uk": {
+        "social_work_specialist": "фахівці із соц. роботи",
+        "social_worker": "соціальні працівники",
+        "psychologist": "психологи",
+    },
+    "en": {
+        "social_work_specialist": "social work specialists",
+        "social_worker": "social workers",
+        "psychologist": "psychologists",
+    },
+}
+COMPARED = {
+    "gap_fte": ({"uk": "Дефіцит посад", "en": "Gap, positions"}, 1),
+    "required_fte": ({"uk": "Потреба, посад", "en": "Required positions"}, 1),
+    "workers_per_10k_incl_idp": ({"uk": "Працівників на 10 тис. з ВПО", "en": "Workers per 10,000 incl. IDPs"}, 2),
+    "wisn_required": ({"uk": "Потреба за WISN", "en": "WISN required staff"}, 1),
+    "idp": ({"uk": "ВПО", "en": "IDPs"}, 0),
+}
+
+
+def _x(key: str, lang: str) -> str:
+    return _TEXT.get(lang, _TEXT["uk"])[key]
+
+
+def build_scenario(
+    defaults,
+    norms: dict[str, float],
+    idp_weight: float,
+    working_days: float,
+    hours_per_day: float,
+    costs: dict[str, float],
+    idp_percent: float,
+    area: str | None,
+) -> Scenario:
+    """A scenario from the page's inputs (invalid values raise ``ValueError`` naming the key)."""
+    norm_by_role = {n.role: n for n in defaults.norms}
+    new_norms = tuple(
+        replace(norm_by_role[r], workers_per_10k=float(norms[r])) if r in norm_by_role else RoleNorm(r, float(norms[r]))
+        for r in ROLE_KEYS
+    )
+    national = tuple(PositionCost(r, float(costs[r])) for r in ROLE_KEYS)
+    per_oblast = tuple(c for c in defaults.costs if c.oblast_code)
+    assumptions = replace(
+        defaults,
+        norms=new_norms,
+        idp_weight=float(idp_weight),
+        wisn=replace(defaults.wisn, working_days=float(working_days), hours_per_day=float(hours_per_day)),
+        costs=national + per_oblast,
+    )
+    changes = (IdpChange(area or "UA", percent=float(idp_percent)),) if idp_percent else ()
+    return Scenario(name="session", assumptions=assumptions, idp_changes=changes)
+
+
+def comparison(dataset, defaults, scenario: Scenario, level: str) -> pd.DataFrame:
+    """Before / after / change per unit of ``level``, with names."""
+    before = Scenario(name="defaults", assumptions=defaults)
+    table = compare_scenarios(dataset.hromadas, dataset.units, level, before, scenario, tuple(COMPARED))
+    names = dataset.units.drop_duplicates("code").set_index("code")[["name_uk", "name_en"]]
+    return table.join(names, on="code")
+
+
+def _inputs(defaults, current, lang: str, oblasts: list[dict]) -> html.Div:
+    norms = {n.role: n.workers_per_10k for n in current.norms}
+    costs = {c.role: c.annual_cost_uah for c in current.costs if not c.oblast_code}
+
+    def field(label: str, component) -> html.Div:
+        return html.Div([html.Label(label, htmlFor=component.id), component], className="field")
+
+    return html.Div(
+        [
+            *[
+                field(
+                    f"{_x('norm', lang)}: {ROLE_NAMES[lang][r]}",
+                    dcc.Input(id=f"scenario-norm-{r}", type="number", min=0, step=0.1, value=norms.get(r, 0.0)),
+                )
+                for r in ROLE_KEYS
+            ],
+            field(
+                _x("idp_weight", lang),
+                dcc.Input(id="scenario-idp-weight", type="number", min=0, step=0.1, value=current.idp_weight),
+            ),
+            field(
+                _x("working_days", lang),
+                dcc.Input(
+                    id="scenario-working-days", type="number", min=1, max=366, step=1, value=current.wisn.working_days
+                ),
+            ),
+            field(
+                _x("hours_per_day", lang),
+                dcc.Input(
+                    id="scenario-hours", type="number", min=1, max=24, step=0.5, value=current.wisn.hours_per_day
+                ),
+            ),
+            *[
+                field(
+                    f"{_x('cost', lang)}: {ROLE_NAMES[lang][r]}",
+                    dcc.Input(id=f"scenario-cost-{r}", type="number", min=0, step=1000, value=costs.get(r, 0.0)),
+                )
+                for r in ROLE_KEYS
+            ],
+            field(
+                _x("idp_change", lang), dcc.Input(id="scenario-idp-percent", type="number", min=-100, step=5, value=0)
+            ),
+            field(
+                _x("area", lang),
+                dcc.Dropdown(
+                    id="scenario-area",
+                    options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
+                    value="UA",
+                    clearable=False,
+                    style={"minWidth": "220px"},
+                ),
+            ),
+        ],
+        className="fields",
+    )
+
+
+def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    data = state.tables()
+    oblasts = [
+        {"label": r.name_uk if lang == "uk" else r.name_en, "value": r.code}
+        for r in data.tables["oblast"].sort_values("name_uk").itertuples()
+    ]
+    current = state.assumptions()
+    return html.Div(
+        [
+            html.P(_x("intro", lang)),
+            _inputs(state.default_assumptions, current, lang, oblasts),
+            html.Div(
+                [
+                    html.Button(_x("apply", lang), id="scenario-apply", n_clicks=0),
+                    html.Button(_x("reset", lang), id="scenario-reset", n_clicks=0),
+                    html.Span(id="scenario-status", **{"aria-live": "polite"}),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    html.Label(_x("level", lang), htmlFor="scenario-level"),
+                    dcc.RadioItems(
+                        id="scenario-level",
+                        options=[
+                            {"label": "Області" if lang == "uk" else "Oblasts", "value": "oblast"},
+                            {"label": "Громади" if lang == "uk" else "Hromadas", "value": "hromada"},
+                        ],
+                        value="oblast",
+                        inline=True,
+                    ),
+                    html.Label(_x("measure", lang), htmlFor="scenario-measure"),
+                    dcc.Dropdown(
+                        id="scenario-measure",
+                        options=[{"label": v[0][lang], "value": k} for k, v in COMPARED.items()],
+                        value="gap_fte",
+                        clearable=False,
+                        style={"minWidth": "280px"},
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Graph(id="scenario-map", config={"displaylogo": False, "topojsonURL": "/assets/topojson/"}),
+                        className="map",
+                    ),
+                    html.Div(data_table("scenario-table", [], [], page_size=20), className="ranking"),
+                ],
+                className="main",
+            ),
+        ]
+    )
+
+
+def register(app: dash.Dash, state: AtlasState) -> None:
+    inputs = (
+        [State(f"scenario-norm-{r}", "value") for r in ROLE_KEYS]
+        + [
+            State("scenario-idp-weight", "value"),
+            State("scenario-working-days", "value"),
+            State("scenario-hours", "value"),
+        ]
+        + [State(f"scenario-cost-{r}", "value") for r in ROLE_KEYS]
+        + [State("scenario-idp-percent", "value"), State("scenario-area", "value")]
+    )
+
+    @app.callback(
+        Output("scenario-status", "children"),
+        Output("scenario-map", "figure"),
+        Output("scenario-table", "data"),
+        Output("scenario-table", "columns"),
+        Input("scenario-apply", "n_clicks"),
+        Input("scenario-reset", "n_clicks"),
+        Input("scenario-level", "value"),
+        Input("scenario-measure", "value"),
+        *inputs,
+        State(ids.LANG, "data"),
+    )
+    def update(_apply, _reset, level, measure, n1, n2, n3, weight, days, hours, c1, c2, c3, percent, area, lang):
+        defaults = state.default_assumptions
+        trigger = dash.ctx.triggered_id
+        status = ""
+        if trigger == "scenario-reset":
+            state.reset_assumptions()
+            state.set_value("scenario", None)
+            status = _x("defaults", lang)
+        elif trigger == "scenario-apply":
+            try:
+                scenario = build_scenario(
+                    defaults,
+                    dict(zip(ROLE_KEYS, (n1, n2, n3))),
+                    weight,
+                    days,
+                    hours,
+                    dict(zip(ROLE_KEYS, (c1, c2, c3))),
+                    percent or 0,
+                    area,
+                )
+            except (TypeError, ValueError) as exc:
+                return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update
+            state.set_assumptions(scenario.assumptions)
+            state.set_value("scenario", scenario)
+            status = _x("applied", lang)
+        scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
+        return (status, *scenario_view(state, scenario, level, measure, lang))
+
+
+def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: str, lang: str):
+    """The change map and the before / after / change table."""
+    table = comparison(state.dataset(), state.default_assumptions, scenario, level)
+    shown = table.assign(
+        name=table["name_uk" if lang == "uk" else "name_en"],
+        population=float("nan"),
+        workers=float("nan"),
+        idp_estimated=False,
+        change=table[f"{measure}_change"],
+    )
+    shown["idp"] = table.get("idp_after", float("nan"))
+    for column in ("population", "workers"):
+        shown[column] = float("nan")
+    figure = choropleth(state.geo_url(level), shown.sort_values("code"), "change", lang)
+    label, decimals = COMPARED[measure]
+    columns = [{"name": _x("name", lang), "id": "name"}] + [
+        {
+            "name": f"{label[lang]}: {_x(part, lang)}",
+            "id": f"{measure}_{part}",
+            "type": "numeric",
+            "format": number_format(decimals, lang),
+        }
+        for part in ("before", "after", "change")
+    ]
+    ordered = shown.sort_values(f"{measure}_change", key=lambda s: -s.abs(), na_position="last")
+    return figure, records(ordered, ["name", f"{measure}_before", f"{measure}_after", f"{measure}_change"]), columns
