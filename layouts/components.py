@@ -99,6 +99,9 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("required_fte", 1),
         ("gap_fte", 1),
         ("vacancy_rate", 2),
+        ("wisn_required", 1),
+        ("wisn_ratio", 2),
+        ("caseload_per_worker", 1),
     ]
     labels = {
         "population": t("population", lang),
@@ -111,6 +114,9 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         "required_fte": t("required", lang),
         "gap_fte": t("gap", lang),
         "vacancy_rate": "Частка вакантних посад" if lang == "uk" else "Vacancy rate",
+        "wisn_required": "Потреба за WISN, посад" if lang == "uk" else "WISN required staff",
+        "wisn_ratio": "Співвідношення WISN (факт / потреба)" if lang == "uk" else "WISN ratio (actual / required)",
+        "caseload_per_worker": "Випадків на працівника" if lang == "uk" else "Cases per worker",
     }
     comparison = html.Table(
         [
@@ -126,7 +132,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             ),
             html.Tbody(
                 [
-                    _row(labels[c], fig(row[c], d), fig(oblast[c], d), fig(med(c), d))
+                    _row(labels[c], fig(row[c], d), fig(oblast.get(c, float("nan")), d), fig(med(c), d))
                     for c, d in compare
                     if c in row.index
                 ]
@@ -157,6 +163,16 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             html.Li(f"КАТОТТГ: {code}; P-code: {row['pcode']}"),
         ]
     )
+    priority = None
+    if "priority_rank" in row.index and pd.notna(row.get("priority_rank")):
+        title = "Пріоритет для донорів" if lang == "uk" else "Priority for donors"
+        of = "з" if lang == "uk" else "of"
+        priority = html.Div(
+            [
+                html.H3(f"{title}: {int(row['priority_rank'])} {of} {int(data.detail['priority_rank'].max())}"),
+                html.P(str(row.get("reasons") or ""), id="profile-reasons"),
+            ]
+        )
     return html.Div(
         [
             html.H2(f"{name}", id="profile-name"),
@@ -164,6 +180,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             facts,
             role_rows,
             comparison,
+            priority,
             html.P(t("estimated", lang)) if row["idp_estimated"] else None,
             dcc.Link(t("open_profile", lang), href=f"/{lang}/profile?code={code}", className="profile-link"),
         ],

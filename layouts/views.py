@@ -68,8 +68,15 @@ def prepare(dataset: Dataset, assumptions) -> AtlasData:
             table = pd.concat([table, pd.DataFrame({"code": extra}).join(names, on="code")], ignore_index=True)
         table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
         tables[level] = table.reset_index(drop=True)
+    from metrics import Assumptions, planning_measures
+
+    if isinstance(assumptions, Assumptions):  # WISN and caseload per worker of each oblast, from its sums
+        extra = planning_measures(dataset.hromadas, units, "oblast", assumptions)
+        extra = extra[["code", *[c for c in _PLANNING_DETAIL if c in extra and c not in tables["oblast"]]]]
+        tables["oblast"] = tables["oblast"].merge(extra, on="code", how="left")
     country = unit_measures(dataset.hromadas, units, "country", norm).iloc[0]
     detail = _detail(dataset, tables["hromada"])
+    detail = detail.merge(_planning_detail(dataset, assumptions), on="code", how="left")
     notes = [("Dataset", dataset.title)]
     notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
     notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
@@ -92,6 +99,29 @@ def prepare(dataset: Dataset, assumptions) -> AtlasData:
         idp_estimated=bool(dataset.hromadas["idp_estimated"].any()),
         notes=tuple(notes),
     )
+
+
+_PLANNING_DETAIL = (
+    "wisn_required",
+    "wisn_difference",
+    "wisn_ratio",
+    "caseload_per_worker",
+    "total_required_fte",
+    "total_gap_fte",
+)
+
+
+def _planning_detail(dataset: Dataset, assumptions) -> pd.DataFrame:
+    """WISN need, caseload per worker and the donors' priority rank with its reasons, per hromada."""
+    from metrics import Assumptions, planning_measures, priority_ranking
+
+    if not isinstance(assumptions, Assumptions):
+        return pd.DataFrame({"code": pd.Series(dtype=str)})
+    planning = planning_measures(dataset.hromadas, dataset.units, "hromada", assumptions)
+    planning = planning[["code", *[c for c in _PLANNING_DETAIL if c in planning]]]
+    ranking = priority_ranking(dataset.hromadas, dataset.units, assumptions)
+    ranking = ranking[["code", "rank", "priority_index", "reasons"]].rename(columns={"rank": "priority_rank"})
+    return planning.merge(ranking, on="code", how="left")
 
 
 def _detail(dataset: Dataset, hromada_table: pd.DataFrame) -> pd.DataFrame:

@@ -194,6 +194,7 @@ def test_profile_and_method_pages(server, browser):
     browser.get(server + "en/profile?code=UA18080150000022496")
     _wait(browser, lambda d: "Zviahelska" in d.find_element(By.ID, "profile-body").text)
     assert "Social work specialist" in browser.find_element(By.ID, "profile-body").text
+    assert "Priority for donors" in browser.find_element(By.ID, "profile-body").text
     browser.get(server + "en/method")
     _wait(browser, lambda d: "workers per 10,000" in d.find_element(By.ID, "method-body").text.lower())
     assert not _severe_console_errors(browser)
