@@ -1,4 +1,4 @@
-"""Take the README screenshot: the hromada map of the demo in headless Chromium.
+"""Take the README screenshots of every view of the demo in headless Chromium.
 
 python docs/screenshot.py  (needs chromium and chromium-driver; starts the app itself)
 """
@@ -32,7 +32,7 @@ def main() -> None:
         "--no-sandbox",
         "--disable-gpu",
         "--disable-background-networking",
-        "--window-size=1400,860",
+        "--window-size=1400,900",
         "--hide-scrollbars",
     ):
         options.add_argument(flag)
@@ -44,13 +44,33 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        driver.get(f"http://127.0.0.1:{port}/")
-        count = "return document.querySelectorAll('#dashboard-map .choroplethlocation').length"
-        WebDriverWait(driver, 30).until(lambda d: d.execute_script(count) >= 27)
-        driver.find_element(By.CSS_SELECTOR, "#dashboard-level input[value='hromada']").click()
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count) > 1400)
+        base = f"http://127.0.0.1:{port}"
+        count = "return document.querySelectorAll('#{} .choroplethlocation').length"
+        shots = [
+            ("overview", "/uk/", "overview-map", 27),
+            ("map", "/uk/map?level=hromada&metric=gap_fte", "map-graph", 1400),
+            ("profile", "/en/profile?code=UA18080150000022496", None, 0),
+            ("data", "/uk/data", None, 0),
+        ]
+        for name, path, graph, minimum in shots:
+            driver.get(base + path)
+            if graph:
+                WebDriverWait(driver, 60).until(lambda d, g=graph: d.execute_script(count.format(g)) >= minimum)
+            time.sleep(1.5)
+            driver.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
+        driver.get(base + "/en/funding")
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "funding-run")).click()
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("funding-map")) > 1400)
         time.sleep(1)
-        driver.save_screenshot(str(ROOT / "docs" / "screenshot.png"))
+        driver.save_screenshot(str(ROOT / "docs" / "funding.png"))
+        driver.get(base + "/uk/scenarios")
+        field = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "scenario-idp-percent"))
+        field.clear()
+        field.send_keys("50")
+        driver.find_element(By.ID, "scenario-apply").click()
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("scenario-map")) >= 52)
+        time.sleep(1)
+        driver.save_screenshot(str(ROOT / "docs" / "scenarios.png"))
     finally:
         driver.quit()
         app.terminate()
