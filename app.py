@@ -5,6 +5,7 @@ python app.py serve --port N  same, with options
 python app.py build-demo      rebuild data/demo from installable packages
 python app.py validate ...    check input files (see README)
 python app.py export --out FILE.xlsx   gap tables to Excel (or one table to .csv)
+python app.py allocate --budget UAH    fund whole positions within a budget (exact and greedy)
 
 In production: ``gunicorn app:server`` (see README, "Deployment"). Importing
 this module reads no file; the server is built on first access to
@@ -28,6 +29,7 @@ import sys
 from pathlib import Path
 
 from export_cli import add_export_parser
+from planning_cli import add_allocate_parser
 from validate_cli import add_validate_parser
 
 __all__ = ["main", "make_app"]
@@ -87,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=None, help="output folder (default: data/demo)")
     add_validate_parser(commands)
     add_export_parser(commands)
+    add_allocate_parser(commands)
     for p in (parser, serve):
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8050, help="port (default 8050)")

@@ -42,7 +42,9 @@ def _median_seconds(run, runs: int) -> float:
     return statistics.median(times)
 
 
-def settlements(hromadas: pd.DataFrame, units: pd.DataFrame, n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def settlements(
+    hromadas: pd.DataFrame, units: pd.DataFrame, n: int, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A synthetic settlement-level table of ``n`` units: the demo hromadas split at random.
 
     Every count of a hromada is shared among its settlements (multinomial
@@ -106,7 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         table, table_units = settlements(hromadas, units, n)
         per_level = {
             level: _median_seconds(
-                lambda level=level: planning_measures(table, table_units, level, assumptions), args.runs
+                lambda level=level, table=table, table_units=table_units: planning_measures(
+                    table, table_units, level, assumptions
+                ),
+                args.runs,
             )
             for level in LEVELS
         }

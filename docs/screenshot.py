@@ -55,7 +55,7 @@ def main() -> None:
         for name, path, graph, minimum in shots:
             driver.get(base + path)
             if graph:
-                WebDriverWait(driver, 60).until(lambda d, g=graph: d.execute_script(count.format(g)) >= minimum)
+                WebDriverWait(driver, 60).until(lambda d, g=graph, m=minimum: d.execute_script(count.format(g)) >= m)
             time.sleep(1.5)
             driver.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
         driver.get(base + "/en/funding")

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from .assumptions import ROLES, Assumptions
 from .coverage import COMMUNITY_WORKER_ROLES
@@ -80,7 +80,10 @@ class Allocation:
         Hromadas left out (population or staffing unknown), and hromadas
         whose need counts residents only because their IDP figure is unknown.
     seconds
-        Time spent in the solver.
+        Time spent on the exact solution.
+    notes
+        What the message adds about the data (hromadas left out, need from
+        residents only, free roles).
     """
 
     status: str
@@ -306,15 +309,6 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     )
 
 
-def _coverage_stage(p: _Problem, time_limit: float, lower_h: np.ndarray | None):
-    """Maximise people covered, with optional lower bounds on community positions per hromada."""
-    model = _Model(p)
-    lower, upper, integrality = model.bounds()
-    _add_floors(model, p, lower_h)
-    result = model.solve(model.coverage_objective(), lower, upper, integrality, time_limit)
-    return model.positions(result), result
-
-
 def _add_floors(model: _Model, p: _Problem, lower_h: np.ndarray | None) -> None:
     """Community positions of each hromada >= its floor (and >= 1 where a worker is required)."""
     floors = np.zeros(len(p.codes)) if lower_h is None else lower_h.copy()
@@ -344,34 +338,18 @@ def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tupl
         return x, status if result.status == 0 else "time_limit"
 
     if objective == "coverage":
-        if not p.forced.any():
-            return _coverage_classes(p, left())
         return finish(*_coverage_stage(p, left(), None))
 
     after0 = p.workers.copy()
     scope = p.people > 0
     if measure == "wisn_shortfall":
-        # (1) minimise s >= required - workers - x over hromadas; (2) most people covered.
-        known = np.flatnonzero(~np.isnan(p.wisn_required))
-        model = _Model(p, extra=1)
-        lower, upper, integrality = model.bounds()
-        _add_floors(model, p, None)
-        if len(known):
-            rows = model.community_matrix(known)
-            rows[:, model.n - 1] = 1.0
-            model.add(rows, p.wisn_required[known] - after0[known], np.inf)
-        c = np.zeros(model.n)
-        c[-1] = 1.0
-        result = model.solve(c, lower, upper, integrality, left())
-        x = model.positions(result)
-        if x is None:
-            return None, status_of(result)
-        after = after0 + _community_sums(p, x)
-        s = max(0.0, float(np.max(p.wisn_required[known] - after[known]))) if len(known) else 0.0
+        # (1) the smallest s >= required - workers - x over hromadas, found
+        # exactly by bisection; (2) most people covered with s held.
+        known = np.flatnonzero(~np.isnan(p.wisn_required) & scope)
+        s = _min_shortfall(p, known)
         floors = np.zeros(len(p.codes))
-        floors[known] = np.maximum(0.0, np.ceil(p.wisn_required[known] - p.workers[known] - s - 1e-7))
-        x2, second = _coverage_stage(p, left(), floors)
-        return finish(x2, second, status_of(result)) if x2 is not None else (x, "time_limit")
+        floors[known] = np.maximum(0.0, np.ceil(p.wisn_required[known] - after0[known] - s - 1e-7))
+        return finish(*_coverage_stage(p, left(), floors))
 
     # residents per worker: (1) most hromadas without a worker lifted, (2) the
     # largest people per worker as small as possible, (3) most people covered.
@@ -455,6 +433,11 @@ def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tupl
         after = after0 + _community_sums(p, x)
         staffed = scope & (after > 0)
         t = float(np.min(after[staffed] / p.people[staffed] * 10_000)) if staffed.any() else 0.0
+    if len(choose) == 0:
+        need = np.ceil(t * p.people / 10_000 - after0 - 1e-7)
+        stage_floors = floors.copy()
+        stage_floors[others] = np.maximum(stage_floors[others], need[others])
+        return finish(*_coverage_stage(p, left(), stage_floors), status)
     model, lower, upper, integrality = model_with(t)
     c = model.coverage_objective()
     third = model.solve(c, lower, upper, integrality, left())
@@ -489,6 +472,9 @@ def _cheapest_fill(p: _Problem, floors: np.ndarray) -> tuple[bool, float, dict, 
 
 
 def _fits(p: _Problem, floors: np.ndarray) -> bool:
+    """Whether every hromada can get ``floors`` community positions within the budget and the caps."""
+    if any(floors[h] > cap + 1e-9 for h, cap in p.hromada_cap.items()):
+        return False
     ok, total, by_oblast, count_by_oblast = _cheapest_fill(p, floors)
     if not ok or total > p.budget + 1e-6:
         return False
@@ -526,6 +512,40 @@ def _max_level(p: _Problem, others: np.ndarray, floors: np.ndarray, t_upper: flo
             lo = mid
         else:
             hi = mid - 1
+    return float(candidates[lo])
+
+
+def _min_shortfall(p: _Problem, known: np.ndarray) -> float:
+    """The smallest largest WISN shortfall s that every hromada of ``known`` can be brought to.
+
+    s is 0 or one of required - (workers + n), n = 0..most positions of a
+    hromada; bringing every hromada to s costs at least the cheapest fill
+    of ceil(required - workers - s) positions each, which falls as s grows,
+    so bisection over the sorted candidates finds the optimum.
+    """
+    if len(known) == 0:
+        return 0.0
+    most = np.bincount(p.pair_h, weights=np.where(p.community, p.upper, 0.0), minlength=len(p.codes))
+    forced = np.where(p.forced, 1.0, 0.0)
+    levels = [np.array([0.0])]
+    for h in known:
+        levels.append(p.wisn_required[h] - p.workers[h] - np.arange(int(most[h]) + 1))
+    candidates = np.unique(np.concatenate(levels))
+    candidates = candidates[candidates >= 0]
+
+    def fits(s: float) -> bool:
+        floors = forced.copy()
+        need = np.ceil(p.wisn_required[known] - p.workers[known] - s - 1e-7)
+        floors[known] = np.maximum(floors[known], need)
+        return _fits(p, floors)
+
+    lo, hi = 0, len(candidates) - 1  # candidates[hi] (the largest shortfall now) always fits
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(candidates[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
     return float(candidates[lo])
 
 
@@ -650,69 +670,123 @@ def _greedy_coverage(purse: _Purse) -> None:
             purse.take(k)
 
 
-def _coverage_classes(p: _Problem, time_limit: float) -> tuple[np.ndarray | None, str]:
-    """Exact coverage without per-hromada floors, on positions grouped into interchangeable classes.
+def _coverage_stage(p: _Problem, time_limit: float, floors: np.ndarray | None):
+    """Maximise people covered, with optional minimum community positions per hromada (exact).
 
-    Positions of the same cost in the same capped oblast (or anywhere, if the
-    oblast has no cap) differ only in the people they cover, so taking n of
-    a class is best done by taking its n best: the MILP decides the whole
-    number n per class (budget and caps) and continuous z per position, with
-    sum(z) = n; then the n best of each class are funded.
+    Positions of the same cost in the same capped oblast (or anywhere, if
+    the oblast has no cap) differ only in the people they cover, so funding
+    n of such a class is best done with its n best positions. The MILP
+    therefore decides a whole number n per class, with continuous z per
+    position (sum z = n; the LP takes the best ones), and funds the n best
+    of each class. Hromadas with a minimum (``floors``, a required worker) or
+    a cap on their community positions keep one whole variable per role
+    (split as in :class:`_Model`) for their community roles.
+
+    Returns (x, result of ``milp``).
     """
-    units = _coverage_units(p, np.zeros(len(p.pair_h)), p.upper.astype(float))
-    if units.empty:
-        return np.zeros(len(p.pair_h)), "optimal"
+    k_all = len(p.pair_h)
+    floors = np.zeros(len(p.codes)) if floors is None else floors.copy()
+    floors = np.maximum(floors, np.where(p.forced, 1.0, 0.0))
+    special = np.zeros(len(p.codes), dtype=bool)
+    special[floors > 0] = True
+    special[list(p.hromada_cap)] = True
+    own = np.flatnonzero(p.community & special[p.pair_h])  # pairs with their own variables
+    rest_left = p.upper.astype(float).copy()
+    rest_left[own] = 0.0
+    units = _coverage_units(p, np.zeros(k_all), rest_left)
     capped = set(p.oblast_budget) | set(p.oblast_positions)
-    oblast = p.oblasts[p.pair_h[units["pair"].to_numpy()]]
-    units["oblast"] = np.where(np.isin(oblast, list(capped)), oblast, "*")
-    classes = units.groupby(["oblast", "cost"], sort=False).ngroup().to_numpy()
-    n_class, n_unit = int(classes.max()) + 1, len(units)
-    first = units.groupby(classes).head(1)
+    unit_oblast = p.oblasts[p.pair_h[units["pair"].to_numpy()]]
+    units["group"] = np.where(np.isin(unit_oblast, list(capped)), unit_oblast, "*")
+    classes = units.groupby(["group", "cost"], sort=False).ngroup().to_numpy() if len(units) else np.zeros(0, int)
+    n_class, n_unit, n_own = (int(classes.max()) + 1 if len(units) else 0), len(units), len(own)
+    first = units.groupby(classes).head(1) if len(units) else units
     class_cost = np.zeros(n_class)
     class_cost[classes[first.index]] = first["cost"].to_numpy()
-    class_oblast = np.empty(n_class, dtype=object)
-    class_oblast[classes[first.index]] = first["oblast"].to_numpy()
-    # columns: z (n_unit, continuous), n (n_class, integer)
-    link = sparse.hstack(
-        [
-            sparse.csr_matrix((np.ones(n_unit), (classes, np.arange(n_unit))), shape=(n_class, n_unit)),
-            -sparse.identity(n_class, format="csr"),
-        ]
-    )
-    rows, lo, hi = [link], [np.zeros(n_class)], [np.zeros(n_class)]
-
-    def over_classes(coefficients: np.ndarray, limit: float) -> None:
-        rows.append(sparse.csr_matrix(np.concatenate([np.zeros(n_unit), coefficients])))
-        lo.append(np.array([-np.inf]))
-        hi.append(np.array([limit]))
-
-    over_classes(class_cost, p.budget)
-    for o, cap in p.oblast_budget.items():
-        over_classes(np.where(class_oblast == o, class_cost, 0.0), cap)
-    for o, cap in p.oblast_positions.items():
-        over_classes((class_oblast == o).astype(float), cap)
+    class_group = np.empty(n_class, dtype=object)
+    class_group[classes[first.index]] = first["group"].to_numpy()
     sizes = np.bincount(classes, minlength=n_class).astype(float)
+
+    # columns: a, b, e of the own pairs (3 x n_own), z (n_unit), n (n_class)
+    gap, upper, cost = p.gap[own], p.upper[own], p.cost[own]
+    full = np.minimum(np.floor(gap + 1e-9), upper)
+    partial = ((gap - full > 1e-9) & (upper > full)).astype(float)
+    above = upper - full - partial
+    fraction = np.clip(gap - np.floor(gap + 1e-9), 0.0, None)
+    n_cols = 3 * n_own + n_unit + n_class
+    n0 = 3 * n_own + n_unit
+    objective = np.concatenate(
+        [-p.value[own], -p.value[own] * fraction, np.zeros(n_own), -units["value"].to_numpy(), np.zeros(n_class)]
+    )
+    lower = np.zeros(n_cols)
+    upper_b = np.concatenate([full, partial, above, np.ones(n_unit), sizes])
+    integrality = np.concatenate([np.ones(3 * n_own), np.zeros(n_unit), np.ones(n_class)])
+    rows, lo, hi = [], [], []
+
+    def add(matrix, low, high) -> None:
+        matrix = sparse.csr_matrix(matrix)
+        rows.append(matrix)
+        lo.append(np.broadcast_to(np.asarray(low, dtype=float), (matrix.shape[0],)))
+        hi.append(np.broadcast_to(np.asarray(high, dtype=float), (matrix.shape[0],)))
+
+    def money_row(own_coefficients: np.ndarray, class_coefficients: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.tile(own_coefficients, 3), np.zeros(n_unit), class_coefficients])
+
+    if n_class:
+        link = sparse.hstack(
+            [
+                sparse.csr_matrix((n_class, 3 * n_own)),
+                sparse.csr_matrix((np.ones(n_unit), (classes, np.arange(n_unit))), shape=(n_class, n_unit)),
+                -sparse.identity(n_class, format="csr"),
+            ]
+        )
+        add(link, 0.0, 0.0)
+    add(money_row(cost, class_cost)[None, :], -np.inf, p.budget)
+    own_oblast = p.oblasts[p.pair_h[own]]
+    for o, cap in p.oblast_budget.items():
+        add(
+            money_row(np.where(own_oblast == o, cost, 0.0), np.where(class_group == o, class_cost, 0.0))[None, :],
+            -np.inf,
+            cap,
+        )
+    for o, cap in p.oblast_positions.items():
+        add(money_row((own_oblast == o).astype(float), (class_group == o).astype(float))[None, :], -np.inf, cap)
+    for limits, low_side in ((floors, True), (p.hromada_cap, False)):
+        hs = np.flatnonzero(floors > 0) if low_side else np.array(sorted(p.hromada_cap), dtype=int)
+        if len(hs) == 0:
+            continue
+        position = {h: i for i, h in enumerate(hs)}
+        members = [(position[p.pair_h[k]], i) for i, k in enumerate(own) if p.pair_h[k] in position]
+        r = [m[0] for m in members] * 3
+        c = [m[1] + block * n_own for block in range(3) for m in members]
+        matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(hs), n_cols))
+        values = np.array([limits[h] for h in hs], dtype=float)
+        add(matrix, values, np.inf) if low_side else add(matrix, -np.inf, values)
+    if n_cols == 0:  # nothing adds coverage and nothing is required
+        return np.zeros(k_all), OptimizeResult(x=np.zeros(0), status=0, fun=0.0)
     result = _solve(
-        np.concatenate([-units["value"].to_numpy(), np.zeros(n_class)]),
-        np.zeros(n_unit + n_class),
-        np.concatenate([np.ones(n_unit), sizes]),
-        np.concatenate([np.zeros(n_unit), np.ones(n_class)]),
+        objective,
+        lower,
+        upper_b,
+        integrality,
         [LinearConstraint(sparse.vstack(rows, format="csr"), np.concatenate(lo), np.concatenate(hi))],
         time_limit,
     )
     if result.x is None:
-        return None, "infeasible" if result.status == 2 else "time_limit"
-    n = np.round(result.x[n_unit:]).astype(int)
-    x = np.zeros(len(p.pair_h))
-    units["class"] = classes
-    for j in range(n_class):
-        if n[j] > 0:
-            chosen = units.loc[units["class"] == j, "pair"].to_numpy()[: n[j]]
-            np.add.at(x, chosen, 1.0)
-    return x, "optimal" if result.status == 0 else "time_limit"
+        return None, result
+    x = np.zeros(k_all)
+    solution = np.round(result.x)
+    x[own] = solution[:n_own] + solution[n_own : 2 * n_own] + solution[2 * n_own : 3 * n_own]
+    if n_class:
+        n = solution[n0:].astype(int)
+        pairs = units["pair"].to_numpy()
+        for j in range(n_class):
+            if n[j] > 0:
+                np.add.at(x, pairs[classes == j][: n[j]], 1.0)
+    return x, result
 
 
 def _greedy(p: _Problem, objective: str, measure: str) -> np.ndarray | None:
+    """The greedy baseline (see :func:`allocate`); None if a required worker cannot be funded."""
     purse = _Purse(p)
     community = _pairs_by_hromada(p)
     # A worker where there is none, if required: cheapest first.
@@ -787,6 +861,7 @@ def _problem(
     people = base["population_incl_idp"].to_numpy(dtype=float)
     workers = base["workers"].to_numpy(dtype=float)
     cost_of = {(o, r): assumptions.cost(r, o) for o in set(oblasts) for r in roles}
+
     def gap_of(role: str) -> np.ndarray:
         required = base[f"{role}_required_fte"].to_numpy(dtype=float)
         filled = base[f"{role}_filled"].fillna(0.0).to_numpy(dtype=float)
@@ -1037,7 +1112,8 @@ def allocate(
     )
     notes = []
     if excluded:
-        notes.append(f"{excluded} hromadas left out: population, IDPs or staffing unknown.")
+        why = "population or staffing" if unknown_idp == "residents_only" else "population, IDPs or staffing"
+        notes.append(f"{excluded} hromadas left out: {why} not known.")
     if residents_only:
         notes.append(f"{residents_only} hromadas have no IDP figure: their need counts residents only (a lower bound).")
     free = sorted({r for r, c in zip(p.pair_role, p.cost) if c <= 0})
@@ -1079,21 +1155,23 @@ def allocate(
         return answer("no_data", "No hromada has a known population and staffing: nothing to allocate.")
     needs_worker = int(p.forced.sum())
     if needs_worker:
+        forced = np.flatnonzero(p.forced)
+        community_roles = [r for r in roles if r in COMMUNITY_WORKER_ROLES]
+        least = sum(min((assumptions.cost(r, p.oblasts[h]) for r in community_roles), default=math.inf) for h in forced)
+        if least > budget + 1e-6 and math.isfinite(least):
+            return answer(
+                "infeasible",
+                f"Giving each of the {needs_worker} hromadas without a community social worker one position "
+                f"needs at least {least:,.0f} UAH; the budget is {budget:,.0f} UAH.",
+            )
         community = _pairs_by_hromada(p)
-        unreachable = [h for h in np.flatnonzero(p.forced) if h not in community]
-        cheapest = sum(min(p.cost[k] for k in community[h]) for h in np.flatnonzero(p.forced) if h in community)
+        unreachable = [h for h in forced if h not in community]
         if unreachable:
             return answer(
                 "infeasible",
                 f"A minimum of one worker is asked for, but {len(unreachable)} of the {needs_worker} hromadas "
                 "without a community social worker cannot get one (no community role may be funded there: "
-                "check the roles and the per-oblast caps).",
-            )
-        if cheapest > budget + 1e-6:
-            return answer(
-                "infeasible",
-                f"Giving each of the {needs_worker} hromadas without a community social worker one position "
-                f"needs at least {cheapest:,.0f} UAH; the budget is {budget:,.0f} UAH.",
+                "check the roles, the norms and the per-oblast caps).",
             )
     if budget <= 0 and not free:
         return answer("no_budget", "The budget is 0 UAH: nothing can be funded.")

@@ -25,7 +25,9 @@ def priority_components(measures: pd.DataFrame) -> pd.DataFrame:
     - no_psychologist = share of member hromadas with no psychologist (for a
       hromada: 1 or 0)
     - caseload_per_worker = cases / community social workers; +inf where
-      there are cases and no worker (ranked highest)
+      there are cases and no worker, so that it ranks highest (the table
+      of :func:`priority_ranking` shows it as no data, with
+      ``cases_without_worker`` True)
     """
     caseload = measures["caseload_per_worker"].copy()
     no_worker_with_cases = (measures["workers"] == 0) & (measures["cases"] > 0)
@@ -124,10 +126,14 @@ def priority_ranking(
         reasons.append("; ".join(texts))
     out["main_reason"] = main
     out["reasons"] = reasons
+    # +inf only ranks "cases but no worker" first; the table shows no data
+    # (cases / 0 is not a number) and says why in ``cases_without_worker``
+    out["cases_without_worker"] = np.isinf(out["caseload_per_worker"])
+    out["caseload_per_worker"] = out["caseload_per_worker"].where(~out["cases_without_worker"])
     out = out.sort_values(["priority_index", "code"], ascending=[False, True], na_position="last")
     ranked = out["priority_index"].notna()
     out["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
     columns = ["code", "rank", "priority_index"]
     columns += [x for c in PRIORITY_COMPONENTS for x in (c, f"{c}_score")]
-    columns += ["components_known", "main_reason", "reasons"]
+    columns += ["cases_without_worker", "components_known", "main_reason", "reasons"]
     return out[columns].reset_index(drop=True)

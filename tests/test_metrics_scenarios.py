@@ -1,0 +1,111 @@
+"""Scenarios (input changes + assumptions, before/after/change) and the donor priority ranking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import H1, H2, H3, H4, H5, O1, O2
+from metrics import (
+    Assumptions,
+    IdpChange,
+    PositionChange,
+    Scenario,
+    apply_scenario,
+    compare_scenarios,
+    priority_ranking,
+)
+
+
+def test_idp_percent_change_by_oblast(hromadas, units):
+    out = apply_scenario(hromadas, units, Scenario(idp_changes=(IdpChange(O1, percent=20),))).set_index("code")
+    assert out.loc[H2, "idp"] == pytest.approx(12_000)
+    assert out.loc[H1, "idp"] == 0
+    assert out.loc[H5, "idp"] == 5_000  # other oblast unchanged
+    assert not out.loc[H1, "idp_estimated"]  # a percent change is not a disaggregation
+
+
+def test_idp_absolute_change_is_spread_and_flagged(hromadas, units):
+    out = apply_scenario(hromadas, units, Scenario(idp_changes=(IdpChange(O1, absolute=3_000),))).set_index("code")
+    # spread in proportion to the IDPs there: 10,000 and 5,000 of 15,000
+    assert out.loc[H2, "idp"] == pytest.approx(12_000)
+    assert out.loc[H3, "idp"] == pytest.approx(6_000)
+    assert out.loc[H1, "idp"] == 0
+    assert out.loc[H1, "idp_estimated"]  # touched by the disaggregation
+    everywhere = apply_scenario(hromadas, units, Scenario(idp_changes=(IdpChange("UA", percent=-100),)))
+    assert everywhere["idp"].fillna(0).sum() == 0
+    assert np.isnan(everywhere.set_index("code").loc[H4, "idp"])  # unknown stays unknown
+
+
+def test_position_changes(hromadas, units):
+    scenario = Scenario(
+        position_changes=(PositionChange(H5, "social_worker", 2), PositionChange(H2, "psychologist", -1, approved=0))
+    )
+    out = apply_scenario(hromadas, units, scenario).set_index("code")
+    assert out.loc[H5, "social_worker_filled"] == 2 and out.loc[H5, "social_worker_approved"] == 2
+    assert out.loc[H2, "psychologist_filled"] == 0 and out.loc[H2, "psychologist_approved"] == 2
+    pd.testing.assert_frame_equal(hromadas, hromadas.copy())
+
+
+def test_changes_that_cannot_be_applied_are_named(hromadas, units):
+    with pytest.raises(ValueError, match=r"position change 1 \(UA05020010000053508, psychologist\): would leave -1"):
+        apply_scenario(hromadas, units, Scenario(position_changes=(PositionChange(H1, "psychologist", -1),)))
+    with pytest.raises(ValueError, match="idp change 1 .*cannot remove 99,?999"):
+        apply_scenario(hromadas, units, Scenario(idp_changes=(IdpChange(O1, absolute=-99_999),)))
+    with pytest.raises(ValueError, match="idp change 1 \\(UA99.*no hromada in this area"):
+        apply_scenario(hromadas, units, Scenario(idp_changes=(IdpChange("UA99", percent=5),)))
+    with pytest.raises(ValueError, match="percent must be a number >= -100"):
+        IdpChange(O1, percent=-150)
+    with pytest.raises(ValueError, match="role must be one of"):
+        PositionChange(H1, "nurse", 1)
+
+
+def test_compare_two_scenarios_before_after_change(hromadas, units):
+    before = Scenario("today")
+    after = Scenario(
+        "more IDPs, a new worker, a higher norm",
+        assumptions=Assumptions().updated({"norm.social_worker.workers_per_10k": 2.0}),
+        idp_changes=(IdpChange(O2, percent=100),),
+        position_changes=(PositionChange(H5, "social_worker", 1),),
+    )
+    table = compare_scenarios(hromadas, units, "oblast", before, after).set_index("code")
+    assert table.loc[O2, "idp_before"] == 5_000 and table.loc[O2, "idp_after"] == 10_000
+    assert table.loc[O2, "workers_change"] == 1
+    # O2 with both figures: H5 only, 5,000 + 10,000 people; norm 3.0 per 10,000
+    assert table.loc[O2, "required_fte_after"] == pytest.approx(3.0 * 15_000 / 10_000)
+    assert table.loc[O2, "gap_fte_change"] == pytest.approx((4.5 - 1) - (2.0 - 0))
+    ratio = table.loc[O1, "workers_per_10k_incl_idp_change"]
+    assert ratio == pytest.approx(table.loc[O1, "workers_per_10k_incl_idp_after"] - 14 / 95_000 * 10_000)
+    assert {"code", "gap_fte_before", "gap_fte_after", "gap_fte_change"} <= set(table.reset_index().columns)
+    with pytest.raises(ValueError, match="unknown measure"):
+        compare_scenarios(hromadas, units, "oblast", before, after, measures=["nothing"])
+
+
+def test_priority_ranking_with_reasons(hromadas, units):
+    ranking = priority_ranking(hromadas, units, Assumptions())
+    assert list(ranking["rank"]) == [1, 2, 3, 4, 5]
+    first = ranking.iloc[0]
+    # H5: the largest gap per 10,000 people, the most IDPs, no psychologist, cases and no worker
+    assert first["code"] == H5
+    assert first["priority_index"] == pytest.approx(100.0)
+    assert first["reasons"].startswith("2.0 community positions missing per 10,000 people (higher than in 100%")
+    assert "cases but no community social worker" in first["reasons"]  # up to three reasons, largest first
+    h4 = ranking.set_index("code").loc[H4]
+    assert h4["components_known"] == 2  # no IDP figure: no gap per 10,000 and no IDP share
+    assert "no data: gap_per_10k, idp_share" in h4["reasons"]
+    assert ranking["priority_index"].is_monotonic_decreasing
+
+
+def test_priority_weights_change_the_order(hromadas, units):
+    only_idp = Assumptions().updated(
+        {"priority.gap_per_10k": 0, "priority.no_psychologist": 0, "priority.caseload_per_worker": 0}
+    )
+    ranking = priority_ranking(hromadas, units, only_idp)
+    # IDP share: H5 50 %, H2 20 %, H3 14 %, H1 0 %; H4 unknown comes last
+    assert list(ranking["code"]) == [H5, H2, H3, H1, H4]
+    assert np.isnan(ranking.iloc[-1]["rank"])
+    assert ranking.iloc[0]["main_reason"] == "idp_share"
+    oblasts = priority_ranking(hromadas, units, Assumptions(), level="oblast")
+    assert list(oblasts["code"]) == [O2, O1]
+    assert "of the other oblasts" in oblasts.iloc[0]["reasons"]
