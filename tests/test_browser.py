@@ -127,6 +127,7 @@ def test_overview_shows_key_figures_map_and_ranking(server, browser):
     workers = browser.find_element(By.ID, "card-workers").text
     assert "3\u00a0260" in workers or "3 260" in workers
     assert "Чернігівська" in browser.find_element(By.ID, "overview-ranking").text
+    _wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "overview-table").text)
     assert not _severe_console_errors(browser)
 
 
@@ -279,7 +280,7 @@ def test_uploads_validate_apply_and_stay_in_their_session(server, browser, secon
     assert "FeatureCollection" in browser.page_source
 
 
-def test_scenario_changes_this_session_and_resets(server, second_browser):
+def test_scenario_changes_this_session_and_resets(server, second_browser, tmp_path):
     from selenium.webdriver.common.by import By
 
     driver = second_browser
@@ -292,6 +293,9 @@ def test_scenario_changes_this_session_and_resets(server, second_browser):
     driver.find_element(By.ID, "scenario-apply").click()
     _wait(driver, lambda d: "застосовано" in d.find_element(By.ID, "scenario-status").text)
     _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario-table tbody tr")) > 5)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.find_element(By.ID, "scenario-download-button").click()
+    _wait(driver, lambda d: list(tmp_path.glob("scenario_*.xlsx")), timeout=30)
     assert _paths(driver, "scenario-map") >= 2 * 26
     driver.get(server + "uk/")
     _wait(driver, lambda d: _card(d, "gap").split()[0] != "4")  # the norm is higher: a larger gap

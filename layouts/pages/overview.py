@@ -6,7 +6,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from .. import ids
-from ..components import figure_cards
+from ..components import data_table, figure_cards, records
 from ..figures import bar_ranking, choropleth
 from ..i18n import METRIC_LABELS, metric_label, t
 from ..state import AtlasState
@@ -51,6 +51,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         [
                             html.H2(t("oblast_ranking", lang)),
                             dcc.Graph(id=ids.OVERVIEW_RANKING, config={"displaylogo": False}),
+                            data_table("overview-table", [], [], page_size=27),
                         ],
                         className="ranking",
                     ),
@@ -65,10 +66,20 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
         Output(ids.OVERVIEW_MAP, "figure"),
         Output(ids.OVERVIEW_RANKING, "figure"),
+        Output("overview-table", "data"),
+        Output("overview-table", "columns"),
         Input(ids.OVERVIEW_METRIC, "value"),
         State(ids.LANG, "data"),
     )
     def render(metric, lang):
+        from .map import table_columns
+
         data = state.tables()
         table = view_table(data, "oblast", metric, None)
-        return choropleth(state.geo_url("oblast"), table, metric, lang), bar_ranking(table, metric, lang, top=27)
+        rows = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
+        return (
+            choropleth(state.geo_url("oblast"), table, metric, lang),
+            bar_ranking(table, metric, lang, top=27),
+            records(rows, ["name", "population", "idp", "workers", "metric"]),
+            table_columns(metric, lang),
+        )

@@ -15,6 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+from exports import table_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
 
@@ -45,6 +46,7 @@ _TEXT = {
         "applied": "Сценарій застосовано до цієї сесії.",
         "defaults": "Типові припущення.",
         "name": "Назва",
+        "download": "Завантажити порівняння (.xlsx)",
     },
     "en": {
         "intro": "Change assumptions and inputs for this session; “Before” uses the defaults, “After” yours.",
@@ -66,6 +68,7 @@ _TEXT = {
         "applied": "The scenario applies to this session.",
         "defaults": "Default assumptions.",
         "name": "Name",
+        "download": "Download the comparison (.xlsx)",
     },
 }
 ROLE_NAMES = {
@@ -202,6 +205,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 [
                     html.Button(_x("apply", lang), id="scenario-apply", n_clicks=0),
                     html.Button(_x("reset", lang), id="scenario-reset", n_clicks=0),
+                    html.Button(_x("download", lang), id="scenario-download-button", n_clicks=0),
+                    dcc.Download(id="scenario-download"),
                     html.Span(id="scenario-status", **{"aria-live": "polite"}),
                 ],
                 className="controls",
@@ -294,6 +299,30 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             status = _x("applied", lang)
         scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
         return (status, *scenario_view(state, scenario, level, measure, lang))
+
+    _download(app, state)
+
+
+def _download(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output("scenario-download", "data"),
+        Input("scenario-download-button", "n_clicks"),
+        State("scenario-level", "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_clicks, level, lang):
+        scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
+        table = comparison(state.dataset(), state.default_assumptions, scenario, level)
+        name_col = "name_uk" if lang == "uk" else "name_en"
+        columns = ["code", name_col, *[c for c in table.columns if c.endswith(("_before", "_after", "_change"))]]
+        content = table_workbook(
+            table[columns],
+            lang=lang,
+            title=_x("download", lang),
+            approximate_boundaries=state.dataset().approximate_boundaries,
+        )
+        return dcc.send_bytes(content, f"scenario_{level}.xlsx")
 
 
 def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: str, lang: str):
