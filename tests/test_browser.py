@@ -118,7 +118,7 @@ def _severe_console_errors(driver) -> list[str]:
 CHERNIHIV = "UA74000000000025378"
 
 
-def test_overview_shows_key_figures_map_and_ranking(server, browser):
+def test_overview_shows_key_figures_map_and_ranking(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
     browser.get(server)
@@ -128,6 +128,12 @@ def test_overview_shows_key_figures_map_and_ranking(server, browser):
     assert "3\u00a0260" in workers or "3 260" in workers
     assert "Чернігівська" in browser.find_element(By.ID, "overview-ranking").text
     _wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "overview-table").text)
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.find_element(By.ID, "overview-workbook-button").click()
+    _wait(browser, lambda d: list(tmp_path.glob("atlas_workbook*.xlsx")), timeout=60)
+    from openpyxl import load_workbook
+
+    assert len(load_workbook(next(tmp_path.glob("atlas_workbook*.xlsx")), read_only=True).sheetnames) >= 5
     assert not _severe_console_errors(browser)
 
 

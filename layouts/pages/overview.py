@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
+from exports import full_workbook
+
 from .. import ids
 from ..components import data_table, figure_cards, records
 from ..figures import bar_ranking, choropleth
@@ -28,6 +30,12 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="controls",
                 children=[
                     html.Label(t("metric", lang), htmlFor=ids.OVERVIEW_METRIC),
+                    html.Button(
+                        "Повний звіт (.xlsx)" if lang == "uk" else "Full workbook (.xlsx)",
+                        id="overview-workbook-button",
+                        n_clicks=0,
+                    ),
+                    dcc.Download(id="overview-workbook"),
                     dcc.Dropdown(
                         id=ids.OVERVIEW_METRIC,
                         options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
@@ -83,3 +91,14 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             records(rows, ["name", "population", "idp", "workers", "metric"]),
             table_columns(metric, lang),
         )
+
+    @app.callback(
+        Output("overview-workbook", "data"),
+        Input("overview-workbook-button", "n_clicks"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def workbook(_clicks, lang):
+        """The full export (every sheet) of this session's dataset and assumptions."""
+        content = full_workbook(state.dataset(), state.assumptions(), lang)
+        return dcc.send_bytes(content, "atlas_workbook.xlsx")
