@@ -128,13 +128,8 @@ def admin_units(codifier: pd.DataFrame) -> pd.DataFrame:
     units.loc[units["level"] == "oblast", "raion_code"] = None
     units.loc[units["level"] != "hromada", "hromada_type"] = None
     pcode_len = {"oblast": 4, "raion": 6, "hromada": 9}
-    units["pcode"] = [
-        code[: pcode_len[level]]
-        if not (code in (KYIV_CODE, SEVASTOPOL_CODE) and level == "hromada")
-        else code[:4] + "00000"
-        for code, level in zip(units["code"], units["level"])
-    ]
-    units.loc[(units["code"] == KYIV_CODE) & (units["level"] == "hromada"), "pcode"] = "UA8000000"
+    # Kyiv's hromada-level P-code is the same prefix rule: UA8000000
+    units["pcode"] = [code[: pcode_len[level]] for code, level in zip(units["code"], units["level"])]
     units["name_en"] = units["name_uk"].map(transliterate)
     order = {"oblast": 0, "raion": 1, "hromada": 2}
     units = units.sort_values(["level", "code"], key=lambda s: s.map(order) if s.name == "level" else s)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import Input, Output, State, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
 from loaders import ROLE_LABELS
 
+from . import ids
 from .i18n import format_number, t
-from .views import AtlasData, role_table, similar_hromadas
+from .views import AtlasData, hromada_options, role_table, similar_hromadas
 
-__all__ = ["data_table", "figure_cards", "number_format", "profile_card"]
+__all__ = ["data_table", "figure_cards", "number_format", "profile_card", "register_search"]
 
 
 def number_format(decimals: int, lang: str) -> dict:
@@ -192,3 +193,16 @@ def records(table: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows for a DataTable: NaN becomes None (shown as "no data")."""
     out = table[columns].astype(object).where(table[columns].notna(), None)
     return out.to_dict("records")
+
+
+def register_search(app, state, dropdown_id: str) -> None:
+    """Fill a hromada search dropdown with the hits for what the user types (not all 1,470 names up front)."""
+
+    @app.callback(
+        Output(dropdown_id, "options"),
+        Input(dropdown_id, "search_value"),
+        State(dropdown_id, "value"),
+        State(ids.LANG, "data"),
+    )
+    def search(text, selected, lang):
+        return hromada_options(state.tables(), text, lang, selected=selected)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from exports import table_workbook
 from loaders import ROLES, Dataset
-from metrics import StaffingNorm, unit_measures
+from metrics import Assumptions, StaffingNorm, planning_measures, priority_ranking, unit_measures
 
 from .i18n import METRIC_LABELS, t
 
@@ -68,8 +68,6 @@ def prepare(dataset: Dataset, assumptions) -> AtlasData:
             table = pd.concat([table, pd.DataFrame({"code": extra}).join(names, on="code")], ignore_index=True)
         table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
         tables[level] = table.reset_index(drop=True)
-    from metrics import Assumptions, planning_measures
-
     if isinstance(assumptions, Assumptions):  # WISN and caseload per worker of each oblast, from its sums
         extra = planning_measures(dataset.hromadas, units, "oblast", assumptions)
         extra = extra[["code", *[c for c in _PLANNING_DETAIL if c in extra and c not in tables["oblast"]]]]
@@ -113,8 +111,6 @@ _PLANNING_DETAIL = (
 
 def _planning_detail(dataset: Dataset, assumptions) -> pd.DataFrame:
     """WISN need, caseload per worker and the donors' priority rank with its reasons, per hromada."""
-    from metrics import Assumptions, planning_measures, priority_ranking
-
     if not isinstance(assumptions, Assumptions):
         return pd.DataFrame({"code": pd.Series(dtype=str)})
     planning = planning_measures(dataset.hromadas, dataset.units, "hromada", assumptions)

@@ -63,8 +63,8 @@ def server():
     proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chrome():
+    """A fresh headless Chromium with its own profile (its own cookies), logging network and console."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -86,6 +86,12 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = _chrome()
     yield driver
     driver.quit()
 
@@ -210,25 +216,7 @@ def test_profile_and_method_pages(server, browser):
 @pytest.fixture(scope="module")
 def second_browser():
     """Another browser with its own cookies: another user."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = _chrome()
     yield driver
     driver.quit()
 

@@ -12,7 +12,8 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from exports import table_workbook
-from metrics import allocate
+from loaders import ROLE_LABELS
+from metrics import ROLES, allocate
 
 from .. import ids
 from ..components import data_table, number_format, records
@@ -76,18 +77,7 @@ _TEXT = {
         "hint": "Position costs are set on the Scenarios page; the plan takes up to a few seconds.",
     },
 }
-ROLE_NAMES = {
-    "uk": {
-        "social_work_specialist": "Фахівець із соціальної роботи",
-        "social_worker": "Соціальний працівник",
-        "psychologist": "Психолог",
-    },
-    "en": {
-        "social_work_specialist": "Social work specialist",
-        "social_worker": "Social worker",
-        "psychologist": "Psychologist",
-    },
-}
+ROLE_NAMES = {lang: {role: ROLE_LABELS[role][i] for role in ROLES} for i, lang in enumerate(("uk", "en"))}
 
 
 def _x(key: str, lang: str) -> str:

@@ -8,11 +8,11 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from .. import ids
-from ..components import data_table, number_format, profile_card, records
+from ..components import data_table, number_format, profile_card, records, register_search
 from ..figures import choropleth, map_patch
 from ..i18n import METRIC_LABELS, metric_label, t
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, hromada_options, shown_table, view_table
+from ..views import AtlasData, download_bytes, shown_table, view_table
 
 LEVELS = ("oblast", "raion", "hromada")
 DEFAULT_METRIC = "workers_per_10k"
@@ -214,14 +214,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             current is not None,
         )
 
-    @app.callback(
-        Output(ids.SEARCH, "options"),
-        Input(ids.SEARCH, "search_value"),
-        State(ids.SEARCH, "value"),
-        State(ids.LANG, "data"),
-    )
-    def search(text, selected, lang):
-        return hromada_options(state.tables(), text, lang, selected=selected)
+    register_search(app, state, ids.SEARCH)
 
     @app.callback(
         Output(ids.PROFILE, "children"),

@@ -6,7 +6,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from .. import ids
-from ..components import profile_card
+from ..components import profile_card, register_search
 from ..i18n import t
 from ..state import AtlasState
 from ..views import hromada_options
@@ -38,14 +38,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
-    @app.callback(
-        Output(ids.PROFILE_SEARCH, "options"),
-        Input(ids.PROFILE_SEARCH, "search_value"),
-        State(ids.PROFILE_SEARCH, "value"),
-        State(ids.LANG, "data"),
-    )
-    def search(text, selected, lang):
-        return hromada_options(state.tables(), text, lang, selected=selected)
+    register_search(app, state, ids.PROFILE_SEARCH)
 
     @app.callback(
         Output(ids.PROFILE_BODY, "children"),

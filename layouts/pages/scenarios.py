@@ -336,8 +336,6 @@ def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: st
         change=table[f"{measure}_change"],
     )
     shown["idp"] = table.get("idp_after", float("nan"))
-    for column in ("population", "workers"):
-        shown[column] = float("nan")
     figure = choropleth(state.geo_url(level), shown.sort_values("code"), "change", lang)
     label, decimals = COMPARED[measure]
     columns = [{"name": _x("name", lang), "id": "name"}] + [
