@@ -40,18 +40,19 @@ _SERVER = None
 def make_app(manifest: Path | None = None, assumptions: Path | None = None):
     """The Dash app over a dataset manifest (default: ``ATLAS_DATA`` or the embedded demo)."""
     from layouts import create_app
+    from layouts.auth import BasicAuth
     from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
 
     manifest = manifest or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST
     assumptions = assumptions or os.environ.get("ATLAS_ASSUMPTIONS") or None
     dataset = load_dataset(Path(manifest))
-    app = create_app(dataset, read_assumptions(Path(assumptions) if assumptions else None))
+    authenticators = []
     user, password = os.environ.get("ATLAS_BASIC_AUTH_USER"), os.environ.get("ATLAS_BASIC_AUTH_PASSWORD")
     if user and password:
-        import dash_auth
-
-        dash_auth.BasicAuth(app, {user: password}, public_routes=["/healthz"])
-    return app
+        authenticators.append(BasicAuth({user: password}))
+    return create_app(
+        dataset, read_assumptions(Path(assumptions) if assumptions else None), authenticators=authenticators
+    )
 
 
 def __getattr__(name: str):

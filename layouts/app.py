@@ -7,6 +7,7 @@ page in the other language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -16,7 +17,8 @@ from dash import Input, Output, dcc, html
 
 from loaders import Dataset
 
-from . import ids
+from . import auth, ids
+from .auth import Authenticator
 from .i18n import LANGS, t
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
@@ -61,8 +63,12 @@ def _nav(lang: str, page: str, search: str) -> html.Nav:
     return html.Nav(links, id=ids.NAV, className="nav", **{"aria-label": "navigation"})
 
 
-def create_app(dataset: Dataset, assumptions) -> dash.Dash:
-    """The Dash app over ``dataset``: every asset served locally, state per session."""
+def create_app(dataset: Dataset, assumptions, authenticators: Iterable[Authenticator] = ()) -> dash.Dash:
+    """The Dash app over ``dataset``: every asset served locally, state per session.
+
+    ``authenticators`` (see :mod:`layouts.auth`) decide who may use it;
+    none: the atlas is open. Every route but ``/healthz`` is checked.
+    """
     app = dash.Dash(
         __name__,
         title=t("title"),
@@ -71,6 +77,7 @@ def create_app(dataset: Dataset, assumptions) -> dash.Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
+    auth.install(app.server, authenticators)
     state = AtlasState(app.server, dataset, assumptions, prepare)
     # uploads travel base64-encoded inside a callback request: about 4/3 of the file
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
