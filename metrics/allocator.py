@@ -80,7 +80,16 @@ class Allocation:
         Hromadas left out (population or staffing unknown), and hromadas
         whose need counts residents only because their IDP figure is unknown.
     seconds
-        Time spent on the exact solution.
+        Wall-clock time of the solve (greedy baseline and every exact
+        stage, LP relaxations included): at most about ``time_limit``.
+    stopped_early
+        True when the time limit stopped the solver before it proved the
+        answer optimal (status ``"time_limit"``).
+    mip_gap
+        How far from optimal the exact answer may be: the largest relative
+        MIP gap |primal - dual bound| / |primal| of the solver stages (0.0
+        when proven optimal; None when not known, e.g. the greedy answer was
+        returned because no integer solution was found in time).
     notes
         What the message adds about the data (hromadas left out, need from
         residents only, free roles).
@@ -106,6 +115,8 @@ class Allocation:
     residents_only: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    stopped_early: bool = False
+    mip_gap: float | None = None
 
     @property
     def hromadas_funded(self) -> int:
@@ -127,6 +138,8 @@ class Allocation:
             "objective_sense": self.objective_sense,
             "objective_value": _plain(self.objective_value),
             "greedy_objective_value": _plain(self.greedy_objective_value),
+            "stopped_early": bool(self.stopped_early),
+            "mip_gap": _plain(self.mip_gap),
             "allocations": [
                 {
                     "code": str(row.code),
@@ -289,24 +302,40 @@ class _Model:
 
 
 def _solve(c, lower, upper, integrality, constraints, time_limit: float):
-    """``milp``, with a shortcut: an LP relaxation whose optimum is whole is the optimum."""
-    options = {"time_limit": max(time_limit, 0.1), "disp": False}
+    """``milp`` within ``time_limit`` seconds of wall clock, relaxation included.
+
+    A shortcut first: an LP relaxation whose optimum is whole is the
+    optimum. The relaxation and the MILP share the one limit: the MILP gets
+    what the relaxation left. The result carries ``mip_gap`` (0 when proven
+    optimal, None when no integer solution is known).
+    """
+    started = time.perf_counter()
+    options = {"time_limit": max(time_limit, 0.05), "disp": False}
     relaxed = milp(
         c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints, options=options
     )
     if relaxed.status == 0 and relaxed.x is not None:
         whole = integrality > 0
         if np.all(np.abs(relaxed.x[whole] - np.round(relaxed.x[whole])) <= 1e-9):
+            relaxed.mip_gap = 0.0
             return relaxed
     elif relaxed.status == 2:
         return relaxed  # the relaxation is infeasible, so is the MILP
-    return milp(
+    left = time_limit - (time.perf_counter() - started)
+    if relaxed.status == 1 or left <= 0.05:
+        return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
+    result = milp(
         c,
         integrality=integrality,
         bounds=Bounds(lower, upper),
         constraints=constraints,
-        options={**options, "mip_rel_gap": 1e-9},
+        options={**options, "time_limit": left, "mip_rel_gap": 1e-9},
     )
+    if result.status == 0:
+        result.mip_gap = 0.0 if getattr(result, "mip_gap", None) is None else float(result.mip_gap)
+    elif result.x is None:
+        result.mip_gap = None
+    return result
 
 
 def _add_floors(model: _Model, p: _Problem, lower_h: np.ndarray | None) -> None:
@@ -318,9 +347,15 @@ def _add_floors(model: _Model, p: _Problem, lower_h: np.ndarray | None) -> None:
         model.add(model.community_matrix(need), floors[need], np.inf)
 
 
-def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tuple[np.ndarray | None, str]:
-    """Solve exactly; returns (x, status) with status optimal / infeasible / time_limit."""
+def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tuple[np.ndarray | None, str, float | None]:
+    """Solve exactly within ``time_limit`` seconds in all; returns (x, status, gap).
+
+    status is optimal / infeasible / time_limit; gap is the largest relative
+    MIP gap of the stages solved (0 when every stage is proven optimal, None
+    when a stage stopped without an integer solution).
+    """
     started = time.perf_counter()
+    gaps: list[float | None] = []
 
     def left() -> float:
         return time_limit - (time.perf_counter() - started)
@@ -332,10 +367,17 @@ def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tupl
             return "infeasible"
         return "time_limit"
 
-    def finish(x, result, status: str = "optimal") -> tuple[np.ndarray | None, str]:
+    def track(result) -> None:
+        gaps.append(getattr(result, "mip_gap", None))
+
+    def gap() -> float | None:
+        return None if any(g is None for g in gaps) else max(gaps, default=0.0)
+
+    def finish(x, result, status: str = "optimal") -> tuple[np.ndarray | None, str, float | None]:
+        track(result)
         if x is None:
-            return None, status_of(result)
-        return x, status if result.status == 0 else "time_limit"
+            return None, status_of(result), None
+        return x, status if result.status == 0 else "time_limit", gap()
 
     if objective == "coverage":
         return finish(*_coverage_stage(p, left(), None))
@@ -364,9 +406,10 @@ def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tupl
         c = np.zeros(model.n)
         c[model.first_extra :] = -1.0
         result = model.solve(c, lower, upper, integrality, left())
+        track(result)
         x = model.positions(result)
         if x is None:
-            return None, status_of(result)
+            return None, status_of(result), None
         status = status_of(result)
         k_star = int(np.sum(_community_sums(p, x)[zero] >= 1))
     if k_star == len(zero):  # every hromada without a worker gets one: plain floors
@@ -425,9 +468,10 @@ def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tupl
         c = np.zeros(model.n)
         c[-1] = -1.0
         result = model.solve(c, lower, upper, integrality, left())
+        track(result)
         x = model.positions(result)
         if x is None:
-            return None, status_of(result)
+            return None, status_of(result), None
         if result.status != 0:
             status = "time_limit"
         after = after0 + _community_sums(p, x)
@@ -1021,8 +1065,11 @@ def allocate(
         from residents only, a lower bound, counted in ``residents_only``) or
         ``"exclude"`` (leave the hromada out).
     time_limit
-        Seconds for the solver; on time-out the better of the best solution
-        found and the greedy one is returned (status ``"time_limit"``).
+        Wall-clock seconds for the whole solve (greedy baseline, LP
+        relaxations and MILP stages share it); on time-out the better of the
+        best solution found and the greedy one is returned (status
+        ``"time_limit"``, ``stopped_early`` True, ``mip_gap`` how far from
+        optimal it may be).
 
     Returns
     -------
@@ -1121,7 +1168,9 @@ def allocate(
         notes.append(f"Positions of {', '.join(free)} cost 0 UAH: all of their gap is funded at no cost.")
     measure_key = measure or "residents_per_worker"
 
-    def answer(status: str, message: str, x=None, gx=None, seconds: float = 0.0) -> Allocation:
+    def answer(
+        status: str, message: str, x=None, gx=None, seconds: float = 0.0, gap: float | None = None
+    ) -> Allocation:
         x0 = np.zeros(len(p.pair_h))
         xs = x0 if x is None else x
         gs = x0 if gx is None else gx
@@ -1149,6 +1198,8 @@ def allocate(
             residents_only=residents_only,
             seconds=seconds,
             notes=tuple(notes),
+            stopped_early=status == "time_limit",
+            mip_gap=0.0 if status == "optimal" and x is not None else gap,
         )
 
     if len(p.codes) == 0:
@@ -1182,9 +1233,9 @@ def allocate(
             + ("." if allow_above_gap else " (allow positions above the gap to fund anyway)."),
         )
 
-    greedy_x = _greedy(p, objective, measure_key)
     started = time.perf_counter()
-    exact_x, status = _exact(p, objective, measure_key, time_limit)
+    greedy_x = _greedy(p, objective, measure_key)
+    exact_x, status, gap = _exact(p, objective, measure_key, time_limit - (time.perf_counter() - started))
     seconds = time.perf_counter() - started
     if exact_x is None and status == "infeasible":
         return answer(
@@ -1200,8 +1251,11 @@ def allocate(
         if greedy_x is None:
             return answer("time_limit", "No solution was found in time; raise the time limit.", seconds=seconds)
         exact_x, status = greedy_x.copy(), "time_limit" if status != "optimal" else status
+        gap = None if status != "optimal" else 0.0
     message = {
         "optimal": "Optimal allocation found.",
         "time_limit": "The solver ran out of time: the best allocation found is shown (it may not be optimal).",
     }[status]
-    return answer(status, message, exact_x, greedy_x, seconds)
+    if status == "time_limit" and gap is not None:
+        message += f" It is at most {100 * gap:.2g} % from the optimum (MIP gap)."
+    return answer(status, message, exact_x, greedy_x, seconds, gap)

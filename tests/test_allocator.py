@@ -380,8 +380,11 @@ def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
         "objective_sense",
         "objective_value",
         "greedy_objective_value",
+        "stopped_early",
+        "mip_gap",
         "allocations",
     ]
+    assert result["stopped_early"] is False and result["mip_gap"] == 0.0
     assert result["budget"] == 20_000_000 and result["objective"] == "equity" and result["objective_sense"] == "min"
     assert result["spent"] <= 20_000_000
     assert result["positions"] == sum(a["positions"] for a in result["allocations"])

@@ -1,0 +1,122 @@
+"""The allocator's time limit bounds the whole solve, and the answer says when it stopped early.
+
+No timing here: the solver is wrapped so that each call "uses" a known share
+of the seconds it is given on a fake clock, and the test checks that no
+call is ever allowed past the deadline of the whole solve.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import metrics.allocator as allocator
+from metrics import ROLES, Assumptions, allocate
+
+OA, OB = "UA05000000000010236", "UA07000000000024379"
+
+
+def _atlas(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.DataFrame(rows)
+    for column in [f"{r}_{w}" for r in ROLES for w in ("approved", "filled")] + ["families_sjo", "low_income_families"]:
+        frame[column] = frame[column].fillna(0.0) if column in frame else 0.0
+    units = pd.DataFrame(
+        {"code": frame["code"], "level": "hromada", "oblast_code": frame.pop("oblast"), "raion_code": None}
+    )
+    return frame, units
+
+
+@pytest.fixture
+def knapsack():
+    """Psychologists of two prices in two oblasts: the LP relaxation is fractional, so the MILP runs."""
+    h, u = _atlas(
+        [
+            {"code": "A", "population": 20_000.0, "idp": 0.0, "oblast": OA},
+            {"code": "B", "population": 40_000.0, "idp": 0.0, "oblast": OB},
+            {"code": "C", "population": 33_000.0, "idp": 0.0, "oblast": OB, "social_worker_filled": 1.0},
+        ]
+    )
+    a = Assumptions().updated({f"cost.oblast.{OA}.psychologist": 150_000, f"cost.oblast.{OB}.psychologist": 200_000})
+    return h, u, a
+
+
+class _Clock:
+    """A fake ``time`` module: perf_counter() returns what the fake solver has used."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def _wrap_solver(monkeypatch, share: float, *, stop_milp_with_gap: float | None = None):
+    """Each solver call advances the fake clock by ``share`` x its allowance; records (start, allowance, is_milp)."""
+    clock, calls, real = _Clock(), [], allocator.milp
+    monkeypatch.setattr(allocator, "time", types.SimpleNamespace(perf_counter=clock.perf_counter))
+
+    def milp(c, *, integrality, bounds, constraints, options):
+        is_milp = bool(np.any(np.asarray(integrality) > 0))
+        calls.append((clock.now, float(options["time_limit"]), is_milp))
+        result = real(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+        clock.now += share * float(options["time_limit"])
+        if is_milp and stop_milp_with_gap is not None and result.x is not None:
+            result.status, result.mip_gap = 1, stop_milp_with_gap  # HiGHS stopped at its limit with an incumbent
+        return result
+
+    monkeypatch.setattr(allocator, "milp", milp)
+    return clock, calls
+
+
+@pytest.mark.parametrize(
+    ("objective", "measure"),
+    [("coverage", "residents_per_worker"), ("equity", "residents_per_worker"), ("equity", "wisn_shortfall")],
+)
+def test_no_solver_stage_is_allowed_past_the_deadline(monkeypatch, knapsack, objective, measure):
+    h, u, a = knapsack
+    clock, calls = _wrap_solver(monkeypatch, share=0.45)
+    start = clock.now
+    allocate(h, u, a, 530_000, objective, equity_measure=measure, time_limit=10.0)
+    assert calls, "the solver was never called"
+    for begun, allowance, _ in calls:
+        assert begun + allowance <= start + 10.0 + 0.05 + 1e-9, calls  # 0.05 s: the smallest allowance given
+
+
+def test_relaxation_and_milp_share_one_limit(monkeypatch, knapsack):
+    h, u, a = knapsack
+    _, calls = _wrap_solver(monkeypatch, share=0.6)
+    allocate(h, u, a, 530_000, time_limit=10.0)
+    kinds = [is_milp for _, _, is_milp in calls]
+    assert kinds[:2] == [False, True], calls  # relaxation, then the MILP on what it left
+    assert calls[1][1] == pytest.approx(10.0 - 0.6 * 10.0)
+
+
+def test_relaxation_that_uses_the_whole_limit_stops_early_with_the_greedy_answer(monkeypatch, knapsack):
+    h, u, a = knapsack
+    _, calls = _wrap_solver(monkeypatch, share=1.0)
+    r = allocate(h, u, a, 530_000, time_limit=10.0)
+    assert [is_milp for _, _, is_milp in calls] == [False]  # no MILP started after the time was spent
+    assert r.status == "time_limit" and r.stopped_early and r.mip_gap is None
+    assert r.spent <= 530_000 and r.positions == r.greedy_positions
+    assert "out of time" in r.message
+
+
+def test_a_milp_stopped_by_its_limit_reports_the_gap(monkeypatch, knapsack):
+    h, u, a = knapsack
+    _wrap_solver(monkeypatch, share=0.1, stop_milp_with_gap=0.031)
+    r = allocate(h, u, a, 530_000, time_limit=10.0)
+    assert r.status == "time_limit" and r.stopped_early
+    assert r.mip_gap == pytest.approx(0.031)
+    assert "3.1 %" in r.message
+    summary = r.summary()
+    assert summary["stopped_early"] is True and summary["mip_gap"] == pytest.approx(0.031)
+
+
+def test_an_optimal_answer_says_it_did_not_stop_early(knapsack):
+    h, u, a = knapsack
+    r = allocate(h, u, a, 530_000, time_limit=10.0)
+    assert r.status == "optimal" and not r.stopped_early and r.mip_gap == 0.0
+    assert r.summary()["stopped_early"] is False
