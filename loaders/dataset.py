@@ -61,6 +61,7 @@ from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLES
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, disaggregate
 from .names import unit_index
+from .status import hromada_status, read_status
 
 __all__ = [
     "DEMO_MANIFEST",
@@ -105,10 +106,11 @@ _EXTRA_COLUMNS = (
 )
 _FLAGS = ("idp_estimated", "population_estimated", "staffing_estimated", "caseload_estimated")
 #: The columns of ``Dataset.hromadas``, in order.
-HROMADA_COLUMNS = ("code", *_VALUE_COLUMNS, "idp_estimated", *_EXTRA_COLUMNS, *_FLAGS[1:])
+HROMADA_COLUMNS = ("code", *_VALUE_COLUMNS, "idp_estimated", *_EXTRA_COLUMNS, *_FLAGS[1:], "territorial_status")
 _TABLE_OPTIONS = {"path", "sheet", "columns", "codes", "header_row", "disaggregate", "reference_date", "source"}
 _BOUNDARY_OPTIONS = {"path", "layer", "simplify", "level"}
-_TOP_KEYS = {"title", "approximate_boundaries", "units", "boundaries", "tables", "reference_dates", "sources"}
+_TOP_KEYS = {"title", "approximate_boundaries", "units", "boundaries", "tables", "reference_dates", "sources", "status"}
+_STATUS_OPTIONS = {"path", "sheet", "reference_date", "source"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,11 @@ class Dataset:
         (oblast, raion or hromada), the canonical fields and ``row``.
     levels
         Kind -> the level of the file's figures.
+    status
+        The territorial status list (:func:`loaders.status.read_status`:
+        ``code``, ``status``, ``detail``, ``reference_date``, ``source``),
+        or None when the dataset has none. ``hromadas["territorial_status"]``
+        holds each hromada's status (``"none"`` if not listed; None without a list).
     """
 
     title: str
@@ -147,6 +154,7 @@ class Dataset:
     reports: tuple[ValidationReport, ...] = ()
     figures: dict[str, pd.DataFrame] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)
+    status: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +198,7 @@ class Manifest:
     approximate_boundaries: bool = False
     reference_dates: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    status: TableSpec | None = None
 
 
 def _entry(name: str, value: Any, allowed: set[str], where: str) -> dict[str, Any]:
@@ -268,6 +277,20 @@ def read_manifest(manifest: Path) -> Manifest:
             reference_dates.setdefault(kind, str(entry["reference_date"]))
         if entry.get("source"):
             sources.setdefault(kind, str(entry["source"]))
+    status = None
+    if "status" in spec:
+        entry = _entry("status", spec["status"], _STATUS_OPTIONS, where)
+        status = TableSpec(
+            kind="status",
+            path=base / entry["path"],
+            sheet=None if entry.get("sheet") is None else str(entry["sheet"]),
+            reference_date=entry.get("reference_date") or reference_dates.get("status"),
+            source=entry.get("source") or sources.get("status"),
+        )
+        if status.reference_date:
+            reference_dates.setdefault("status", str(status.reference_date))
+        if status.source:
+            sources.setdefault("status", str(status.source))
     units = spec.get("units")
     return Manifest(
         path=manifest,
@@ -278,6 +301,7 @@ def read_manifest(manifest: Path) -> Manifest:
         approximate_boundaries=bool(spec.get("approximate_boundaries", False)),
         reference_dates=reference_dates,
         sources=sources,
+        status=status,
     )
 
 
@@ -362,8 +386,12 @@ def assemble(
     figures: dict[str, pd.DataFrame],
     reports: dict[str, ValidationReport],
     rules: dict[str, str] | None = None,
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``Dataset.hromadas`` from the figures of each kind (see :mod:`loaders.levels` for going down a level)."""
+    """``Dataset.hromadas`` from the figures of each kind (see :mod:`loaders.levels` for going down a level).
+
+    ``status`` (a :func:`loaders.status.read_status` frame) fills ``territorial_status``.
+    """
     rules = rules or {}
     hromadas = units.loc[units["level"] == "hromada", ["code"]].drop_duplicates("code").reset_index(drop=True)
     population = None
@@ -388,6 +416,7 @@ def assemble(
         hromadas[column] = hromadas[column].astype(float)
     for kind in KINDS:
         hromadas[f"{kind}_estimated"] = flags.get(kind, pd.Series(False, index=hromadas.index)).to_numpy(dtype=bool)
+    hromadas["territorial_status"] = hromada_status(hromadas["code"], status)
     return hromadas[list(HROMADA_COLUMNS)]
 
 
@@ -422,8 +451,20 @@ def load_dataset(manifest: Path) -> Dataset:
             raise DataValidationError(report)
         figures[t.kind] = frame
         kind_reports[t.kind] = report
+    status = None
+    if spec.status is not None:
+        status, report = read_status(
+            spec.status.path,
+            index,
+            spec.status.sheet,
+            reference_date=spec.status.reference_date,
+            source=spec.status.source,
+        )
+        reports.append(report)
+        if report.errors:
+            raise DataValidationError(report)
     rules = {t.kind: t.disaggregate for t in spec.tables}
-    hromadas = assemble(units, figures, kind_reports, rules)
+    hromadas = assemble(units, figures, kind_reports, rules, status)
     return Dataset(
         title=spec.title,
         units=units,
@@ -435,6 +476,7 @@ def load_dataset(manifest: Path) -> Dataset:
         reports=tuple(reports),
         figures=figures,
         levels={kind: r.level for kind, r in kind_reports.items() if r.level},
+        status=status,
     )
 
 
@@ -470,7 +512,7 @@ def with_file(dataset: Dataset, report) -> Dataset:
         )
     figures = {**dataset.figures, report.kind: report.frame}
     kind_reports = {r.kind: r for r in reports if getattr(r, "kind", None) in KINDS}
-    hromadas = assemble(dataset.units, figures, kind_reports)
+    hromadas = assemble(dataset.units, figures, kind_reports, status=dataset.status)
     return replace(
         dataset,
         hromadas=hromadas,
