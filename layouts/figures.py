@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
+from plotly.colors import get_colorscale
 
 from .i18n import format_number, metric_label, metric_spec, t
 
@@ -23,8 +24,14 @@ __all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_pat
 
 NO_DATA_COLOUR = "#d9d9d9"
 #: Colour-blind safe scales: cividis for ratios and counts, blue-red
-#: diverging (ColorBrewer RdBu) centred on zero for gaps.
-_SCALES = {"sequential": "Cividis", "sequential_reversed": "Cividis_r", "diverging": "RdBu_r"}
+#: diverging (ColorBrewer RdBu) centred on zero for gaps. Resolved here to
+#: lists of ``[position, colour]``: Plotly.js knows neither ``Cividis_r`` nor
+#: ``RdBu_r`` by name, and a ``Patch`` reaches it without plotly.py's
+#: validation, so a name it does not know would silently become its default.
+_SCALES = {
+    kind: [[float(position), colour] for position, colour in get_colorscale(name)]
+    for kind, name in {"sequential": "Cividis", "sequential_reversed": "Cividis_r", "diverging": "RdBu_r"}.items()
+}
 _SEPARATORS = {"uk": ", ", "en": ".,"}
 
 
