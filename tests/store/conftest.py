@@ -1,0 +1,98 @@
+"""A tiny dataset (two oblasts, five hromadas) as files, and a fresh store per backend.
+
+``store_url`` runs a test once on SQLite (a file in the test's folder) and
+once on PostgreSQL (``ATLAS_TEST_DATABASE_URL``, started by ``.ci/run``;
+skipped with the reason when it is unset).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from store import Store
+from store.models import metadata
+from tests.conftest import H1, H2, H3, H4, H5
+
+PG_URL = os.environ.get("ATLAS_TEST_DATABASE_URL")
+
+POPULATION = "Код КАТОТТГ;Чисельність населення\n" + "".join(
+    f"{code};{n}\n" for code, n in zip((H1, H2, H3, H4, H5), (10000, 40000, 30000, 20000, 5000))
+)
+
+
+def staffing_csv(filled: tuple[int, ...] = (1, 5, 3, 2, 0)) -> str:
+    rows = "".join(
+        f"{code};Фахівець із соціальної роботи;{max(n, 1) + 1};{n}\n" for code, n in zip((H1, H2, H3, H4, H5), filled)
+    )
+    return "Код КАТОТТГ;Посада;Затверджено штатних одиниць;Фактично зайнято\n" + rows
+
+
+def _square(x: float, y: float) -> list:
+    return [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]
+
+
+def hromada_geojson() -> str:
+    import json
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": code},
+            "geometry": {"type": "Polygon", "coordinates": _square(i, 48)},
+        }
+        for i, code in enumerate((H1, H2, H3, H4, H5))
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features})
+
+
+def write_manifest(folder: Path, *, staffing: str | None = None, population: str = POPULATION, units=None) -> Path:
+    """A manifest with units, hromada boundaries, population and staffing; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    units.to_csv(folder / "units.csv", index=False)
+    (folder / "hromadas.geojson").write_text(hromada_geojson(), encoding="utf-8")
+    (folder / "population.csv").write_text(population, encoding="utf-8")
+    (folder / "staffing.csv").write_text(staffing or staffing_csv(), encoding="utf-8")
+    manifest = folder / "manifest.toml"
+    manifest.write_text(
+        'title = "Tiny"\nunits = "units.csv"\n'
+        '[boundaries]\nhromada = "hromadas.geojson"\n'
+        '[tables]\npopulation = "population.csv"\nstaffing = "staffing.csv"\n'
+        '[reference_dates]\npopulation = "2022-01-01"\nboundaries = "2024-01-19"\nunits = "2024-01-19"\n'
+        '[sources]\npopulation = "hand-made"\nstaffing = "hand-made, synthetic"\n',
+        encoding="utf-8",
+    )
+    return manifest
+
+
+def _wipe(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    if not PG_URL:
+        pytest.skip("ATLAS_TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)")
+    _wipe(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url, auto_migrate=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def manifest(tmp_path, units) -> Path:
+    return write_manifest(tmp_path / "tiny", units=units)

@@ -1,0 +1,177 @@
+"""The store on SQLite and PostgreSQL: publish, versions, retract, periods, conflicts, faults."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+from loaders import load_dataset
+from store import PublishConflict, PublishRefused, Store, db
+from tests.conftest import H1, H2, H5
+
+from .conftest import staffing_csv, write_manifest
+
+
+def _filled(dataset, code: str) -> float:
+    return float(dataset.hromadas.set_index("code").loc[code, "social_work_specialist_filled"])
+
+
+def test_published_dataset_equals_the_files(store, manifest):
+    published = store.publish(store.prepare_manifest(manifest, period="2025-Q2", periods={"population": "2022-01-01"}))
+    assert sorted(p.kind for p in published) == ["boundaries:hromada", "population", "staffing", "units"]
+    assert all(p.version == 1 and p.current for p in published)
+    staffing = next(p for p in published if p.kind == "staffing")
+    assert (staffing.period, staffing.synthetic, staffing.rows) == ("2025-Q2", True, 5)
+
+    from_store, from_files = store.dataset(), load_dataset(manifest)
+    pd.testing.assert_frame_equal(from_store.hromadas, from_files.hromadas)
+    pd.testing.assert_frame_equal(from_store.units, from_files.units)
+    for kind in from_files.figures:
+        pd.testing.assert_frame_equal(from_store.figures[kind], from_files.figures[kind])
+    a, b = from_store.boundaries["hromada"], from_files.boundaries["hromada"]
+    assert list(a.columns) == list(b.columns)
+    assert a.geometry.geom_equals_exact(b.geometry, 1e-12).all()
+    assert a["geometry_full"].geom_equals_exact(b["geometry_full"], 1e-12).all()
+    assert from_store.reference_dates == {"population": "2022-01-01", "staffing": "2025-Q2"}
+    assert from_store.sources["staffing"] == "hand-made, synthetic"
+
+
+def test_a_file_with_errors_publishes_nothing(store, tmp_path, units):
+    bad = staffing_csv().replace(
+        f"{H2};Фахівець із соціальної роботи;6;5", f"{H2};Фахівець із соціальної роботи;6;п'ять"
+    )
+    manifest = write_manifest(tmp_path / "bad", staffing=bad, units=units)
+    with pytest.raises(PublishRefused) as refused:
+        store.prepare_manifest(manifest, period="2025-Q2")
+    assert "staffing" in str(refused.value) and "row 3" in str(refused.value)
+    assert any(r.errors for r in refused.value.reports)
+    assert store.publications() == [] and store.revision() == 0
+
+
+def test_a_failure_half_way_leaves_the_previous_state(store, manifest, tmp_path, units, monkeypatch):
+    store.publish(store.prepare_manifest(manifest, period="2025-Q2"))
+    before = [(p.id, p.kind, p.version) for p in store.publications()]
+    calls = {"n": 0}
+    original = Store._insert_rows
+
+    def failing(conn, target, rows):
+        calls["n"] += 1
+        if target.name == "figures" and calls["n"] > 1:
+            raise OSError("disk full")
+        return original(conn, target, rows)
+
+    monkeypatch.setattr(Store, "_insert_rows", staticmethod(failing))
+    population = f"Код КАТОТТГ;Чисельність населення\n{H1};11000\n"
+    changed = write_manifest(
+        tmp_path / "v2", staffing=staffing_csv((9, 9, 9, 9, 9)), population=population, units=units
+    )
+    # population is written first, then staffing fails: the population must not stay published either
+    prepared = store.prepare_manifest(changed, period="2025-Q2", kinds=["population", "staffing"])
+    with pytest.raises(OSError, match="disk full"):
+        store.publish(prepared)
+    assert [(p.id, p.kind, p.version) for p in store.publications()] == before
+    assert _filled(store.dataset(), H2) == 5
+
+
+def test_retracting_restores_the_version_before(store, manifest, tmp_path, units):
+    store.publish(store.prepare_manifest(manifest, period="2025-Q2"), by="olena")
+    v2 = write_manifest(tmp_path / "v2", staffing=staffing_csv((1, 7, 3, 2, 1)), units=units)
+    (second,) = store.publish(store.prepare_manifest(v2, period="2025-Q2", kinds=["staffing"]), by="taras")
+    assert second.version == 2 and _filled(store.dataset(), H2) == 7
+    retracted = store.retract(second.id, by="olena", reason="wrong file")
+    assert retracted.status == "retracted" and not retracted.current
+    assert _filled(store.dataset(), H2) == 5 and _filled(store.dataset(), H5) == 0
+    current = {p.kind: p for p in store.publications() if p.current}
+    assert current["staffing"].version == 1
+    log = store.audit_entries()
+    assert list(log["action"])[:2] == ["retract", "publish"]
+    assert log.iloc[0]["actor"] == "olena" and "wrong file" in log.iloc[0]["detail"]
+    with pytest.raises(LookupError, match="already retracted"):
+        store.retract(second.id)
+
+
+def test_an_unchanged_table_is_not_published_again(store, manifest):
+    store.publish(store.prepare_manifest(manifest, period="2025-Q2"))
+    revision = store.revision()
+    assert store.publish(store.prepare_manifest(manifest, period="2025-Q2")) == []
+    assert store.revision() == revision
+
+
+def test_dataset_as_it_stood_at_a_period(store, manifest, tmp_path, units):
+    store.publish(store.prepare_manifest(manifest, period="2025-Q1", periods={"population": "2022-01-01"}))
+    q2 = write_manifest(tmp_path / "q2", staffing=staffing_csv((2, 6, 3, 2, 1)), units=units)
+    store.publish(store.prepare_manifest(q2, period="2025-Q2", kinds=["staffing"]))
+    assert store.periods() == ["2025-Q1", "2025-Q2"]
+    assert _filled(store.dataset("2025-Q1"), H2) == 5
+    assert _filled(store.dataset("2025-Q2"), H2) == 6
+    assert _filled(store.dataset(), H2) == 6
+    # population of 1 Jan 2022 holds for both quarters
+    assert store.dataset("2025-Q1").hromadas.set_index("code").loc[H1, "population"] == 10000
+    with pytest.raises(LookupError, match="nothing is published"):
+        store.dataset("2021-Q4")
+
+
+def test_a_period_is_required_when_the_manifest_has_none(store, manifest):
+    with pytest.raises(ValueError, match="staffing: no reference period; give --period"):
+        store.prepare_manifest(manifest)
+
+
+def test_someone_else_published_while_yours_was_checked(store, manifest, tmp_path, units):
+    mine = store.prepare_manifest(manifest, period="2025-Q2", kinds=["staffing"])
+    other = write_manifest(tmp_path / "other", staffing=staffing_csv((1, 8, 3, 2, 0)), units=units)
+    theirs = store.prepare_manifest(other, period="2025-Q2", kinds=["staffing"])
+    store.publish(theirs, by="taras")
+    with pytest.raises(PublishConflict, match="published by taras") as conflict:
+        store.publish(mine, by="olena")
+    assert "nothing of yours was published" in str(conflict.value)
+    assert [(p.version, p.published_by) for p in store.publications()] == [(1, "taras")]
+
+
+def test_two_analysts_publishing_the_same_period_at_once(store, store_url, manifest, tmp_path, units):
+    """Two stores (two connections) publish at the same instant: exactly one wins, the other is told."""
+    stores = [store, Store(store_url)]
+    other = write_manifest(tmp_path / "other", staffing=staffing_csv((1, 8, 3, 2, 0)), units=units)
+    for attempt in range(3):
+        period = f"2025-Q{attempt + 1}"
+        prepared = [
+            stores[0].prepare_manifest(manifest, period=period, kinds=["staffing"]),
+            stores[1].prepare_manifest(other, period=period, kinds=["staffing"]),
+        ]
+        barrier, outcomes = threading.Barrier(2), [None, None]
+
+        def run(i, barrier=barrier, outcomes=outcomes, prepared=prepared):
+            barrier.wait()
+            try:
+                stores[i].publish(prepared[i], by=f"analyst{i}")
+                outcomes[i] = "published"
+            except PublishConflict:
+                outcomes[i] = "told"
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(outcomes) == ["published", "told"], outcomes
+        versions = [p for p in stores[0].publications() if p.period == period]
+        assert [p.version for p in versions] == [1]
+    stores[1].close()
+
+
+def test_an_unmigrated_database_says_which_command_to_run(store_url):
+    if store_url.startswith("sqlite"):
+        store_url = store_url.replace("store.sqlite3", "fresh.sqlite3")
+    with pytest.raises(db.SchemaOutdated, match=r"has no atlas tables yet.*Run: python app.py migrate"):
+        Store(store_url)
+    store = Store(store_url, auto_migrate=True)
+    assert db.schema_revision(store.engine) == db.head_revision()
+
+
+def test_an_unreachable_database_is_named_without_its_password():
+    with pytest.raises(db.StoreUnavailable) as error:
+        Store("postgresql+psycopg://atlas:s3cret@127.0.0.1:1/atlas")
+    message = str(error.value)
+    assert "cannot reach the database at postgresql+psycopg://atlas:***@127.0.0.1:1/atlas" in message
+    assert "s3cret" not in message
