@@ -3,7 +3,8 @@
 The demo's tables get these reference periods: population 1 Jan 2022 (the
 official oblast totals), IDPs 30 Apr 2025 (IOM DTM round 20), staffing and
 caseload 2025-Q4 (synthetic), the codifier and the approximate boundaries
-19 Jan 2024 (the codifier's amendment date).
+19 Jan 2024 (the codifier's amendment date), the territorial status list
+10 Oct 2022 (its own reference date).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ DEMO_PERIODS = {
     "caseload": "2025-Q4",
     "units": "2024-01-19",
     "boundaries": "2024-01-19",
+    "status": "2022-10-10",
 }
 DEMO_PUBLISHER = "demo"
 

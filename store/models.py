@@ -5,7 +5,9 @@
                   who retracted it and why. ``(kind, period, version)`` is unique:
                   two analysts publishing the same period at once cannot both win.
 ``figures``       the figures of a published table, one value a row
-                  (publication, unit code, field); only known values are kept.
+                  (publication, row of the table, field): a number in ``value``
+                  or a text (territorial status) in ``text``; only known values
+                  are kept.
 ``boundaries``    polygons of a published boundary layer (WKB, EPSG:4326), both
                   the display geometry and the full one; the vintage is the
                   publication's period.
@@ -73,9 +75,10 @@ figures = Table(
     Column("seq", Integer, primary_key=True),
     Column("code", String(32), nullable=False),
     Column("field", String(64), primary_key=True),
-    Column("level", String(16), nullable=False),
+    Column("level", String(16)),
     Column("row", Integer),
     Column("value", Float),
+    Column("text", Text),
 )
 
 boundaries = Table(

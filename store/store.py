@@ -48,6 +48,7 @@ from loaders.dataset import assemble
 from loaders.fields import KINDS
 from loaders.inputs import read_figures
 from loaders.names import unit_index
+from loaders.status import read_status
 
 from . import db
 from .models import audit_log, boundaries, figures, publications, units
@@ -184,23 +185,31 @@ def _sha256(table: Table) -> str:
     return digest.hexdigest()
 
 
+def _is_text(series: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
+
+
 def _figure_rows(publication_id: int, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """One dict a known value: numbers in ``value``, text columns (territorial status) in ``text``."""
     frame = pd.DataFrame(frame).reset_index(drop=True)
     frame["seq"] = np.arange(len(frame))
-    if "row" not in frame:
-        frame["row"] = np.nan
-    values = [c for c in frame.columns if c not in ("seq", "code", "level", "row")]
-    long = frame.melt(id_vars=["seq", "code", "level", "row"], value_vars=values, var_name="field")
-    long["value"] = pd.to_numeric(long["value"].astype(object), errors="coerce").astype(float)
+    for column in ("row", "level"):
+        if column not in frame:
+            frame[column] = None
+    keys = ["seq", "code", "level", "row"]
+    fields = [c for c in frame.columns if c not in keys]
+    long = frame[keys + fields].astype({c: object for c in fields}).melt(id_vars=keys, var_name="field")
+    text_fields = {c for c in fields if _is_text(frame[c])}
+    is_text = long["field"].isin(text_fields)
+    long["text"] = long["value"].where(is_text & long["value"].notna(), None)
+    long["value"] = pd.to_numeric(long["value"].where(~is_text), errors="coerce").astype(float)
     # unknown values are not stored, but a row whose values are all unknown keeps one NULL (it was in the file)
-    known = long["value"].notna()
+    known = long["value"].notna() | long["text"].notna()
     blank = long[~known & ~long["seq"].isin(long.loc[known, "seq"])].drop_duplicates("seq")
-    long = pd.concat([long[known], blank])
-    long = long.astype({"code": object, "level": object, "field": object, "row": object, "value": object})
-    long["value"] = long["value"].where(long["value"].notna(), None)
-    long["row"] = long["row"].where(long["row"].notna(), None)
+    long = pd.concat([long[known], blank]).astype(object)
+    long = long.where(long.notna(), None)
     long["publication_id"] = publication_id
-    return long[["publication_id", "seq", "code", "field", "level", "row", "value"]].to_dict("records")
+    return long[["publication_id", "seq", "code", "field", "level", "row", "value", "text"]].to_dict("records")
 
 
 def _boundary_rows(publication_id: int, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -376,8 +385,12 @@ class Store:
                         kind
                     )
                     rules[kind] = chosen[kind].disaggregate
+            status = None
+            if "status" in chosen:
+                status = self._read_figures(conn, chosen["status"])
+                reports["status"] = _report_from(json.loads(chosen["status"].report).get("report"))
         # the stored reports already hold the warnings assembling gives; assemble against throwaway ones
-        hromadas = assemble(unit_frame, kind_figures, {k: ValidationReport(k) for k in kind_figures}, rules)
+        hromadas = assemble(unit_frame, kind_figures, {k: ValidationReport(k) for k in kind_figures}, rules, status)
         latest = max(chosen.values(), key=lambda r: r.published_at)
         sources = {k: r.source for k, r in chosen.items() if r.source and not k.startswith("boundaries:")}
         layer_sources = [r.source for k, r in chosen.items() if k.startswith("boundaries:") and r.source]
@@ -392,37 +405,46 @@ class Store:
             boundaries=layers,
             hromadas=hromadas,
             approximate_boundaries=approximate,
-            reference_dates={k: r.period for k, r in chosen.items() if k in KINDS},
+            reference_dates={k: r.period for k, r in chosen.items() if k in (*KINDS, "status")},
             sources=sources,
-            reports=tuple(reports.values()),
+            reports=tuple(r for r in reports.values() if r is not None),
             figures=kind_figures,
             levels={k: r.level for k, r in chosen.items() if k in KINDS and r.level},
+            status=status,
         )
 
     def _read_figures(self, conn, row) -> pd.DataFrame:
         meta = json.loads(row.report)
         long = pd.read_sql(
-            select(figures.c.seq, figures.c.code, figures.c.level, figures.c.row, figures.c.field, figures.c.value)
+            select(
+                figures.c.seq,
+                figures.c.code,
+                figures.c.level,
+                figures.c.row,
+                figures.c.field,
+                figures.c.value,
+                figures.c.text,
+            )
             .where(figures.c.publication_id == row.id)
             .order_by(figures.c.seq),
             conn,
         )
         keys = long.drop_duplicates("seq").set_index("seq")[["code", "level", "row"]]
-        wide = long.pivot(index="seq", columns="field", values="value")
-        wide = keys.join(wide).reset_index(drop=True)
+        long["value"] = long["value"].astype(object).where(long["text"].isna(), long["text"])
+        wide = keys.join(long.pivot(index="seq", columns="field", values="value")).reset_index(drop=True)
         wide.columns.name = None
         columns = meta.get("columns") or list(wide.columns)
         for column, dtype in meta.get("dtypes", {}).items():
             if column not in wide:
                 wide[column] = np.nan
-            if column in ("code", "level"):
-                wide[column] = wide[column].astype(dtype)
-            elif dtype == "bool":
+            if dtype == "bool":
                 wide[column] = wide[column].astype(float).fillna(0).astype(bool)
             elif column == "row" and dtype.startswith("int"):
                 wide[column] = wide[column].astype(float).fillna(-1).astype(dtype)
-            else:
+            elif dtype.startswith(("float", "int")):
                 wide[column] = wide[column].astype(float)
+            else:
+                wide[column] = wide[column].astype(object).where(wide[column].notna(), np.nan).astype(dtype)
         return wide[columns]
 
     def _read_boundaries(self, conn, row) -> gpd.GeoDataFrame:
@@ -543,10 +565,32 @@ class Store:
                     synthetic="synthetic" in f"{own} {source}".lower(),
                 )
             )
+        status = None
+        if spec.status is not None and (wanted is None or "status" in wanted):
+            status, report = read_status(
+                spec.status.path,
+                index,
+                spec.status.sheet,
+                reference_date=spec.status.reference_date,
+                source=spec.status.source,
+            )
+            reports.append(report)
+            if not report.errors:
+                tables.append(
+                    Table(
+                        "status",
+                        status,
+                        period_of("status", spec.status.reference_date),
+                        report=report,
+                        source=spec.status.source,
+                        title=spec.title,
+                        file_name=spec.status.path.name,
+                    )
+                )
         if any(r.errors for r in reports):
             raise PublishRefused(reports)
         # the cross-table checks (IDPs against population) add their warnings to the reports
-        assemble(unit_frame, table_frames, table_reports, {t.kind: t.disaggregate for t in spec.tables})
+        assemble(unit_frame, table_frames, table_reports, {t.kind: t.disaggregate for t in spec.tables}, status)
         return self.prepare_tables(tables)
 
     def prepare_tables(self, tables: Iterable[Table]) -> Prepared:
@@ -627,7 +671,7 @@ class Store:
     def _insert(self, conn, table: Table, version: int, sha: str, by: str, at: datetime) -> int:
         frame = table.frame
         meta: dict[str, Any] = {"report": _report_dict(table.report)}
-        if table.kind in KINDS:
+        if table.kind in (*KINDS, "status"):
             meta["columns"] = [str(c) for c in frame.columns]
             meta["dtypes"] = {str(c): str(t) for c, t in frame.dtypes.items()}
         if table.kind.startswith("boundaries:"):

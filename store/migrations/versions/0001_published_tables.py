@@ -49,9 +49,10 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer, primary_key=True),
         sa.Column("code", sa.String(32), nullable=False),
         sa.Column("field", sa.String(64), primary_key=True),
-        sa.Column("level", sa.String(16), nullable=False),
+        sa.Column("level", sa.String(16)),
         sa.Column("row", sa.Integer),
         sa.Column("value", sa.Float),
+        sa.Column("text", sa.Text),
     )
     op.create_table(
         "boundaries",
