@@ -28,9 +28,7 @@ import os
 import sys
 from pathlib import Path
 
-from export_cli import add_export_parser
-from planning_cli import add_allocate_parser
-from validate_cli import add_validate_parser
+from cli import COMMANDS
 
 __all__ = ["main", "make_app"]
 
@@ -88,9 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the dashboard (the default command)")
     build = commands.add_parser("build-demo", help="rebuild the embedded demo atlas in data/demo")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: data/demo)")
-    add_validate_parser(commands)
-    add_export_parser(commands)
-    add_allocate_parser(commands)
+    for command in COMMANDS:
+        command.add_parser(commands)
     for p in (parser, serve):
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8050, help="port (default 8050)")

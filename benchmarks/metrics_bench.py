@@ -27,10 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core.schema import LEVELS  # noqa: E402
 from loaders import load_demo  # noqa: E402
 from metrics import Assumptions, planning_measures, priority_ranking  # noqa: E402
-
-LEVELS = ("hromada", "raion", "oblast", "country")
 
 
 def _median_seconds(run, runs: int) -> float:

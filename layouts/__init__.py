@@ -1,9 +1,10 @@
 """The Dash UI: pages, figure builders, ids, translations; thin callbacks."""
 
+from core.text import METRIC_LABELS, format_number
+
 from . import ids
 from .app import create_app, parse_path
 from .figures import choropleth, map_patch
-from .i18n import METRIC_LABELS, format_number
 from .views import AtlasData, download_bytes, key_figures, prepare, similar_hromadas, view_table
 
 __all__ = [

@@ -15,11 +15,11 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
+from core.text import LANGS, t
 from loaders import Dataset
 
 from . import auth, ids
 from .auth import Authenticator
-from .i18n import LANGS, t
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page

@@ -6,10 +6,10 @@ import pandas as pd
 from dash import Input, Output, State, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
+from core.text import format_number, t
 from loaders import ROLE_LABELS
 
 from . import ids
-from .i18n import format_number, t
 from .views import AtlasData, hromada_options, role_table, similar_hromadas
 
 __all__ = ["data_table", "figure_cards", "number_format", "profile_card", "register_search"]

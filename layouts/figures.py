@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dash import Patch
 from plotly.colors import get_colorscale
 
-from .i18n import format_number, metric_label, metric_spec, t
+from core.text import format_number, metric_label, metric_spec, t
 
 __all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "value_strings"]
 

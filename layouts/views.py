@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.text import METRIC_LABELS, t
 from exports import table_workbook
 from loaders import ROLES, Dataset
 from metrics import Assumptions, StaffingNorm, planning_measures, priority_ranking, unit_measures
-
-from .i18n import METRIC_LABELS, t
 
 __all__ = [
     "AtlasData",

@@ -24,6 +24,7 @@ from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLE_LABELS, ROLES
 from .inputs import read_caseload, read_figures, read_idp, read_population, read_staffing
 from .levels import DISAGGREGATION_RULES, disaggregate, roll_up
 from .names import UnitIndex
+from .scenario import read_scenario
 from .tables import parse_number, read_table
 from .validate import FILE_KINDS, validate_file, validate_files
 
@@ -65,6 +66,7 @@ __all__ = [
     "read_idp",
     "read_manifest",
     "read_population",
+    "read_scenario",
     "read_staffing",
     "read_table",
     "read_units",

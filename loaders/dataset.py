@@ -55,9 +55,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from core.schema import ALL_ROLES, HROMADA_COLUMNS, KINDS, ROLES, UNIT_COLUMNS, UNIT_LEVELS
+
 from .boundaries import DISPLAY_TOLERANCE, read_boundaries, read_boundary_file
 from .errors import DataValidationError, ValidationReport
-from .fields import ALL_ROLES, CANONICAL_FIELDS, KINDS, ROLES
+from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, disaggregate
 from .names import unit_index
@@ -85,9 +87,9 @@ __all__ = [
 
 DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "demo" / "manifest.toml"
 DEFAULT_UNITS = DEMO_MANIFEST.parent / "units.csv"
-LEVELS = ("oblast", "raion", "hromada")
-BOUNDARY_LEVELS = (*LEVELS, "settlement")
-_UNIT_COLUMNS = ("code", "pcode", "level", "name_uk", "name_en", "hromada_type", "oblast_code", "raion_code")
+LEVELS = UNIT_LEVELS
+BOUNDARY_LEVELS = (*UNIT_LEVELS, "settlement")
+_UNIT_COLUMNS = UNIT_COLUMNS
 _VALUE_COLUMNS = (
     "population",
     "idp",
@@ -104,9 +106,6 @@ _EXTRA_COLUMNS = (
     "children_disabilities",
     "open_cases",
 )
-_FLAGS = ("idp_estimated", "population_estimated", "staffing_estimated", "caseload_estimated")
-#: The columns of ``Dataset.hromadas``, in order.
-HROMADA_COLUMNS = ("code", *_VALUE_COLUMNS, "idp_estimated", *_EXTRA_COLUMNS, *_FLAGS[1:], "territorial_status")
 _TABLE_OPTIONS = {"path", "sheet", "columns", "codes", "header_row", "disaggregate", "reference_date", "source"}
 _BOUNDARY_OPTIONS = {"path", "layer", "simplify", "level"}
 _TOP_KEYS = {"title", "approximate_boundaries", "units", "boundaries", "tables", "reference_dates", "sources", "status"}

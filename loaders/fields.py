@@ -16,6 +16,8 @@ of the same name).
 
 from __future__ import annotations
 
+from core.schema import ALL_ROLES, KINDS, ROLES
+
 __all__ = [
     "KINDS",
     "ROLES",
@@ -33,14 +35,6 @@ __all__ = [
     "staffing_columns",
 ]
 
-#: The kinds of table a dataset may hold.
-KINDS = ("population", "idp", "staffing", "caseload")
-
-#: The roles the dashboard shows (community social work and psychologists).
-ROLES = ("social_work_specialist", "social_worker", "psychologist")
-
-#: Every role a staffing file may report.
-ALL_ROLES = (*ROLES, "case_manager", "children_services_specialist", "other")
 
 #: Ukrainian and English label of each role, in display order.
 ROLE_LABELS = {

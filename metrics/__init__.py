@@ -12,7 +12,7 @@ from .assumptions import (
     WisnParameters,
     assumptions_from_dict,
 )
-from .coverage import COMMUNITY_WORKER_ROLES, MEASURES, StaffingNorm, hromada_base, safe_divide, unit_measures
+from .coverage import COMMUNITY_ROLES, MEASURES, StaffingNorm, hromada_base, safe_divide, unit_measures
 from .planning import FLAGS, PLANNING_MEASURES, flag_counts, hromada_flags, hromada_planning_base, planning_measures
 from .priority import priority_components, priority_ranking
 from .scenarios import (
@@ -27,7 +27,7 @@ from .scenarios import (
 from .wisn import WisnFactors, wisn_factors, wisn_required_staff
 
 __all__ = [
-    "COMMUNITY_WORKER_ROLES",
+    "COMMUNITY_ROLES",
     "COMPARED_MEASURES",
     "EQUITY_MEASURES",
     "FLAGS",

@@ -37,7 +37,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from .assumptions import ROLES, Assumptions
-from .coverage import COMMUNITY_WORKER_ROLES
+from .coverage import COMMUNITY_ROLES
 from .planning import hromada_planning_base
 
 __all__ = ["OBJECTIVES", "EQUITY_MEASURES", "Allocation", "allocate"]
@@ -914,7 +914,7 @@ def _problem(
     # With the WISN measure, a hromada whose WISN shortfall exceeds its norm
     # gap may get up to its WISN shortfall of community positions.
     wisn_short = np.ceil(np.nan_to_num(np.clip(base["wisn_required"].to_numpy(dtype=float) - workers, 0, None)) - 1e-9)
-    norm_caps = sum(np.ceil(gap_of(r) - 1e-9) for r in roles if r in COMMUNITY_WORKER_ROLES)
+    norm_caps = sum(np.ceil(gap_of(r) - 1e-9) for r in roles if r in COMMUNITY_ROLES)
     wisn_dominant = (wisn_short > norm_caps) if wisn_gap and not allow_above_gap else np.zeros(len(codes), bool)
     pair_h, pair_role, gaps, uppers, costs, values = [], [], [], [], [], []
     for role in roles:
@@ -922,7 +922,7 @@ def _problem(
         gap = gap_of(role)
         role_cost = np.array([cost_of[(o, role)] for o in oblasts])
         cap = np.ceil(gap - 1e-9)
-        if role in COMMUNITY_WORKER_ROLES:
+        if role in COMMUNITY_ROLES:
             cap = np.where(wisn_dominant, wisn_short, cap)
         if allow_above_gap:
             room = np.where(role_cost > 0, np.floor(budget / np.where(role_cost > 0, role_cost, 1.0) + 1e-9), cap)
@@ -954,7 +954,7 @@ def _problem(
         wisn_required=base["wisn_required"].to_numpy(dtype=float),
         pair_h=np.concatenate(pair_h).astype(int) if pair_h else np.zeros(0, dtype=int),
         pair_role=np.array(pair_role, dtype=object),
-        community=np.isin(np.array(pair_role, dtype=object), COMMUNITY_WORKER_ROLES),
+        community=np.isin(np.array(pair_role, dtype=object), COMMUNITY_ROLES),
         gap=np.concatenate(gaps) if gaps else np.zeros(0),
         upper=np.concatenate(uppers) if uppers else np.zeros(0),
         cost=np.concatenate(costs) if costs else np.zeros(0),
@@ -989,7 +989,7 @@ def _tables(p: _Problem, base: pd.DataFrame, x: np.ndarray | None) -> tuple[pd.D
         r: np.bincount(p.pair_h, weights=np.where(p.pair_role == r, x, 0.0), minlength=len(p.codes)) for r in ROLES
     }
     spent = np.bincount(p.pair_h, weights=x * p.cost, minlength=len(p.codes))
-    community = sum(added[r] for r in COMMUNITY_WORKER_ROLES)
+    community = sum(added[r] for r in COMMUNITY_ROLES)
     everyone = sum(added.values())
     with np.errstate(divide="ignore", invalid="ignore"):
         rpw_before = np.where(p.workers > 0, p.people / p.workers, np.nan)
@@ -1134,7 +1134,7 @@ def allocate(
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise ValueError(f"roles must be among {', '.join(ROLES)}, got {list(roles)!r}")
-    if objective == "equity" and not set(roles) & set(COMMUNITY_WORKER_ROLES):
+    if objective == "equity" and not set(roles) & set(COMMUNITY_ROLES):
         raise ValueError("roles: the equity objective needs at least one community social worker role")
     caps = {}
     for name, mapping in (("oblast_budget_caps", oblast_budget_caps), ("oblast_position_caps", oblast_position_caps)):
@@ -1207,7 +1207,7 @@ def allocate(
     needs_worker = int(p.forced.sum())
     if needs_worker:
         forced = np.flatnonzero(p.forced)
-        community_roles = [r for r in roles if r in COMMUNITY_WORKER_ROLES]
+        community_roles = [r for r in roles if r in COMMUNITY_ROLES]
         least = sum(min((assumptions.cost(r, p.oblasts[h]) for r in community_roles), default=math.inf) for h in forced)
         if least > budget + 1e-6 and math.isfinite(least):
             return answer(

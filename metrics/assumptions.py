@@ -24,7 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .coverage import COMMUNITY_WORKER_ROLES, StaffingNorm
+from core.schema import COMMUNITY_ROLES, ROLES
+
+from .coverage import StaffingNorm
 
 __all__ = [
     "ROLES",
@@ -37,9 +39,6 @@ __all__ = [
     "Assumptions",
     "assumptions_from_dict",
 ]
-
-#: Workforce roles (the same as ``loaders.ROLES``; metrics import nothing from loaders).
-ROLES = ("social_work_specialist", "social_worker", "psychologist")
 
 #: Components of the donor priority index (see :mod:`metrics.priority`).
 PRIORITY_COMPONENTS = ("gap_per_10k", "idp_share", "no_psychologist", "caseload_per_worker")
@@ -314,7 +313,7 @@ class Assumptions:
     @property
     def workers_per_10k(self) -> float:
         """Community social workers (specialists + social workers) needed per 10,000 people."""
-        return float(sum(self.role_norm(r).workers_per_10k for r in COMMUNITY_WORKER_ROLES))
+        return float(sum(self.role_norm(r).workers_per_10k for r in COMMUNITY_ROLES))
 
     @property
     def norm(self) -> StaffingNorm:
@@ -481,9 +480,9 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
         total = norm["workers_per_10k"]
         _check(problems, "norm.workers_per_10k", total)
         if _is_number(total) and total >= 0:
-            share = float(total) / len(COMMUNITY_WORKER_ROLES)
+            share = float(total) / len(COMMUNITY_ROLES)
             norms = [
-                RoleNorm(n.role, share, n.workers_per_10k_children) if n.role in COMMUNITY_WORKER_ROLES else n
+                RoleNorm(n.role, share, n.workers_per_10k_children) if n.role in COMMUNITY_ROLES else n
                 for n in default.norms
             ]
     else:

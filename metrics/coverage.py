@@ -23,8 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.schema import COMMUNITY_ROLES, LEVELS
+
 __all__ = [
-    "COMMUNITY_WORKER_ROLES",
+    "COMMUNITY_ROLES",
     "StaffingNorm",
     "safe_divide",
     "hromada_base",
@@ -32,11 +34,6 @@ __all__ = [
     "MEASURES",
 ]
 
-#: Roles counted as community social workers (the 3,260 of UNICEF 2022).
-COMMUNITY_WORKER_ROLES = ("social_work_specialist", "social_worker")
-
-#: Levels :func:`unit_measures` aggregates to.
-LEVELS = ("hromada", "raion", "oblast", "country")
 
 #: Measures computed by :func:`unit_measures`: the ratios need numerator and
 #: denominator known for the same units.
@@ -106,8 +103,8 @@ def hromada_base(hromadas: pd.DataFrame, norm: StaffingNorm) -> pd.DataFrame:
     - ``required_fte`` = workers_per_10k x population_incl_idp / 10,000
     """
     out = hromadas.copy()
-    out["workers"] = _sum_known(out, [f"{r}_filled" for r in COMMUNITY_WORKER_ROLES])
-    out["approved_positions"] = _sum_known(out, [f"{r}_approved" for r in COMMUNITY_WORKER_ROLES])
+    out["workers"] = _sum_known(out, [f"{r}_filled" for r in COMMUNITY_ROLES])
+    out["approved_positions"] = _sum_known(out, [f"{r}_approved" for r in COMMUNITY_ROLES])
     out["psychologists"] = out["psychologist_filled"].astype(float)
     out["population_incl_idp"] = out["population"] + norm.idp_weight * out["idp"]
     out["required_fte"] = norm.workers_per_10k * out["population_incl_idp"] / 10_000

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .assumptions import ROLES, Assumptions
-from .coverage import COMMUNITY_WORKER_ROLES, LEVELS, _group_key
+from .coverage import COMMUNITY_ROLES, LEVELS, _group_key
 from .wisn import wisn_required_staff
 
 __all__ = [
@@ -218,7 +218,7 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     for role in ROLES:
         out[f"{role}_filled"] = _column(hromadas, f"{role}_filled")
         out[f"{role}_approved"] = _column(hromadas, f"{role}_approved")
-    community = list(COMMUNITY_WORKER_ROLES)
+    community = list(COMMUNITY_ROLES)
     out["workers"] = out[[f"{r}_filled" for r in community]].sum(axis=1, min_count=1)
     out["approved_positions"] = out[[f"{r}_approved" for r in community]].sum(axis=1, min_count=1)
     out["psychologists"] = out["psychologist_filled"]

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-REALDATA = ROOT.parent / "shared" / "realdata"
-
-O1, O2 = "UA05000000000010236", "UA07000000000024379"
-R1, R2, R3 = "UA05020000000026686", "UA05040000000050292", "UA07020000000036559"
-H1, H2, H3, H4, H5 = (
-    "UA05020010000053508",
-    "UA05020030000031457",
-    "UA05040010000012345",
-    "UA07020010000011111",
-    "UA07020030000022222",
-)
+from tests.fixtures import H1, H2, H3, H4, H5, O1, O2, R1, R2, R3
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from pathlib import Path
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.text import format_number, t
 from loaders import Dataset, FileReport, ValidationReport, validate_file, with_file
 
 from .. import ids
 from ..components import data_table
-from ..i18n import format_number, t
 from ..state import AtlasState
 
 LOG = logging.getLogger("atlas.uploads")

@@ -11,6 +11,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+from core.text import format_number
 from exports import table_workbook
 from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
@@ -18,7 +19,6 @@ from metrics import ROLES, allocate
 from .. import ids
 from ..components import data_table, number_format, records
 from ..figures import choropleth
-from ..i18n import format_number
 from ..state import AtlasState
 
 _TEXT = {

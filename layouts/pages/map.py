@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.schema import UNIT_LEVELS as LEVELS
+from core.text import METRIC_LABELS, metric_label, t
+
 from .. import ids
 from ..components import data_table, number_format, profile_card, records, register_search
 from ..figures import choropleth, map_patch
-from ..i18n import METRIC_LABELS, metric_label, t
 from ..state import AtlasState
 from ..views import AtlasData, download_bytes, shown_table, view_table
 
-LEVELS = ("oblast", "raion", "hromada")
 DEFAULT_METRIC = "workers_per_10k"
 
 

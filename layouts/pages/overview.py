@@ -5,12 +5,12 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.text import METRIC_LABELS, metric_label, t
 from exports import full_workbook
 
 from .. import ids
 from ..components import data_table, figure_cards, records
 from ..figures import bar_ranking, choropleth
-from ..i18n import METRIC_LABELS, metric_label, t
 from ..state import AtlasState
 from ..views import key_figures, view_table
 

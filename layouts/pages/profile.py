@@ -5,9 +5,10 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.text import t
+
 from .. import ids
 from ..components import profile_card, register_search
-from ..i18n import t
 from ..state import AtlasState
 from ..views import hromada_options
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from openpyxl import Workbook
 
-from conftest import H1, H2, H3, O1, REALDATA
 from loaders import (
     DataValidationError,
     load_dataset,
@@ -19,6 +18,7 @@ from loaders import (
     read_population,
     read_staffing,
 )
+from tests.fixtures import H1, H2, H3, O1, REALDATA
 
 
 def _xlsx(path, rows):

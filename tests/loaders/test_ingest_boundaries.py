@@ -8,10 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from fixtures.ingest import H1, H2, H3, H4, H5, H6, H8, KYIV, O1, O2, R1, R3, atlas_units
 from shapely.geometry import LineString, Point, Polygon, box
 
 from loaders import DataValidationError, read_boundaries, read_boundary_file
+from tests.fixtures.ingest import H1, H2, H3, H4, H5, H6, H8, KYIV, O1, O2, R1, R3, atlas_units
 
 
 @pytest.fixture

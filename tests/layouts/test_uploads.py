@@ -6,10 +6,10 @@ import base64
 
 import pytest
 
-from conftest import ROOT
 from layouts.pages.data import process_upload, report_view
 from layouts.views import prepare
 from loaders import load_demo, read_assumptions
+from tests.fixtures import ROOT
 
 
 @pytest.fixture(scope="module")

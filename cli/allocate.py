@@ -3,7 +3,7 @@
     python app.py allocate --budget UAH [--data MANIFEST] [--assumptions FILE]
         [--objective coverage|equity] [--out FILE.xlsx] [--json]
 
-``app.py`` wires it in with :func:`add_allocate_parser` and dispatches to
+``app.py`` wires it in with :func:`add_parser` and dispatches to
 :func:`run_allocate`. File I/O lives here, the planning math in ``metrics``.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["add_allocate_parser", "run_allocate"]
+__all__ = ["add_parser", "run_allocate"]
 
 _OBJECTIVE_TEXT = {
     "coverage": "people covered to the norm (maximise)",
@@ -28,7 +28,7 @@ _OBJECTIVE_TEXT = {
 }
 
 
-def add_allocate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``allocate`` command to ``subparsers`` (of ``app.py``'s parser)."""
     from metrics import EQUITY_MEASURES, OBJECTIVES, ROLES
 

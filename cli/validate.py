@@ -16,7 +16,7 @@ With ``--json`` one JSON object is printed to stdout::
       "warnings": [...], "totals": {"<canonical field>": number}}]}
 
 Rows are numbered as a spreadsheet program shows them (the first row is 1).
-The app wires it in with ``add_validate_parser(subparsers)``; the parser's
+The app wires it in with ``add_parser(subparsers)``; the parser's
 default ``func`` is :func:`run_validate`.
 """
 
@@ -27,12 +27,12 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["add_validate_parser", "run_validate", "main"]
+__all__ = ["add_parser", "run_validate", "main"]
 
 _KINDS = ("population", "idp", "staffing", "caseload")
 
 
-def add_validate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``validate`` command to an ``add_subparsers()`` object; returns its parser."""
     parser = subparsers.add_parser(
         "validate",
@@ -115,10 +115,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python validate_cli.py ...``: the same command without the app."""
-    parser = argparse.ArgumentParser(prog="validate_cli.py")
+    """``python -m cli.validate ...``: the same command without the app."""
+    parser = argparse.ArgumentParser(prog="python -m cli.validate")
     commands = parser.add_subparsers(dest="command")
-    add_validate_parser(commands)
+    add_parser(commands)
     args = parser.parse_args(["validate", *(sys.argv[1:] if argv is None else argv)])
     return args.func(args)
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from conftest import H1, H2, H3, H4, H5, O1
 from exports import (
     COLUMNS,
     COVER_SHEET,
@@ -25,6 +24,7 @@ from exports import (
 )
 from loaders import DEFAULT_ASSUMPTIONS, Dataset, Unmatched, ValidationReport, read_assumptions
 from metrics import Assumptions
+from tests.fixtures import H1, H2, H3, H4, H5, O1
 
 EVIL = ['=HYPERLINK("http://x","y")', "+380 44", "-Петрівка", "@SUM(A1)", "\tтаб", "\rCR"]
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.fixtures import ROOT
 
 
 def test_help_lists_the_commands():

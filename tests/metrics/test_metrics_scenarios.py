@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import H1, H2, H3, H4, H5, O1, O2
 from metrics import (
     Assumptions,
     IdpChange,
@@ -16,6 +15,7 @@ from metrics import (
     compare_scenarios,
     priority_ranking,
 )
+from tests.fixtures import H1, H2, H3, H4, H5, O1, O2
 
 
 def test_idp_percent_change_by_oblast(hromadas, units):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import REALDATA, ROOT
 from loaders import load_demo, read_assumptions
 from metrics import unit_measures
+from tests.fixtures import REALDATA, ROOT
 
 KYIV, SEVASTOPOL, CRIMEA = "UA80000000000093317", "UA85000000000065278", "UA01000000000013043"
 

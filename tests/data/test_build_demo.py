@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from data.build_demo import apportion, build
 from loaders import load_dataset, load_demo
+from tests.fixtures import ROOT
 
 
 def test_apportion_is_exact_and_proportional():

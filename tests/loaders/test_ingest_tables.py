@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures.ingest import H1, H2, H3, H4, H5, H6, H7, H8, KYIV, O1, O2, R1, atlas_units, write_csv, write_xlsx
 
-from conftest import ROOT
 from loaders import DataValidationError, read_caseload, read_figures, read_idp, read_population, read_staffing
+from tests.fixtures import ROOT
+from tests.fixtures.ingest import H1, H2, H3, H4, H5, H6, H7, H8, KYIV, O1, O2, R1, atlas_units, write_csv, write_xlsx
 
 
 @pytest.fixture

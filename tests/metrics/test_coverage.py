@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import H1, H2, H3, H4, H5, O1, O2, R1
 from metrics import StaffingNorm, safe_divide, unit_measures
+from tests.fixtures import H1, H2, H3, H4, H5, O1, O2, R1
 
 
 def _by_code(frame: pd.DataFrame) -> pd.DataFrame:

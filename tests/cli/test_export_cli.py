@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-import export_cli
-from conftest import H1, H2, H3, H4, H5, REALDATA
+from cli import export as export_cli
 from exports import write_atomic
 from loaders import DEMO_MANIFEST
+from tests.fixtures import H1, H2, H3, H4, H5, REALDATA
 
 ROLE_NAMES = {
     "social_work_specialist": "Фахівець із соціальної роботи",
@@ -147,7 +147,7 @@ def test_write_atomic_removes_its_temporary_file_when_writing_fails(tmp_path, mo
 def test_add_export_parser_wires_into_an_app_parser(manifest, tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="app.py")
     commands = parser.add_subparsers(dest="command")
-    export_cli.add_export_parser(commands)
+    export_cli.add_parser(commands)
     out = tmp_path / "a.xlsx"
     args = parser.parse_args(["export", "--out", str(out), "--data", str(manifest), "--lang", "en"])
     assert args.func is export_cli.run_export and args.level == "hromada"

@@ -4,7 +4,7 @@
                          [--scenario FILE] [--level oblast|raion|hromada] [--lang uk|en]
     python app.py export --out hromadas.csv --level hromada
 
-``--scenario FILE`` applies a scenario first (see :func:`read_scenario_file`).
+``--scenario FILE`` applies a scenario first (see :func:`loaders.read_scenario`).
 ``.xlsx``: the cover, Ukraine and oblasts, the gap table of ``--level``
 (hromadas by default), the funding plan when one is made, the assumptions
 and the data quality of every input file. ``.csv``: the table of
@@ -13,8 +13,8 @@ folder and renamed when complete, so a failed export never leaves a
 half-written file. Prints where it wrote and a one-line summary; exits with
 status 2 and a message naming the problem on bad input.
 
-``app.py`` wires it in with :func:`add_export_parser`; ``python
-export_cli.py --out FILE`` runs it on its own.
+``app.py`` wires it in with :func:`add_parser`; ``python -m cli.export
+--out FILE`` runs it on its own.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["add_export_parser", "main", "read_scenario_file", "run_export"]
+__all__ = ["add_parser", "main", "run_export"]
 
 _SUFFIXES = (".xlsx", ".csv")
 
@@ -62,7 +62,7 @@ def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def add_export_parser(subparsers) -> argparse.ArgumentParser:
+def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``export`` command to ``subparsers`` (of ``app.py``'s parser); returns its parser."""
     parser = subparsers.add_parser(
         "export",
@@ -72,85 +72,14 @@ def add_export_parser(subparsers) -> argparse.ArgumentParser:
     return _configure(parser)
 
 
-_SCENARIO_KEYS = {"name", "assumptions", "idp_changes", "position_changes"}
-
-
-def _merge(base: dict, changes: dict) -> dict:
-    out = dict(base)
-    for key, value in changes.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
-def read_scenario_file(path: Path, assumptions):
-    """A scenario (TOML) as a ``metrics.Scenario`` on top of ``assumptions``.
-
-    The file may hold ``name``; an ``[assumptions]`` table with the keys of
-    the assumptions file to change (e.g. ``[assumptions.norm] idp_weight =
-    0.5``); ``[[idp_changes]]`` with ``area`` (oblast code or ``"UA"``),
-    ``percent`` and/or ``absolute``; ``[[position_changes]]`` with ``code``,
-    ``role``, ``filled`` and optional ``approved``. Every problem is reported
-    with the key that has it.
-
-    This reader stands in until ``loaders`` reads scenario files itself
-    (``loaders.read_scenario`` is used when it exists).
-    """
-    import tomllib
-
-    from metrics import IdpChange, PositionChange, Scenario, assumptions_from_dict
-
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"scenario file not found: {path}")
-    try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"scenario file {path.name}: not valid TOML ({exc})") from None
-    where = f"scenario file {path.name}"
-    unknown = sorted(set(spec) - _SCENARIO_KEYS)
-    if unknown:
-        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} (expected {', '.join(sorted(_SCENARIO_KEYS))})")
-    changes = spec.get("assumptions", {})
-    if not isinstance(changes, dict):
-        raise ValueError(f"{where}: 'assumptions' must be a table of the assumptions file's keys, got {changes!r}")
-    if changes:
-        assumptions = assumptions_from_dict(_merge(assumptions.to_dict(), changes), where=f"{where} [assumptions]")
-    built = {}
-    for key, make, fields in (
-        ("idp_changes", IdpChange, ("area", "percent", "absolute")),
-        ("position_changes", PositionChange, ("code", "role", "filled", "approved")),
-    ):
-        items = spec.get(key, [])
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ValueError(f"{where}: '{key}' must be an array of tables ([[{key}]]), got {items!r}")
-        built[key] = []
-        for i, item in enumerate(items, start=1):
-            extra = sorted(set(item) - set(fields))
-            if extra:
-                raise ValueError(
-                    f"{where}: {key}[{i}]: unknown key(s) {', '.join(extra)} (expected {', '.join(fields)})"
-                )
-            try:
-                built[key].append(make(**item))
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{where}: {key}[{i}]: {exc}") from None
-    return Scenario(
-        name=str(spec.get("name") or path.stem),
-        assumptions=assumptions,
-        idp_changes=tuple(built["idp_changes"]),
-        position_changes=tuple(built["position_changes"]),
-    )
-
-
 def _scenario(path: Path, dataset, assumptions):
     """(dataset, assumptions, name) with the scenario of ``path`` applied (``metrics.apply_scenario``)."""
     import dataclasses
 
-    import loaders
+    from loaders import read_scenario
     from metrics import apply_scenario
 
-    read = getattr(loaders, "read_scenario", None) if "read_scenario" in loaders.__all__ else None
-    scenario = read(Path(path), assumptions) if read is not None else read_scenario_file(Path(path), assumptions)
+    scenario = read_scenario(Path(path), assumptions)
     try:
         hromadas = apply_scenario(dataset.hromadas, dataset.units, scenario)
     except ValueError as exc:
@@ -205,8 +134,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python export_cli.py --out FILE ...``: the export command on its own."""
-    parser = _configure(argparse.ArgumentParser(prog="export_cli.py", description="Export the atlas's gap tables."))
+    """``python -m cli.export --out FILE ...``: the export command on its own."""
+    parser = _configure(
+        argparse.ArgumentParser(prog="python -m cli.export", description="Export the atlas's gap tables.")
+    )
     return run_export(parser.parse_args(argv))
 
 

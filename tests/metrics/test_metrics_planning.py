@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import H1, H2, H3, H4, H5, O1, O2, R1
 from metrics import (
     Assumptions,
     flag_counts,
@@ -15,6 +14,7 @@ from metrics import (
     wisn_factors,
     wisn_required_staff,
 )
+from tests.fixtures import H1, H2, H3, H4, H5, O1, O2, R1
 
 OBLAST, RAION = "UA63000000000041885", "UA63020000000011111"
 

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-import validate_cli
-from conftest import REALDATA
+from cli import validate as validate_cli
 from loaders import default_units, load_dataset, read_boundaries, validate_file
+from tests.fixtures import REALDATA
 
 KYIV = "UA80000000000093317"
 CRIMEA = "UA01000000000013043"

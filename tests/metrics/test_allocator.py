@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from metrics import COMMUNITY_WORKER_ROLES, ROLES, Assumptions, allocate, hromada_planning_base
+from metrics import COMMUNITY_ROLES, ROLES, Assumptions, allocate, hromada_planning_base
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -197,7 +197,7 @@ def _pairs(h, u, a, budget, roles, allow_above_gap, wisn_caps):
     rows = []
     for i in range(len(base)):
         norm_caps = sum(math.ceil(max(0.0, base.at[i, f"{r}_required_fte"] - base.at[i, f"{r}_filled"]) - 1e-9)
-                        for r in roles if r in COMMUNITY_WORKER_ROLES)  # fmt: skip
+                        for r in roles if r in COMMUNITY_ROLES)  # fmt: skip
         short = math.ceil(max(0.0, wisn[i] - workers[i]) - 1e-9)
         dominant = wisn_caps and not allow_above_gap and short > norm_caps
         for r in roles:
@@ -205,7 +205,7 @@ def _pairs(h, u, a, budget, roles, allow_above_gap, wisn_caps):
             gap = max(0.0, need - base.at[i, f"{r}_filled"])
             cost = a.cost(r, oblast[base.at[i, "code"]])
             cap = math.ceil(gap - 1e-9)
-            if dominant and r in COMMUNITY_WORKER_ROLES:
+            if dominant and r in COMMUNITY_ROLES:
                 cap = short
             if allow_above_gap and cost > 0:
                 cap = max(cap, int(budget // cost))
@@ -223,7 +223,7 @@ def _keys(x, rows, people, workers, wisn, objective, measure):
     covered = (value * np.minimum(x, gap)).sum(axis=1)
     comm = np.zeros((x.shape[0], len(people)))
     for k, r in enumerate(rows):
-        if r[1] in COMMUNITY_WORKER_ROLES:
+        if r[1] in COMMUNITY_ROLES:
             comm[:, r[0]] += x[:, k]
     after = workers + comm
     if objective == "coverage":
@@ -248,11 +248,11 @@ def _brute_force(h, u, a, budget, objective, measure, roles, allow, caps, min_on
         ok &= grid @ (cost * np.array([r[6] == o for r in rows])) <= cap + 1e-6
     comm = np.zeros((len(grid), len(people)))
     for k, r in enumerate(rows):
-        if r[1] in COMMUNITY_WORKER_ROLES:
+        if r[1] in COMMUNITY_ROLES:
             comm[:, r[0]] += grid[:, k]
     if objective == "equity" and measure == "wisn_shortfall" and not allow:
         for i in range(len(people)):
-            norm_caps = sum(math.ceil(r[2] - 1e-9) for r in rows if r[0] == i and r[1] in COMMUNITY_WORKER_ROLES)
+            norm_caps = sum(math.ceil(r[2] - 1e-9) for r in rows if r[0] == i and r[1] in COMMUNITY_ROLES)
             short = math.ceil(max(0.0, wisn[i] - workers[i]) - 1e-9)
             if short > norm_caps:
                 ok &= comm[:, i] <= short
@@ -352,10 +352,10 @@ def test_demo_exact_is_at_least_greedy_and_within_the_budget(demo):
 
 
 def _args(**kw) -> argparse.Namespace:
-    from planning_cli import add_allocate_parser
+    from cli.allocate import add_parser
 
     parser = argparse.ArgumentParser()
-    add_allocate_parser(parser.add_subparsers(dest="command"))
+    add_parser(parser.add_subparsers(dest="command"))
     argv = ["allocate", "--budget", str(kw.pop("budget"))]
     for key, value in kw.items():
         flag = "--" + key.replace("_", "-")
@@ -365,7 +365,7 @@ def _args(**kw) -> argparse.Namespace:
 
 def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     import loaders
-    from planning_cli import run_allocate
+    from cli.allocate import run_allocate
 
     monkeypatch.setattr(loaders, "load_dataset", lambda manifest: demo)
     out = tmp_path / "allocation.xlsx"

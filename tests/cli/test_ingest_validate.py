@@ -8,10 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures.ingest import H1, H2, H3, H4, H5, H6, H7, H8, KYIV, O1, POPULATION, atlas_units, write_csv, write_xlsx
 from shapely.geometry import box
 
-import validate_cli
+from cli import validate as validate_cli
 from loaders import (
     FileReport,
     disaggregate,
@@ -20,6 +19,22 @@ from loaders import (
     roll_up,
     validate_file,
     validate_files,
+)
+from tests.fixtures.ingest import (
+    H1,
+    H2,
+    H3,
+    H4,
+    H5,
+    H6,
+    H7,
+    H8,
+    KYIV,
+    O1,
+    POPULATION,
+    atlas_units,
+    write_csv,
+    write_xlsx,
 )
 
 FILE_KEYS = ["kind", "path", "sheet", "level", "rows", "matched", "unmatched", "errors", "warnings", "totals"]
@@ -212,12 +227,12 @@ def test_cli_sheet_option(capsys, tmp_path):
 
 
 def test_app_subcommand_wiring():
-    """How app.py adds the command: `add_validate_parser(commands)`; argparse errors exit 2."""
+    """How app.py adds the command: `validate.add_parser(commands)`; argparse errors exit 2."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="app.py")
     commands = parser.add_subparsers(dest="command")
-    validate_cli.add_validate_parser(commands)
+    validate_cli.add_parser(commands)
     args = parser.parse_args(["validate", "--boundaries", "a.geojson", "b.geojson", "--idp", "i.xlsx", "--json"])
     assert args.func is validate_cli.run_validate
     assert [str(p) for p in args.boundaries] == ["a.geojson", "b.geojson"] and args.json

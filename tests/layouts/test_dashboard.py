@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 from shapely.geometry import box
 
-from conftest import H1, H2, H4, H5, O1, O2
 from layouts import (
     choropleth,
     create_app,
@@ -31,6 +30,7 @@ from layouts.pages.map import drill_down, map_state, render_map, table_page
 from layouts.views import apply_table_query, hromada_options
 from loaders import Dataset
 from metrics import StaffingNorm
+from tests.fixtures import H1, H2, H4, H5, O1, O2
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import H1, H2, H3, O1
 from exports import COVER_SHEET, build_export
 from loaders import Dataset
 from metrics import Assumptions
+from tests.fixtures import H1, H2, H3, O1
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
@@ -58,14 +58,14 @@ def converted(tmp_path_factory, request):
 
 @pytest.fixture(scope="module")
 def units_for_module():
-    from conftest import units as units_fixture
+    from tests.conftest import units as units_fixture
 
     return units_fixture.__wrapped__()
 
 
 @pytest.fixture(scope="module")
 def hromadas_for_module():
-    from conftest import hromadas as hromadas_fixture
+    from tests.conftest import hromadas as hromadas_fixture
 
     return hromadas_fixture.__wrapped__()
 
