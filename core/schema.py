@@ -134,7 +134,7 @@ UNITS_SCHEMA: tuple[Column, ...] = (
 UNIT_COLUMNS = tuple(c.name for c in UNITS_SCHEMA)
 
 
-def _check(frame: pd.DataFrame, schema: tuple[Column, ...], table: str) -> list[str]:
+def _check(frame: pd.DataFrame, schema: tuple[Column, ...], table: str, key: tuple[str, ...]) -> list[str]:
     problems = []
     for col in schema:
         if col.name not in frame.columns:
@@ -155,8 +155,8 @@ def _check(frame: pd.DataFrame, schema: tuple[Column, ...], table: str) -> list[
         elif col.dtype == "bool":
             if not pd.api.types.is_bool_dtype(values):
                 problems.append(f"{table}: column '{col.name}' must be True/False, got {values.dtype}")
-    if "code" in frame.columns and frame["code"].duplicated().any():
-        dup = frame.loc[frame["code"].duplicated(), "code"].head(3).tolist()
+    if set(key) <= set(frame.columns) and frame.duplicated(list(key)).any():
+        dup = frame.loc[frame.duplicated(list(key)), "code"].head(3).tolist()
         problems.append(f"{table}: codes appear more than once: {dup}")
     return problems
 
@@ -167,12 +167,15 @@ def check_hromadas(frame: pd.DataFrame) -> list[str]:
     Checks the required columns are present, figures numeric, finite and
     >= 0 (NaN allowed: not known), flags boolean and codes unique.
     """
-    return _check(frame, HROMADA_SCHEMA, "hromada table")
+    return _check(frame, HROMADA_SCHEMA, "hromada table", ("code",))
 
 
 def check_units(frame: pd.DataFrame) -> list[str]:
-    """Every way ``frame`` departs from :data:`UNITS_SCHEMA`, and levels outside :data:`UNIT_LEVELS`."""
-    problems = _check(frame, UNITS_SCHEMA, "units table")
+    """Every way ``frame`` departs from :data:`UNITS_SCHEMA`, and levels outside :data:`UNIT_LEVELS`.
+
+    A code may appear once per level: Kyiv city is both a first-level unit and its own hromada-level unit.
+    """
+    problems = _check(frame, UNITS_SCHEMA, "units table", ("code", "level"))
     if "level" in frame.columns:
         bad = sorted(set(frame["level"].dropna()) - set(UNIT_LEVELS))
         if bad:

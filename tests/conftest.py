@@ -47,3 +47,11 @@ def hromadas() -> pd.DataFrame:
             "idp_estimated": [False, True, True, False, True],
         }
     )
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The embedded demo dataset, loaded once per test session (never change it: every test shares it)."""
+    from loaders import load_demo
+
+    return load_demo()
