@@ -6,12 +6,32 @@ import threading
 
 import pandas as pd
 import pytest
+from store_helpers import H1, H2, H5, PG_URL, staffing_csv, wipe, write_manifest
 
 from loaders import load_dataset
 from store import PublishConflict, PublishRefused, Store, db
-from tests.conftest import H1, H2, H5
 
-from .conftest import staffing_csv, write_manifest
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    if not PG_URL:
+        pytest.skip("ATLAS_TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)")
+    wipe(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url, auto_migrate=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def manifest(tmp_path, units):
+    return write_manifest(tmp_path / "tiny", units=units)
 
 
 def _filled(dataset, code: str) -> float:

@@ -1,4 +1,4 @@
-"""A tiny dataset (two oblasts, five hromadas) as files, and a fresh store per backend.
+"""A tiny dataset (two oblasts, five hromadas) as files, and how to wipe a test database.
 
 ``store_url`` runs a test once on SQLite (a file in the test's folder) and
 once on PostgreSQL (``ATLAS_TEST_DATABASE_URL``, started by ``.ci/run``;
@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from store import Store
 from store.models import metadata
-from tests.conftest import H1, H2, H3, H4, H5
+
+H1, H2, H3, H4, H5 = (
+    "UA05020010000053508",
+    "UA05020030000031457",
+    "UA05040010000012345",
+    "UA07020010000011111",
+    "UA07020030000022222",
+)
 
 PG_URL = os.environ.get("ATLAS_TEST_DATABASE_URL")
 
@@ -68,31 +73,9 @@ def write_manifest(folder: Path, *, staffing: str | None = None, population: str
     return manifest
 
 
-def _wipe(url: str) -> None:
+def wipe(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         metadata.drop_all(conn)
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    if not PG_URL:
-        pytest.skip("ATLAS_TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)")
-    _wipe(PG_URL)
-    return PG_URL
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url, auto_migrate=True)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def manifest(tmp_path, units) -> Path:
-    return write_manifest(tmp_path / "tiny", units=units)
