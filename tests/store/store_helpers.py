@@ -13,14 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from store.models import metadata
-
-H1, H2, H3, H4, H5 = (
-    "UA05020010000053508",
-    "UA05020030000031457",
-    "UA05040010000012345",
-    "UA07020010000011111",
-    "UA07020030000022222",
-)
+from tests.fixtures import H1, H2, H3, H4, H5
 
 PG_URL = os.environ.get("ATLAS_TEST_DATABASE_URL")
 

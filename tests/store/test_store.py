@@ -6,10 +6,10 @@ import threading
 
 import pandas as pd
 import pytest
-from store_helpers import H1, H2, H5, PG_URL, staffing_csv, wipe, write_manifest
 
 from loaders import load_dataset
 from store import PublishConflict, PublishRefused, Store, db
+from tests.store.store_helpers import H1, H2, H5, PG_URL, staffing_csv, wipe, write_manifest
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
