@@ -12,7 +12,40 @@ from loaders import ROLE_LABELS
 from . import ids
 from .views import AtlasData, hromada_options, role_table, similar_hromadas
 
-__all__ = ["data_table", "figure_cards", "number_format", "profile_card", "register_search"]
+__all__ = ["data_table", "figure_cards", "graph_config", "number_format", "profile_card", "register_search"]
+
+#: Mode-bar buttons that send the chart (or the user) to a server other than
+#: this one, or that only make sense on Plotly's cloud. Dash's ``dcc.Graph``
+#: turns ``showSendToCloud`` on by default, which adds "Share chart...": it
+#: posts the whole figure, data included, to chart-studio.plotly.com.
+EXTERNAL_BUTTONS = ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"]
+#: Selection tools do nothing on these charts (no callback reads a selection).
+UNUSED_BUTTONS = ["select2d", "lasso2d", "toggleSpikelines", "hoverClosestGeo", "hoverClosestCartesian"]
+
+
+def graph_config(lang: str = "uk", *, geo: bool = True, scroll_zoom: bool = False) -> dict:
+    """The one ``dcc.Graph`` config: nothing that links outside, PNG download kept, Plotly in ``lang``.
+
+    Parameters
+    ----------
+    geo
+        The figure is a map: Plotly finds its (unused) world outline under
+        ``/assets/topojson/`` instead of its CDN.
+    """
+    config = {
+        "displaylogo": False,
+        "showLink": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "plotlyServerURL": "",
+        "modeBarButtonsToRemove": EXTERNAL_BUTTONS + UNUSED_BUTTONS,
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+        "locale": "uk" if lang == "uk" else "en",
+        "scrollZoom": scroll_zoom,
+    }
+    if geo:
+        config["topojsonURL"] = "/assets/topojson/"
+    return config
 
 
 def number_format(decimals: int, lang: str) -> dict:

@@ -17,7 +17,7 @@ from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
 
 from .. import ids
-from ..components import data_table, number_format, records
+from ..components import data_table, graph_config, number_format, records
 from ..figures import choropleth
 from ..state import AtlasState
 
@@ -239,7 +239,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        dcc.Graph(id="funding-map", config={"displaylogo": False, "topojsonURL": "/assets/topojson/"}),
+                        dcc.Graph(id="funding-map", config=graph_config(lang)),
                         className="map",
                     ),
                     html.Div(data_table("funding-table", [], [], page_size=20), className="ranking"),

@@ -11,7 +11,7 @@ from core.schema import UNIT_LEVELS as LEVELS
 from core.text import METRIC_LABELS, metric_label, t
 
 from .. import ids
-from ..components import data_table, number_format, profile_card, records, register_search
+from ..components import data_table, graph_config, number_format, profile_card, records, register_search
 from ..figures import choropleth, map_patch
 from ..state import AtlasState
 from ..views import AtlasData, download_bytes, shown_table, view_table
@@ -137,7 +137,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         dcc.Graph(
                             id=ids.MAP,
-                            config={"displaylogo": False, "scrollZoom": True, "topojsonURL": "/assets/topojson/"},
+                            config=graph_config(lang, scroll_zoom=True),
                         ),
                         className="map",
                     ),

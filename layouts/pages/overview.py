@@ -9,7 +9,7 @@ from core.text import METRIC_LABELS, metric_label, t
 from exports import full_workbook
 
 from .. import ids
-from ..components import data_table, figure_cards, records
+from ..components import data_table, figure_cards, graph_config, records
 from ..figures import bar_ranking, choropleth
 from ..state import AtlasState
 from ..views import key_figures, view_table
@@ -51,14 +51,14 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         dcc.Graph(
                             id=ids.OVERVIEW_MAP,
-                            config={"displaylogo": False, "topojsonURL": "/assets/topojson/"},
+                            config=graph_config(lang),
                         ),
                         className="map",
                     ),
                     html.Div(
                         [
                             html.H2(t("oblast_ranking", lang)),
-                            dcc.Graph(id=ids.OVERVIEW_RANKING, config={"displaylogo": False}),
+                            dcc.Graph(id=ids.OVERVIEW_RANKING, config=graph_config(lang, geo=False)),
                             data_table("overview-table", [], [], page_size=27),
                         ],
                         className="ranking",

@@ -20,7 +20,7 @@ from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
 
 from .. import ids
-from ..components import data_table, number_format, records
+from ..components import data_table, graph_config, number_format, records
 from ..figures import choropleth
 from ..state import AtlasState
 
@@ -237,7 +237,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        dcc.Graph(id="scenario-map", config={"displaylogo": False, "topojsonURL": "/assets/topojson/"}),
+                        dcc.Graph(id="scenario-map", config=graph_config(lang)),
                         className="map",
                     ),
                     html.Div(data_table("scenario-table", [], [], page_size=20), className="ranking"),
