@@ -7,7 +7,6 @@ package shares one of each; a test that needs a fresh user calls
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,21 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.chrome import CHROMEDRIVER, CHROMIUM, new_chrome
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--window-size=1440,900",
-)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -82,15 +69,6 @@ def server():
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium logging its network (Chrome performance log) and console."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver = new_chrome()
     yield driver
     driver.quit()

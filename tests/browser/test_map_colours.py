@@ -6,7 +6,7 @@ know (``RdBu_r``, ``Cividis_r``) silently falls back to its default scale.
 
 from __future__ import annotations
 
-from chrome import graph, paths, pick, wait
+from tests.browser.chrome import graph, paths, pick, wait
 
 SWITCHES = [
     ("gap_fte", "Дефіцит посад"),

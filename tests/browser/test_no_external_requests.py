@@ -8,7 +8,7 @@ window may end on another site.
 
 from __future__ import annotations
 
-from chrome import foreign, paths, pick, requested_urls, wait
+from tests.browser.chrome import foreign, paths, pick, requested_urls, wait
 
 #: mode-bar buttons that send the chart or the user to another server
 EXTERNAL = {"sendDataToCloud", "sendChartToCloud", "editInChartStudio"}
