@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, read_manifest
-from metrics import StaffingNorm, safe_divide
+from metrics import Assumptions, AtlasTables, compute_tables
 
 from . import planning
 from .columns import COLUMNS, ColumnSpec
@@ -149,34 +149,18 @@ def _hromada_parents(units: pd.DataFrame) -> pd.DataFrame:
     return units.loc[units["level"] == "hromada", ["code", "oblast_code", "raion_code"]].drop_duplicates("code")
 
 
-def _flag_counts(dataset: Dataset, level: str, norm: StaffingNorm) -> pd.DataFrame:
-    """Hromadas with no community social worker / no psychologist per unit (for a ``metrics`` without them)."""
-    h = dataset.hromadas.merge(_hromada_parents(dataset.units), on="code", how="left")
-    workers = h[["social_work_specialist_filled", "social_worker_filled"]].sum(axis=1, min_count=1)
-    key = h["raion_code"].fillna(h["oblast_code"]) if level == "raion" else h["oblast_code"]
-    if level == "country":
-        key = pd.Series("UA", index=h.index)
-    return pd.DataFrame(
-        {
-            "hromadas_no_social_worker": (workers == 0).groupby(key).sum(),
-            "hromadas_no_psychologist": (h["psychologist_filled"] == 0).groupby(key).sum(),
-        }
-    ).rename_axis("code")
-
-
-def _complete(table: pd.DataFrame, dataset: Dataset, level: str, assumptions) -> pd.DataFrame:
-    """Measures every metrics version gives: vacancies, children ratios, flag counts."""
-    out = table.copy()
-    out["vacancies"] = out["approved_positions"] - out["workers"]
-    if "children" in out and "workers_per_100k_children" not in out:
-        out["workers_per_100k_children"] = 100_000 * safe_divide(out["workers"], out["children"])
-    if level != "hromada" and "hromadas_no_social_worker" not in out:
-        out = out.join(_flag_counts(dataset, level, planning.norm_of(assumptions)), on="code")
-    return out
+def _complete(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``vacancies`` = approved_positions - workers (community social workers)."""
+    return table.assign(vacancies=table["approved_positions"] - table["workers"])
 
 
 def gap_table(
-    dataset: Dataset, assumptions, level: str = "hromada", lang: str = "uk", *, ranking: pd.DataFrame | None = None
+    dataset: Dataset,
+    assumptions: Assumptions,
+    level: str = "hromada",
+    lang: str = "uk",
+    *,
+    tables: AtlasTables | None = None,
 ) -> pd.DataFrame:
     """The gap table of ``level``: names, staff by role, ratios, norm and WISN need and gap, flags, priority.
 
@@ -189,28 +173,26 @@ def gap_table(
     Notes
     -----
     - ``vacancies`` = approved_positions - workers (community social workers)
-    - every other measure: see ``metrics.planning_measures`` (or
-      ``metrics.unit_measures`` when the planning engine is not there)
+    - every other measure: see ``metrics.planning_measures``
 
-    ``ranking`` is the priority ranking of ``level`` when already computed
-    (``exports.planning.priority``); by default it is computed here.
+    ``tables`` is :func:`metrics.compute_tables` of the dataset and
+    assumptions when the caller has it (the screen, the workbook and the
+    command line share one); by default it is computed here.
     """
     if level not in EXPORT_LEVELS:
         raise ValueError(f"level must be one of {', '.join(EXPORT_LEVELS)}, got {level!r}")
     units = dataset.units
-    measures = planning.measures(dataset.hromadas, units, level, assumptions)
+    tables = tables if tables is not None else compute_tables(dataset.hromadas, units, assumptions)
+    measures = tables.level(level)
     names = _names(units)
     if level == "hromada":
         lead = units.loc[units["level"] == "hromada", ["code", "pcode", "name_uk", "name_en", "hromada_type"]]
         lead = _hromada_parents(units).merge(lead.drop_duplicates("code"), on="code")
         raw = dataset.hromadas
         extra = [c for c in raw.columns if c not in measures.columns and c != "code"]
-        if "children" not in measures and "population_children" in raw:
-            raw = raw.assign(children=raw["population_children"])
-            extra.append("children")
         table = lead.merge(raw[["code", *extra]], on="code").merge(measures, on="code", how="left")
         table = table[raw.set_index("code").loc[table["code"], _figure_columns(raw)].notna().any(axis=1).to_numpy()]
-        table = planning.add_hromada_planning(table, dataset.hromadas, assumptions)
+        table = table.merge(planning.flag_columns(tables), on="code", how="left")
     else:
         table = measures.join(names[["pcode", "name_uk", "name_en", "oblast_code"]], on="code")
         # Every unit of the level, those without any figure too (shown as "no data").
@@ -220,10 +202,8 @@ def gap_table(
                 names[["pcode", "name_uk", "name_en", "oblast_code"]], on="code"
             )
             table = pd.concat([table, blank], ignore_index=True)
-    ranked = ranking if ranking is not None else planning.priority(dataset.hromadas, units, level, assumptions)
-    if ranked is not None:
-        table = table.merge(ranked, on="code", how="left")
-    table = _complete(table, dataset, level, assumptions)
+    table = table.merge(planning.priority_columns(tables, level), on="code", how="left")
+    table = _complete(table)
     table = _localise(table, units, lang)
     return table.sort_values("code").reset_index(drop=True)
 
@@ -251,11 +231,13 @@ def gap_columns(table: pd.DataFrame, level: str) -> list[str]:
     return _present(table, wanted)
 
 
-def summary_table(dataset: Dataset, assumptions, lang: str = "uk") -> pd.DataFrame:
+def summary_table(
+    dataset: Dataset, assumptions: Assumptions, lang: str = "uk", *, tables: AtlasTables | None = None
+) -> pd.DataFrame:
     """Ukraine (code ``UA``) and then every oblast, with the oblast gap-table columns."""
-    oblasts = gap_table(dataset, assumptions, "oblast", lang)
-    country = planning.measures(dataset.hromadas, dataset.units, "country", assumptions)
-    country = _complete(country, dataset, "country", assumptions)
+    tables = tables if tables is not None else compute_tables(dataset.hromadas, dataset.units, assumptions)
+    oblasts = gap_table(dataset, assumptions, "oblast", lang, tables=tables)
+    country = _complete(tables.level("country"))
     country = country.assign(code="UA", pcode="UA", name_uk="Україна", name_en="Ukraine")
     return pd.concat([country, oblasts], ignore_index=True)
 
@@ -346,12 +328,9 @@ def assumptions_table(assumptions, path: Path | None = None) -> pd.DataFrame:
     comments of the assumptions file ``path`` (default
     ``data/assumptions.toml``).
     """
-    if isinstance(assumptions, StaffingNorm):
-        spec = {"norm": {"workers_per_10k": assumptions.workers_per_10k, "idp_weight": assumptions.idp_weight}}
-    elif hasattr(assumptions, "to_dict"):
-        spec = assumptions.to_dict()
-    else:
-        raise ValueError(f"assumptions: expected metrics.Assumptions or StaffingNorm, got {type(assumptions).__name__}")
+    if not isinstance(assumptions, Assumptions):
+        raise TypeError(f"assumptions: expected metrics.Assumptions, got {type(assumptions).__name__}")
+    spec = assumptions.to_dict()
     docs = _documented_parameters(Path(path) if path else DEFAULT_ASSUMPTIONS)
     # Keys the user's file leaves out are documented in the default file.
     for key, doc in _documented_parameters(DEFAULT_ASSUMPTIONS).items():
@@ -522,11 +501,11 @@ _NO_DATA = (
 )
 
 
-def _norm_text(assumptions) -> tuple[str, str]:
-    norm = planning.norm_of(assumptions)
+def _norm_text(assumptions: Assumptions) -> tuple[str, str]:
+    norm, weight = assumptions.workers_per_10k, assumptions.idp_weight
     return (
-        f"{norm.workers_per_10k:g} соціальних працівників громади на 10 000 мешканців; вага ВПО {norm.idp_weight:g}",
-        f"{norm.workers_per_10k:g} community social workers per 10,000 residents; IDP weight {norm.idp_weight:g}",
+        f"{norm:g} соціальних працівників громади на 10 000 мешканців; вага ВПО {weight:g}",
+        f"{norm:g} community social workers per 10,000 residents; IDP weight {weight:g}",
     )
 
 
@@ -724,12 +703,11 @@ def _count(x: float, decimals: int = 0) -> str:
 
 def _summary_line(summary: pd.DataFrame, rows: int, level: str, assumptions) -> str:
     country = summary.iloc[0]
-    norm = planning.norm_of(assumptions)
     what = {"hromada": "hromadas", "raion": "raions", "oblast": "oblasts"}[level]
     line = (
         f"{rows:,} {what}; Ukraine: {_count(country['workers'])} community social workers for "
         f"{_count(country['population'])} residents and {_count(country['idp'])} IDPs, "
-        f"gap to the norm ({norm.workers_per_10k:g} per 10,000) {_count(country['gap_fte'], 1)} positions"
+        f"gap to the norm ({assumptions.workers_per_10k:g} per 10,000) {_count(country['gap_fte'], 1)} positions"
     )
     if "wisn_required" in summary and pd.notna(country.get("wisn_required")):
         line += f", WISN need {_count(country['wisn_required'], 1)}"
@@ -752,6 +730,7 @@ def build_export(
     budget: float | None = None,
     objective: str = "coverage",
     generated_at: dt.datetime | None = None,
+    computed: AtlasTables | None = None,
 ) -> Export:
     """Every table of the full export of ``dataset`` under ``assumptions``.
 
@@ -773,20 +752,23 @@ def build_export(
         (``"coverage"`` or ``"equity"``), hromadas in priority order.
     generated_at
         Time stamp on the cover (default: now).
+    computed
+        :func:`metrics.compute_tables` of ``dataset`` and ``assumptions`` when
+        the caller has it (the dashboard's session does): the workbook then
+        shows exactly the figures of the screen. Computed here otherwise.
     """
     if lang not in ("uk", "en"):
         raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
     if level not in EXPORT_LEVELS:
         raise ValueError(f"level must be one of {', '.join(EXPORT_LEVELS)}, got {level!r}")
     i = 0 if lang == "uk" else 1
-    summary = summary_table(dataset, assumptions, lang)
+    computed = computed if computed is not None else compute_tables(dataset.hromadas, dataset.units, assumptions)
+    summary = summary_table(dataset, assumptions, lang, tables=computed)
     tables = [("summary", summary, gap_columns(summary, "oblast"))]
-    # The hromada priority ranking is the slowest measure: computed once for the gap table and the plan.
-    needs_ranking = level == "hromada" or budget is not None
-    ranked = planning.priority(dataset.hromadas, dataset.units, "hromada", assumptions) if needs_ranking else None
     if level != "oblast":
-        table = gap_table(dataset, assumptions, level, lang, ranking=ranked if level == "hromada" else None)
+        table = gap_table(dataset, assumptions, level, lang, tables=computed)
         tables.append((level, table, gap_columns(table, level)))
+    ranked = planning.priority_columns(computed, "hromada") if budget is not None else None
     facts: tuple = ()
     if budget is not None:
         funding, facts = _funding_table(dataset, assumptions, budget, objective, lang, ranked)

@@ -32,6 +32,7 @@ import shapely
 from flask_caching import Cache
 
 from loaders import Dataset
+from metrics import TableCache
 
 __all__ = ["AtlasState", "DEMO_KEY", "secret_key"]
 
@@ -94,7 +95,7 @@ class AtlasState:
         self.default_dataset = default_dataset
         self.default_assumptions = default_assumptions
         self._compute = compute
-        self._memo: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
         self._geo: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         redis_url = os.environ.get("ATLAS_REDIS_URL")
         config: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": _SESSION_TIMEOUT}
@@ -168,13 +169,8 @@ class AtlasState:
         """The computed tables of this session's dataset and assumptions (memoised)."""
         key = self.dataset_key()
         assumptions = self.assumptions() if assumptions is None else assumptions
-        memo_key = (key, _content_key(assumptions))
-        if memo_key not in self._memo:
-            self._memo[memo_key] = self._compute(self.dataset(), assumptions)
-            while len(self._memo) > _MEMO_SIZE:
-                self._memo.popitem(last=False)
-        self._memo.move_to_end(memo_key)
-        return self._memo[memo_key]
+        dataset = self.dataset()
+        return self._memo.get((key, _content_key(assumptions)), lambda: self._compute(dataset, assumptions))
 
     def geo_url(self, level: str) -> str:
         return f"/geo/{self.dataset_key()}/{level}.json"

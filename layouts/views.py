@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.schema import ROLES, UNIT_LEVELS
 from core.text import METRIC_LABELS, t
 from exports import table_workbook
-from loaders import ROLES, Dataset
-from metrics import Assumptions, StaffingNorm, planning_measures, priority_ranking, unit_measures
+from loaders import Dataset
+from metrics import Assumptions, AtlasTables, compute_tables
 
 __all__ = [
     "AtlasData",
@@ -32,7 +33,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class AtlasData:
-    """Measure tables per level, the hromada detail table and notes for exports."""
+    """What the pages show: the producer's tables with names, the hromada detail table and notes for exports.
+
+    ``computed`` is the :class:`metrics.AtlasTables` every figure comes from
+    (the workbook and the command line read the same object); ``tables``
+    are its measures per level with names, limited to the units the map
+    can show.
+    """
 
     tables: dict[str, pd.DataFrame]
     detail: pd.DataFrame
@@ -41,46 +48,46 @@ class AtlasData:
     approximate_boundaries: bool
     idp_estimated: bool
     notes: tuple[tuple[str, str], ...]
+    computed: AtlasTables | None = None
 
 
-def _norm_of(assumptions) -> StaffingNorm:
-    return assumptions if isinstance(assumptions, StaffingNorm) else getattr(assumptions, "norm", assumptions)
+def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | None = None) -> AtlasData:
+    """Measures of every level, with names, and what the profile page needs, from the one producer.
 
-
-def prepare(dataset: Dataset, assumptions) -> AtlasData:
-    """Measures of every level, with names, and what the profile page needs."""
-    norm = _norm_of(assumptions)
+    ``computed`` is :func:`metrics.compute_tables` of the dataset and
+    assumptions when the caller already has it (it is computed otherwise).
+    """
+    if computed is None:
+        computed = compute_tables(dataset.hromadas, dataset.units, assumptions)
     units = dataset.units
     names = units.drop_duplicates("code").set_index("code")[["name_uk", "name_en", "oblast_code"]]
-    shown = {level: set(gdf["code"]) for level, gdf in dataset.boundaries.items()}
     tables = {}
-    for level in ("oblast", "raion", "hromada"):
-        table = unit_measures(dataset.hromadas, units, level, norm).join(names, on="code")
+    for level in UNIT_LEVELS:
+        table = computed.level(level).join(names, on="code")
         # Units with no polygon and no figure at all (the hromadas of occupied
         # Crimea in the codifier) are left out; units with a polygon and no
         # data (Crimea and Sevastopol as wholes) are shown as "no data".
-        codes = shown.get(level, set())
+        shown = dataset.boundaries[level]["code"] if level in dataset.boundaries else pd.Series(dtype=str)
         has_figure = table[["population", "workers"]].notna().any(axis=1)
-        table = table[has_figure | table["code"].isin(codes)]
-        extra = sorted(c for c in codes if c not in set(table["code"]) and c in names.index)
-        if extra:
-            table = pd.concat([table, pd.DataFrame({"code": extra}).join(names, on="code")], ignore_index=True)
+        table = table[has_figure | table["code"].isin(shown)]
+        extra = shown[~shown.isin(table["code"]) & shown.isin(names.index)].drop_duplicates().sort_values()
+        if len(extra):
+            table = pd.concat(
+                [table, pd.DataFrame({"code": extra.to_numpy()}).join(names, on="code")], ignore_index=True
+            )
         table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
         tables[level] = table.reset_index(drop=True)
-    if isinstance(assumptions, Assumptions):  # WISN and caseload per worker of each oblast, from its sums
-        extra = planning_measures(dataset.hromadas, units, "oblast", assumptions)
-        extra = extra[["code", *[c for c in _PLANNING_DETAIL if c in extra and c not in tables["oblast"]]]]
-        tables["oblast"] = tables["oblast"].merge(extra, on="code", how="left")
-    country = unit_measures(dataset.hromadas, units, "country", norm).iloc[0]
     detail = _detail(dataset, tables["hromada"])
-    detail = detail.merge(_planning_detail(dataset, assumptions), on="code", how="left")
+    ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reasons"]]
+    detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
     notes = [("Dataset", dataset.title)]
     notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
     notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
     notes.append(
         (
             "Norm",
-            f"{norm.workers_per_10k} community social workers per 10,000 residents; IDP weight {norm.idp_weight}",
+            f"{assumptions.workers_per_10k:g} community social workers per 10,000 residents; "
+            f"IDP weight {assumptions.idp_weight:g}",
         )
     )
     if dataset.approximate_boundaries:
@@ -90,42 +97,21 @@ def prepare(dataset: Dataset, assumptions) -> AtlasData:
     return AtlasData(
         tables=tables,
         detail=detail,
-        country=country,
+        country=computed.country,
         title=dataset.title,
         approximate_boundaries=dataset.approximate_boundaries,
         idp_estimated=bool(dataset.hromadas["idp_estimated"].any()),
         notes=tuple(notes),
+        computed=computed,
     )
-
-
-_PLANNING_DETAIL = (
-    "wisn_required",
-    "wisn_difference",
-    "wisn_ratio",
-    "caseload_per_worker",
-    "total_required_fte",
-    "total_gap_fte",
-)
-
-
-def _planning_detail(dataset: Dataset, assumptions) -> pd.DataFrame:
-    """WISN need, caseload per worker and the donors' priority rank with its reasons, per hromada."""
-    if not isinstance(assumptions, Assumptions):
-        return pd.DataFrame({"code": pd.Series(dtype=str)})
-    planning = planning_measures(dataset.hromadas, dataset.units, "hromada", assumptions)
-    planning = planning[["code", *[c for c in _PLANNING_DETAIL if c in planning]]]
-    ranking = priority_ranking(dataset.hromadas, dataset.units, assumptions)
-    ranking = ranking[["code", "rank", "priority_index", "reasons"]].rename(columns={"rank": "priority_rank"})
-    return planning.merge(ranking, on="code", how="left")
 
 
 def _detail(dataset: Dataset, hromada_table: pd.DataFrame) -> pd.DataFrame:
     units = dataset.units
     hromadas = units[units["level"] == "hromada"].drop_duplicates("code")
     parents = units.drop_duplicates("code").set_index("code")
-    detail = hromadas[["code", "pcode", "hromada_type", "oblast_code", "raion_code"]].merge(
-        dataset.hromadas.drop(columns=["population", "idp", "idp_estimated"]), on="code", how="left"
-    )
+    raw = dataset.hromadas[[c for c in dataset.hromadas.columns if c == "code" or c not in hromada_table.columns]]
+    detail = hromadas[["code", "pcode", "hromada_type", "oblast_code", "raion_code"]].merge(raw, on="code", how="left")
     detail = detail.merge(hromada_table.drop(columns=["oblast_code"]), on="code", how="inner")
     for level in ("oblast", "raion"):
         for lang in ("uk", "en"):

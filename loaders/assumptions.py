@@ -15,9 +15,8 @@ DEFAULT_ASSUMPTIONS = Path(__file__).resolve().parent.parent / "data" / "assumpt
 def read_assumptions(path: Path | None = None) -> Assumptions:
     """The planning assumptions of a TOML file (default: ``data/assumptions.toml``).
 
-    The result carries the staffing norm as ``.norm`` (a
-    :class:`metrics.StaffingNorm`), and ``.workers_per_10k`` and
-    ``.idp_weight`` as before. A key left out takes its default; every
+    The community-worker norm is ``.workers_per_10k`` (the sum of the two
+    community roles' norms) and the IDP weight ``.idp_weight``. A key left out takes its default; every
     problem (unknown key, a value out of range, a missing role) is reported
     at once in one ``ValueError`` that names each key, e.g.
     ``assumptions file a.toml: wisn.support_share must be a number >= 0 and < 1 ..., got 1.0``.

@@ -12,9 +12,18 @@ from .assumptions import (
     WisnParameters,
     assumptions_from_dict,
 )
-from .coverage import COMMUNITY_ROLES, MEASURES, StaffingNorm, hromada_base, safe_divide, unit_measures
-from .planning import FLAGS, PLANNING_MEASURES, flag_counts, hromada_flags, hromada_planning_base, planning_measures
-from .priority import priority_components, priority_ranking
+from .coverage import group_key, safe_divide
+from .planning import (
+    FLAGS,
+    PLANNING_MEASURES,
+    aggregate_planning,
+    flag_counts,
+    flags_from_base,
+    hromada_flags,
+    hromada_planning_base,
+    planning_measures,
+)
+from .priority import priority_components, priority_ranking, rank_by_priority
 from .scenarios import (
     COMPARED_MEASURES,
     IdpChange,
@@ -24,14 +33,13 @@ from .scenarios import (
     compare_scenarios,
     scenario_measures,
 )
+from .tables import AtlasTables, TableCache, compute_tables
 from .wisn import WisnFactors, wisn_factors, wisn_required_staff
 
 __all__ = [
-    "COMMUNITY_ROLES",
     "COMPARED_MEASURES",
     "EQUITY_MEASURES",
     "FLAGS",
-    "MEASURES",
     "OBJECTIVES",
     "PLANNING_MEASURES",
     "PRIORITY_COMPONENTS",
@@ -45,15 +53,20 @@ __all__ = [
     "PositionCost",
     "RoleNorm",
     "Scenario",
-    "StaffingNorm",
     "WisnFactors",
     "WisnParameters",
+    "aggregate_planning",
     "allocate",
+    "AtlasTables",
+    "TableCache",
+    "compute_tables",
+    "flags_from_base",
+    "group_key",
+    "rank_by_priority",
     "apply_scenario",
     "assumptions_from_dict",
     "compare_scenarios",
     "flag_counts",
-    "hromada_base",
     "hromada_flags",
     "hromada_planning_base",
     "planning_measures",
@@ -61,7 +74,6 @@ __all__ = [
     "priority_ranking",
     "safe_divide",
     "scenario_measures",
-    "unit_measures",
     "wisn_factors",
     "wisn_required_staff",
 ]

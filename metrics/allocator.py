@@ -36,8 +36,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
+from core.schema import COMMUNITY_ROLES
+
 from .assumptions import ROLES, Assumptions
-from .coverage import COMMUNITY_ROLES
 from .planning import hromada_planning_base
 
 __all__ = ["OBJECTIVES", "EQUITY_MEASURES", "Allocation", "allocate"]

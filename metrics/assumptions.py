@@ -26,8 +26,6 @@ from typing import Any
 
 from core.schema import COMMUNITY_ROLES, ROLES
 
-from .coverage import StaffingNorm
-
 __all__ = [
     "ROLES",
     "PRIORITY_COMPONENTS",
@@ -314,11 +312,6 @@ class Assumptions:
     def workers_per_10k(self) -> float:
         """Community social workers (specialists + social workers) needed per 10,000 people."""
         return float(sum(self.role_norm(r).workers_per_10k for r in COMMUNITY_ROLES))
-
-    @property
-    def norm(self) -> StaffingNorm:
-        """The community-worker norm as a :class:`~metrics.coverage.StaffingNorm` (for ``unit_measures``)."""
-        return StaffingNorm(workers_per_10k=self.workers_per_10k, idp_weight=float(self.idp_weight))
 
     @property
     def weights(self) -> dict[str, float]:

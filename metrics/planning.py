@@ -19,13 +19,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.schema import COMMUNITY_ROLES, LEVELS
+
 from .assumptions import ROLES, Assumptions
-from .coverage import COMMUNITY_ROLES, LEVELS, _group_key
+from .coverage import group_key
 from .wisn import wisn_required_staff
 
 __all__ = [
     "PLANNING_MEASURES",
     "FLAGS",
+    "aggregate_planning",
+    "flags_from_base",
     "hromada_planning_base",
     "hromada_flags",
     "planning_measures",
@@ -180,7 +184,7 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     ----------
     hromadas
         One row per hromada-level unit: ``code``, ``population``, ``idp``,
-        ``{role}_approved``, ``{role}_filled``; optional ``children``,
+        ``{role}_approved``, ``{role}_filled``; optional ``population_children``,
         ``idp_estimated`` and one column per WISN case type.
     assumptions
         The planning assumptions.
@@ -214,7 +218,7 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     out["idp"] = idp
     out["population_incl_idp"] = population + assumptions.idp_weight * idp
     out["_residents_and_idp"] = population + idp
-    out["children"] = _column(hromadas, "children")
+    out["children"] = _column(hromadas, "population_children")
     for role in ROLES:
         out[f"{role}_filled"] = _column(hromadas, f"{role}_filled")
         out[f"{role}_approved"] = _column(hromadas, f"{role}_approved")
@@ -321,8 +325,18 @@ def planning_measures(
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    base = hromada_planning_base(hromadas, assumptions)
-    key = _group_key(base, units, level)
+    return aggregate_planning(hromada_planning_base(hromadas, assumptions), units, level, assumptions)
+
+
+def aggregate_planning(base: pd.DataFrame, units: pd.DataFrame, level: str, assumptions: Assumptions) -> pd.DataFrame:
+    """:func:`planning_measures` from an already computed :func:`hromada_planning_base` (see there).
+
+    The producer (:func:`metrics.tables.compute_tables`) computes the base
+    once and passes it to every level, instead of recomputing it per level.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    key = group_key(base, units, level)
     groups, uniques = pd.factorize(key, sort=False)
     inside = groups >= 0
     groups, base_in = groups[inside], base[inside]
@@ -364,7 +378,11 @@ def hromada_flags(hromadas: pd.DataFrame, assumptions: Assumptions) -> pd.DataFr
       with cases and no worker is above the threshold)
     - caseload_per_worker = cases / workers (NaN for no worker)
     """
-    base = hromada_planning_base(hromadas, assumptions)
+    return flags_from_base(hromada_planning_base(hromadas, assumptions))
+
+
+def flags_from_base(base: pd.DataFrame) -> pd.DataFrame:
+    """:func:`hromada_flags` from an already computed :func:`hromada_planning_base`."""
     out = pd.DataFrame({"code": base["code"]})
     for name in FLAGS:
         out[name] = base[f"hromadas_{name}"].map({1.0: True, 0.0: False}).astype("boolean")

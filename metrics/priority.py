@@ -11,7 +11,7 @@ import pandas as pd
 from .assumptions import PRIORITY_COMPONENTS, Assumptions
 from .planning import planning_measures
 
-__all__ = ["priority_components", "priority_ranking"]
+__all__ = ["priority_components", "priority_ranking", "rank_by_priority"]
 
 
 def priority_components(measures: pd.DataFrame) -> pd.DataFrame:
@@ -70,6 +70,11 @@ def _reason(component: str, value: float, score: float, word: str) -> str:
 def priority_ranking(
     hromadas: pd.DataFrame, units: pd.DataFrame, assumptions: Assumptions, level: str = "hromada"
 ) -> pd.DataFrame:
+    """Units of ``level`` ranked by the priority index (see :func:`rank_by_priority`)."""
+    return rank_by_priority(planning_measures(hromadas, units, level, assumptions), assumptions, level)
+
+
+def rank_by_priority(measures: pd.DataFrame, assumptions: Assumptions, level: str = "hromada") -> pd.DataFrame:
     """Units ranked by the priority index, highest need first, with the reasons for each rank.
 
     Returns
@@ -93,7 +98,6 @@ def priority_ranking(
     - contribution of a component = 100 x w_c x score_c / sum(w_c)
     - ties are ranked by code
     """
-    measures = planning_measures(hromadas, units, level, assumptions)
     values = priority_components(measures)
     weights = assumptions.weights
     word = "hromadas" if level == "hromada" else f"{level}s"

@@ -100,5 +100,5 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def workbook(_clicks, lang):
         """The full export (every sheet) of this session's dataset and assumptions."""
-        content = full_workbook(state.dataset(), state.assumptions(), lang)
+        content = full_workbook(state.dataset(), state.assumptions(), lang, computed=state.tables().computed)
         return dcc.send_bytes(content, "atlas_workbook.xlsx")

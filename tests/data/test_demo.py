@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from loaders import load_demo, read_assumptions
-from metrics import unit_measures
+from metrics import planning_measures
 from tests.fixtures import REALDATA, ROOT
 
 KYIV, SEVASTOPOL, CRIMEA = "UA80000000000093317", "UA85000000000065278", "UA01000000000013043"
@@ -24,7 +24,7 @@ def facts():
 
 @pytest.fixture(scope="module")
 def oblasts(demo):
-    table = unit_measures(demo.hromadas, demo.units, "oblast", read_assumptions())
+    table = planning_measures(demo.hromadas, demo.units, "oblast", read_assumptions())
     return table.assign(pcode=table["code"].str[:4]).set_index("pcode")
 
 
@@ -77,7 +77,7 @@ def test_staffing_is_calibrated_to_the_seeds(demo, oblasts):
     assert oblasts["workers"].sum() == 3260
     assert oblasts.loc["UA74", "residents_per_worker"] == pytest.approx(5423, rel=0.01)
     assert oblasts.loc["UA23", "residents_per_worker"] == pytest.approx(27744, rel=0.01)
-    h = unit_measures(demo.hromadas, demo.units, "hromada", read_assumptions()).dropna(subset=["population"])
+    h = planning_measures(demo.hromadas, demo.units, "hromada", read_assumptions()).dropna(subset=["population"])
     assert 2 <= h["workers"].median() <= 3
     rural = h["code"].map(demo.units.drop_duplicates("code").set_index("code")["hromada_type"]) == "rural"
     assert (h.loc[rural, "psychologists"] == 0).mean() > 0.5  # most rural hromadas have no psychologist

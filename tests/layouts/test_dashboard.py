@@ -29,7 +29,7 @@ from layouts.components import profile_card
 from layouts.pages.map import drill_down, map_state, render_map, table_page
 from layouts.views import apply_table_query, hromada_options
 from loaders import Dataset
-from metrics import StaffingNorm
+from metrics import Assumptions
 from tests.fixtures import H1, H2, H4, H5, O1, O2
 
 
@@ -53,7 +53,7 @@ def dataset(units, hromadas) -> Dataset:
 
 @pytest.fixture
 def data(dataset):
-    return prepare(dataset, StaffingNorm())
+    return prepare(dataset, Assumptions())
 
 
 def test_view_table_ranks_and_filters(data):
@@ -88,7 +88,7 @@ def test_choropleth_shows_no_data_through_the_value_layer(data):
 
 def test_hover_names_are_escaped(dataset):
     dataset.units.loc[dataset.units["code"] == H1, "name_uk"] = "<script>alert(1)</script>"
-    data = prepare(dataset, StaffingNorm())
+    data = prepare(dataset, Assumptions())
     fig = choropleth("/x", view_table(data, "hromada", "workers", None), "workers")
     assert any("&lt;script&gt;" in s for s in fig.data[1].text)
     assert not any("<script>" in s for s in fig.data[1].text)
@@ -162,7 +162,7 @@ def test_download_reads_back_with_types(data):
 
 def test_download_never_writes_formulas(dataset):
     dataset.units.loc[dataset.units["code"] == H1, "name_uk"] = '=HYPERLINK("http://x","y")'
-    content = download_bytes(prepare(dataset, StaffingNorm()), "hromada", "workers_per_10k", O1)
+    content = download_bytes(prepare(dataset, Assumptions()), "hromada", "workers_per_10k", O1)
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     cells = [ws.cell(row=r, column=2) for r in range(2, 5)]
     evil = [c for c in cells if str(c.value).startswith("=")]
@@ -171,7 +171,7 @@ def test_download_never_writes_formulas(dataset):
 
 def test_geometry_route_serves_clockwise_rings_and_hides_unknown_datasets(dataset, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
-    client = create_app(dataset, StaffingNorm()).server.test_client()
+    client = create_app(dataset, Assumptions()).server.test_client()
     response = client.get("/geo/demo/hromada.json")
     assert response.status_code == 200
     ring = json.loads(response.data)["features"][0]["geometry"]["coordinates"][0]

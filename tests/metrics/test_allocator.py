@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from metrics import COMMUNITY_ROLES, ROLES, Assumptions, allocate, hromada_planning_base
+from core.schema import COMMUNITY_ROLES, ROLES
+from metrics import Assumptions, allocate, hromada_planning_base
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import pytest
 
 from loaders import ROLES as LOADER_ROLES
@@ -13,10 +12,8 @@ from metrics import (
     ROLES,
     Assumptions,
     PositionCost,
-    StaffingNorm,
     WisnParameters,
     assumptions_from_dict,
-    unit_measures,
 )
 
 KYIV = "UA80000000000093317"
@@ -30,19 +27,10 @@ def test_roles_are_those_of_the_loaders():
     assert ROLES == LOADER_ROLES
 
 
-def test_the_old_interface_still_works():
+def test_the_community_norm_and_idp_weight():
     a = read_assumptions()
     assert a.workers_per_10k == 2.0
     assert a.idp_weight == 1.0
-    assert a.norm == StaffingNorm(workers_per_10k=2.0, idp_weight=1.0)
-
-
-@pytest.mark.parametrize("level", ["hromada", "raion", "oblast", "country"])
-def test_unit_measures_takes_assumptions_or_a_norm(hromadas, units, level):
-    a = Assumptions()
-    pd.testing.assert_frame_equal(
-        unit_measures(hromadas, units, level, a), unit_measures(hromadas, units, level, a.norm), check_dtype=False
-    )
 
 
 def test_to_dict_reads_back_the_same():
@@ -55,7 +43,7 @@ def test_updated_is_a_validated_copy():
     b = a.updated({"norm.psychologist.workers_per_10k": 1.0, "norm.idp_weight": 0.5})
     assert a.role_norm("psychologist").workers_per_10k == 0.5  # the original is unchanged
     assert b.role_norm("psychologist").workers_per_10k == 1.0
-    assert b.idp_weight == 0.5 and b.norm.idp_weight == 0.5
+    assert b.idp_weight == 0.5
     c = a.updated({f"cost.oblast.{KYIV}.social_worker": 190_000})
     assert c.cost("social_worker", KYIV) == 190_000
     assert c.cost("social_worker", "UA05000000000010236") == 160_000
@@ -131,4 +119,4 @@ def test_legacy_community_norm_is_split_between_the_two_roles(tmp_path):
     assert a.workers_per_10k == 3.0
     assert a.role_norm("social_worker").workers_per_10k == 1.5
     assert a.role_norm("psychologist") == Assumptions().role_norm("psychologist")
-    assert a.norm == StaffingNorm(3.0, 0.5)
+    assert a.idp_weight == 0.5

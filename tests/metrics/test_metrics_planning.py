@@ -193,15 +193,8 @@ def test_unknown_stays_unknown_and_estimates_stay_flagged(hromadas, units):
     assert r.loc[R1, "hromadas"] == 2
 
 
-def test_matches_the_coverage_measures(hromadas, units):
-    from metrics import unit_measures
-
+def test_ratios_per_100k_and_every_hromada_present(hromadas, units):
     a = Assumptions()
-    for level in ("hromada", "oblast"):
-        p = planning_measures(hromadas, units, level, a).set_index("code")
-        u = unit_measures(hromadas, units, level, a.norm).set_index("code")
-        for column in ("workers_per_10k", "workers_per_10k_incl_idp", "residents_per_worker", "gap_fte"):
-            pd.testing.assert_series_equal(p[column], u[column], check_names=False)
     assert planning_measures(hromadas, units, "hromada", a).set_index("code").loc[H3, "workers_per_100k"] == (
         pytest.approx(4 / 30_000 * 100_000)
     )
