@@ -45,7 +45,7 @@ def atlases(draw) -> tuple[pd.DataFrame, pd.DataFrame, Assumptions]:
         code = f"UA{oblast[2:4]}0000{i:05d}000000000"
         units.append({"code": code, "level": "hromada", "oblast_code": oblast, "raion_code": raion})
         row = {"code": code, "population": draw(_maybe(people)), "idp": draw(_maybe(people))}
-        row["children"] = draw(_maybe(people))
+        row["population_children"] = draw(_maybe(people))
         for role in ROLES:
             row[f"{role}_approved"] = draw(_maybe(counts))
             row[f"{role}_filled"] = draw(_maybe(counts))
