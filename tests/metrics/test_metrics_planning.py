@@ -150,7 +150,9 @@ def test_children_norm_counts_where_children_are_known():
 
 
 def test_workers_per_100k_children():
-    rows = [{"code": "A", "population": 5_000.0, "idp": 0.0, "population_children": 1_000.0, "social_worker_filled": 2.0}]
+    rows = [
+        {"code": "A", "population": 5_000.0, "idp": 0.0, "population_children": 1_000.0, "social_worker_filled": 2.0}
+    ]
     assert _one(planning_measures(*_table(rows), "hromada", Assumptions()))["workers_per_100k_children"] == 200
 
 
