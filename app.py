@@ -6,12 +6,16 @@ python app.py build-demo      rebuild data/demo from installable packages
 python app.py validate ...    check input files (see README)
 python app.py export --out FILE.xlsx   gap tables to Excel (or one table to .csv)
 python app.py allocate --budget UAH    fund whole positions within a budget (exact and greedy)
+python app.py publish --data MANIFEST [--period 2025-Q2]   validate and publish into the store
+python app.py datasets                 what is published; python app.py retract ID; python app.py migrate
 
 In production: ``gunicorn app:server`` (see README, "Deployment"). Importing
 this module reads no file; the server is built on first access to
 ``app.server``. Settings come from environment variables:
 
-``ATLAS_DATA``            dataset manifest (default: the embedded demo)
+``ATLAS_DATA``            dataset manifest to serve from its files (default: the store's latest publications)
+``ATLAS_DATABASE_URL``    the store (default: the SQLite file instance/atlas.sqlite3; the demo is published
+                          into an empty one); ``postgresql+psycopg://user:password@host/db`` when shared
 ``ATLAS_ASSUMPTIONS``     planning assumptions file (default: data/assumptions.toml)
 ``ATLAS_UPLOAD_LIMIT_MB`` largest upload accepted, MB (default 20)
 ``ATLAS_CACHE_DIR``       where sessions' uploads and settings are kept (default: a temp folder)
@@ -36,20 +40,39 @@ _SERVER = None
 
 
 def make_app(manifest: Path | None = None, assumptions: Path | None = None):
-    """The Dash app over a dataset manifest (default: ``ATLAS_DATA`` or the embedded demo)."""
+    """The Dash app over a dataset manifest (``manifest`` or ``ATLAS_DATA``), else over the store.
+
+    Without a manifest the app serves the store's latest publications
+    (``ATLAS_DATABASE_URL``, default the app's SQLite file); an empty store
+    gets the embedded demo published into it first.
+
+    Raises
+    ------
+    store.StoreError
+        The database cannot be reached or is not migrated.
+    """
     from layouts import create_app
     from layouts.auth import BasicAuth
-    from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
+    from loaders import load_dataset, read_assumptions
 
-    manifest = manifest or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST
+    manifest = manifest or os.environ.get("ATLAS_DATA")
     assumptions = assumptions or os.environ.get("ATLAS_ASSUMPTIONS") or None
-    dataset = load_dataset(Path(manifest))
+    dataset = published = None
+    if manifest:
+        dataset = load_dataset(Path(manifest))
+    else:
+        from store.serving import PublishedData
+
+        published = PublishedData.open()
     authenticators = []
     user, password = os.environ.get("ATLAS_BASIC_AUTH_USER"), os.environ.get("ATLAS_BASIC_AUTH_PASSWORD")
     if user and password:
         authenticators.append(BasicAuth({user: password}))
     return create_app(
-        dataset, read_assumptions(Path(assumptions) if assumptions else None), authenticators=authenticators
+        dataset,
+        read_assumptions(Path(assumptions) if assumptions else None),
+        authenticators=authenticators,
+        published=published,
     )
 
 
@@ -65,7 +88,13 @@ def __getattr__(name: str):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    app = make_app(args.data, args.assumptions)
+    from store import StoreError
+
+    try:
+        app = make_app(args.data, args.assumptions)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(f"Serving the atlas on http://{args.host}:{args.port} (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

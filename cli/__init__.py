@@ -6,9 +6,9 @@ the parser's ``func``. File I/O and printing live here; the arithmetic in
 ``metrics``, the reading in ``loaders``.
 """
 
-from . import allocate, export, validate
+from . import allocate, datasets, export, migrate, publish, retract, validate
 
-__all__ = ["COMMANDS", "allocate", "export", "validate"]
+__all__ = ["COMMANDS", "allocate", "datasets", "export", "migrate", "publish", "retract", "validate"]
 
 #: Command modules in the order ``python app.py --help`` lists them.
-COMMANDS = (validate, export, allocate)
+COMMANDS = (validate, export, allocate, publish, datasets, retract, migrate)

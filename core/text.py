@@ -68,6 +68,9 @@ TEXT: dict[str, dict[str, str]] = {
         "required": "Потреба за нормативом, посад",
         "back_to_map": "До карти",
         "not_found": "Сторінку не знайдено",
+        "store_lost": (
+            "База опублікованих даних зараз недоступна: показано дані, прочитані з неї востаннє. Нічого не записано."
+        ),
     },
     "en": {
         "title": "Social Service Workforce Atlas of Ukraine",
@@ -128,6 +131,9 @@ TEXT: dict[str, dict[str, str]] = {
         "required": "Required by the norm, positions",
         "back_to_map": "Back to the map",
         "not_found": "Page not found",
+        "store_lost": (
+            "The database of published data cannot be reached: showing the data last read from it. Nothing was written."
+        ),
     },
 }
 

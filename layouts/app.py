@@ -23,7 +23,7 @@ from .auth import Authenticator
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
-from .state import DEMO_KEY, AtlasState
+from .state import AtlasState
 from .views import prepare
 
 __all__ = ["PAGES", "create_app", "parse_path"]
@@ -63,8 +63,13 @@ def _nav(lang: str, page: str, search: str) -> html.Nav:
     return html.Nav(links, id=ids.NAV, className="nav", **{"aria-label": "navigation"})
 
 
-def create_app(dataset: Dataset, assumptions, authenticators: Iterable[Authenticator] = ()) -> dash.Dash:
+def create_app(
+    dataset: Dataset | None, assumptions, authenticators: Iterable[Authenticator] = (), published=None
+) -> dash.Dash:
     """The Dash app over ``dataset``: every asset served locally, state per session.
+
+    ``published`` (a :class:`store.serving.PublishedData`) replaces
+    ``dataset``: every session then sees the store's latest publication.
 
     ``authenticators`` (see :mod:`layouts.auth`) decide who may use it;
     none: the atlas is open. Every route but ``/healthz`` is checked.
@@ -78,7 +83,7 @@ def create_app(dataset: Dataset, assumptions, authenticators: Iterable[Authentic
         suppress_callback_exceptions=True,
     )
     auth.install(app.server, authenticators)
-    state = AtlasState(app.server, dataset, assumptions, prepare)
+    state = AtlasState(app.server, dataset, assumptions, prepare, published=published)
     # uploads travel base64-encoded inside a callback request: about 4/3 of the file
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
     app.server.extensions["atlas_state"] = state
@@ -89,7 +94,7 @@ def create_app(dataset: Dataset, assumptions, authenticators: Iterable[Authentic
         if content is None:
             flask.abort(404)
         response = flask.Response(content, mimetype="application/geo+json")
-        response.headers["Cache-Control"] = "private, max-age=3600" if key != DEMO_KEY else "public, max-age=86400"
+        response.headers["Cache-Control"] = "public, max-age=86400" if state.is_public(key) else "private, max-age=3600"
         return response
 
     @app.server.route("/healthz")
@@ -121,6 +126,8 @@ def create_app(dataset: Dataset, assumptions, authenticators: Iterable[Authentic
         query = dict(parse_qsl((search or "").lstrip("?")))
         module = PAGES.get(page, (None, None))[0]
         body = module.layout(state, lang, query) if module else html.P(t("not_found", lang))
+        if state.published is not None and state.published.problem:
+            body = html.Div([html.P(t("store_lost", lang), className="notice", role="alert"), body])
         return body, _nav(lang, page, search), t("title", lang), lang
 
     @app.callback(

@@ -91,8 +91,11 @@ class AtlasState:
         default_dataset: Dataset,
         default_assumptions: Any,
         compute: Callable[[Dataset, Any], Any],
+        published: Any = None,
     ):
-        self.default_dataset = default_dataset
+        self._default_dataset = default_dataset
+        #: ``store.serving.PublishedData`` when the default dataset is the store's latest publication
+        self.published = published
         self.default_assumptions = default_assumptions
         self._compute = compute
         self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
@@ -126,12 +129,25 @@ class AtlasState:
         self.cache.set(f"{self.session_id()}:{name}", value)
 
     # -- dataset and assumptions of the session -------------------------
+    @property
+    def default_dataset(self) -> Dataset:
+        """What a session sees until it loads something: the store's latest publication, or the fixed dataset."""
+        return self.published.dataset() if self.published is not None else self._default_dataset
+
+    def default_key(self) -> str:
+        return self.published.key() if self.published is not None else DEMO_KEY
+
+    def is_public(self, key: str) -> bool:
+        """True for the default dataset's keys (every session may see it)."""
+        return key == DEMO_KEY or (self.published is not None and self.published.is_key(key))
+
     def dataset_key(self) -> str:
-        return self._get("dataset_key") or DEMO_KEY
+        key = self._get("dataset_key")
+        return key if key and not self.is_public(key) else self.default_key()
 
     def dataset(self) -> Dataset:
         key = self.dataset_key()
-        if key == DEMO_KEY:
+        if self.is_public(key):
             return self.default_dataset
         dataset = self.cache.get(f"dataset:{key}")
         return dataset if dataset is not None else self.default_dataset
@@ -181,11 +197,11 @@ class AtlasState:
         Exterior rings are written clockwise, as d3-geo (plotly's map
         projection) expects.
         """
-        if key != DEMO_KEY and self.cache.get(f"owner:{key}") != self.session_id():
+        if not self.is_public(key) and self.cache.get(f"owner:{key}") != self.session_id():
             return None
         memo_key = (key, level)
         if memo_key not in self._geo:
-            dataset = self.default_dataset if key == DEMO_KEY else self.cache.get(f"dataset:{key}")
+            dataset = self.default_dataset if self.is_public(key) else self.cache.get(f"dataset:{key}")
             if dataset is None or level not in dataset.boundaries:
                 return None
             gdf = dataset.boundaries[level][["code", "geometry"]].copy()

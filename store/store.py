@@ -330,6 +330,14 @@ class Store:
             raise db.StoreUnavailable(db._unreachable(self.engine, exc)) from None
         return int(value or 0)
 
+    def fingerprint(self) -> str:
+        """A digest of what is published and in which state (changes with every publication or retraction)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(publications.c.id, publications.c.sha256, publications.c.status).order_by(publications.c.id)
+            ).all()
+        return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()[:16]
+
     def periods(self, kind: str = "staffing") -> list[str]:
         """The periods for which ``kind`` has a current publication, oldest first."""
         rows = [r for r in self._rows() if r.kind == kind and r.status == "published"]

@@ -1,0 +1,90 @@
+"""The ``publish`` command: validate a dataset's files and publish them into the store.
+
+    python app.py publish --data MANIFEST [--period 2025-Q2] [--only KIND ...] [--by NAME]
+
+Every file the manifest names is read and validated first; if any has
+errors nothing is published and every report is printed. Otherwise every
+table is written in one transaction, each as a new version of its kind and
+reference period (``--period``, or each table's reference date in the
+manifest). A table identical to the current version of its kind and period
+is not published again. If someone else publishes the same kind and period
+while yours is being checked, nothing of yours is written and you are told.
+
+Exit status: 0 published (or nothing changed), 1 a file has errors or
+someone else published first, 2 bad arguments, 3 the database cannot be
+reached or is not migrated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ._store import EXIT_STORE, open_or_explain
+
+__all__ = ["add_parser", "run_publish"]
+
+_ONLY = ("units", "boundaries", "population", "idp", "staffing", "caseload", "status")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "publish",
+        help="validate a dataset and publish it into the store (one transaction; nothing if any file has errors)",
+        description=(
+            "Validate every file of a dataset manifest and publish its tables into the store "
+            "(ATLAS_DATABASE_URL, default the app's SQLite file) for a reference period."
+        ),
+    )
+    parser.add_argument("--data", type=Path, required=True, metavar="MANIFEST", help="dataset manifest (TOML)")
+    parser.add_argument(
+        "--period",
+        default=None,
+        help="reference period of the tables: a quarter (2025-Q2) or a date (2025-04-30); "
+        "default: each table's reference date in the manifest",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=_ONLY, default=None, metavar="KIND", help=f"publish only these: {', '.join(_ONLY)}"
+    )
+    parser.add_argument("--by", default=None, help="who publishes (default: the login name)")
+    parser.set_defaults(func=run_publish)
+    return parser
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from loaders import FileReport
+    from store import PublishConflict, PublishRefused, StoreError, parse_period
+
+    if args.period is not None:
+        try:
+            parse_period(args.period)
+        except ValueError as exc:
+            print(f"error: --period: {exc}", file=sys.stderr)
+            return 2
+    store = open_or_explain()
+    if store is None:
+        return EXIT_STORE
+    try:
+        prepared = store.prepare_manifest(args.data, args.period, kinds=args.only)
+        published = store.publish(prepared, by=args.by)
+    except PublishRefused as refused:
+        for report in refused.reports:
+            print(FileReport.from_report(report).summary())
+        print(f"nothing was published: {sum(1 for r in refused.reports if r.errors)} file(s) have errors")
+        return 1
+    except PublishConflict as conflict:
+        print(f"error: {conflict}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    finally:
+        store.close()
+    unchanged = len(prepared.tables) - len(published)
+    for p in published:
+        print(f"published #{p.id}: {p.kind} {p.period} version {p.version} ({p.rows} rows, {p.warnings} warnings)")
+    if unchanged:
+        print(f"{unchanged} table(s) unchanged since their current version: not published again")
+    print(f"store: {store.display_url}")
+    return 0

@@ -1,0 +1,178 @@
+"""What a serving process shows by default: the latest published dataset, reloaded when it changes.
+
+:class:`PublishedData` is handed to the app's session state. Every request
+asks the store for its :meth:`~store.Store.revision` once (one small
+query), so a publication or retraction made by any process, on any machine
+sharing the database, is what the next page shows; the dataset itself is
+read again only when the revision changed. A dataset read from the store is
+also kept as a file (``ATLAS_CACHE_DIR``/published, one per database and
+state of its publications), so a restart or another worker on the same machine loads it in
+a fraction of a second instead of assembling it again.
+
+If the database is lost while serving, the last dataset stays in use and
+:attr:`PublishedData.problem` says so (the pages show it); nothing is
+written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from pathlib import Path
+
+from loaders import Dataset
+
+from .db import StoreError
+from .demo import publish_demo, refresh_demo
+from .store import PublishConflict, Store
+
+__all__ = ["PublishedData"]
+
+LOG = logging.getLogger("atlas.store")
+_KEY_PREFIX = "pub"
+
+
+def _cache_folder() -> Path:
+    base = Path(os.environ.get("ATLAS_CACHE_DIR") or Path(tempfile.gettempdir()) / "ukraine-workforce-atlas")
+    return base / "published"
+
+
+def _prepare(store: Store) -> None:
+    """Publish the demo into an empty store (or again when its files changed and only the demo was published)."""
+    try:
+        if store.is_empty():
+            LOG.warning("the store at %s is empty: publishing the demo into it (once)", store.display_url)
+            publish_demo(store)
+        elif refresh_demo(store):
+            LOG.warning("the demo files changed: published them again into %s", store.display_url)
+    except PublishConflict:
+        LOG.info("another process published the demo at the same time; using its publication")
+
+
+class PublishedData:
+    """The store's latest dataset for a serving process (see the module docstring).
+
+    Parameters
+    ----------
+    store
+        An open :class:`~store.Store`.
+    cache
+        Keep each revision's dataset as a file (default True).
+    """
+
+    def __init__(self, store: Store, cache: bool = True):
+        self.store = store
+        self.problem: str | None = None
+        self._cache = cache
+        self._lock = threading.Lock()
+        self._revision = store.revision()
+        self._loaded: tuple[int, Dataset] | None = None
+        self._url_key = hashlib.sha256(store.url.encode()).hexdigest()[:12]
+
+    @classmethod
+    def open(cls, url: str | None = None, *, publish_demo_if_empty: bool = True, warm: bool = True) -> PublishedData:
+        """Open the store; publish the embedded demo into it if it is empty; start reading the dataset.
+
+        A store that only ever held the demo gets the demo again when its
+        files changed (a new version of each changed table).
+
+        Raises
+        ------
+        StoreError
+            The database cannot be reached or is not migrated (the message says what to do).
+        """
+        store = Store(url)
+        if publish_demo_if_empty:
+            _prepare(store)
+        published = cls(store)
+        if warm:
+            threading.Thread(target=published._warm, name="atlas-store-warm", daemon=True).start()
+        return published
+
+    def _warm(self) -> None:
+        try:
+            self.dataset()
+        except Exception:  # the request that needs it reports the failure
+            LOG.exception("reading the published dataset failed")
+
+    # -- what changed ---------------------------------------------------------
+    def revision(self) -> int:
+        """The store's revision, asked once per request (kept in ``flask.g``); the last known one if it is lost."""
+        try:
+            import flask
+
+            if flask.has_request_context():
+                if "atlas_store_revision" not in flask.g:
+                    flask.g.atlas_store_revision = self._ask()
+                return flask.g.atlas_store_revision
+        except ImportError:  # pragma: no cover - flask is a dependency of the app
+            pass
+        return self._ask()
+
+    def _ask(self) -> int:
+        try:
+            self._revision = self.store.revision()
+            self.problem = None
+        except StoreError as exc:
+            if self.problem is None:
+                LOG.error("%s; showing the data last read from it", exc)
+            self.problem = str(exc)
+        return self._revision
+
+    def key(self) -> str:
+        """The dataset key of the current revision (``pub<revision>``)."""
+        return f"{_KEY_PREFIX}{self.revision()}"
+
+    @staticmethod
+    def is_key(key: str) -> bool:
+        return key.startswith(_KEY_PREFIX) and key[len(_KEY_PREFIX) :].isdigit()
+
+    # -- the dataset -----------------------------------------------------------
+    def dataset(self) -> Dataset:
+        """The latest published dataset (read again only when the revision changed)."""
+        revision = self.revision()
+        loaded = self._loaded
+        if loaded is not None and loaded[0] == revision:
+            return loaded[1]
+        with self._lock:
+            if self._loaded is not None and self._loaded[0] == revision:
+                return self._loaded[1]
+            try:
+                dataset = self._read(revision)
+            except StoreError as exc:
+                self.problem = str(exc)
+                if self._loaded is None:
+                    raise
+                return self._loaded[1]
+            self._loaded = (revision, dataset)
+            return dataset
+
+    def _read(self, revision: int) -> Dataset:
+        path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}.pickle"
+        if self._cache and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    dataset = pickle.load(handle)
+                if isinstance(dataset, Dataset):
+                    return dataset
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+                LOG.warning("cached dataset %s unreadable (%s); reading the store", path, exc)
+        dataset = self.store.dataset()
+        if self._cache:
+            self._write(path, dataset)
+        return dataset
+
+    @staticmethod
+    def _write(path: Path, dataset: Dataset) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:
+            LOG.warning("could not keep the dataset in %s: %s", path, exc)
