@@ -163,6 +163,12 @@ METRIC_LABELS: dict[str, dict] = {
         "scale": "diverging",
         "decimals": 1,
     },
+    "gap_per_10k": {
+        "label": {"uk": "Дефіцит посад на 10 тис. мешканців", "en": "Gap to the norm per 10,000 residents"},
+        "unit": {"uk": "посад на 10 тис.", "en": "positions per 10,000"},
+        "scale": "diverging",
+        "decimals": 2,
+    },
     "workers": {
         "label": {"uk": "Соціальні працівники", "en": "Social workers"},
         "unit": {"uk": "осіб", "en": "persons"},

@@ -65,17 +65,98 @@ def value_strings(table: pd.DataFrame, metric: str, lang: str = "uk") -> list[st
     return [format_number(v, decimals, lang) + ("" if pd.isna(v) else f" {unit}") for v in table[metric].astype(float)]
 
 
-def _scale(values: pd.Series, metric: str) -> dict:
+#: Share of units left out at each end of a robust colour range: the lowest
+#: and highest 2 % (5 % of |value| for the diverging gap scale) are drawn in
+#: the end colours, and the colour bar labels those ends "≤ a" and "≥ b".
+ROBUST_QUANTILE = 0.02
+ROBUST_QUANTILE_DIVERGING = 0.95
+
+
+def robust_range(values: pd.Series, kind: str) -> tuple[float, float, bool, bool]:
+    """Colour range of ``values``: ``(low, high, clipped_low, clipped_high)``.
+
+    Notes
+    -----
+    A single very large unit (Kyiv city's gap of ±646 positions, residents
+    per worker of 160,000 where one worker serves a whole town) would
+    otherwise set the scale and flatten every other unit to one colour.
+
+    - sequential: low, high = the 2nd and 98th percentiles of the known values
+    - diverging (centred on 0): high = -low = the 95th percentile of |value|
+
+    When the percentiles coincide (too few distinct values) the full range
+    is used. A ``clipped_*`` flag is True when some value lies beyond that end.
+    """
+    known = values.dropna().astype(float)
+    known = known[np.isfinite(known)]
+    if known.empty:
+        return 0.0, 1.0, False, False
+    if kind == "diverging":
+        size = known.abs()
+        bound = float(size.quantile(ROBUST_QUANTILE_DIVERGING, interpolation="higher"))
+        if bound <= 0:
+            bound = float(size.max()) or 1.0
+        return -bound, bound, bool((known < -bound).any()), bool((known > bound).any())
+    low = float(known.quantile(ROBUST_QUANTILE, interpolation="lower"))
+    high = float(known.quantile(1 - ROBUST_QUANTILE, interpolation="higher"))
+    if high <= low:
+        low, high = float(known.min()), float(known.max())
+    if high <= low:
+        high = low + 1.0
+    return low, high, bool((known < low).any()), bool((known > high).any())
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    raw = span / ticks
+    magnitude = 10 ** np.floor(np.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+def colorbar_ticks(low: float, high: float, clipped_low: bool, clipped_high: bool, lang: str) -> tuple[list, list]:
+    """Tick values and labels of a colour bar, in the user's number format; clipped ends read "≤ a" / "≥ b"."""
+    step = _nice_step(high - low)
+    decimals = max(0, int(-np.floor(np.log10(step)))) if step < 1 else 0
+    if step * 10**decimals % 1:
+        decimals += 1
+    first = np.ceil(low / step) * step
+    values = [float(v) for v in np.arange(first, high + step * 1e-9, step)]
+    values = [v for v in values if v - low > 0.3 * step and high - v > 0.3 * step]
+    values = [low, *values, high]
+    text = [format_number(v, decimals, lang) for v in values]
+    if clipped_low:
+        text[0] = "≤ " + text[0]
+    if clipped_high:
+        text[-1] = "≥ " + text[-1]
+    return values, text
+
+
+def _scale(values: pd.Series, metric: str, lang: str = "uk") -> dict:
+    """Colour scale (resolved), range and colour bar of a value layer: the same for a figure and a patch."""
     kind = metric_spec(metric)["scale"]
-    scale: dict = {"colorscale": _SCALES[kind], "zmid": None, "zmin": None, "zmax": None, "zauto": True}
-    if kind == "diverging" and values.notna().any():
-        bound = float(np.nanmax(np.abs(values))) or 1.0
-        scale.update(zmid=0, zmin=-bound, zmax=bound, zauto=False)
-    return scale
+    low, high, clipped_low, clipped_high = robust_range(values, kind)
+    tickvals, ticktext = colorbar_ticks(low, high, clipped_low, clipped_high, lang)
+    return {
+        "colorscale": _SCALES[kind],
+        "zmin": low,
+        "zmax": high,
+        "zmid": 0 if kind == "diverging" else None,
+        "zauto": False,
+        "colorbar": {
+            "title": {"text": _colorbar_title(metric, lang), "side": "right"},
+            "thickness": 14,
+            "tickmode": "array",
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+        },
+    }
 
 
 def _colorbar_title(metric: str, lang: str) -> str:
-    return f"{metric_label(metric, lang)}<br>({metric_spec(metric)['unit'][lang]})"
+    unit = metric_spec(metric)["unit"][lang]
+    return f"{metric_label(metric, lang)}<br>({unit})" if unit else metric_label(metric, lang)
 
 
 def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str = "uk") -> go.Figure:
@@ -118,10 +199,9 @@ def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str 
         hovertemplate=f"%{{text}}<br>{label}: %{{customdata}}<extra></extra>",
         marker_line_color="white",
         marker_line_width=0.3,
-        colorbar=dict(title=dict(text=_colorbar_title(metric, lang), side="right"), thickness=14),
         name=label,
         showlegend=False,
-        **{k: v for k, v in _scale(values, metric).items() if v is not None},
+        **{k: v for k, v in _scale(values, metric, lang).items() if v is not None},
     )
     fig = go.Figure([base, layer])
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
@@ -151,8 +231,7 @@ def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk", *, with_text: 
     layer["customdata"] = value_strings(table, metric, lang)
     layer["hovertemplate"] = f"%{{text}}<br>{label}: %{{customdata}}<extra></extra>"
     layer["name"] = label
-    layer["colorbar"]["title"]["text"] = _colorbar_title(metric, lang)
-    for key, value in _scale(values, metric).items():
+    for key, value in _scale(values, metric, lang).items():
         layer[key] = value
     if with_text:
         text = hover_text(table, lang)

@@ -51,6 +51,18 @@ class AtlasData:
     computed: AtlasTables | None = None
 
 
+def gap_per_10k(table: pd.DataFrame) -> pd.Series:
+    """The gap to the norm per 10,000 residents of each unit: the gap map without the big cities' weight.
+
+    Notes
+    -----
+    gap_per_10k = 10,000 x gap_fte / population, both summed over the unit's
+    hromadas; an unknown or zero population gives NaN ("no data").
+    """
+    population = table["population"].astype(float)
+    return 10_000 * table["gap_fte"].astype(float) / population.where(population > 0)
+
+
 def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | None = None) -> AtlasData:
     """Measures of every level, with names, and what the profile page needs, from the one producer.
 
@@ -76,6 +88,7 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
                 [table, pd.DataFrame({"code": extra.to_numpy()}).join(names, on="code")], ignore_index=True
             )
         table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
+        table["gap_per_10k"] = gap_per_10k(table)
         tables[level] = table.reset_index(drop=True)
     detail = _detail(dataset, tables["hromada"])
     ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reasons"]]
