@@ -22,7 +22,11 @@ from core.text import format_number, metric_label, metric_spec, t
 
 __all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "value_strings"]
 
-NO_DATA_COLOUR = "#d9d9d9"
+#: "No data" is an empty (white) unit with a dark outline: never a colour of
+#: a scale, and not a grey next to the near-white zero of the gap scale.
+NO_DATA_COLOUR = "#ffffff"
+NO_DATA_LINE = "#4d4d4d"
+NO_DATA_LINE_WIDTH = 1.2
 #: Colour-blind safe scales: cividis for ratios and counts, blue-red
 #: diverging (ColorBrewer RdBu) centred on zero for gaps. Resolved here to
 #: lists of ``[position, colour]``: Plotly.js knows neither ``Cividis_r`` nor
@@ -184,8 +188,8 @@ def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str 
         hovertemplate=f"%{{text}}<br>{label}: {t('no_data', lang)}<extra></extra>",
         colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
         showscale=False,
-        marker_line_color="white",
-        marker_line_width=0.3,
+        marker_line_color=NO_DATA_LINE,
+        marker_line_width=NO_DATA_LINE_WIDTH,
         name=t("no_data", lang),
         showlegend=True,
     )
