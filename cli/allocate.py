@@ -82,6 +82,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver time limit (default 30 s)")
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of --out (default uk)")
     parser.set_defaults(func=run_allocate)
     return parser
 
@@ -123,52 +124,21 @@ def _solver_output_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def _excel(result, dataset, names: pd.DataFrame, assumptions_path: str) -> bytes:
-    from exports.xlsx import table_to_xlsx
+def _parameters(args: argparse.Namespace, assumptions_path: str) -> tuple[tuple[str, object], ...]:
+    """The command's options as (catalogue key, value) rows for the plan's cover."""
+    from core.schema import ROLES
 
-    per_hromada = result.hromadas.drop(columns=["oblast_code", "positions", "cost"])
-    table = result.allocations.merge(per_hromada, on="code", how="left")
-    table = table.join(names[["name_uk", "name_en"]], on="code")
-    table["oblast_uk"] = table["oblast_code"].map(names["name_uk"])
-    columns = {
-        "code": ("Код КАТОТТГ / code", None),
-        "name_uk": ("Громада", None),
-        "name_en": ("Hromada", None),
-        "oblast_uk": ("Область / oblast", None),
-        "role": ("Посада / role", None),
-        "positions": ("Нові посади / new positions", "#,##0"),
-        "cost": ("Вартість, грн/рік / cost, UAH a year", "#,##0"),
-        "gap_fte": ("Дефіцит посади до / role gap before, FTE", "#,##0.0"),
-        "people": ("Люди (мешканці + ВПО) / people", "#,##0"),
-        "workers_before": ("Соцпрацівники до / workers before", "#,##0"),
-        "workers_after": ("Соцпрацівники після / workers after", "#,##0"),
-        "people_per_worker_before": ("Людей на працівника до / people per worker before", "#,##0"),
-        "people_per_worker_after": ("Людей на працівника після / people per worker after", "#,##0"),
-        "wisn_ratio_before": ("WISN до / WISN ratio before", "0.00"),
-        "wisn_ratio_after": ("WISN після / WISN ratio after", "0.00"),
-    }
-    table = table[list(columns)]
-    what = result.equity_measure or "coverage"
-    notes = [
-        ("Dataset", dataset.title),
-        ("Assumptions", assumptions_path),
-        ("Budget, UAH", f"{result.budget:,.0f}"),
-        ("Objective", f"{result.objective}: {_OBJECTIVE_TEXT[what]}"),
-        ("Status", f"{result.status}: {result.message}"),
-        ("Exact (MILP)", f"{result.positions} positions, {result.spent:,.0f} UAH, objective {result.objective_value}"),
-        (
-            "Greedy baseline",
-            f"{result.greedy_positions} positions, {result.greedy_spent:,.0f} UAH, "
-            f"objective {result.greedy_objective_value}",
-        ),
-        ("Caveat", "Need is computed from planning assumptions, not from a legal standard (see the method page)."),
+    constraints = [
+        name
+        for name, on in (("--min-one-worker", args.min_one_worker), ("--allow-above-gap", args.allow_above_gap))
+        if on
     ]
-    return table_to_xlsx(
-        table,
-        headers=[label for label, _ in columns.values()],
-        number_formats={c: f for c, (_, f) in columns.items() if f},
-        sheet_title="Allocation",
-        notes=notes,
+    constraints += [f"--oblast-cap {c}" for c in args.oblast_cap or []]
+    constraints += [f"--oblast-positions-cap {c}" for c in args.oblast_positions_cap or []]
+    return (
+        ("plan_roles", ", ".join(args.roles or ROLES)),
+        ("plan_constraints", "; ".join(constraints) or "—"),
+        ("plan_assumptions", assumptions_path),
     )
 
 
@@ -205,7 +175,11 @@ def run_allocate(args: argparse.Namespace) -> int:
     names = units.drop_duplicates("code").set_index("code")
     if args.out is not None:
         path = str(args.assumptions or DEFAULT_ASSUMPTIONS)
-        args.out.write_bytes(_excel(result, dataset, names, path))
+        from exports import plan_workbook
+        from exports.planning import plan_facts, plan_rows
+
+        facts = plan_facts(result, _parameters(args, path))
+        args.out.write_bytes(plan_workbook(plan_rows(result, units, args.lang), facts, dataset, args.lang))
     if args.json:
         print(json.dumps(result.summary(names["name_uk"].to_dict()), ensure_ascii=False, indent=2))
         if result.status != "optimal":

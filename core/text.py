@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["LANGS", "METRIC_LABELS", "OTHER_MAP_VALUES", "TEXT", "format_number", "metric_label", "metric_spec", "t"]
+__all__ = [
+    "LANGS",
+    "METRIC_LABELS",
+    "NOUNS",
+    "OTHER_MAP_VALUES",
+    "TEXT",
+    "format_count",
+    "format_number",
+    "metric_label",
+    "metric_spec",
+    "plural_form",
+    "t",
+]
 
 LANGS = ("uk", "en")
 
@@ -67,6 +79,29 @@ TEXT: dict[str, dict[str, str]] = {
         "caseload_low_income": "Малозабезпечені сім'ї з дітьми",
         "required": "Потреба за нормативом, посад",
         "back_to_map": "До карти",
+        "plan_budget": "Бюджет, грн на рік",
+        "plan_objective": "Мета",
+        "plan_roles": "Посади, які можна фінансувати",
+        "plan_constraints": "Обмеження",
+        "plan_assumptions": "Файл припущень",
+        "plan_status": "Розв'язок",
+        "plan_spent": "Витрачено, грн на рік",
+        "plan_positions": "Нових посад",
+        "plan_hromadas": "Громад із новими посадами",
+        "plan_objective_value": "Значення мети (точний розв'язок)",
+        "plan_greedy": "Жадібний алгоритм: посад / грн / значення мети",
+        "plan_mip_gap": "Можливе відхилення від оптимуму (MIP gap)",
+        "plan_caveat": "Застереження",
+        "plan_caveat_text": (
+            "Потребу розраховано за плановими припущеннями, а не за юридичним нормативом (див. «Методика»)."
+        ),
+        "plan_sheet": "План фінансування",
+        "role_social_work_specialist": "Фахівець із соціальної роботи",
+        "role_social_worker": "Соціальний працівник",
+        "role_psychologist": "Психолог",
+        "role_case_manager": "Фахівець із супроводу (кейс-менеджер)",
+        "role_children_services_specialist": "Фахівець служби у справах дітей",
+        "role_other": "Інша посада",
         "not_found": "Сторінку не знайдено",
         "store_lost": (
             "База опублікованих даних зараз недоступна: показано дані, прочитані з неї востаннє. Нічого не записано."
@@ -130,6 +165,29 @@ TEXT: dict[str, dict[str, str]] = {
         "caseload_low_income": "Low-income families with children",
         "required": "Required by the norm, positions",
         "back_to_map": "Back to the map",
+        "plan_budget": "Budget, UAH a year",
+        "plan_objective": "Objective",
+        "plan_roles": "Roles that may be funded",
+        "plan_constraints": "Constraints",
+        "plan_assumptions": "Assumptions file",
+        "plan_status": "Solver",
+        "plan_spent": "Spent, UAH a year",
+        "plan_positions": "New positions",
+        "plan_hromadas": "Hromadas with new positions",
+        "plan_objective_value": "Objective value (exact)",
+        "plan_greedy": "Greedy baseline: positions / UAH / objective value",
+        "plan_mip_gap": "Possible distance from the optimum (MIP gap)",
+        "plan_caveat": "Caveat",
+        "plan_caveat_text": (
+            "Need is computed from planning assumptions, not from a legal standard (see the method page)."
+        ),
+        "plan_sheet": "Funding plan",
+        "role_social_work_specialist": "Social work specialist",
+        "role_social_worker": "Social worker",
+        "role_psychologist": "Psychologist",
+        "role_case_manager": "Case manager",
+        "role_children_services_specialist": "Children's services specialist",
+        "role_other": "Other",
         "not_found": "Page not found",
         "store_lost": (
             "The database of published data cannot be reached: showing the data last read from it. Nothing was written."
@@ -214,9 +272,52 @@ def metric_spec(metric: str) -> dict:
     return OTHER_MAP_VALUES[metric]
 
 
-def t(key: str, lang: str = "uk") -> str:
-    """The label ``key`` in ``lang`` (falls back to Ukrainian)."""
-    return TEXT.get(lang, TEXT["uk"]).get(key, TEXT["uk"][key])
+def t(key: str, lang: str = "uk", **params) -> str:
+    """The text ``key`` in ``lang`` (falls back to Ukrainian), with ``{name}`` fields filled from ``params``.
+
+    Numbers among ``params`` are written in the language's format (a space
+    groups thousands and a comma marks decimals in Ukrainian): pass
+    preformatted strings for anything else.
+    """
+    text = TEXT.get(lang, TEXT["uk"]).get(key, TEXT["uk"][key])
+    if not params:
+        return text
+    shown = {
+        k: format_number(v, 0 if float(v).is_integer() else 1, lang)
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+        else v
+        for k, v in params.items()
+    }
+    return text.format(**shown)
+
+
+def plural_form(count: int, forms: tuple[str, str, str], lang: str = "uk") -> str:
+    """The form of a noun for ``count``: Ukrainian one/few/many (1 громада, 3 громади, 11 громад), English one/other."""
+    n = abs(int(count))
+    if lang != "uk":
+        return forms[0] if n == 1 else forms[2]
+    if 11 <= n % 100 <= 14:
+        return forms[2]
+    return {1: forms[0], 2: forms[1], 3: forms[1], 4: forms[1]}.get(n % 10, forms[2])
+
+
+def format_count(count: float, noun: str, lang: str = "uk") -> str:
+    """``1 266 громад`` / ``1,266 hromadas``: a count with its noun from :data:`NOUNS`; NaN -> "no data"."""
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return t("no_data", lang)
+    forms = NOUNS[noun][lang if lang in NOUNS[noun] else "uk"]
+    return f"{format_number(count, 0, lang)} {plural_form(int(count), forms, lang)}"
+
+
+#: Nouns counted in sentences: one / few / many (English: one / - / other).
+NOUNS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "hromada": {"uk": ("громада", "громади", "громад"), "en": ("hromada", "", "hromadas")},
+    "oblast": {"uk": ("область", "області", "областей"), "en": ("oblast", "", "oblasts")},
+    "raion": {"uk": ("район", "райони", "районів"), "en": ("raion", "", "raions")},
+    "position": {"uk": ("посада", "посади", "посад"), "en": ("position", "", "positions")},
+    "worker": {"uk": ("працівник", "працівники", "працівників"), "en": ("worker", "", "workers")},
+    "row": {"uk": ("рядок", "рядки", "рядків"), "en": ("row", "", "rows")},
+}
 
 
 def metric_label(metric: str, lang: str = "uk") -> str:

@@ -192,6 +192,11 @@ _SPECS = [
         ColumnSpec(f"{role}_positions", f"Нові посади: {uk}", f"New positions: {en}", "count")
         for role, (uk, en) in ROLE_LABELS.items()
     ],
+    ColumnSpec("hromada_name", "Громада", "Hromada", "text"),
+    ColumnSpec("role", "Посада", "Role", "text"),
+    ColumnSpec("role_gap_fte", "Дефіцит за посадою до плану, посад", "Role gap before the plan, FTE", "positions"),
+    ColumnSpec("people", "Людей (мешканці + ВПО з вагою)", "People (residents + weighted IDPs)", "count"),
+    ColumnSpec("reason", "Чому обрано", "Why chosen", "text"),
     ColumnSpec("positions", "Нових посад усього", "New positions, total", "count"),
     ColumnSpec("cost", "Вартість на рік, грн", "Cost a year, UAH", "money"),
     ColumnSpec("cumulative_cost", "Наростаючим підсумком, грн", "Cumulative cost, UAH", "money"),

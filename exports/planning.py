@@ -10,11 +10,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import Assumptions, AtlasTables, allocate
+from core.text import t
+from metrics import Allocation, Assumptions, AtlasTables, allocate
 
 __all__ = [
     "FLAG_COLUMNS",
+    "PLAN_COLUMNS",
     "FundingPlan",
+    "plan_facts",
+    "plan_rows",
     "flag_columns",
     "funding_plan",
     "priority_columns",
@@ -44,47 +48,106 @@ def priority_columns(tables: AtlasTables, level: str) -> pd.DataFrame:
     )
 
 
+#: Columns of a funding-plan table (:func:`plan_rows`), in order; those the allocator fills are written.
+PLAN_COLUMNS = (
+    "code",
+    "hromada_name",
+    "oblast_name",
+    "role",
+    "positions",
+    "cost",
+    "cumulative_cost",
+    "role_gap_fte",
+    "people",
+    "workers_before",
+    "workers_after",
+    "people_per_worker_before",
+    "people_per_worker_after",
+    "wisn_ratio_before",
+    "wisn_ratio_after",
+    "reason",
+)
+
+
+def plan_rows(result: Allocation, units: pd.DataFrame, lang: str = "uk") -> pd.DataFrame:
+    """The one funding-plan table: a row per hromada and role funded, with names, role and the figures around it.
+
+    Every output of a plan (the Funding page and its download, ``python
+    app.py allocate --out``, the full workbook, the plan brief) writes this
+    table. Rows are in the order of the plan (largest number of positions
+    first, then code); ``cumulative_cost`` adds up ``cost`` in that order.
+    Names, oblast and role are in ``lang``; ``role_gap_fte`` is the role's
+    gap before the plan; ``people``, ``workers_*``, ``people_per_worker_*``
+    and ``wisn_ratio_*`` are the hromada's figures before and after the
+    whole plan.
+    """
+    allocations = result.allocations
+    if allocations.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAN_COLUMNS})
+    dropped = [c for c in ("oblast_code", "positions", "cost") if c in result.hromadas]
+    per_hromada = result.hromadas.drop(columns=dropped)
+    table = allocations.rename(columns={"gap_fte": "role_gap_fte"}).merge(per_hromada, on="code", how="left")
+    names = units.drop_duplicates("code").set_index("code")[f"name_{lang}"]
+    table["hromada_name"] = table["code"].map(names)
+    table["oblast_name"] = table["oblast_code"].map(names)
+    table["role"] = [t(f"role_{role}", lang) for role in table["role"]]
+    table = table.sort_values(["positions", "code"], ascending=[False, True], kind="stable")
+    table["cumulative_cost"] = table["cost"].cumsum()
+    return table[[c for c in PLAN_COLUMNS if c in table]].reset_index(drop=True)
+
+
+def plan_facts(result: Allocation, parameters: tuple[tuple[str, object], ...] = ()) -> tuple:
+    """What a plan's cover says: (label_en, value, label_uk, value) rows of the budget, objective, answer and caveat.
+
+    ``parameters`` are further (catalogue key, value) rows the caller set:
+    roles allowed, constraints, caps.
+    """
+    objective = result.objective if result.objective != "equity" else f"equity: {result.equity_measure}"
+    rows = [
+        ("plan_budget", float(result.budget)),
+        ("plan_objective", objective),
+        *parameters,
+        ("plan_status", f"{result.status}: {result.message}"),
+        ("plan_spent", float(result.spent)),
+        ("plan_positions", int(result.positions)),
+        ("plan_hromadas", int(result.hromadas_funded)),
+        ("plan_objective_value", result.objective_value),
+        ("plan_greedy", f"{result.greedy_positions} / {result.greedy_spent:,.0f} / {result.greedy_objective_value}"),
+        ("plan_mip_gap", result.mip_gap),
+        ("plan_caveat", t("plan_caveat_text", "en")),
+    ]
+    out = []
+    for key, value in rows:
+        uk_value = t("plan_caveat_text", "uk") if key == "plan_caveat" else value
+        out.append((t(key, "en"), value, t(key, "uk"), uk_value))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class FundingPlan:
-    """A funding plan for the workbook: one row per hromada funded, and what the allocator said.
+    """A funding plan for the workbook: one row per hromada and role funded, and what the allocator said.
 
-    ``table`` has ``code``, ``oblast_code``, ``{role}_positions``,
-    ``positions``, ``cost`` and the figures before and after
-    (``workers``, ``gap_fte``, ``people_per_worker``, ``wisn_ratio``);
-    ``facts`` are (label_en, value_en, label_uk, value_uk) rows for the cover.
+    ``table`` is :func:`plan_rows`; ``facts`` are (label_en, value_en,
+    label_uk, value_uk) rows for the cover (:func:`plan_facts`); ``result``
+    is what the allocator answered.
     """
 
     table: pd.DataFrame
     facts: tuple[tuple[str, object, str, object], ...]
-
-
-_OBJECTIVE_LABELS = {
-    "coverage": ("most people covered to the norm", "найбільше людей, охоплених за нормативом"),
-    "equity": ("the worst-off hromadas first", "спершу громади в найгіршому становищі"),
-}
+    result: Allocation
 
 
 def funding_plan(
-    hromadas: pd.DataFrame, units: pd.DataFrame, assumptions: Assumptions, budget: float, objective: str = "coverage"
+    hromadas: pd.DataFrame,
+    units: pd.DataFrame,
+    assumptions: Assumptions,
+    budget: float,
+    objective: str = "coverage",
+    lang: str = "uk",
 ) -> FundingPlan:
-    """Fund whole positions for ``budget`` UAH a year with ``metrics.allocate`` (exact MILP).
+    """Fund whole positions for ``budget`` UAH a year with ``metrics.allocate`` (exact MILP), as :func:`plan_rows`.
 
     Raises ``ValueError`` when the arguments are invalid (the allocator names the argument).
     """
     result = allocate(hromadas, units, assumptions, float(budget), objective)
-    table = result.hromadas
-    table = table[table["positions"] > 0].copy()
-    keep = ["code", "oblast_code", *[c for c in table.columns if c.endswith("_positions")], "positions", "cost"]
-    for what in ("workers", "gap_fte", "people_per_worker", "wisn_ratio"):
-        keep += [c for c in (f"{what}_before", f"{what}_after") if c in table]
-    en, uk = _OBJECTIVE_LABELS.get(objective, (objective, objective))
-    facts = (
-        ("Funding plan: budget, UAH a year", float(budget), "План фінансування: бюджет, грн на рік", float(budget)),
-        ("Funding plan: objective", f"{objective}: {en}", "План фінансування: мета", f"{objective}: {uk}"),
-        ("Funding plan: spent, UAH a year", result.spent, "План фінансування: витрачено, грн на рік", result.spent),
-        ("Funding plan: new positions", result.positions, "План фінансування: нових посад", result.positions),
-        ("Funding plan: hromadas funded", len(table), "План фінансування: громад", len(table)),
-        ("Funding plan: solver", f"{result.status}: {result.message}", "План фінансування: розв'язок",
-         f"{result.status}: {result.message}"),
-    )  # fmt: skip
-    return FundingPlan(table[keep].reset_index(drop=True), facts)
+    return FundingPlan(plan_rows(result, units, lang), plan_facts(result), result)

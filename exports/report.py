@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.text import t
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
 
@@ -37,6 +38,7 @@ __all__ = [
     "build_export",
     "cover_from_notes",
     "full_workbook",
+    "plan_workbook",
     "gap_table",
     "quality_tables",
     "summary_table",
@@ -661,40 +663,12 @@ class Export:
         return table_csv(self.main.table, self.main.specs(), self.lang)
 
 
-_FUNDING = [
-    "code",
-    "name_uk",
-    "name_en",
-    "oblast_name",
-    "hromada_type",
-    "priority_rank",
-    *[f"{role}_positions" for role in ALL_ROLES],
-    "positions",
-    "cost",
-    "cumulative_cost",
-    "workers_before",
-    "workers_after",
-    "gap_fte_before",
-    "gap_fte_after",
-    "people_per_worker_before",
-    "people_per_worker_after",
-    "wisn_ratio_before",
-    "wisn_ratio_after",
-]
-
-
 def _funding_table(
-    dataset: Dataset, assumptions, budget: float, objective: str, lang: str, ranked: pd.DataFrame | None
+    dataset: Dataset, assumptions: Assumptions, budget: float, objective: str, lang: str
 ) -> tuple[pd.DataFrame, tuple]:
-    """The funding plan, one row per hromada funded, in priority order with the cumulative cost."""
-    plan = planning.funding_plan(dataset.hromadas, dataset.units, assumptions, budget, objective)
-    names = _names(dataset.units)[["name_uk", "name_en", "hromada_type"]]
-    table = plan.table.join(names, on="code")
-    if ranked is not None:
-        table = table.merge(ranked[["code", "priority_rank"]], on="code", how="left")
-        table = table.sort_values(["priority_rank", "code"], na_position="last")
-    table["cumulative_cost"] = table["cost"].cumsum()
-    return _localise(table, dataset.units, lang).reset_index(drop=True), plan.facts
+    """The funding plan sheet: :func:`exports.planning.plan_rows` of the plan for ``budget`` and its cover facts."""
+    plan = planning.funding_plan(dataset.hromadas, dataset.units, assumptions, budget, objective, lang)
+    return plan.table, plan.facts
 
 
 def _count(x: float, decimals: int = 0) -> str:
@@ -768,11 +742,10 @@ def build_export(
     if level != "oblast":
         table = gap_table(dataset, assumptions, level, lang, tables=computed)
         tables.append((level, table, gap_columns(table, level)))
-    ranked = planning.priority_columns(computed, "hromada") if budget is not None else None
     facts: tuple = ()
     if budget is not None:
-        funding, facts = _funding_table(dataset, assumptions, budget, objective, lang, ranked)
-        tables.append(("funding", funding, _present(funding, _FUNDING)))
+        funding, facts = _funding_table(dataset, assumptions, budget, objective, lang)
+        tables.append(("funding", funding, _present(funding, list(planning.PLAN_COLUMNS))))
     tables.append(("assumptions", assumptions_table(assumptions, assumptions_path), None))
     files, issues = quality_tables(dataset, lang, manifest)
     tables += [("quality", files, None), ("issues", issues, None)]
@@ -831,6 +804,34 @@ def table_workbook(
     sheet = Sheet(title or ("Таблиця" if lang == "uk" else "Table"), table, _specs(names))
     cover = cover_from_notes(notes, approximate_boundaries=approximate_boundaries, shown=shown)
     return write_workbook([sheet], lang, cover, cover_first=False)
+
+
+def plan_workbook(
+    table: pd.DataFrame,
+    facts: tuple,
+    dataset: Dataset,
+    lang: str = "uk",
+    notes: tuple[tuple[str, str], ...] = (),
+) -> bytes:
+    """A funding plan as a workbook a donor can read: the one plan table and its cover.
+
+    ``table`` is :func:`exports.planning.plan_rows` (hromada, oblast, role,
+    positions, cost, the figures before and after) and ``facts``
+    :func:`exports.planning.plan_facts` (budget, objective, every parameter
+    the caller set, the solver's answer beside the greedy baseline, the
+    caveat). The Funding page's download and ``python app.py allocate
+    --out`` both write it.
+    """
+    shown = (("Dataset", dataset.title, "Набір даних", dataset.title), *facts)
+    return table_workbook(
+        table,
+        list(planning.PLAN_COLUMNS),
+        lang,
+        t("plan_sheet", lang),
+        notes,
+        approximate_boundaries=dataset.approximate_boundaries,
+        shown=shown,
+    )
 
 
 def full_workbook(dataset: Dataset, assumptions, lang: str = "uk", level: str = "hromada", **options) -> bytes:

@@ -17,6 +17,7 @@ of the same name).
 from __future__ import annotations
 
 from core.schema import ALL_ROLES, KINDS, ROLES
+from core.text import t
 
 __all__ = [
     "KINDS",
@@ -36,15 +37,8 @@ __all__ = [
 ]
 
 
-#: Ukrainian and English label of each role, in display order.
-ROLE_LABELS = {
-    "social_work_specialist": ("Фахівець із соціальної роботи", "Social work specialist"),
-    "social_worker": ("Соціальний працівник", "Social worker"),
-    "psychologist": ("Психолог", "Psychologist"),
-    "case_manager": ("Фахівець із супроводу (кейс-менеджер)", "Case manager"),
-    "children_services_specialist": ("Фахівець служби у справах дітей", "Children's services specialist"),
-    "other": ("Інша посада", "Other"),
-}
+#: Ukrainian and English label of each role, in display order (from the catalogue, ``core.text``).
+ROLE_LABELS = {role: (t(f"role_{role}", "uk"), t(f"role_{role}", "en")) for role in ALL_ROLES}
 
 #: Further names of each role, as found in staffing tables (matched after normalisation).
 ROLE_ALIASES = {

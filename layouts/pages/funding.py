@@ -11,8 +11,9 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import format_number
-from exports import table_workbook
+from core.text import format_number, t
+from exports import COLUMNS, plan_workbook
+from exports.planning import plan_facts, plan_rows
 from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
 
@@ -100,18 +101,12 @@ def make_plan(dataset, assumptions, budget: float, objective: str, measure: str,
     )
 
 
-def plan_table(plan, dataset, lang: str) -> pd.DataFrame:
-    """The allocations with names: one row per hromada and role funded."""
-    names = dataset.units.drop_duplicates("code").set_index("code")
-    name_col = "name_uk" if lang == "uk" else "name_en"
-    table = plan.allocations.copy()
-    if table.empty:
-        return pd.DataFrame(columns=["code", "name", "oblast", "role", "positions", "cost", "gap_fte"])
-    table["name"] = table["code"].map(names[name_col])
-    table["oblast"] = table["oblast_code"].map(names[name_col])
-    table["role"] = table["role"].map(ROLE_NAMES[lang]).fillna(table["role"])
-    return table[["code", "name", "oblast", "role", "positions", "cost", "gap_fte"]].sort_values(
-        ["positions", "code"], ascending=[False, True]
+def plan_parameters(measure: str, options: list[str] | None, roles: list[str] | None, lang: str) -> tuple:
+    """The page's choices as (catalogue key, value) rows for the plan's cover."""
+    chosen = [_x(o, lang) for o in (options or []) if o in ("min_one", "above_gap")]
+    return (
+        ("plan_roles", ", ".join(t(f"role_{r}", lang) for r in (roles or ROLES))),
+        ("plan_constraints", "; ".join(chosen) or "—"),
     )
 
 
@@ -250,15 +245,18 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     )
 
 
+_SHOWN = ("hromada_name", "oblast_name", "role", "positions", "cost", "role_gap_fte")
+
+
 def _columns(lang: str) -> list[dict]:
-    return [
-        {"name": _x("name", lang), "id": "name"},
-        {"name": _x("oblast", lang), "id": "oblast"},
-        {"name": _x("role", lang), "id": "role"},
-        {"name": _x("positions", lang), "id": "positions", "type": "numeric", "format": number_format(0, lang)},
-        {"name": _x("cost", lang), "id": "cost", "type": "numeric", "format": number_format(0, lang)},
-        {"name": _x("gap", lang), "id": "gap_fte", "type": "numeric", "format": number_format(1, lang)},
-    ]
+    out = []
+    for c in _SHOWN:
+        spec = COLUMNS[c]
+        column = {"name": spec.header(lang), "id": c}
+        if not spec.is_text:
+            column |= {"type": "numeric", "format": number_format(1 if spec.kind == "positions" else 0, lang)}
+        out.append(column)
+    return out
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
@@ -279,8 +277,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     def run(_clicks, budget, objective, measure, options, roles, lang):
         dataset = state.dataset()
         plan = make_plan(dataset, state.assumptions(), budget, objective, measure, options, roles)
-        table = plan_table(plan, dataset, lang)
+        table = plan_rows(plan, dataset.units, lang)
         state.set_value("plan", table)
+        state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))
         return (
             summary_view(plan, lang),
             plan_map(state, plan, lang),
@@ -298,9 +297,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         table = state.get_value("plan")
         if table is None:
             return dash.no_update
-        content = table_workbook(
-            table, lang=lang, title=_x("download", lang), approximate_boundaries=state.dataset().approximate_boundaries
-        )
+        content = plan_workbook(table, tuple(state.get_value("plan_facts", ())), state.dataset(), lang)
         return dcc.send_bytes(content, "funding_plan.xlsx")
 
 

@@ -269,8 +269,10 @@ def test_funding_plan_sheet_for_a_budget(dataset):
     assert plan["cost"].sum() <= 1_000_000 and plan["positions"].sum() >= 1
     assert (plan["cumulative_cost"].diff().dropna() > 0).all()
     assert "funding plan:" in export.summary
+    assert plan[["hromada_name", "oblast_name", "role"]].notna().all().all()  # a donor can read who gets what
+    assert set(plan["role"]) <= {"Social work specialist", "Social worker", "Psychologist"}
     cover = {r[0]: r[1] for r in export.cover.rows}
-    assert cover["Funding plan: budget, UAH a year"] == 1_000_000
+    assert cover["Budget, UAH a year"] == 1_000_000
     with pytest.raises(ValueError, match="budget must be a number of UAH >= 0, got -1"):
         build_export(dataset, Assumptions(), budget=-1.0)
 

@@ -396,8 +396,13 @@ def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     from openpyxl import load_workbook
 
     book = load_workbook(out)
-    assert book.sheetnames == ["Allocation", "Notes"]
-    assert book["Allocation"].max_row == len(result["allocations"]) + 1
+    from exports import COVER_SHEET
+
+    assert book.sheetnames == ["План фінансування", COVER_SHEET]  # the one plan writer, in Ukrainian by default
+    sheet = book["План фінансування"]
+    assert sheet.max_row == len(result["allocations"]) + 1
+    headers = [c.value for c in sheet[1]]
+    assert {"Громада", "Область", "Посада", "Нових посад усього"} <= set(headers)
     assert run_allocate(_args(budget=1_000, min_one_worker=True)) == 1
     assert "needs at least" in capsys.readouterr().out
     with pytest.raises(ValueError, match="--oblast-cap 'XX=1'"):
