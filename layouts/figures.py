@@ -1,11 +1,12 @@
 """Pure figure builders: tables in, ``go.Figure`` (or a ``Patch`` of one) out.
 
-The map has two layers over the same boundary GeoJSON, given by URL so the
-browser fetches the geometry once and caches it: a grey base layer with every
-unit ("no data", and the hover of units without a value), and the value
-layer, where units whose value is unknown (NaN) are not filled, so the grey
-shows through. Switching the metric or the language sends a
-:func:`map_patch` with values and labels only, never the geometry.
+The map is one value layer over the boundary GeoJSON (given by URL so the
+browser fetches the geometry once and caches it), with two small layers on
+top: "no data" with only the units whose value is unknown (NaN), and the
+outline of the selected unit. Switching the metric sends a
+:func:`map_patch`: values as numbers (formatted by the hover template in the
+browser), the scale, labels and the no-data units; never the geometry or the
+names of units with a value. Selecting a unit sends a :func:`selection_patch`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from plotly.colors import get_colorscale
 
 from core.text import format_number, metric_label, metric_spec, t
 
-__all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "value_strings"]
+__all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "selection_patch", "value_strings"]
 
 #: "No data" is an empty (white) unit with a dark outline: never a colour of
 #: a scale, and not a grey next to the near-white zero of the gap scale.
@@ -163,8 +164,49 @@ def _colorbar_title(metric: str, lang: str) -> str:
     return f"{metric_label(metric, lang)}<br>({unit})" if unit else metric_label(metric, lang)
 
 
-def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str = "uk") -> go.Figure:
+def _value_template(metric: str, lang: str) -> str:
+    """Hover of a unit with a value: its name block (``text``) and the value, formatted in the browser.
+
+    The value travels as a number (``z``); plotly formats it with the
+    figure's ``separators`` (a space groups thousands in Ukrainian).
+    """
+    spec = metric_spec(metric)
+    unit = html.escape(spec["unit"][lang])
+    label = html.escape(metric_label(metric, lang))
+    return f"%{{text}}<br>{label}: %{{z:,.{spec['decimals']}f}} {unit}<extra></extra>"
+
+
+def _no_data_template(metric: str, lang: str) -> str:
+    return f"%{{text}}<br>{html.escape(metric_label(metric, lang))}: {t('no_data', lang)}<extra></extra>"
+
+
+def _no_data_part(values: pd.Series, codes: list[str], text: list[str]) -> dict:
+    """Locations, z and hover text of the units whose value is unknown: only those units."""
+    missing = np.flatnonzero(values.isna().to_numpy())
+    return {"locations": [codes[i] for i in missing], "z": [0] * len(missing), "text": [text[i] for i in missing]}
+
+
+def _selection_part(selected: str | None, codes: list[str]) -> dict:
+    shown = [selected] if selected and selected in set(codes) else []
+    return {"locations": shown, "z": [0] * len(shown)}
+
+
+_CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+SELECTED_LINE = "#000000"
+SELECTED_LINE_WIDTH = 2.5
+
+
+def choropleth(
+    geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str = "uk", selected: str | None = None
+) -> go.Figure:
     """A choropleth of ``metric`` over the units of ``table``.
+
+    Three traces over the same geometry (given by URL, fetched and cached
+    once by the browser): the values of every unit (an unknown value is
+    null, so the unit is left unfilled), "no data" (white with a dark
+    outline) holding only the units whose value is unknown, and the outline
+    of the ``selected`` unit (no fill, no hover). Hover text is sent once
+    per unit; the value is a number formatted by the hover template.
 
     Parameters
     ----------
@@ -174,18 +216,31 @@ def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str 
     table
         ``code``, ``name_uk``, ``name_en``, ``population``, ``idp``,
         ``idp_estimated``, ``workers`` and ``metric``; one row per unit shown.
+    selected
+        Code of a unit to outline, if any.
     """
     values = table[metric].astype(float)
     codes = table["code"].tolist()
     text = hover_text(table, lang)
     label = metric_label(metric, lang)
-    base = go.Choropleth(
+    layer = go.Choropleth(
         geojson=geo_url,
         featureidkey="properties.code",
         locations=codes,
-        z=np.zeros(len(codes)),
+        z=values.where(values.notna(), None).tolist(),
         text=text,
-        hovertemplate=f"%{{text}}<br>{label}: {t('no_data', lang)}<extra></extra>",
+        hovertemplate=_value_template(metric, lang),
+        marker_line_color="white",
+        marker_line_width=0.3,
+        name=label,
+        showlegend=False,
+        **{k: v for k, v in _scale(values, metric, lang).items() if v is not None},
+    )
+    no_data = go.Choropleth(
+        geojson=geo_url,
+        featureidkey="properties.code",
+        **_no_data_part(values, codes, text),
+        hovertemplate=_no_data_template(metric, lang),
         colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
         showscale=False,
         marker_line_color=NO_DATA_LINE,
@@ -193,21 +248,19 @@ def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str 
         name=t("no_data", lang),
         showlegend=True,
     )
-    layer = go.Choropleth(
+    outline = go.Choropleth(
         geojson=geo_url,
         featureidkey="properties.code",
-        locations=codes,
-        z=values.where(values.notna(), None).tolist(),
-        text=text,
-        customdata=value_strings(table, metric, lang),
-        hovertemplate=f"%{{text}}<br>{label}: %{{customdata}}<extra></extra>",
-        marker_line_color="white",
-        marker_line_width=0.3,
-        name=label,
+        **_selection_part(selected, codes),
+        colorscale=_CLEAR,
+        showscale=False,
+        marker_line_color=SELECTED_LINE,
+        marker_line_width=SELECTED_LINE_WIDTH,
+        hoverinfo="skip",
         showlegend=False,
-        **{k: v for k, v in _scale(values, metric, lang).items() if v is not None},
+        name="selected",
     )
-    fig = go.Figure([base, layer])
+    fig = go.Figure([layer, no_data, outline])
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         margin=dict(l=0, r=0, t=0, b=0),
@@ -220,29 +273,35 @@ def choropleth(geo_url: str | dict, table: pd.DataFrame, metric: str, lang: str 
     return fig
 
 
-def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk", *, with_text: bool = False) -> Patch:
-    """Only what changes when the metric (or, with ``with_text``, the language) changes.
+def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk") -> Patch:
+    """Only what changes when the metric changes: values as numbers, the scale, labels, the no-data units.
 
     ``table`` must hold the same units in the same order as the figure
-    being patched.
+    being patched. No geometry, no names of units with a value, no
+    formatted strings per unit: the hover template formats ``z``.
     """
     values = table[metric].astype(float)
-    label = metric_label(metric, lang)
     patch = Patch()
-    patch["data"][0]["hovertemplate"] = f"%{{text}}<br>{label}: {t('no_data', lang)}<extra></extra>"
-    layer = patch["data"][1]
+    layer = patch["data"][0]
     layer["z"] = values.where(values.notna(), None).tolist()
-    layer["customdata"] = value_strings(table, metric, lang)
-    layer["hovertemplate"] = f"%{{text}}<br>{label}: %{{customdata}}<extra></extra>"
-    layer["name"] = label
+    layer["hovertemplate"] = _value_template(metric, lang)
+    layer["name"] = metric_label(metric, lang)
     for key, value in _scale(values, metric, lang).items():
         layer[key] = value
-    if with_text:
-        text = hover_text(table, lang)
-        patch["data"][0]["text"] = text
-        layer["text"] = text
-        patch["data"][0]["name"] = t("no_data", lang)
-        patch["layout"]["separators"] = _SEPARATORS.get(lang, ".,")
+    missing = values.isna().to_numpy()
+    no_data = patch["data"][1]
+    no_data["locations"] = table["code"].to_numpy()[missing].tolist()
+    no_data["z"] = [0] * int(missing.sum())
+    no_data["text"] = hover_text(table[missing], lang)
+    no_data["hovertemplate"] = _no_data_template(metric, lang)
+    return patch
+
+
+def selection_patch(table: pd.DataFrame, selected: str | None) -> Patch:
+    """The outline of the selected unit alone (one location, or none)."""
+    patch = Patch()
+    for key, value in _selection_part(selected, table["code"].tolist()).items():
+        patch["data"][2][key] = value
     return patch
 
 

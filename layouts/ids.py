@@ -27,6 +27,7 @@ BREADCRUMB = "map-breadcrumb"
 NOTE = "map-note"
 PROFILE = "map-profile"
 SELECTED = "map-selected"
+DRAWN = "map-drawn"
 
 # profile
 PROFILE_SEARCH = "profile-search"

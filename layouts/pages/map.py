@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS as LEVELS
@@ -12,9 +13,9 @@ from core.text import METRIC_LABELS, metric_label, t
 
 from .. import ids
 from ..components import data_table, graph_config, number_format, profile_card, records, register_search
-from ..figures import choropleth, map_patch
+from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, shown_table, view_table
+from ..views import AtlasData, download_bytes, shown_table
 
 DEFAULT_METRIC = "workers_per_10k"
 
@@ -131,6 +132,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             ),
             dcc.Store(id=ids.OBLAST, data=oblast),
             dcc.Store(id=ids.SELECTED, data=code),
+            dcc.Store(id=ids.DRAWN, data=None),
             html.Div(
                 className="main",
                 children=[
@@ -194,15 +196,16 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output(ids.MAP, "figure"),
         Output(ids.BREADCRUMB, "children"),
         Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.DRAWN, "data"),
         Input(ids.LEVEL, "value"),
         Input(ids.METRIC, "value"),
         Input(ids.OBLAST, "data"),
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
-        State(ids.MAP, "figure"),
+        State(ids.DRAWN, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def render(level, metric, oblast, selected, lang, current):
+    def render(level, metric, oblast, selected, lang, drawn):
         return render_map(
             state.tables(),
             state.geo_url(level),
@@ -212,7 +215,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             selected,
             lang,
             dash.ctx.triggered_id,
-            current is not None,
+            drawn,
         )
 
     register_search(app, state, ids.SEARCH)
@@ -241,6 +244,25 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
 
 
+def drawn_key(geo_url: str, level: str, oblast: str | None, lang: str) -> str:
+    """What a drawn map shows apart from its metric: geometry, level, oblast and language.
+
+    Kept in a small store beside the map, so that a callback knows what is
+    drawn without uploading the figure.
+    """
+    return "|".join([geo_url, level, (oblast or "") if level != "oblast" else "", lang])
+
+
+def map_units(data: AtlasData, level: str, oblast: str | None) -> pd.DataFrame:
+    """The units of the map in a stable order (by code), so that patches line up with the figure."""
+    if level not in data.tables:
+        raise ValueError(f"level must be one of {', '.join(data.tables)}, got {level!r}")
+    table = data.tables[level]
+    if oblast and level != "oblast":
+        table = table[table["oblast_code"] == oblast]
+    return table.sort_values("code", kind="stable").reset_index(drop=True)
+
+
 def render_map(
     data: AtlasData,
     geo_url: str,
@@ -250,22 +272,26 @@ def render_map(
     selected: str | None,
     lang: str,
     trigger: str | None,
-    has_figure: bool,
+    drawn: str | None,
 ):
-    """Figure (or a values-only patch), breadcrumb and URL query of the map page.
+    """Figure (or a patch of it), breadcrumb, URL query and the key of what is drawn.
 
-    When only the metric changed and the figure is already drawn, the figure
-    output is a :func:`~layouts.figures.map_patch`: values and labels, no
-    geometry and no names.
+    When the figure drawn (``drawn``, see :func:`drawn_key`) shows the same
+    units and only the metric changed, the figure output is a
+    :func:`~layouts.figures.map_patch` (values as numbers, scale and labels;
+    no geometry, no names); when only the selection changed, a
+    :func:`~layouts.figures.selection_patch`.
     """
-    table = view_table(data, level, metric, oblast)
-    by_code = table.sort_values("code").reset_index(drop=True)  # stable order: patches line up
-    if trigger == ids.METRIC and has_figure:
+    if metric not in METRIC_LABELS:
+        raise ValueError(f"metric must be one of {', '.join(METRIC_LABELS)}, got {metric!r}")
+    key = drawn_key(geo_url, level, oblast, lang)
+    by_code = map_units(data, level, oblast)
+    if trigger == ids.METRIC and drawn == key:
         figure = map_patch(by_code, metric, lang)
-    elif trigger == ids.SELECTED and has_figure:
-        figure = dash.no_update
+    elif trigger == ids.SELECTED and drawn == key:
+        figure = selection_patch(by_code, selected)
     else:
-        figure = choropleth(geo_url, by_code, metric, lang)
+        figure = choropleth(geo_url, by_code, metric, lang, selected)
     crumb = t("ukraine", lang)
     if oblast and level != "oblast":
         oblasts = data.tables["oblast"].set_index("code")
@@ -276,4 +302,4 @@ def render_map(
         query["oblast"] = oblast
     if selected:
         query["code"] = selected
-    return figure, crumb, "?" + urlencode(query)
+    return figure, crumb, "?" + urlencode(query), key

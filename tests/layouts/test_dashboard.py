@@ -73,16 +73,18 @@ def test_key_figures(data):
     assert figures["hromadas_no_psychologist"] == 3
 
 
-def test_choropleth_shows_no_data_through_the_value_layer(data):
+def test_choropleth_draws_no_data_as_a_small_layer(data):
     table = view_table(data, "hromada", "workers_per_10k_incl_idp", None).sort_values("code")
     fig = choropleth("/geo/demo/hromada.json", table, "workers_per_10k_incl_idp")
-    base, layer = fig.data
-    assert base.geojson == layer.geojson == "/geo/demo/hromada.json"  # geometry by URL, fetched once
-    assert list(base.locations) == list(layer.locations)
-    assert base.name == "немає даних"
+    layer, no_data, outline = fig.data
+    assert layer.geojson == no_data.geojson == "/geo/demo/hromada.json"  # geometry by URL, fetched once
+    assert list(layer.locations) == table["code"].tolist()
+    assert list(no_data.locations) == [H4] and no_data.name == "немає даних"  # only the units without a value
     z = dict(zip(layer.locations, layer.z))
-    assert np.isnan(z[H4]) and z[H1] == pytest.approx(2.0)  # sent to the browser as null
-    assert "немає даних" in dict(zip(layer.locations, layer.customdata))[H4]
+    assert np.isnan(z[H4]) and z[H1] == pytest.approx(2.0)  # sent to the browser as null: not drawn by the layer
+    assert "немає даних" in no_data.hovertemplate
+    assert "%{z:,.2f}" in layer.hovertemplate and layer.customdata is None  # a number, formatted in the browser
+    assert list(outline.locations) == [] and outline.hoverinfo == "skip"
     assert fig.layout.separators == ", "
 
 
@@ -90,31 +92,37 @@ def test_hover_names_are_escaped(dataset):
     dataset.units.loc[dataset.units["code"] == H1, "name_uk"] = "<script>alert(1)</script>"
     data = prepare(dataset, Assumptions())
     fig = choropleth("/x", view_table(data, "hromada", "workers", None), "workers")
-    assert any("&lt;script&gt;" in s for s in fig.data[1].text)
-    assert not any("<script>" in s for s in fig.data[1].text)
+    assert any("&lt;script&gt;" in s for s in fig.data[0].text)
+    assert not any("<script>" in s for s in fig.data[0].text)
 
 
 def test_metric_switch_is_a_small_patch_without_geometry(data):
     table = view_table(data, "hromada", "gap_fte", None).sort_values("code")
     patch = map_patch(table, "gap_fte", "en").to_plotly_json()
     text = json.dumps(patch, default=str)
-    assert "geojson" not in text and "locations" not in text
+    assert "geojson" not in text
     assert "Gap to the norm" in text
+    values = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    assert all(v is None or isinstance(v, float) for v in values[("data", 0, "z")])  # numbers, not strings
+    assert values[("data", 1, "locations")] == [H4]  # the no-data layer: only the unit without a value
+    assert ("data", 0, "customdata") not in values and ("data", 0, "text") not in values
 
 
 def test_gap_uses_a_diverging_scale_centred_on_zero(data):
     fig = choropleth("/x", view_table(data, "oblast", "gap_fte", None), "gap_fte", "en")
-    layer = fig.data[1]
+    layer = fig.data[0]
     assert layer.zmid == 0 and layer.zmin == -layer.zmax
 
 
 def test_render_map_patches_only_on_metric_switch(data):
-    fig, crumb, search = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, True)
-    assert isinstance(fig, dash.Patch)
+    full, crumb, search, drawn = render_map(data, "/g", "hromada", "workers", O1, None, "uk", ids.LEVEL, None)
+    assert len(full.data) == 3 and len(full.data[0].locations) == 3
+    fig, crumb, search, key = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, drawn)
+    assert isinstance(fig, dash.Patch) and key == drawn
     assert crumb == "Україна › Вінницька"
     assert search == f"?level=hromada&metric=gap_fte&oblast={O1}"
-    fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.LEVEL, True)
-    assert len(fig.data) == 2 and len(fig.data[0].locations) == 3
+    fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O2, None, "uk", ids.METRIC, drawn)
+    assert not isinstance(fig, dash.Patch)  # another oblast is drawn: a full figure
 
 
 def test_drill_down(data):
