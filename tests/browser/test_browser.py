@@ -30,8 +30,12 @@ def _wait(driver, condition, timeout=30):
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def _paths(driver, graph: str = "map-graph") -> int:
-    return driver.execute_script(f"return document.querySelectorAll('#{graph} .choroplethlocation').length")
+def _units(driver, graph: str = "map-graph") -> int:
+    """Units drawn by the value layer (the first trace: every unit; no-data units are drawn again in grey)."""
+    return driver.execute_script(
+        f"const t = document.querySelector('#{graph} .trace.choropleth');"
+        "return t ? t.querySelectorAll('.choroplethlocation').length : 0"
+    )
 
 
 def _severe_console_errors(driver) -> list[str]:
@@ -45,7 +49,7 @@ def test_overview_shows_key_figures_map_and_ranking(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
     browser.get(server)
-    _wait(browser, lambda d: _paths(d, "overview-map") >= 2 * 27)
+    _wait(browser, lambda d: _units(d, "overview-map") >= 27)
     assert "Атлас" in browser.find_element(By.TAG_NAME, "h1").text
     workers = browser.find_element(By.ID, "card-workers").text
     assert "3\u00a0260" in workers or "3 260" in workers
@@ -64,7 +68,7 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(server + "uk/map")
-    _wait(browser, lambda d: _paths(d) == 2 * 27)  # grey base layer + value layer, 27 units each
+    _wait(browser, lambda d: _units(d) == 27)  # the value layer: 27 units
     assert "наближені" in browser.find_element(By.ID, "map-note").text
     rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
     assert len(rows) > 10
@@ -78,24 +82,24 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
 
     # switch the level to hromadas
     browser.find_element(By.CSS_SELECTOR, "#map-level input[value='hromada']").click()
-    _wait(browser, lambda d: _paths(d) > 2 * 1400, timeout=60)
+    _wait(browser, lambda d: _units(d) > 1400, timeout=60)
 
     # back to oblasts, then click one: it drills into its hromadas; the breadcrumb names it
     browser.find_element(By.ID, "map-reset").click()
-    _wait(browser, lambda d: _paths(d) == 2 * 27)
+    _wait(browser, lambda d: _units(d) == 27)
     browser.execute_script(
         "const gd = document.getElementById('map-graph').querySelector('.js-plotly-plot');"
         "gd.emit('plotly_click', {points: [{curveNumber: 1, pointNumber: 0, location: arguments[0]}]});",
         CHERNIHIV,
     )
     _wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "map-breadcrumb").text)
-    _wait(browser, lambda d: 2 * 40 < _paths(d) < 2 * 80)
+    _wait(browser, lambda d: 40 < _units(d) < 80)
     assert f"oblast={CHERNIHIV}" in browser.current_url
 
     # the shared URL restores the state in a fresh page load
     shared = browser.current_url
     browser.get(shared)
-    _wait(browser, lambda d: 2 * 40 < _paths(d) < 2 * 80)
+    _wait(browser, lambda d: 40 < _units(d) < 80)
     assert "Дефіцит" in browser.find_element(By.ID, "map-graph").text
 
     # search box: find a hromada by its English name; its profile shows
@@ -178,7 +182,7 @@ def test_uploads_validate_apply_and_stay_in_their_session(server, browser, secon
     _wait(browser, lambda d: "прийнято: дані оновлено" in d.find_element(By.ID, "data-report").text)
     browser.get(server + "uk/")
     _wait(browser, lambda d: _card(d, "workers").startswith("35"))
-    _wait(browser, lambda d: _paths(d, "overview-map") >= 2 * 27)
+    _wait(browser, lambda d: _units(d, "overview-map") >= 27)
     geo_url = browser.execute_script("return document.querySelector('#overview-map .js-plotly-plot').data[0].geojson")
     assert geo_url.startswith("/geo/") and "/demo/" not in geo_url
 
@@ -207,7 +211,7 @@ def test_scenario_changes_this_session_and_resets(server, second_browser, tmp_pa
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     driver.find_element(By.ID, "scenario-download-button").click()
     _wait(driver, lambda d: list(tmp_path.glob("scenario_*.xlsx")), timeout=30)
-    assert _paths(driver, "scenario-map") >= 2 * 26
+    assert _units(driver, "scenario-map") >= 26
     driver.get(server + "uk/")
     _wait(driver, lambda d: _card(d, "gap").split()[0] != "4")  # the norm is higher: a larger gap
     driver.get(server + "uk/scenarios")
@@ -230,7 +234,7 @@ def test_funding_plan_runs_and_downloads(server, second_browser, tmp_path):
     rows = driver.find_elements(By.CSS_SELECTOR, "#funding-table tbody tr")
     assert len(rows) > 1
     positions = driver.find_element(By.ID, "funding-summary-table").text.split("\n")[1].split()[-2]
-    _wait(driver, lambda d: _paths(d, "funding-map") > 2 * 1400, timeout=60)
+    _wait(driver, lambda d: _units(d, "funding-map") > 1400, timeout=60)
     driver.find_element(By.ID, "funding-download-button").click()
     _wait(driver, lambda d: list(tmp_path.glob("*.xlsx")), timeout=30)
     workbook = load_workbook(next(tmp_path.glob("*.xlsx")))

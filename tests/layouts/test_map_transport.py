@@ -1,0 +1,116 @@
+"""What a map switch moves between browser and server: no figure up, values as numbers down.
+
+Reproduces issue 17: the map callback took ``State(map, "figure")``, so every
+metric or level switch uploaded the whole figure; the patch carried a
+formatted string per unit; the figure drew every unit twice.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from conftest import H1, H4, O1
+from layouts import create_app, ids
+from loaders import Dataset
+from metrics import StaffingNorm
+
+
+@pytest.fixture
+def client(units, hromadas, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    h = units[units["level"] == "hromada"].reset_index(drop=True)
+    boxes = gpd.GeoDataFrame(
+        {"code": h["code"]}, geometry=[box(30 + i, 50, 31 + i, 51) for i in range(len(h))], crs=4326
+    )
+    dataset = Dataset(
+        title="test",
+        units=units,
+        boundaries={
+            "hromada": boxes,
+            "raion": boxes.assign(code=h["raion_code"]).dissolve("code").reset_index(),
+            "oblast": boxes.assign(code=h["oblast_code"]).dissolve("code").reset_index(),
+        },
+        hromadas=hromadas,
+        approximate_boundaries=True,
+    )
+    app = create_app(dataset, StaffingNorm())
+    client = app.server.test_client()
+    client.get("/")
+    return app, client
+
+
+def _map_callback(app):
+    return next(c for key, c in app.callback_map.items() if "map-graph.figure" in key)
+
+
+def test_no_callback_uploads_a_figure(client):
+    app, _ = client
+    for callback in app.callback_map.values():
+        for dependency in [*callback["inputs"], *callback["state"]]:
+            assert dependency["property"] != "figure", (callback["output"], dependency)
+
+
+def _request(app, trigger: str, metric: str, drawn, selected=None) -> dict:
+    output = next(key for key in app.callback_map if "map-graph.figure" in key)
+    outputs = [part.split(".") for part in output.strip(".").split("...")]
+    return {
+        "output": output,
+        "outputs": [{"id": i, "property": p.split("@")[0]} for i, p in outputs],
+        "inputs": [
+            {"id": ids.LEVEL, "property": "value", "value": "hromada"},
+            {"id": ids.METRIC, "property": "value", "value": metric},
+            {"id": ids.OBLAST, "property": "data", "value": O1},
+            {"id": ids.SELECTED, "property": "data", "value": selected},
+        ],
+        "changedPropIds": [trigger],
+        "state": [
+            {"id": ids.LANG, "property": "data", "value": "uk"},
+            {"id": ids.DRAWN, "property": "data", "value": drawn},
+        ],
+    }
+
+
+def test_metric_switch_sends_a_patch_of_numbers_and_the_figure_never_goes_up(client):
+    app, c = client
+    assert [s["id"] for s in _map_callback(app)["state"]] == [ids.LANG, ids.DRAWN]  # small stores, no figure
+    first = c.post("/_dash-update-component", json=_request(app, f"{ids.LEVEL}.value", "workers_per_10k", None))
+    assert first.status_code == 200
+    response = json.loads(first.data)["response"]
+    figure, drawn = response[ids.MAP]["figure"], response[ids.DRAWN]["data"]
+    assert isinstance(drawn, str) and len(drawn) < 200
+    assert len(figure["data"]) == 3 and len(figure["data"][0]["locations"]) == 3  # the hromadas of O1
+    assert "customdata" not in figure["data"][0]  # hover: the name block once per unit, the value from z
+    assert set(figure["data"][1]["locations"]) <= set(figure["data"][0]["locations"])  # no-data: a subset
+
+    switch = c.post("/_dash-update-component", json=_request(app, f"{ids.METRIC}.value", "gap_fte", drawn))
+    patch = json.loads(switch.data)["response"][ids.MAP]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    changed = {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}
+    assert all(isinstance(v, (int, float)) or v is None for v in changed[("data", 0, "z")])
+    assert not {("data", 0, "geojson"), ("data", 0, "text"), ("data", 0, "customdata"), ("data", 0, "locations")} & set(
+        changed
+    )
+    assert "geojson" not in switch.data.decode()
+
+
+def test_selection_redraws_only_its_outline(client):
+    app, c = client
+    first = c.post("/_dash-update-component", json=_request(app, f"{ids.LEVEL}.value", "workers_per_10k", None))
+    drawn = json.loads(first.data)["response"][ids.DRAWN]["data"]
+    picked = c.post(
+        "/_dash-update-component", json=_request(app, f"{ids.SELECTED}.data", "workers_per_10k", drawn, selected=H1)
+    )
+    patch = json.loads(picked.data)["response"][ids.MAP]["figure"]
+    changed = {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}
+    assert changed == {("data", 2, "locations"): [H1], ("data", 2, "z"): [0]}
+    outside = c.post(
+        "/_dash-update-component", json=_request(app, f"{ids.SELECTED}.data", "workers_per_10k", drawn, selected=H4)
+    )
+    patch = json.loads(outside.data)["response"][ids.MAP]["figure"]
+    assert {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}[
+        ("data", 2, "locations")
+    ] == []
