@@ -13,10 +13,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from conftest import H1, H4, O1
 from layouts import create_app, ids
 from loaders import Dataset
 from metrics import StaffingNorm
+from tests.fixtures import H1, H4, O1
 
 
 @pytest.fixture
