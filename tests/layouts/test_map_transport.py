@@ -15,7 +15,7 @@ from shapely.geometry import box
 
 from layouts import create_app, ids
 from loaders import Dataset
-from metrics import StaffingNorm
+from metrics import Assumptions
 from tests.fixtures import H1, H4, O1
 
 
@@ -37,7 +37,7 @@ def client(units, hromadas, tmp_path, monkeypatch):
         hromadas=hromadas,
         approximate_boundaries=True,
     )
-    app = create_app(dataset, StaffingNorm())
+    app = create_app(dataset, Assumptions())
     client = app.server.test_client()
     client.get("/")
     return app, client
