@@ -68,6 +68,11 @@ def make_app(manifest: Path | None = None, assumptions: Path | None = None):
     user, password = os.environ.get("ATLAS_BASIC_AUTH_USER"), os.environ.get("ATLAS_BASIC_AUTH_PASSWORD")
     if user and password:
         authenticators.append(BasicAuth({user: password}))
+    if published is not None:
+        from store.users import StoreUsers, has_users
+
+        if has_users(published.store):  # users and roles of the store (python app.py users add ...)
+            authenticators.append(StoreUsers(published.store))
     return create_app(
         dataset,
         read_assumptions(Path(assumptions) if assumptions else None),

@@ -6,9 +6,9 @@ the parser's ``func``. File I/O and printing live here; the arithmetic in
 ``metrics``, the reading in ``loaders``.
 """
 
-from . import allocate, datasets, export, migrate, publish, retract, validate
+from . import allocate, datasets, export, migrate, publish, retract, users, validate
 
-__all__ = ["COMMANDS", "allocate", "datasets", "export", "migrate", "publish", "retract", "validate"]
+__all__ = ["COMMANDS", "allocate", "datasets", "export", "migrate", "publish", "retract", "users", "validate"]
 
 #: Command modules in the order ``python app.py --help`` lists them.
-COMMANDS = (validate, export, allocate, publish, datasets, retract, migrate)
+COMMANDS = (validate, export, allocate, publish, datasets, retract, users, migrate)

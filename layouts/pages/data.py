@@ -24,6 +24,7 @@ from loaders import Dataset, FileReport, ValidationReport, validate_file, with_f
 from .. import ids
 from ..components import data_table
 from ..state import AtlasState
+from . import published
 
 LOG = logging.getLogger("atlas.uploads")
 KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
@@ -264,11 +265,14 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             dcc.Loading(html.Div(id="data-report")),
             html.Div(dataset_view(state.dataset(), lang), id="data-in-use"),
             html.Button(label("reset", lang), id="data-reset", n_clicks=0),
+            published.section(state, lang),
         ]
     )
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
+    published.register(app, state)
+
     @app.callback(
         Output("data-report", "children"),
         Output("data-in-use", "children"),
@@ -289,6 +293,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         report, dataset = process_upload(state.dataset(), contents, filename, kind, sheet, upload_limit_bytes(), lang)
         if dataset is not None:
             state.set_dataset(dataset)
+            state.set_value(published.LAST_UPLOAD, report)  # an analyst may publish it (store section)
             LOG.info(
                 "upload accepted: %s file %s (%d rows, %d warnings)",
                 kind,

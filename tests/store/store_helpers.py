@@ -72,3 +72,39 @@ def wipe(url: str) -> None:
         metadata.drop_all(conn)
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
+
+
+def _texts(node, found: list[str]) -> None:
+    if isinstance(node, dict):
+        for value in node.values():
+            _texts(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _texts(value, found)
+    elif isinstance(node, str):
+        found.append(node)
+
+
+def _find(node, component_id: str):
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        for value in node.values():
+            hit = _find(value, component_id)
+            if hit is not None:
+                return hit
+    elif isinstance(node, list):
+        for value in node:
+            hit = _find(value, component_id)
+            if hit is not None:
+                return hit
+    return None
+
+
+def card_text(body: dict, component_id: str) -> str:
+    """The first text inside the component ``component_id`` of a Dash callback response (a key-figure card)."""
+    card = _find(body, component_id)
+    assert card is not None, f"no component {component_id!r} in the response"
+    found: list[str] = []
+    _texts(card["props"]["children"], found)
+    return found[0]

@@ -26,7 +26,7 @@ import requests
 
 from store import Store
 from tests.fixtures import H2, ROOT
-from tests.store.store_helpers import PG_URL, staffing_csv, wipe, write_manifest
+from tests.store.store_helpers import PG_URL, card_text, staffing_csv, wipe, write_manifest
 
 REDIS_URL = os.environ.get("ATLAS_TEST_REDIS_URL")
 
@@ -111,33 +111,6 @@ def _call(session: requests.Session, base: str, output_prefix: str, values: dict
     return response.json()
 
 
-def _texts(node, found: list[str]) -> None:
-    if isinstance(node, dict):
-        for value in node.values():
-            _texts(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _texts(value, found)
-    elif isinstance(node, str):
-        found.append(node)
-
-
-def _find(node, component_id: str):
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        for value in node.values():
-            hit = _find(value, component_id)
-            if hit is not None:
-                return hit
-    elif isinstance(node, list):
-        for value in node:
-            hit = _find(value, component_id)
-            if hit is not None:
-                return hit
-    return None
-
-
 def workers_card(session: requests.Session, base: str) -> str:
     """The overview's 'workers' figure as the page shows it (e.g. ``"11"``)."""
     body = _call(
@@ -147,11 +120,7 @@ def workers_card(session: requests.Session, base: str) -> str:
         {("app-url", "pathname"): "/en/", ("app-url", "search"): ""},
         "app-url.pathname",
     )
-    card = _find(body, "card-workers")
-    assert card is not None, "no workers card on the overview"
-    found: list[str] = []
-    _texts(card["props"]["children"], found)
-    return found[0]
+    return card_text(body, "card-workers")
 
 
 @pytest.fixture
