@@ -10,7 +10,7 @@ from core.text import format_number, t
 from loaders import ROLE_LABELS
 
 from . import ids
-from .views import AtlasData, hromada_options, role_table, similar_hromadas
+from .views import AtlasData, role_table, similar_hromadas, unit_options
 
 __all__ = ["data_table", "figure_cards", "graph_config", "number_format", "profile_card", "register_search"]
 
@@ -228,8 +228,8 @@ def records(table: pd.DataFrame, columns: list[str]) -> list[dict]:
     return out.to_dict("records")
 
 
-def register_search(app, state, dropdown_id: str) -> None:
-    """Fill a hromada search dropdown with the hits for what the user types (not all 1,470 names up front)."""
+def register_search(app, state, dropdown_id: str, levels: tuple[str, ...] = ("hromada",)) -> None:
+    """Fill a search dropdown with the hits for what the user types (not all 1,470 names up front)."""
 
     @app.callback(
         Output(dropdown_id, "options"),
@@ -238,4 +238,4 @@ def register_search(app, state, dropdown_id: str) -> None:
         State(ids.LANG, "data"),
     )
     def search(text, selected, lang):
-        return hromada_options(state.tables(), text, lang, selected=selected)
+        return unit_options(state.tables(), text, lang, selected=selected, levels=levels)

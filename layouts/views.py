@@ -24,6 +24,7 @@ __all__ = [
     "shown_table",
     "download_bytes",
     "hromada_options",
+    "unit_options",
     "key_figures",
     "prepare",
     "similar_hromadas",
@@ -170,31 +171,73 @@ def _fold(text: str) -> str:
 def hromada_options(
     data: AtlasData, query: str | None, lang: str = "uk", limit: int = 20, selected: str | None = None
 ) -> list[dict]:
-    """Search hits for ``query`` among hromada names in Ukrainian and English.
+    """Search hits for ``query`` among hromada names only (the profile page): see :func:`unit_options`."""
+    return unit_options(data, query, lang, limit, selected, levels=("hromada",))
 
-    Names that start with the query come first, then names that contain it;
-    at most ``limit`` options ("Name (Name in English), oblast"). The
-    ``selected`` hromada is always included so that its label shows.
+
+#: search hits: exact name first, then names that start with the query, then names that contain it
+_MATCH_ORDER = ("exact", "starts", "contains")
+
+
+def unit_options(
+    data: AtlasData,
+    query: str | None,
+    lang: str = "uk",
+    limit: int = 20,
+    selected: str | None = None,
+    levels: tuple[str, ...] = ("oblast", "raion", "hromada"),
+) -> list[dict]:
+    """Search hits for ``query`` among oblast, raion and hromada names in Ukrainian and English.
+
+    A name equal to the query comes first (at each level, oblasts before
+    raions before hromadas), then names that start with it, then names that
+    contain it; at most ``limit`` options labelled "Name (Name in English),
+    level, oblast". The ``selected`` unit is always included so that its
+    label shows.
     """
-    detail = data.detail[data.detail["name_uk"].notna()]
+    frames = []
+    for order, level in enumerate(levels):
+        table = data.detail if level == "hromada" else data.tables[level]
+        table = table[table["name_uk"].notna()]
+        frames.append(table[["code", "name_uk", "name_en", "oblast_code"]].assign(level=level, _level=order))
+    units = pd.concat(frames, ignore_index=True).drop_duplicates("code")
     options = []
     if query and len(query.strip()) >= 2:
         needle = _fold(query.strip())
-        uk = detail["name_uk"].map(_fold)
-        en = detail["name_en"].fillna("").map(_fold)
-        starts = uk.str.startswith(needle) | en.str.startswith(needle)
-        contains = uk.str.contains(needle, regex=False) | en.str.contains(needle, regex=False)
-        hits = pd.concat([detail[starts], detail[contains & ~starts]]).head(limit)
-        options = [_option(r, lang) for r in hits.itertuples()]
+        uk = units["name_uk"].map(_fold)
+        en = units["name_en"].fillna("").map(_fold)
+        match = pd.Series(len(_MATCH_ORDER), index=units.index)
+        for rank, test in reversed(list(enumerate(_MATCH_ORDER))):
+            if test == "exact":
+                hit = (uk == needle) | (en == needle)
+            elif test == "starts":
+                hit = uk.str.startswith(needle) | en.str.startswith(needle)
+            else:
+                hit = uk.str.contains(needle, regex=False) | en.str.contains(needle, regex=False)
+            match[hit] = rank
+        hits = units[match < len(_MATCH_ORDER)].assign(_match=match)
+        hits = hits.sort_values(["_match", "_level", "name_uk"], kind="stable").head(limit)
+        options = [_option(r, data, lang) for r in hits.itertuples()]
     if selected and selected not in {o["value"] for o in options}:
-        row = detail[detail["code"] == selected]
-        options += [_option(r, lang) for r in row.itertuples()]
+        options += [_option(r, data, lang) for r in units[units["code"] == selected].itertuples()]
     return options
 
 
-def _option(row, lang: str) -> dict:
-    oblast = row.oblast_name_uk if lang == "uk" else row.oblast_name_en
-    return {"label": f"{row.name_uk} ({row.name_en}), {oblast}", "value": row.code}
+_LEVEL_WORD = {"uk": {"oblast": "область", "raion": "район"}, "en": {"oblast": "oblast", "raion": "raion"}}
+
+
+def _option(row, data: AtlasData, lang: str) -> dict:
+    oblasts = data.tables["oblast"].set_index("code")[f"name_{lang if lang == 'en' else 'uk'}"]
+    label = f"{row.name_uk} ({row.name_en})"
+    if row.level == "oblast":
+        label += f", {_LEVEL_WORD[lang]['oblast']}"
+    else:
+        if row.level == "raion":
+            label += f", {_LEVEL_WORD[lang]['raion']}"
+        oblast = oblasts.get(row.oblast_code)
+        if isinstance(oblast, str):
+            label += f", {oblast}"
+    return {"label": label, "value": row.code}
 
 
 def similar_hromadas(data: AtlasData, code: str) -> pd.DataFrame:

@@ -39,13 +39,34 @@ def table_columns(metric: str, lang: str) -> list[dict]:
 PAGE_SIZE = 25
 
 
-def table_page(data: AtlasData, level, metric, oblast, lang, page, filter_query, sort_by) -> tuple[list[dict], int]:
-    """One page of the ranking table (server-side paging, filtering and sorting) and the page count."""
-    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
+SELECTED_ROW_STYLE = {"backgroundColor": "#fde9a9", "fontWeight": "bold", "border": "2px solid #1a1a1a"}
+
+
+def table_page(
+    data: AtlasData, level, metric, oblast, lang, page, filter_query, sort_by, selected=None, go_to_selected=False
+) -> tuple[list[dict], int, int, list[dict]]:
+    """One page of the ranking table (server-side paging, filtering and sorting), page count, page, row styles.
+
+    Each row's ``id`` is its unit code (a click on a cell reports it). The
+    ``selected`` unit's row is highlighted; with ``go_to_selected`` the page
+    shown is the one that holds it.
+    """
+    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by).reset_index(drop=True)
     pages = max(1, -(-len(table) // PAGE_SIZE))
+    position = table.index[table["code"] == selected] if selected else []
+    if go_to_selected and len(position):
+        page = int(position[0]) // PAGE_SIZE
     page = min(max(page or 0, 0), pages - 1)
     rows = table.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    return records(rows, ["code", "name", "population", "idp", "workers", "metric"]), pages
+    shown = records(rows, ["code", "name", "population", "idp", "workers", "metric"])
+    for row in shown:
+        row["id"] = row["code"]
+    styles = [
+        {"if": {"row_index": i}, **SELECTED_ROW_STYLE}
+        for i, row in enumerate(shown)
+        if selected and row["code"] == selected
+    ]
+    return shown, pages, page, styles
 
 
 def map_state(query: dict) -> tuple[str, str, str | None, str | None]:
@@ -57,12 +78,14 @@ def map_state(query: dict) -> tuple[str, str, str | None, str | None]:
     return level, metric, oblast, code
 
 
-def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData):
-    """New (oblast, level, selected hromada) after a map click, a search or the reset button.
+def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData, table_cell: dict | None = None):
+    """New (oblast, level, selected unit) after a map click, a table click, a search or the reset button.
 
-    A click on an oblast opens its hromadas; a click on a hromada selects it
-    (its profile shows below the map); a search hit opens the hromada's
-    oblast at hromada level and selects it; reset goes back to all oblasts.
+    A click on an oblast (on the map or in the table) opens its hromadas; a
+    click on a hromada or raion selects it (outlined, its row highlighted,
+    a hromada's profile shown); a search hit for a hromada opens its oblast
+    at hromada level and selects it, for a raion its oblast's raions, for an
+    oblast its hromadas; reset goes back to all oblasts.
     """
     no = dash.no_update
     if trigger == ids.RESET:
@@ -71,7 +94,19 @@ def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData
         detail = data.detail.set_index("code")
         if search_value in detail.index:
             return detail.loc[search_value, "oblast_code"], "hromada", search_value
+        raions = data.tables["raion"].set_index("code")
+        if search_value in raions.index:
+            return raions.loc[search_value, "oblast_code"], "raion", search_value
+        if search_value in set(data.tables["oblast"]["code"]):
+            return search_value, "hromada", None
         return no, no, no
+    if trigger == ids.TABLE and table_cell:
+        row = table_cell.get("row_id")
+        if not row:
+            return no, no, no
+        if level == "oblast":
+            return row, "hromada", None
+        return no, no, row
     if trigger == ids.MAP and click_data:
         points = click_data.get("points") or []
         location = points[0].get("location") if points else None
@@ -169,28 +204,43 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Input(ids.MAP, "clickData"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.SEARCH, "value"),
+        Input(ids.TABLE, "active_cell"),
         State(ids.LEVEL, "value"),
         State(ids.OBLAST, "data"),
         prevent_initial_call=True,
     )
-    def drill(click_data, _reset, search_value, level, oblast):
-        return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables())
+    def drill(click_data, _reset, search_value, cell, level, oblast):
+        return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables(), cell)
 
     @app.callback(
         Output(ids.TABLE, "data"),
         Output(ids.TABLE, "page_count"),
         Output(ids.TABLE, "columns"),
+        Output(ids.TABLE, "page_current"),
+        Output(ids.TABLE, "style_data_conditional"),
         Input(ids.LEVEL, "value"),
         Input(ids.METRIC, "value"),
         Input(ids.OBLAST, "data"),
         Input(ids.TABLE, "page_current"),
         Input(ids.TABLE, "filter_query"),
         Input(ids.TABLE, "sort_by"),
+        Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
     )
-    def table(level, metric, oblast, page, filter_query, sort_by, lang):
-        rows, pages = table_page(state.tables(), level, metric, oblast, lang, page, filter_query, sort_by)
-        return rows, pages, table_columns(metric, lang)
+    def table(level, metric, oblast, page, filter_query, sort_by, selected, lang):
+        rows, pages, page, styles = table_page(
+            state.tables(),
+            level,
+            metric,
+            oblast,
+            lang,
+            page,
+            filter_query,
+            sort_by,
+            selected,
+            go_to_selected=ids.SELECTED in set(dash.ctx.triggered_prop_ids.values()),
+        )
+        return rows, pages, table_columns(metric, lang), page, styles
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -218,7 +268,19 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             drawn,
         )
 
-    register_search(app, state, ids.SEARCH)
+    register_search(app, state, ids.SEARCH, levels=("oblast", "raion", "hromada"))
+
+    # the profile of a selected hromada comes into view (it sits below the map on narrow screens)
+    app.clientside_callback(
+        f"""function(children) {{
+            const box = document.getElementById("{ids.PROFILE}");
+            if (children && box) {{ setTimeout(() => box.scrollIntoView({{block: "nearest"}}), 50); }}
+            return window.dash_clientside.no_update;
+        }}""",
+        Output(ids.PROFILE, "className"),
+        Input(ids.PROFILE, "children"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.PROFILE, "children"),

@@ -27,10 +27,10 @@ from layouts import (
 )
 from layouts.components import profile_card
 from layouts.pages.map import drill_down, map_state, render_map, table_page
-from layouts.views import apply_table_query, hromada_options
+from layouts.views import apply_table_query, hromada_options, unit_options
 from loaders import Dataset
 from metrics import Assumptions
-from tests.fixtures import H1, H2, H4, H5, O1, O2
+from tests.fixtures import H1, H2, H4, H5, O1, O2, R1, R3
 
 
 @pytest.fixture
@@ -131,6 +131,11 @@ def test_drill_down(data):
     assert drill_down(ids.RESET, None, None, "hromada", O1, data) == (None, "oblast", None)
     assert drill_down(ids.MAP, {"points": [{"location": H2}]}, None, "hromada", O1, data)[2] == H2
     assert drill_down(ids.SEARCH, None, H4, "oblast", None, data) == (O2, "hromada", H4)
+    assert drill_down(ids.SEARCH, None, O2, "oblast", None, data) == (O2, "hromada", None)
+    assert drill_down(ids.SEARCH, None, R3, "oblast", None, data) == (O2, "raion", R3)
+    # a table click: on an oblast it drills in, on a hromada it selects
+    assert drill_down(ids.TABLE, None, None, "oblast", None, data, {"row_id": O1}) == (O1, "hromada", None)
+    assert drill_down(ids.TABLE, None, None, "hromada", O1, data, {"row_id": H2})[2] == H2
 
 
 def test_map_state_from_url_is_validated():
@@ -196,15 +201,17 @@ def test_format_number():
 
 
 def test_table_page_is_filtered_sorted_and_paged_on_the_server(data):
-    rows, pages = table_page(data, "hromada", "workers", None, "uk", 0, "{population} > 15000", None)
+    rows, pages, _, _ = table_page(data, "hromada", "workers", None, "uk", 0, "{population} > 15000", None)
     assert pages == 1 and {r["code"] for r in rows} == {H2, "UA05040010000012345", H4}
-    rows, _ = table_page(data, "hromada", "workers", None, "en", 0, "{name} icontains vinn", None)
+    rows, _, _, _ = table_page(data, "hromada", "workers", None, "en", 0, "{name} icontains vinn", None)
     assert [r["code"] for r in rows] == [H2]
-    rows, _ = table_page(
-        data, "hromada", "workers", None, "uk", 0, None, [{"column_id": "population", "direction": "asc"}]
+    rows, _, _, styles = table_page(
+        data, "hromada", "workers", None, "uk", 0, None, [{"column_id": "population", "direction": "asc"}], H2
     )
-    assert rows[0]["code"] == H5
+    assert rows[0]["code"] == H5 and rows[0]["id"] == H5  # a cell click reports the row's code
     assert rows[0]["metric"] == 0
+    highlighted = [rows[style["if"]["row_index"]]["code"] for style in styles]
+    assert highlighted == [H2]
 
 
 def test_apply_table_query_ignores_garbage(data):
@@ -217,3 +224,14 @@ def test_search_matches_either_language_and_apostrophes(data):
     assert [o["value"] for o in hromada_options(data, "ВІНН", "uk")] == [H2]
     assert hromada_options(data, "x", "uk") == []  # too short to search
     assert [o["value"] for o in hromada_options(data, None, "uk", selected=H4)] == [H4]
+
+
+def test_search_ranks_exact_names_first_and_offers_oblasts_and_raions(data):
+    # "Вінницька" is an oblast and a hromada: both exact, the oblast first; "Вінницький" raion starts with "вінниц"
+    hits = [o["value"] for o in unit_options(data, "Вінницька", "uk")]
+    assert hits == [O1, H2]
+    hits = [o["value"] for o in unit_options(data, "вінниц", "uk")]
+    assert hits[:3] == [O1, R1, H2]
+    assert "район" in unit_options(data, "Vinnytskyi", "uk")[0]["label"]
+    # exact beats "starts with": "Володимирська" hromada before "Володимирський" raion for its exact name
+    assert [o["value"] for o in unit_options(data, "Володимирська", "uk")][0] == H5

@@ -1,0 +1,69 @@
+"""Selection feedback: search or table click selects; the unit is outlined, its row lit, its profile in view."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from tests.browser.chrome import paths, wait
+
+ZVIAHEL = "UA18080150000022496"
+CHERNIHIV = "UA74000000000025378"
+
+_OUTLINED = """
+const gd = document.querySelector('#map-graph .js-plotly-plot');
+return gd._fullData.filter(t => !t.showscale && t.marker && t.marker.line && t.marker.line.width >= 2)
+    .map(t => Array.from(t.locations));
+"""
+
+
+def _search(driver, text: str) -> list[str]:
+    """Type ``text`` in the map's search box; the labels offered, best first."""
+    driver.find_element(By.ID, "map-search").click()
+    box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#map-search input, input[type=search]"))
+    box.send_keys(text)
+    wait(driver, lambda d: d.find_elements(By.XPATH, f"//*[@role='option'][contains(., '{text}')]"))
+    return [o.text for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")]
+
+
+def _highlighted_rows(driver) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#map-table tbody tr')).filter(tr => {"
+        "  const td = tr.querySelector('td:last-child'); return td && getComputedStyle(td).fontWeight >= 600"
+        "    && getComputedStyle(td).backgroundColor === 'rgb(253, 233, 169)'; }).map(tr => tr.innerText);"
+    )
+
+
+def test_search_and_table_select_with_outline_row_and_profile(server, browser):
+    browser.get(server + "uk/map?level=oblast")
+    wait(browser, lambda d: paths(d, "map-graph") >= 27)
+
+    # an oblast is offered, and its exact name comes first
+    options = _search(browser, "Чернігівська")
+    assert options[0].startswith("Чернігівська (Chernihivska), область"), options[:3]
+    browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")[0].click()
+    wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "map-breadcrumb").text)
+    wait(browser, lambda d: f"oblast={CHERNIHIV}" in d.current_url and "level=hromada" in d.current_url)
+
+    # a hromada by its exact name: outlined on the map, its row highlighted, its profile in view
+    options = _search(browser, "Звягельська")
+    assert options[0].startswith("Звягельська"), options[:3]
+    browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")[0].click()
+    wait(browser, lambda d: "Звягельська" in d.find_element(By.ID, "map-profile").text)
+    wait(browser, lambda d: [ZVIAHEL] in d.execute_script(_OUTLINED))
+    wait(browser, lambda d: any("Звягельська" in row for row in _highlighted_rows(d)))
+    wait(
+        browser,
+        lambda d: d.execute_script(
+            "const r = document.getElementById('map-profile').getBoundingClientRect();"
+            "return r.top < window.innerHeight && r.bottom > 0;"
+        ),
+    )
+
+    # a click on another row of the table selects that hromada
+    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+    other = next(r for r in rows if r.find_elements(By.TAG_NAME, "td") and "Звягельська" not in r.text)
+    name = other.find_elements(By.TAG_NAME, "td")[0].text
+    other.find_elements(By.TAG_NAME, "td")[0].click()
+    wait(browser, lambda d: name in d.find_element(By.ID, "map-profile").text)
+    wait(browser, lambda d: any(name in row for row in _highlighted_rows(d)))
+    assert "code=" in browser.current_url and ZVIAHEL not in browser.current_url
