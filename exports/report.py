@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.text import t
-from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, read_manifest
+from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
 
 from . import planning
@@ -151,11 +151,6 @@ def _hromada_parents(units: pd.DataFrame) -> pd.DataFrame:
     return units.loc[units["level"] == "hromada", ["code", "oblast_code", "raion_code"]].drop_duplicates("code")
 
 
-def _complete(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with ``vacancies`` = approved_positions - workers (community social workers)."""
-    return table.assign(vacancies=table["approved_positions"] - table["workers"])
-
-
 def gap_table(
     dataset: Dataset,
     assumptions: Assumptions,
@@ -174,7 +169,6 @@ def gap_table(
 
     Notes
     -----
-    - ``vacancies`` = approved_positions - workers (community social workers)
     - every other measure: see ``metrics.planning_measures``
 
     ``tables`` is :func:`metrics.compute_tables` of the dataset and
@@ -205,7 +199,6 @@ def gap_table(
             )
             table = pd.concat([table, blank], ignore_index=True)
     table = table.merge(planning.priority_columns(tables, level), on="code", how="left")
-    table = _complete(table)
     table = _localise(table, units, lang)
     return table.sort_values("code").reset_index(drop=True)
 
@@ -239,71 +232,14 @@ def summary_table(
     """Ukraine (code ``UA``) and then every oblast, with the oblast gap-table columns."""
     tables = tables if tables is not None else compute_tables(dataset.hromadas, dataset.units, assumptions)
     oblasts = gap_table(dataset, assumptions, "oblast", lang, tables=tables)
-    country = _complete(tables.level("country"))
+    country = tables.level("country")
     country = country.assign(code="UA", pcode="UA", name_uk="Україна", name_en="Ukraine")
     return pd.concat([country, oblasts], ignore_index=True)
 
 
 # --- assumptions -----------------------------------------------------------------------------------------------
 
-_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
-_SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
-_UNIT = re.compile(r"Unit:\s*(.+?)[.;](?:\s|$)", re.S)
 _ARRAY_INDEX = re.compile(r"\[\d+\]")
-#: Units of whole sections whose comments give none per key.
-_SECTION_UNITS = {"cost": "UAH per position per year", "priority": "weight (divided by the sum of the weights)"}
-
-
-def _split_unit(text: str) -> tuple[str, str]:
-    match = _UNIT.search(text)
-    if not match:
-        return "", " ".join(text.split())
-    rest = text[: match.start()] + text[match.end() :]
-    return match.group(1).strip(), " ".join(rest.split())
-
-
-def _documented_parameters(path: Path | None) -> dict[str, tuple[str, str]]:
-    """``section.key`` -> (unit, source) from the comments of an assumptions file (TOML).
-
-    The file documents each value in the comment block just above it
-    ("Unit: ...", then the source and reasoning); a key without its own
-    comment takes the comment of its section, and a key without a unit the
-    unit of a key of the same name elsewhere (``norm.social_worker.workers_per_10k``
-    takes that of ``norm.social_work_specialist.workers_per_10k``).
-    """
-    if path is None or not Path(path).exists():
-        return {}
-    docs: dict[str, tuple[str, str]] = {}
-    section, section_doc, comment = "", ("", ""), []
-    previous = (None, "")
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            comment.append(stripped.lstrip("#").strip())
-            continue
-        if not stripped:
-            continue
-        if (match := _SECTION.match(line)) is not None:
-            section = match.group(1).strip()
-            section_doc = _split_unit(" ".join(c for c in comment if not set(c) <= {"-"}))
-            comment = []
-            continue
-        if (match := _ASSIGNMENT.match(line)) is not None:
-            unit, source = _split_unit(" ".join(comment))
-            key = f"{section}.{match.group(1)}" if section else match.group(1)
-            if not comment and previous[0] == section:
-                source = previous[1]  # a comment above a group of keys documents each of them
-            docs[key] = (unit or section_doc[0], source or section_doc[1])
-            previous, comment = (section, source), []
-    by_leaf: dict[str, str] = {}
-    for key, (unit, _) in docs.items():
-        if unit:
-            by_leaf.setdefault(key.rsplit(".", 1)[-1], unit)
-    for key, (unit, source) in docs.items():
-        top = key.split(".", 1)[0]
-        unit = unit or by_leaf.get(key.rsplit(".", 1)[-1], "") or _SECTION_UNITS.get(top, "")
-        docs[key] = (unit, source)
-    return docs
 
 
 def _flatten(value, prefix: str = "") -> list[tuple[str, object]]:
@@ -333,9 +269,9 @@ def assumptions_table(assumptions, path: Path | None = None) -> pd.DataFrame:
     if not isinstance(assumptions, Assumptions):
         raise TypeError(f"assumptions: expected metrics.Assumptions, got {type(assumptions).__name__}")
     spec = assumptions.to_dict()
-    docs = _documented_parameters(Path(path) if path else DEFAULT_ASSUMPTIONS)
+    docs = documented_parameters(Path(path) if path else DEFAULT_ASSUMPTIONS)
     # Keys the user's file leaves out are documented in the default file.
-    for key, doc in _documented_parameters(DEFAULT_ASSUMPTIONS).items():
+    for key, doc in documented_parameters(DEFAULT_ASSUMPTIONS).items():
         docs.setdefault(key, doc)
     rows = []
     for key, value in _flatten(spec):

@@ -1,6 +1,6 @@
 """Files in, validated (Geo)DataFrames out. No Dash, no plotly."""
 
-from .assumptions import DEFAULT_ASSUMPTIONS, read_assumptions
+from .assumptions import DEFAULT_ASSUMPTIONS, documented_parameters, read_assumptions
 from .boundaries import DISPLAY_TOLERANCE, read_boundary_file
 from .dataset import (
     DEFAULT_UNITS,
@@ -55,6 +55,7 @@ __all__ = [
     "ValidationReport",
     "default_units",
     "disaggregate",
+    "documented_parameters",
     "load_dataset",
     "load_demo",
     "parse_number",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 from metrics.assumptions import Assumptions, assumptions_from_dict
 
-__all__ = ["DEFAULT_ASSUMPTIONS", "read_assumptions"]
+__all__ = ["DEFAULT_ASSUMPTIONS", "documented_parameters", "read_assumptions"]
 
 DEFAULT_ASSUMPTIONS = Path(__file__).resolve().parent.parent / "data" / "assumptions.toml"
 
@@ -29,3 +30,62 @@ def read_assumptions(path: Path | None = None) -> Assumptions:
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"assumptions file {path.name}: not valid TOML ({exc})") from None
     return assumptions_from_dict(spec, where=f"assumptions file {path.name}")
+
+
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+_SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+_UNIT = re.compile(r"Unit:\s*(.+?)[.;](?:\s|$)", re.S)
+#: Units of whole sections whose comments give none per key.
+_SECTION_UNITS = {"cost": "UAH per position per year", "priority": "weight (divided by the sum of the weights)"}
+
+
+def _split_unit(text: str) -> tuple[str, str]:
+    match = _UNIT.search(text)
+    if not match:
+        return "", " ".join(text.split())
+    rest = text[: match.start()] + text[match.end() :]
+    return match.group(1).strip(), " ".join(rest.split())
+
+
+def documented_parameters(path: Path | None) -> dict[str, tuple[str, str]]:
+    """``section.key`` -> (unit, source) from the comments of an assumptions file (TOML).
+
+    The file documents each value in the comment block just above it
+    ("Unit: ...", then the source and reasoning); a key without its own
+    comment takes the comment of its section, and a key without a unit the
+    unit of a key of the same name elsewhere (``norm.social_worker.workers_per_10k``
+    takes that of ``norm.social_work_specialist.workers_per_10k``).
+    """
+    if path is None or not Path(path).exists():
+        return {}
+    docs: dict[str, tuple[str, str]] = {}
+    section, section_doc, comment = "", ("", ""), []
+    previous = (None, "")
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment.append(stripped.lstrip("#").strip())
+            continue
+        if not stripped:
+            continue
+        if (match := _SECTION.match(line)) is not None:
+            section = match.group(1).strip()
+            section_doc = _split_unit(" ".join(c for c in comment if not set(c) <= {"-"}))
+            comment = []
+            continue
+        if (match := _ASSIGNMENT.match(line)) is not None:
+            unit, source = _split_unit(" ".join(comment))
+            key = f"{section}.{match.group(1)}" if section else match.group(1)
+            if not comment and previous[0] == section:
+                source = previous[1]  # a comment above a group of keys documents each of them
+            docs[key] = (unit or section_doc[0], source or section_doc[1])
+            previous, comment = (section, source), []
+    by_leaf: dict[str, str] = {}
+    for key, (unit, _) in docs.items():
+        if unit:
+            by_leaf.setdefault(key.rsplit(".", 1)[-1], unit)
+    for key, (unit, source) in docs.items():
+        top = key.split(".", 1)[0]
+        unit = unit or by_leaf.get(key.rsplit(".", 1)[-1], "") or _SECTION_UNITS.get(top, "")
+        docs[key] = (unit, source)
+    return docs

@@ -52,6 +52,7 @@ def _describe() -> dict[str, str]:
         "children": "children, people (NaN where not known)",
         "workers": "community social workers in post (filled positions of social work specialists + social workers)",
         "approved_positions": "approved positions of community social workers",
+        "vacancies": "approved - filled community social worker positions (hromadas where both are known)",
         "psychologists": "psychologists in post (filled positions)",
         "staff": "filled positions of all roles",
     }
@@ -115,6 +116,7 @@ _SUMS = [
     "children",
     "workers",
     "approved_positions",
+    "vacancies",
     "psychologists",
     "staff",
     *_ROLE_SUMS,
@@ -199,6 +201,7 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     - population_incl_idp = population + idp_weight x idp (unknown if either is)
     - workers = filled social work specialists + social workers (NaN only if
       both are unknown); approved_positions likewise; staff = all roles
+    - vacancies = approved_positions - workers (unknown if either is)
     - {role}_required_fte = max(norm_per_10k x population_incl_idp / 10,000,
       norm_per_10k_children x children / 10,000); the children term only
       where children are known and the children norm is > 0
@@ -225,6 +228,7 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     community = list(COMMUNITY_ROLES)
     out["workers"] = out[[f"{r}_filled" for r in community]].sum(axis=1, min_count=1)
     out["approved_positions"] = out[[f"{r}_approved" for r in community]].sum(axis=1, min_count=1)
+    out["vacancies"] = out["approved_positions"] - out["workers"]
     out["psychologists"] = out["psychologist_filled"]
     out["staff"] = out[[f"{r}_filled" for r in ROLES]].sum(axis=1, min_count=1)
     for role in ROLES:
