@@ -1,4 +1,9 @@
-"""The embedded demo, published into an empty store on first start.
+"""The embedded demo, published into an empty store on first start, with its history.
+
+Besides the demo's own tables, the store gets the periods before them
+(:mod:`data.history`): synthetic staffing snapshots for 2024-Q1 to 2025-Q3
+(labelled synthetic) and IDPs of IOM DTM rounds 18 (2024-10-31) and 19
+(2024-12-31), so that the atlas can be looked at over time.
 
 The demo's tables get these reference periods: population 1 Jan 2022 (the
 official oblast totals), IDPs 30 Apr 2025 (IOM DTM round 20), staffing and
@@ -10,10 +15,12 @@ caseload 2025-Q4 (synthetic), the codifier and the approximate boundaries
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
-from loaders import DEMO_MANIFEST, read_manifest
+from loaders import DEMO_MANIFEST, ValidationReport, read_manifest
 
-from .store import Publication, Store
+from .periods import parse_period
+from .store import Prepared, Publication, Store, Table
 
 __all__ = ["DEMO_PERIODS", "DEMO_PUBLISHER", "demo_digest", "publish_demo", "refresh_demo"]
 
@@ -30,9 +37,12 @@ DEMO_PUBLISHER = "demo"
 
 
 def demo_digest() -> str:
-    """A digest of the demo's manifest and every file it names."""
+    """A digest of the demo's manifest, every file it names and its history (``data/history.py``)."""
+    from data import history
+
     spec = read_manifest(DEMO_MANIFEST)
-    paths = [DEMO_MANIFEST, *([spec.units] if spec.units else []), *(b.path for b in spec.boundaries)]
+    paths = [DEMO_MANIFEST, Path(history.__file__), history.ROUNDS_CSV]
+    paths += [*([spec.units] if spec.units else []), *(b.path for b in spec.boundaries)]
     paths += [t.path for t in spec.tables] + ([spec.status.path] if spec.status else [])
     digest = hashlib.sha256()
     for path in paths:
@@ -41,10 +51,49 @@ def demo_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _history(prepared: Prepared) -> list[Table]:
+    """The periods before the demo's own: synthetic staffing quarters and IOM rounds 18 and 19 (``data/history.py``)."""
+    from data.history import IDP_ROUNDS, idp_rounds, staffing_history
+
+    tables = {t.kind: t for t in prepared.tables}
+    out = []
+    staffing = tables["staffing"]
+    for quarter, frame in staffing_history(staffing.frame).items():
+        if quarter == staffing.period.label:
+            continue
+        source = f"synthetic quarterly snapshot walked back from the demo's {staffing.period.label} (data/history.py)"
+        report = ValidationReport(source, kind="staffing", level="hromada", rows=len(frame), matched=len(frame))
+        out.append(
+            Table(
+                "staffing",
+                frame,
+                parse_period(quarter),
+                report,
+                source,
+                staffing.title,
+                "data/history.py",
+                synthetic=True,
+            )
+        )
+    idp = tables["idp"]
+    units = tables["units"].frame if "units" in tables else None
+    if units is not None:
+        rounds = {date: number for number, date in IDP_ROUNDS.items()}
+        for date, frame in idp_rounds(idp.frame, units).items():
+            source = (
+                f"IOM DTM General Population Survey round {rounds[date]} (oblast estimates, data/idp_rounds.csv); "
+                "split to hromadas as the demo's round 20 (estimated)"
+            )
+            report = ValidationReport(source, kind="idp", level="hromada", rows=len(frame), matched=len(frame))
+            out.append(Table("idp", frame, parse_period(date), report, source, idp.title, "data/idp_rounds.csv"))
+    return out
+
+
 def publish_demo(store: Store) -> list[Publication]:
-    """Validate and publish the committed demo files (``data/demo``) in one transaction."""
+    """Validate and publish the committed demo files (``data/demo``) and their history in one transaction."""
     digest = demo_digest()
     prepared = store.prepare_manifest(DEMO_MANIFEST, periods=DEMO_PERIODS)
+    prepared = store.prepare_tables([*prepared.tables, *_history(prepared)])
     published = store.publish(prepared, by=DEMO_PUBLISHER)
     store.record(DEMO_PUBLISHER, "demo", digest, {"published": [p.id for p in published]})
     return published
