@@ -7,6 +7,7 @@ page in the other language.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -16,7 +17,7 @@ import flask
 from dash import Input, Output, dcc, html
 
 from core.text import LANGS, t
-from loaders import Dataset
+from loaders import Dataset, sandbox
 
 from . import auth, ids
 from .auth import Authenticator
@@ -83,6 +84,8 @@ def create_app(
         suppress_callback_exceptions=True,
     )
     auth.install(app.server, authenticators)
+    # uploads are read in child processes of a forkserver (loaders.sandbox): start it now, not on the first upload
+    threading.Thread(target=sandbox.warm_up, name="atlas-sandbox-warm-up", daemon=True).start()
     state = AtlasState(app.server, dataset, assumptions, prepare, published=published)
     # uploads travel base64-encoded inside a callback request: about 4/3 of the file
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20

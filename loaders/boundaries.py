@@ -40,7 +40,7 @@ import shapely
 
 from .errors import DataValidationError, Unmatched, ValidationReport
 from .names import SPECIAL_AREAS, UnitIndex, unit_index
-from .safety import check_file
+from .safety import check_file, limits
 
 __all__ = [
     "BOUNDARY_SUFFIXES",
@@ -269,6 +269,10 @@ def read_boundary_file(
     if len(gdf) == 0:
         report.error("the file has no features")
         return None, report
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    if vertices > limits().max_vertices:
+        report.error(f"the polygons have {vertices:,} vertices, more than the {limits().max_vertices:,} allowed")
+        return None, report
     try:
         how, n, plan = _field_plan(gdf, level, index)
     except ValueError as exc:
@@ -343,6 +347,18 @@ def read_boundary_file(
             out[column] = None
     invalid = ~out.geometry.is_valid
     if invalid.any():
+        sizes = shapely.get_num_coordinates(out.loc[invalid, "geometry"].values)
+        too_big = [
+            (int(row), int(n)) for row, n in zip(out.loc[invalid, "_row"], sizes) if n > limits().max_repair_vertices
+        ]
+        for row, n in too_big[:20]:
+            report.error(
+                f"an invalid polygon of {n:,} vertices, more than the {limits().max_repair_vertices:,} "
+                "the app repairs; repair it (for example QGIS 'Fix geometries') and upload again",
+                row=row,
+            )
+        if too_big:
+            return None, report
         repaired_rows = out.loc[invalid, "_row"].tolist()
         out.loc[invalid, "geometry"] = out.loc[invalid, "geometry"].make_valid()
         noun = "geometry" if len(repaired_rows) == 1 else "geometries"

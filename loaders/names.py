@@ -32,6 +32,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .safety import suggestion_allowed
+
 __all__ = [
     "KYIV_CODE",
     "SEVASTOPOL_CODE",
@@ -404,6 +406,8 @@ class UnitIndex:
         return Match(problem=f"'{raw}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)")
 
     def _near_codes(self, code: str, n: int = 3) -> tuple[str, ...]:
+        if not suggestion_allowed():
+            return ()
         pool = self.pcode if len(code) < 19 else self.code
         same_oblast = [i for i, c in enumerate(pool) if c[:4] == code[:4] and len(c) == len(code)]
         close = difflib.get_close_matches(code, [pool[i] for i in same_oblast], n=n, cutoff=0.7)
@@ -538,7 +542,12 @@ class UnitIndex:
         raion: str | None = None,
         n: int = 3,
     ) -> tuple[str, ...]:
-        """Labels of the closest names: in the row's oblast/raion and anywhere, best first."""
+        """Labels of the closest names: in the row's oblast/raion and anywhere, best first.
+
+        Empty once the file's suggestion budget is spent (see :func:`~loaders.safety.suggestion_budget`).
+        """
+        if not suggestion_allowed():
+            return ()
         key = latin_key(name)
         scored: dict[int, float] = {}
         for scope in (self._scope(levels, oblast, raion), self._scope(levels, None, None)):

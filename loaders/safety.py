@@ -9,21 +9,51 @@ Checks made before a parser sees a file:
 * zip containers (.xlsx, .ods, zipped shapefiles) are refused when they hold
   too many entries, would unpack to too many bytes, or compress suspiciously
   well (a zip bomb);
+* an .xlsx whose ``xl/workbook.xml`` lists more sheet entries than allowed
+  is refused before openpyxl opens it (openpyxl reads a sheet part once per
+  entry, before any limit of the parser applies);
+* a GeoPackage (also inside a zip) is inspected read-only through
+  ``sqlite_master`` before GDAL opens it: views, triggers other than the
+  R*Tree index triggers GDAL writes itself, virtual tables other than R*Tree,
+  generated columns and layers that are not plain feature tables are
+  refused, so no SQL of the file ever runs;
 * while reading: at most so many sheets, rows and columns, and so many
-  seconds of parsing.
+  seconds of parsing; closest-name suggestions for at most so many rows of
+  a file (see :func:`suggestion_allowed`); no repair of an invalid polygon
+  with more vertices than allowed.
+
+These checks are the first line. The hard bound is :mod:`loaders.sandbox`:
+the app reads every uploaded file in a child process with limits of memory
+and CPU time that the parser cannot skip, killed at a wall-clock deadline.
 
 Limits come from environment variables (see :class:`Limits`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
+import re
+import shutil
+import sqlite3
+import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FileRefused", "Limits", "ParseClock", "check_file", "limits"]
+__all__ = [
+    "FileRefused",
+    "Limits",
+    "ParseClock",
+    "check_file",
+    "check_geopackage",
+    "limits",
+    "suggestion_allowed",
+    "suggestion_budget",
+]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SQLITE = b"SQLite format 3\x00"
@@ -54,7 +84,12 @@ class Limits:
     max_unpacked_bytes: int = 200 * 2**20  # ATLAS_MAX_UNPACKED_MB
     max_zip_entries: int = 5_000  # ATLAS_MAX_ZIP_ENTRIES
     max_compression_ratio: float = 200.0  # per entry, for entries above 1 MB unpacked
-    max_parse_seconds: float = 60.0  # ATLAS_MAX_PARSE_SECONDS
+    max_parse_seconds: float = 60.0  # ATLAS_MAX_PARSE_SECONDS: also the child's wall-clock deadline
+    max_shared_strings_bytes: int = 32 * 2**20  # ATLAS_MAX_SHARED_STRINGS_MB: openpyxl reads about 0.4 MB/s of them
+    max_parse_bytes: int = 1024 * 2**20  # ATLAS_MAX_PARSE_MB: memory the child reading a file may add
+    max_suggestions: int = 50  # ATLAS_MAX_SUGGESTIONS: closest-name searches per file (30-80 ms each)
+    max_vertices: int = 5_000_000  # ATLAS_MAX_VERTICES: vertices of all the polygons of a boundary file
+    max_repair_vertices: int = 20_000  # ATLAS_MAX_REPAIR_VERTICES: vertices of one invalid polygon to repair
 
 
 def limits() -> Limits:
@@ -74,14 +109,46 @@ def limits() -> Limits:
         max_unpacked_bytes=int(number("ATLAS_MAX_UNPACKED_MB", base.max_unpacked_bytes, 2**20)),
         max_zip_entries=int(number("ATLAS_MAX_ZIP_ENTRIES", base.max_zip_entries)),
         max_parse_seconds=number("ATLAS_MAX_PARSE_SECONDS", base.max_parse_seconds),
+        max_shared_strings_bytes=int(number("ATLAS_MAX_SHARED_STRINGS_MB", base.max_shared_strings_bytes, 2**20)),
+        max_parse_bytes=int(number("ATLAS_MAX_PARSE_MB", base.max_parse_bytes, 2**20)),
+        max_suggestions=int(number("ATLAS_MAX_SUGGESTIONS", base.max_suggestions)),
+        max_vertices=int(number("ATLAS_MAX_VERTICES", base.max_vertices)),
+        max_repair_vertices=int(number("ATLAS_MAX_REPAIR_VERTICES", base.max_repair_vertices)),
     )
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
+
+
+def _check_workbook_xml(path: Path, archive: zipfile.ZipFile, names: list[str], lim: Limits) -> None:
+    """Count the sheet entries of ``xl/workbook.xml`` (openpyxl reads a part once per entry)."""
+    member = next((n for n in names if n.lower() == "xl/workbook.xml"), None)
+    if member is None:
+        return
+    count, tail = 0, b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(2**16):
+            block = tail + chunk
+            count += len(_SHEET_ENTRY.findall(block))
+            tail = block[-64:]
+            count -= len(_SHEET_ENTRY.findall(tail))  # counted again with the next block
+            if count > lim.max_sheets:
+                raise FileRefused(f"{path.name}: the workbook lists more than {lim.max_sheets} sheets")
+    count += len(_SHEET_ENTRY.findall(tail))
+    if count > lim.max_sheets:
+        raise FileRefused(f"{path.name}: the workbook lists {count} sheets, more than {lim.max_sheets}")
 
 
 def _check_zip(path: Path, lim: Limits) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            names = [e.filename for e in entries]
+            if len(entries) <= lim.max_zip_entries and any(n.lower() == "xl/workbook.xml" for n in names):
+                _check_workbook_xml(path, archive, names, lim)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise FileRefused(f"{path.name}: a damaged zip container ({exc})") from None
     if len(entries) > lim.max_zip_entries:
         raise FileRefused(f"{path.name}: the archive holds {len(entries)} entries, more than {lim.max_zip_entries}")
@@ -93,7 +160,81 @@ def _check_zip(path: Path, lim: Limits) -> list[str]:
     for e in entries:
         if e.file_size > 2**20 and e.file_size > lim.max_compression_ratio * max(e.compress_size, 1):
             raise FileRefused(f"{path.name}: entry {e.filename!r} is compressed suspiciously well (a zip bomb?)")
+        if e.filename.lower() == "xl/sharedstrings.xml" and e.file_size > lim.max_shared_strings_bytes:
+            raise FileRefused(
+                f"{path.name}: {e.file_size / 2**20:.0f} MB of shared text, more than "
+                f"{lim.max_shared_strings_bytes / 2**20:.0f} MB; save the sheet as .csv and upload that"
+            )
+    geopackages = [e for e in entries if e.filename.lower().endswith(".gpkg") and not e.is_dir()]
+    if geopackages:
+        with tempfile.TemporaryDirectory(prefix="atlas-gpkg-") as folder, zipfile.ZipFile(path) as archive:
+            for e in geopackages:
+                target = Path(folder) / "inner.gpkg"
+                with archive.open(e) as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+                check_geopackage(target, f"{path.name}/{Path(e.filename).name}")
     return [e.filename for e in entries]
+
+
+#: triggers GDAL writes itself: the R*Tree spatial index and the feature count of gpkg_ogr_contents
+_GDAL_TRIGGER = re.compile(r"rtree_(.+)_(insert|update\d*|delete)$|trigger_(insert|delete)_feature_count_(.+)$")
+_GENERATED = re.compile(r"\bgenerated\s+always\b|\bas\s*\(", re.IGNORECASE)
+
+
+def check_geopackage(path: Path, name: str | None = None) -> None:
+    """Refuse a GeoPackage that would run SQL of its own when GDAL reads it.
+
+    The file is opened read-only and immutable; only ``sqlite_master`` and
+    ``gpkg_contents`` are read. Refused: views, triggers other than the
+    ``rtree_<table>_<column>_insert/update/delete`` and
+    ``trigger_insert/delete_feature_count_<table>`` triggers GDAL writes for
+    its spatial index and feature count, and the ``gpkg_*`` triggers of the standard's own
+    tables (triggers fire only on writes; the file is never written),
+    virtual tables other than ``USING rtree``, tables with generated
+    columns, and layers in ``gpkg_contents`` that are not plain tables.
+
+    Raises
+    ------
+    FileRefused
+        Naming what was found.
+    """
+    name = name or Path(path).name
+    uri = f"file:{Path(path).resolve()}?mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise FileRefused(f"{name}: not a readable GeoPackage ({exc})") from None
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+        deadline = time.monotonic() + 5
+        rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchmany(100_001)
+        if len(rows) > 100_000:
+            raise FileRefused(f"{name}: more than 100,000 schema entries")
+        tables = {r[1] for r in rows if r[0] == "table"}
+        for kind, entry, table, sql in rows:
+            sql = sql or ""
+            if kind == "view":
+                raise FileRefused(f"{name}: holds a view ({entry!r}); only plain feature tables are read")
+            if kind == "trigger":
+                standard = _GDAL_TRIGGER.match(entry) or (entry.startswith("gpkg_") and table.startswith("gpkg_"))
+                if not (standard and table in tables):
+                    raise FileRefused(f"{name}: holds a trigger ({entry!r}); only plain feature tables are read")
+            if kind == "table" and "virtual table" in sql.lower() and "using rtree" not in sql.lower():
+                raise FileRefused(f"{name}: holds a virtual table ({entry!r}); only plain feature tables are read")
+            if kind == "table" and _GENERATED.search(sql):
+                raise FileRefused(f"{name}: table {entry!r} has generated columns; only plain feature tables are read")
+        if "gpkg_contents" in tables:
+            contents = connection.execute("SELECT table_name, data_type FROM gpkg_contents").fetchmany(10_001)
+            for table, data_type in contents:
+                if table not in tables:
+                    raise FileRefused(f"{name}: layer {table!r} is not a plain table")
+                if data_type not in ("features", "attributes"):
+                    raise FileRefused(f"{name}: layer {table!r} holds {data_type!r}, not features")
+    except sqlite3.Error as exc:
+        raise FileRefused(f"{name}: not a readable GeoPackage ({exc})") from None
+    finally:
+        connection.close()
 
 
 def check_file(path: Path, lim: Limits | None = None) -> str:
@@ -132,6 +273,7 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
             raise FileRefused(f"{path.name}: a macro-enabled workbook; save it as .xlsx without macros")
         return "xls"
     if head.startswith(_SQLITE):
+        check_geopackage(path)
         return "gpkg"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith((b"{", b"[")):
@@ -162,3 +304,33 @@ class ParseClock:
             raise FileRefused(f"{self.name}: row {self.rows} has {width} columns, more than {self.lim.max_columns}")
         if self.rows % 1000 == 0 and time.monotonic() - self.started > self.lim.max_parse_seconds:
             raise FileRefused(f"{self.name}: reading took longer than {self.lim.max_parse_seconds:.0f} s")
+
+
+_SUGGESTIONS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("atlas_suggestions", default=None)
+
+
+@contextlib.contextmanager
+def suggestion_budget(count: int | None = None) -> Iterator[list[int]]:
+    """Within this block, closest-name suggestions are computed for at most ``count`` rows.
+
+    Yields a one-item list: the number of rows refused a suggestion (0 when
+    the budget sufficed). ``count`` defaults to ``ATLAS_MAX_SUGGESTIONS``.
+    """
+    budget = [limits().max_suggestions if count is None else count, 0]
+    token = _SUGGESTIONS.set(budget)
+    try:
+        yield budget
+    finally:
+        _SUGGESTIONS.reset(token)
+
+
+def suggestion_allowed() -> bool:
+    """Spend one suggestion of the current file's budget; False once it is spent (or outside a budget: True)."""
+    budget = _SUGGESTIONS.get()
+    if budget is None:
+        return True
+    if budget[0] <= 0:
+        budget[1] += 1
+        return False
+    budget[0] -= 1
+    return True

@@ -33,6 +33,7 @@ from .errors import FileReport, ValidationReport
 from .fields import KINDS
 from .inputs import read_figures
 from .names import UnitIndex, unit_index
+from .safety import limits, suggestion_budget
 
 __all__ = ["FILE_KINDS", "validate_file", "validate_files"]
 
@@ -88,17 +89,23 @@ def validate_file(
         report = ValidationReport(f"{kind} file {path.name}", kind=kind, path=str(path))
         report.error(f"file not found: {path}")
         return FileReport.from_report(report)
-    if kind == "boundaries":
-        frame, report = read_boundary_file(path, units, level, layer=layer, simplify=simplify)
-    else:
-        frame, report = read_figures(
-            path,
-            kind,
-            units,
-            sheet,
-            columns=dict(columns) if columns else None,
-            codes=dict(codes) if codes else None,
-            header_row=header_row,
+    with suggestion_budget() as budget:
+        if kind == "boundaries":
+            frame, report = read_boundary_file(path, units, level, layer=layer, simplify=simplify)
+        else:
+            frame, report = read_figures(
+                path,
+                kind,
+                units,
+                sheet,
+                columns=dict(columns) if columns else None,
+                codes=dict(codes) if codes else None,
+                header_row=header_row,
+            )
+    if budget[1]:
+        report.warn(
+            f"closest names are suggested for the first {limits().max_suggestions} names looked up only "
+            f"({budget[1]} more without suggestions)"
         )
     return FileReport.from_report(report, frame)
 

@@ -19,7 +19,8 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from core.text import format_number, t
-from loaders import Dataset, FileReport, ValidationReport, validate_file, with_file
+from loaders import Dataset, FileReport, ValidationReport, with_file
+from loaders.sandbox import validate_untrusted
 
 from .. import ids
 from ..components import data_table
@@ -123,7 +124,13 @@ def process_upload(
     """
     if kind not in KINDS:
         return _rejected(str(kind), filename, f"kind must be one of {', '.join(KINDS)}"), None
+    if not isinstance(filename, str | type(None)) or not isinstance(sheet, str | type(None)):
+        return _rejected(kind, "upload", label("not_base64", lang)), None
     safe_name = re.sub(r"[^\w.\- ]", "_", Path(filename or "upload").name)[:120] or "upload"
+    if not isinstance(contents, str):
+        return _rejected(kind, safe_name, label("not_base64", lang)), None
+    if (len(contents) - contents.find(",") - 1) * 3 // 4 > limit + 3:  # before decoding a byte of it
+        return _rejected(kind, safe_name, label("too_big", lang).format(limit=f"{limit / 2**20:g}")), None
     try:
         payload = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
@@ -136,10 +143,8 @@ def process_upload(
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(payload)
         sheet_arg: str | int | None = sheet.strip() if sheet and sheet.strip() else None
-        try:
-            report = validate_file(path, kind, dataset.units, sheet_arg)
-        except Exception as exc:  # noqa: BLE001 - a hostile file must never crash the app
-            report = _rejected(kind, safe_name, f"the file could not be read: {type(exc).__name__}: {exc}")
+        # in a child process under limits of memory and time (loaders.sandbox)
+        report = validate_untrusted(path, kind, dataset.units, sheet_arg, name=safe_name)
         report = _renamed(report, safe_name)
         if not report.ok:
             return report, None

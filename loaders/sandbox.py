@@ -1,0 +1,276 @@
+"""Read an untrusted file in a child process under hard limits of memory, CPU time and wall-clock time.
+
+:func:`validate_untrusted` is :func:`~loaders.validate.validate_file` run in
+a child process (``multiprocessing`` ``forkserver``: a clean process, not a
+copy of the web worker with its threads and sessions) with
+
+* ``RLIMIT_AS``: the child may add at most ``ATLAS_MAX_PARSE_MB`` (1,024 MB)
+  of address space to what it had when it started; past it allocations fail
+  and the child reports that the file needs too much memory;
+* ``RLIMIT_CPU``: the kernel stops the child after ``ATLAS_MAX_PARSE_SECONDS``
+  (60) s of CPU time, plus a second;
+* a wall-clock deadline of ``ATLAS_MAX_PARSE_SECONDS``: the parent kills the
+  child when it is still running then, whatever it is doing (inside
+  openpyxl, GDAL, GEOS or difflib; no parser can skip it).
+
+The result comes back as plain data written by the child into the file's
+private folder: the report as JSON (at most 64 MB) and the validated frame
+as Parquet (GeoParquet for boundaries). Nothing is unpickled from the child.
+Server paths never appear in messages; the user sees the name of their file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import FileReport, Issue, Unmatched, ValidationReport
+from .safety import Limits, limits
+
+__all__ = ["last_run", "validate_untrusted", "warm_up"]
+
+LOG = logging.getLogger("atlas.sandbox")
+_REPORT = "report.json"
+_STARTED = "started"
+_START_TIMEOUT = 120.0  # a cold forkserver imports pandas, geopandas and GDAL first
+_FRAME = "frame.parquet"
+_MAX_REPORT_BYTES = 64 * 2**20
+_CONTEXT: Any = None
+
+
+def _context():
+    global _CONTEXT
+    if _CONTEXT is None:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["loaders.sandbox", "loaders.validate"])
+        _CONTEXT = context
+    return _CONTEXT
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_self(lim: Limits) -> None:
+    memory = _address_space() + lim.max_parse_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(lim.max_parse_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def report_to_json(report: ValidationReport) -> dict[str, Any]:
+    """A :class:`ValidationReport` as JSON-able data."""
+    out: dict[str, Any] = {}
+    for f in fields(report):
+        value = getattr(report, f.name)
+        if f.name == "issues":
+            value = [
+                {"source": i.source, "message": i.message, "row": i.row, "column": i.column, "severity": i.severity}
+                for i in value
+            ]
+        elif f.name == "unmatched":
+            value = [{"row": u.row, "value": u.value, "suggestions": list(u.suggestions)} for u in value]
+        out[f.name] = value
+    return out
+
+
+def report_from_json(data: dict[str, Any]) -> ValidationReport:
+    """The inverse of :func:`report_to_json` (unknown keys are ignored)."""
+    known = {f.name for f in fields(ValidationReport)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["issues"] = [Issue(**i) for i in values.get("issues", [])]
+    values["unmatched"] = [
+        Unmatched(u["row"], u["value"], tuple(u.get("suggestions", ()))) for u in values.get("unmatched", [])
+    ]
+    values["totals"] = {str(k): float("nan") if v is None else float(v) for k, v in values.get("totals", {}).items()}
+    return ValidationReport(**values)
+
+
+def _child(
+    folder: str, path: str, kind: str, units: Any, sheet: Any, options: dict, lim: Limits, env: dict[str, str]
+) -> None:
+    from .validate import validate_file
+
+    # the forkserver started with the environment of its time: take the caller's limits now
+    for key in [k for k in os.environ if k.startswith("ATLAS_")]:
+        del os.environ[key]
+    os.environ.update(env)
+    _limit_self(lim)
+    out = Path(folder)
+    (out / _STARTED).touch()
+    try:
+        result = validate_file(Path(path), kind, units, sheet, **options)
+        report = result.report
+        if any("MemoryError" in i.message for i in report.issues):  # a loader that caught it
+            raise MemoryError
+        if result.frame is not None:
+            result.frame.to_parquet(out / _FRAME)
+        data = report_to_json(report)
+    except MemoryError:
+        data = {"failure": "memory"}
+    except Exception as exc:  # noqa: BLE001 - a hostile file must never crash the app
+        data = {"failure": "error", "message": f"{type(exc).__name__}: {exc}"}
+    try:
+        (out / _REPORT).write_text(json.dumps(data, default=str, allow_nan=True), encoding="utf-8")
+    except MemoryError:
+        os._exit(3)
+
+
+_LAST: dict[str, float] = {}
+
+
+def _peak_bytes(pid: int | None) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _wait(child, deadline: float) -> int:
+    """Wait for ``child`` until ``deadline``; its peak resident memory seen meanwhile (bytes)."""
+    peak = 0
+    while child.is_alive() and time.monotonic() < deadline:
+        peak = max(peak, _peak_bytes(child.pid))
+        child.join(min(0.05, max(deadline - time.monotonic(), 0)))
+    return peak
+
+
+def last_run() -> dict[str, float]:
+    """Wall-clock seconds and peak resident bytes (sampled) of the last child of this process."""
+    return dict(_LAST)
+
+
+def _atlas_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("ATLAS_")}
+
+
+def _refused(kind: str, name: str, message: str) -> FileReport:
+    report = ValidationReport(f"{kind} file {name}", kind=kind, path=name)
+    report.error(message)
+    return FileReport.from_report(report)
+
+
+def _clean(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        if old:
+            text = text.replace(old, new)
+    return text
+
+
+def warm_up() -> None:
+    """Start the forkserver and import the loaders in it, so that the first upload is not slow."""
+    child = _context().Process(target=_nothing, name="atlas-parse-warm-up", daemon=True)
+    child.start()
+    child.join(_START_TIMEOUT)
+
+
+def _nothing() -> None:
+    return None
+
+
+def validate_untrusted(
+    path: Path,
+    kind: str,
+    units: pd.DataFrame,
+    sheet: str | int | None = None,
+    *,
+    name: str | None = None,
+    lim: Limits | None = None,
+    **options: Any,
+) -> FileReport:
+    """:func:`~loaders.validate.validate_file` of ``path`` in a child process under hard limits.
+
+    ``path`` must be in a folder private to this call (the child writes its
+    result there). ``name`` is the file name the user knows; messages use it
+    instead of server paths. Always returns a report: a file that is stopped
+    at the deadline, runs out of memory or crashes the child gets one error
+    saying so.
+    """
+    lim = lim or limits()
+    path = Path(path)
+    name = name or path.name
+    folder = path.parent
+    for stale in (_REPORT, _FRAME, _STARTED):
+        (folder / stale).unlink(missing_ok=True)
+    context = _context()
+    child = context.Process(
+        target=_child,
+        args=(str(folder), str(path), kind, units, sheet, options, lim, _atlas_environment()),
+        name="atlas-parse",
+        daemon=True,
+    )
+    child.start()
+    # the clock starts when the child runs (a cold forkserver first imports the loaders)
+    waited = time.monotonic()
+    while not (folder / _STARTED).exists() and child.is_alive() and time.monotonic() - waited < _START_TIMEOUT:
+        child.join(0.02)
+    started = time.monotonic()
+    peak = _wait(child, started + lim.max_parse_seconds)
+    _LAST.update(seconds=time.monotonic() - started, peak_bytes=peak)
+    if child.is_alive():
+        child.kill()
+        child.join(5)
+        LOG.warning("parse of %s file %s stopped after %.0f s", kind, name, lim.max_parse_seconds)
+        return _refused(kind, name, f"reading the file took longer than {lim.max_parse_seconds:g} s; it was stopped")
+    elapsed = time.monotonic() - started
+    result = folder / _REPORT
+    if child.exitcode == -signal.SIGXCPU or child.exitcode == -signal.SIGKILL and elapsed >= lim.max_parse_seconds:
+        return _refused(kind, name, f"reading the file took longer than {lim.max_parse_seconds:g} s; it was stopped")
+    memory_message = f"reading the file needs more than {lim.max_parse_bytes / 2**20:g} MB of memory; it was stopped"
+    if not result.exists() or result.stat().st_size > _MAX_REPORT_BYTES:
+        LOG.warning("parse of %s file %s ended with exit code %s and no report", kind, name, child.exitcode)
+        if child.exitcode in (3, -signal.SIGSEGV, -signal.SIGABRT, 1):
+            return _refused(kind, name, memory_message)
+        return _refused(kind, name, f"the file could not be read (the reader stopped, code {child.exitcode})")
+    try:
+        data = json.loads(result.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return _refused(kind, name, "the file could not be read (the reader's report was damaged)")
+    replacements = {
+        str(path.resolve()): name,
+        str(path): name,
+        str(folder.resolve()): "",
+        str(folder): "",
+        path.name: name,
+    }
+    if data.get("failure") == "memory":
+        return _refused(kind, name, memory_message)
+    if data.get("failure"):
+        return _refused(kind, name, "the file could not be read: " + _clean(str(data.get("message", "")), replacements))
+    report = report_from_json(data)
+    report.source = _clean(report.source, replacements)
+    report.path = name
+    report.issues = [
+        Issue(_clean(i.source, replacements), _clean(i.message, replacements), i.row, i.column, i.severity)
+        for i in report.issues
+    ]
+    frame = None
+    if report.ok and (folder / _FRAME).exists():
+        if kind == "boundaries":
+            import geopandas as gpd
+
+            frame = gpd.read_parquet(folder / _FRAME)
+        else:
+            frame = pd.read_parquet(folder / _FRAME)
+    return FileReport.from_report(report, frame)
