@@ -106,6 +106,10 @@ TEXT: dict[str, dict[str, str]] = {
         "store_lost": (
             "База опублікованих даних зараз недоступна: показано дані, прочитані з неї востаннє. Нічого не записано."
         ),
+        "storage_failed": "Файл прочитано, але зберегти його не вдалося: {reason}. Поточні дані не змінено.",
+        "setting_failed": "Зміну не збережено: {reason}. Діють попередні припущення.",
+        "data_expired": "Завантажені вами дані видалено після {hours} год без використання; показано демо-дані.",
+        "bad_input": "Запит не виконано: {reason}.",
     },
     "en": {
         "title": "Social Service Workforce Atlas of Ukraine",
@@ -192,6 +196,10 @@ TEXT: dict[str, dict[str, str]] = {
         "store_lost": (
             "The database of published data cannot be reached: showing the data last read from it. Nothing was written."
         ),
+        "storage_failed": "The file was read but could not be kept: {reason}. The data in use is unchanged.",
+        "setting_failed": "The change was not kept: {reason}. The previous assumptions still apply.",
+        "data_expired": "Your uploaded data was deleted after {hours} h without use; the demo data is shown.",
+        "bad_input": "Request not done: {reason}.",
     },
 }
 

@@ -7,6 +7,7 @@ page in the other language.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,11 +25,14 @@ from .auth import Authenticator
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
-from .state import AtlasState
+from .state import AtlasState, StorageError, idle_seconds
 from .views import prepare
 
 __all__ = ["PAGES", "create_app", "parse_path"]
 
+LOG = logging.getLogger("atlas.app")
+#: longest query string a page accepts (a shared link is far shorter)
+MAX_SEARCH = 4096
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 #: path segment -> (page module, navigation label key)
@@ -102,7 +106,17 @@ def create_app(
 
     @app.server.route("/healthz")
     def healthz():
+        """200 when the session store can keep state (folder writable, Redis reachable), else 503."""
+        try:
+            state.check()
+        except StorageError as exc:
+            return {"status": "unavailable", "problem": str(exc)}, 503
         return {"status": "ok"}
+
+    @app.server.errorhandler(StorageError)
+    def storage_unavailable(exc: StorageError):
+        LOG.error("session storage failed: %s", exc)
+        return {"status": "unavailable", "problem": "session storage is unavailable; try again later"}, 503
 
     app.layout = html.Div(
         [
@@ -125,12 +139,16 @@ def create_app(
         dash.State(ids.URL, "search"),
     )
     def route(pathname, search):
-        lang, page = parse_path(pathname)
-        query = dict(parse_qsl((search or "").lstrip("?")))
+        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
+        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
+        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
         module = PAGES.get(page, (None, None))[0]
         body = module.layout(state, lang, query) if module else html.P(t("not_found", lang))
         if state.published is not None and state.published.problem:
             body = html.Div([html.P(t("store_lost", lang), className="notice", role="alert"), body])
+        if state.data_expired():
+            hours = f"{idle_seconds() / 3600:g}"
+            body = html.Div([html.P(t("data_expired", lang).format(hours=hours), className="rejected"), body])
         return body, _nav(lang, page, search), t("title", lang), lang
 
     @app.callback(
@@ -139,7 +157,8 @@ def create_app(
         dash.State(ids.URL, "pathname"),
     )
     def language_link(search, pathname):
-        lang, page = parse_path(pathname)
+        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
+        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
         other = "en" if lang == "uk" else "uk"
         return f"/{other}/{page}{search or ''}"
 

@@ -2,74 +2,290 @@
 
 A session is a random id in Flask's signed session cookie (it cannot be
 forged or guessed without the server's secret key). What a session uploads
-or edits lives in a server-side cache keyed by that id: files on disk by
-default (``ATLAS_CACHE_DIR``), Redis through Flask-Caching when
+or edits lives server-side under that id (:mod:`layouts.session_store`):
+files in a private folder by default (``ATLAS_CACHE_DIR``), Redis when
 ``ATLAS_REDIS_URL`` is set, so several workers behind one address behave as
 one app. Nothing a session changes is kept in module-level variables, and no
 session can read another one's dataset: boundary GeoJSON of an uploaded
 dataset is served only to the session that owns it.
 
-Computed tables are memoised per (dataset, assumptions) content key in the
-:class:`AtlasState` instance; that memo holds only pure results of
-immutable inputs, so sharing it between sessions leaks nothing.
+Nothing is pickled: settings are JSON (assumptions through their own
+``to_dict``/``assumptions_from_dict``, which validates them again; other
+values through a codec that rebuilds only known classes), a dataset is a zip
+of a JSON description and Parquet tables. Tables, boundaries and the units
+an upload did not change are stored as references to the served dataset.
+
+Limits and schedule (environment variables):
+
+``ATLAS_SESSION_IDLE_HOURS`` (24)
+    a session's settings and upload are deleted after this long without a
+    request that reads them; a user whose upload expired is told so.
+``ATLAS_SESSION_QUOTA_MB`` (50)
+    largest stored dataset of one session (a session keeps one: a new
+    upload replaces its previous one).
+``ATLAS_CACHE_QUOTA_MB`` (2048)
+    all sessions' datasets together; past it a new upload is refused with a
+    message (nothing that has not expired is deleted to make room).
+``ATLAS_SETTINGS_QUOTA_MB`` (256)
+    all sessions' small settings together, a budget apart from the
+    datasets, so that anonymous traffic cannot crowd out uploads.
+
+Computed tables and GeoJSON are memoised per content key in the
+:class:`AtlasState` instance (locked caches shared by threads); they hold
+only pure results of immutable inputs, so sharing them leaks nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import hashlib
+import io
 import json
+import logging
 import os
 import secrets
+import stat
 import tempfile
-from collections import OrderedDict
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import flask
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
-from flask_caching import Cache
 
-from loaders import Dataset
+from loaders import Dataset, FileReport
+from loaders.sandbox import report_from_json, report_to_json
 from metrics import TableCache
 
-__all__ = ["AtlasState", "DEMO_KEY", "secret_key"]
+from .session_store import FileStore, RedisStore, StorageError, private_folder
 
+__all__ = ["AtlasState", "DEMO_KEY", "StorageError", "cache_dir", "idle_seconds", "secret_key"]
+
+LOG = logging.getLogger("atlas.state")
 DEMO_KEY = "demo"
-_SESSION_TIMEOUT = 7 * 24 * 3600
 _MEMO_SIZE = 8
+_MAX_SETTING_BYTES = 4 * 2**20
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("ATLAS_CACHE_DIR") or Path(tempfile.gettempdir()) / "ukraine-workforce-atlas")
+def _number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def idle_seconds() -> float:
+    """How long a session's state is kept without use: ``ATLAS_SESSION_IDLE_HOURS`` (24)."""
+    return _number("ATLAS_SESSION_IDLE_HOURS", 24) * 3600
+
+
+def cache_dir() -> Path:
+    """The private folder of sessions' state and the generated secret key.
+
+    ``ATLAS_CACHE_DIR``; else ``$XDG_CACHE_HOME`` or ``~/.cache``
+    ``/ukraine-workforce-atlas``; else a folder of the temp dir named after
+    the user id. Whatever the place, it is created owner-only (0700) and
+    refused when it belongs to someone else or is a symlink.
+    """
+    if os.environ.get("ATLAS_CACHE_DIR"):
+        return Path(os.environ["ATLAS_CACHE_DIR"])
+    home = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if Path.home().is_dir() else None)
+    if home and os.access(Path(home).parent if not Path(home).exists() else home, os.W_OK):
+        return Path(home) / "ukraine-workforce-atlas"
+    return Path(tempfile.gettempdir()) / f"ukraine-workforce-atlas-{os.getuid()}"
 
 
 def secret_key() -> str:
-    """The key that signs session cookies: ``ATLAS_SECRET_KEY``, or one kept in the cache folder.
+    """The key that signs session cookies: ``ATLAS_SECRET_KEY``, or one kept in the private cache folder.
 
-    A key generated once and stored (mode 0600) lets several workers on one
-    machine share it; set ``ATLAS_SECRET_KEY`` when workers run on several
-    machines.
+    A key generated once and stored (mode 0600, in the 0700 folder) lets
+    several workers on one machine share it; a key file that is a symlink,
+    belongs to someone else or others can read is refused. Set
+    ``ATLAS_SECRET_KEY`` when workers run on several machines.
     """
     if os.environ.get("ATLAS_SECRET_KEY"):
         return os.environ["ATLAS_SECRET_KEY"]
-    folder = _cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "secret_key"
+    path = private_folder(cache_dir()) / "secret_key"
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise StorageError(f"cannot read the secret key {path}: {exc.strerror}") from None
+    with os.fdopen(fd) as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_uid != os.getuid() or info.st_mode & 0o077 or not stat.S_ISREG(info.st_mode):
+            raise StorageError(f"{path} belongs to another user or others may read it; refusing to use it")
+        key = handle.read().strip()
+    if len(key) < 32:
+        raise StorageError(f"{path} holds no usable key; delete it to make a new one")
+    return key
 
 
 def _content_key(value: Any) -> str:
     if is_dataclass(value):
         value = asdict(value)
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+# -- values as JSON: only known classes are rebuilt ----------------------------------------
+def _known_classes() -> dict[str, type]:
+    from metrics.scenarios import IdpChange, PositionChange, Scenario
+
+    return {c.__name__: c for c in (Scenario, IdpChange, PositionChange)}
+
+
+def _to_json(value: Any) -> Any:
+    from metrics.assumptions import Assumptions
+
+    if isinstance(value, Assumptions):
+        return {"__assumptions__": value.to_dict()}
+    if isinstance(value, FileReport):
+        if value.report is None:
+            raise TypeError("cannot keep a file report without its validation report")
+        frame = None if value.frame is None else _to_json(value.frame)
+        return {"__filereport__": {"report": report_to_json(value.report), "path": value.path, "frame": frame}}
+    if isinstance(value, pd.DataFrame):
+        buffer = io.BytesIO()
+        value.to_parquet(buffer)
+        geo = isinstance(value, gpd.GeoDataFrame)
+        return {"__frame__": base64.b64encode(buffer.getvalue()).decode(), "geo": geo}
+    if isinstance(value, np.generic):
+        return value.item()
+    if is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if name not in _known_classes():
+            raise TypeError(f"cannot keep a {name} in session state")
+        return {
+            "__class__": name,
+            "fields": {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
+    if isinstance(value, tuple):
+        return {"__tuple__": [_to_json(v) for v in value]}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("session state dicts need text keys")
+        return {k: _to_json(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot keep a {type(value).__name__} in session state")
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__assumptions__" in value:
+        from metrics.assumptions import assumptions_from_dict
+
+        return assumptions_from_dict(value["__assumptions__"], "session assumptions")
+    if "__filereport__" in value:
+        spec = value["__filereport__"]
+        frame = None if spec["frame"] is None else _from_json(spec["frame"])
+        report = FileReport.from_report(report_from_json(spec["report"]), frame)
+        return dataclasses.replace(report, path=spec["path"])
+    if "__frame__" in value:
+        data = io.BytesIO(base64.b64decode(value["__frame__"]))
+        return gpd.read_parquet(data) if value.get("geo") else pd.read_parquet(data)
+    if "__tuple__" in value:
+        return tuple(_from_json(v) for v in value["__tuple__"])
+    if "__class__" in value:
+        cls = _known_classes()[value["__class__"]]
+        return cls(**{k: _from_json(v) for k, v in value["fields"].items()})
+    return {k: _from_json(v) for k, v in value.items()}
+
+
+def encode_value(value: Any) -> bytes:
+    """A session value as JSON bytes (assumptions, scenarios, tables, plain data)."""
+    return json.dumps(_to_json(value), ensure_ascii=False, allow_nan=True).encode("utf-8")
+
+
+def decode_value(content: bytes) -> Any:
+    return _from_json(json.loads(content))
+
+
+# -- a dataset as a zip of JSON and Parquet ------------------------------------------------
+def encode_dataset(dataset: Dataset, base: Dataset) -> bytes:
+    """``dataset`` as a zip: ``dataset.json`` and one Parquet file per table not shared with ``base``."""
+    buffer = io.BytesIO()
+    meta: dict[str, Any] = {}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+
+        def frame(name: str, value: pd.DataFrame, same: Any) -> dict[str, str]:
+            if value is same:
+                return {"base": name}
+            out = io.BytesIO()
+            value.to_parquet(out)
+            archive.writestr(f"{name}.parquet", out.getvalue())
+            return {"file": f"{name}.parquet", "geo": isinstance(value, gpd.GeoDataFrame)}
+
+        for f in dataclasses.fields(dataset):
+            value = getattr(dataset, f.name)
+            same = getattr(base, f.name, None)
+            if isinstance(value, pd.DataFrame):
+                meta[f.name] = {"frame": frame(f.name, value, same)}
+            elif f.name == "reports":
+                meta[f.name] = {"reports": [report_to_json(r) for r in value]}
+            elif isinstance(value, dict) and value and all(isinstance(v, pd.DataFrame) for v in value.values()):
+                same = same if isinstance(same, dict) else {}
+                meta[f.name] = {"frames": {k: frame(f"{f.name}.{k}", v, same.get(k)) for k, v in value.items()}}
+            else:
+                meta[f.name] = {"json": _to_json(value)}
+        archive.writestr("dataset.json", json.dumps(meta, ensure_ascii=False, allow_nan=True))
+    return buffer.getvalue()
+
+
+def decode_dataset(content: bytes, base: Dataset) -> Dataset:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        meta = json.loads(archive.read("dataset.json"))
+
+        def frame(spec: dict[str, Any], same: Any) -> pd.DataFrame:
+            if "base" in spec:
+                return same
+            data = io.BytesIO(archive.read(spec["file"]))
+            return gpd.read_parquet(data) if spec.get("geo") else pd.read_parquet(data)
+
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(Dataset):
+            if f.name not in meta:
+                continue
+            spec, same = meta[f.name], getattr(base, f.name, None)
+            if "frame" in spec:
+                values[f.name] = frame(spec["frame"], same)
+            elif "reports" in spec:
+                values[f.name] = tuple(report_from_json(r) for r in spec["reports"])
+            elif "frames" in spec:
+                values[f.name] = {k: frame(v, (same or {}).get(k)) for k, v in spec["frames"].items()}
+            else:
+                values[f.name] = _from_json(spec["json"])
+    return Dataset(**values)
+
+
+def _caps() -> dict[str, int]:
+    return {
+        "datasets": int(_number("ATLAS_CACHE_QUOTA_MB", 2048) * 2**20),
+        "small": int(_number("ATLAS_SETTINGS_QUOTA_MB", 256) * 2**20),
+    }
+
+
+def session_quota_bytes() -> int:
+    """Largest stored dataset of one session: ``ATLAS_SESSION_QUOTA_MB`` (50)."""
+    return int(_number("ATLAS_SESSION_QUOTA_MB", 50) * 2**20)
 
 
 class AtlasState:
@@ -99,36 +315,21 @@ class AtlasState:
         self.default_assumptions = default_assumptions
         self._compute = compute
         self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
-        self._geo: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._geo = TableCache(3 * _MEMO_SIZE)
+        self._datasets = TableCache(_MEMO_SIZE)  # decoded datasets by key (a key's content never changes)
         redis_url = os.environ.get("ATLAS_REDIS_URL")
-        config: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": _SESSION_TIMEOUT}
         if redis_url:
-            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url, CACHE_KEY_PREFIX="atlas:")
+            self.store: FileStore | RedisStore = RedisStore(redis_url, _caps())
         else:
-            config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(_cache_dir() / "sessions"), CACHE_THRESHOLD=2000)
-        self.cache = Cache(server, config=config)
+            self.store = FileStore(cache_dir() / "sessions", _caps())
         if not server.secret_key:
             server.secret_key = secret_key()
-        server.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-        server.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+        # Flask's default config has these keys, so they are set, not setdefault
+        server.config["SESSION_COOKIE_SAMESITE"] = os.environ.get("ATLAS_COOKIE_SAMESITE", "Lax")
+        server.config["SESSION_COOKIE_HTTPONLY"] = True
+        server.config["SESSION_COOKIE_SECURE"] = os.environ.get("ATLAS_COOKIE_SECURE", "") in ("1", "true", "yes")
+        server.config["PERMANENT_SESSION_LIFETIME"] = int(idle_seconds())
 
-    # -- the session ---------------------------------------------------
-    def session_id(self) -> str:
-        """This request's session id, created on first use."""
-        sid = flask.session.get("sid")
-        if not sid:
-            sid = secrets.token_urlsafe(24)
-            flask.session["sid"] = sid
-            flask.session.permanent = True
-        return sid
-
-    def _get(self, name: str) -> Any:
-        return self.cache.get(f"{self.session_id()}:{name}")
-
-    def _set(self, name: str, value: Any) -> None:
-        self.cache.set(f"{self.session_id()}:{name}", value)
-
-    # -- dataset and assumptions of the session -------------------------
     @property
     def default_dataset(self) -> Dataset:
         """What a session sees until it loads something: the store's latest publication, or the fixed dataset."""
@@ -141,27 +342,100 @@ class AtlasState:
         """True for the default dataset's keys (every session may see it)."""
         return key == DEMO_KEY or (self.published is not None and self.published.is_key(key))
 
+    # -- the session ---------------------------------------------------
+    def session_id(self) -> str:
+        """This request's session id, created on first use."""
+        sid = flask.session.get("sid")
+        if not isinstance(sid, str) or not sid:
+            sid = secrets.token_urlsafe(24)
+            flask.session["sid"] = sid
+            flask.session.permanent = True
+        return sid
+
+    def _get(self, name: str) -> Any:
+        content = self.store.get("small", f"{self.session_id()}:{name}", idle_seconds())
+        if content is None:
+            return None
+        try:
+            return decode_value(content)
+        except (ValueError, TypeError, KeyError) as exc:
+            LOG.warning("session value %s could not be read back (%s); ignored", name, exc)
+            return None
+
+    def _set(self, name: str, value: Any) -> None:
+        content = encode_value(value)
+        if len(content) > _MAX_SETTING_BYTES:
+            raise StorageError(f"a session setting of {len(content) / 2**20:.1f} MB is too large to keep")
+        self.store.set("small", f"{self.session_id()}:{name}", content, idle_seconds())
+
+    # -- dataset and assumptions of the session -------------------------
     def dataset_key(self) -> str:
         key = self._get("dataset_key")
-        return key if key and not self.is_public(key) else self.default_key()
+        if not isinstance(key, str) or not key or self.is_public(key):
+            return self.default_key()
+        if not self.store.touch("datasets", key, idle_seconds()):
+            return self.default_key()
+        return key
+
+    def data_expired(self) -> bool:
+        """True when this session uploaded a dataset that has since expired (it is back on the default data)."""
+        remembered = flask.session.get("dataset")
+        return bool(remembered) and not self.is_public(str(remembered)) and self.is_public(self.dataset_key())
 
     def dataset(self) -> Dataset:
         key = self.dataset_key()
         if self.is_public(key):
             return self.default_dataset
-        dataset = self.cache.get(f"dataset:{key}")
-        return dataset if dataset is not None else self.default_dataset
+
+        def load() -> Dataset:
+            content = self.store.get("datasets", key, idle_seconds())
+            if content is None:
+                raise KeyError(key)
+            return decode_dataset(content, self._default_dataset)
+
+        try:
+            return self._datasets.get(key, load)
+        except KeyError:
+            return self.default_dataset
 
     def set_dataset(self, dataset: Dataset) -> str:
-        """Make ``dataset`` this session's dataset; returns its key."""
+        """Make ``dataset`` this session's dataset (replacing its previous upload); returns its key.
+
+        Raises
+        ------
+        StorageError
+            When it is larger than the session quota, the server's storage is
+            full, or it cannot be written; the session's data is unchanged.
+        """
+        content = encode_dataset(dataset, self._default_dataset)  # the fixed dataset: references stay valid
+        quota = session_quota_bytes()
+        if len(content) > quota:
+            raise StorageError(
+                f"the data takes {len(content) / 2**20:.1f} MB, more than the {quota / 2**20:.3g} MB a session may keep"
+            )
         key = secrets.token_urlsafe(18)
-        self.cache.set(f"dataset:{key}", dataset)
-        self.cache.set(f"owner:{key}", self.session_id())
-        self._set("dataset_key", key)
+        previous = self._get("dataset_key")
+        self.store.set("datasets", key, content, idle_seconds())
+        try:
+            self.store.set("small", f"owner:{key}", encode_value(self.session_id()), idle_seconds())
+            self._set("dataset_key", key)
+        except StorageError:
+            self.store.delete("datasets", key)
+            raise
+        self._datasets.get(key, lambda: dataset)
+        if isinstance(previous, str) and previous and not self.is_public(previous):
+            self.store.delete("datasets", previous)
+            self.store.delete("small", f"owner:{previous}")
+        flask.session["dataset"] = key
         return key
 
     def reset_dataset(self) -> None:
+        previous = self._get("dataset_key")
         self._set("dataset_key", DEMO_KEY)
+        if isinstance(previous, str) and previous and not self.is_public(previous):
+            self.store.delete("datasets", previous)
+            self.store.delete("small", f"owner:{previous}")
+        flask.session.pop("dataset", None)
 
     def assumptions(self) -> Any:
         value = self._get("assumptions")
@@ -171,7 +445,7 @@ class AtlasState:
         self._set("assumptions", assumptions)
 
     def reset_assumptions(self) -> None:
-        self.cache.delete(f"{self.session_id()}:assumptions")
+        self.store.delete("small", f"{self.session_id()}:assumptions")
 
     def get_value(self, name: str, default: Any = None) -> Any:
         value = self._get(f"value:{name}")
@@ -179,6 +453,10 @@ class AtlasState:
 
     def set_value(self, name: str, value: Any) -> None:
         self._set(f"value:{name}", value)
+
+    def check(self) -> None:
+        """Raise :class:`StorageError` when the session store cannot keep state (for ``/healthz``)."""
+        self.store.check()
 
     # -- computed tables -------------------------------------------------
     def tables(self, assumptions: Any = None) -> Any:
@@ -197,16 +475,19 @@ class AtlasState:
         Exterior rings are written clockwise, as d3-geo (plotly's map
         projection) expects.
         """
-        if not self.is_public(key) and self.cache.get(f"owner:{key}") != self.session_id():
-            return None
-        memo_key = (key, level)
-        if memo_key not in self._geo:
-            dataset = self.default_dataset if self.is_public(key) else self.cache.get(f"dataset:{key}")
-            if dataset is None or level not in dataset.boundaries:
+        if not self.is_public(key):
+            owner = self.store.get("small", f"owner:{key}", idle_seconds())
+            if owner is None or decode_value(owner) != self.session_id():
                 return None
+            dataset = self.dataset() if self.dataset_key() == key else None
+        else:
+            dataset = self.default_dataset
+        if dataset is None or level not in dataset.boundaries:
+            return None
+
+        def make() -> bytes:
             gdf = dataset.boundaries[level][["code", "geometry"]].copy()
             gdf["geometry"] = shapely.orient_polygons(gdf.geometry.values, exterior_cw=True)
-            self._geo[memo_key] = gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
-            while len(self._geo) > 3 * _MEMO_SIZE:
-                self._geo.popitem(last=False)
-        return self._geo[memo_key]
+            return gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+
+        return self._geo.get((key, level), make)

@@ -24,7 +24,7 @@ from loaders.sandbox import validate_untrusted
 
 from .. import ids
 from ..components import data_table
-from ..state import AtlasState
+from ..state import AtlasState, StorageError
 from . import published
 
 LOG = logging.getLogger("atlas.uploads")
@@ -297,8 +297,13 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             return dash.no_update, dash.no_update
         report, dataset = process_upload(state.dataset(), contents, filename, kind, sheet, upload_limit_bytes(), lang)
         if dataset is not None:
-            state.set_dataset(dataset)
-            state.set_value(published.LAST_UPLOAD, report)  # an analyst may publish it (store section)
+            try:
+                state.set_dataset(dataset)
+                state.set_value(published.LAST_UPLOAD, report)  # an analyst may publish it (store section)
+            except StorageError as exc:
+                LOG.error("upload of %s file %s read but not kept: %s", kind, report.path, exc)
+                failed = _rejected(kind, report.path, t("storage_failed", lang).format(reason=exc))
+                return report_view(failed, lang), dataset_view(state.dataset(), lang)
             LOG.info(
                 "upload accepted: %s file %s (%d rows, %d warnings)",
                 kind,

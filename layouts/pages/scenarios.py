@@ -15,6 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+from core.text import t
 from exports import table_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
@@ -22,7 +23,7 @@ from metrics.assumptions import PositionCost, RoleNorm
 from .. import ids
 from ..components import data_table, graph_config, number_format, records
 from ..figures import choropleth
-from ..state import AtlasState
+from ..state import AtlasState, StorageError
 
 ROLE_KEYS = ("social_work_specialist", "social_worker", "psychologist")
 _TEXT = {
@@ -294,8 +295,12 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                 )
             except (TypeError, ValueError) as exc:
                 return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update
-            state.set_assumptions(scenario.assumptions)
-            state.set_value("scenario", scenario)
+            try:
+                state.set_assumptions(scenario.assumptions)
+                state.set_value("scenario", scenario)
+            except StorageError as exc:
+                message = t("setting_failed", lang).format(reason=exc)
+                return f"⚠ {message}", dash.no_update, dash.no_update, dash.no_update
             status = _x("applied", lang)
         scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
         return (status, *scenario_view(state, scenario, level, measure, lang))
