@@ -19,12 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.text import reason_text
+
 __all__ = ["add_parser", "run_allocate"]
 
 _OBJECTIVE_TEXT = {
-    "coverage": "people covered to the norm (maximise)",
-    "residents_per_worker": "largest number of people per community social worker (minimise)",
-    "wisn_shortfall": "largest WISN shortfall, positions (minimise)",
+    "coverage": "people served to the norm, with a diminishing value per extra position (maximise)",
+    "norm": "lowest ratio of community social workers to the norm's need (maximise)",
+    "wisn": "lowest WISN ratio of community social workers (maximise)",
+    "lifted": "hromadas lifted from no community social worker (maximise)",
 }
 
 
@@ -36,12 +39,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "allocate",
         help="decide which positions to fund in which hromadas for a budget",
         description=(
-            "Fund whole positions of social work specialists, social workers and psychologists for a yearly "
-            "budget: exactly (mixed-integer program) and with a greedy baseline. Objectives: coverage (most people "
-            "covered to the norm) or equity (lift the worst-off first)."
+            "Fund positions of social work specialists, social workers and psychologists for a donor programme "
+            "(years, hand-over and one-off costs in the [funding] assumptions): vacant approved posts first, then "
+            "new posts; exactly (mixed-integer program) and with a greedy baseline. Objectives: coverage (people "
+            "served to the norm), equity (the worst-off first, by relative shortage) or lifted (hromadas lifted "
+            "from no worker). Occupied hromadas are left out unless --include-occupied."
         ),
     )
-    parser.add_argument("--budget", type=float, required=True, metavar="UAH", help="yearly budget for new positions")
+    parser.add_argument("--budget", type=float, required=True, metavar="UAH", help="budget of the whole programme")
     parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
     parser.add_argument(
         "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
@@ -50,13 +55,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--equity-measure",
         choices=EQUITY_MEASURES,
-        default="residents_per_worker",
-        help="what 'worst-off' means for --objective equity (default: residents_per_worker)",
+        default="norm",
+        help="relative shortage for --objective equity: workers / need by the norm, or the WISN ratio (default: norm)",
     )
+    parser.add_argument(
+        "--served", choices=("people", "children"), default="people", help="whom the need counts (default: people)"
+    )
+    parser.add_argument("--years", type=int, default=None, metavar="N", help="programme years, 1-5 (default: file)")
+    parser.add_argument(
+        "--no-fill-vacancies", action="store_true", help="do not fill vacant approved posts first (default: fill)"
+    )
+    parser.add_argument(
+        "--max-hromada-share", type=float, default=None, metavar="S", help="most positions in one hromada, 0-1"
+    )
+    parser.add_argument(
+        "--max-psychologist-share", type=float, default=None, metavar="S", help="most psychologists, share 0-1"
+    )
+    parser.add_argument("--include-occupied", action="store_true", help="plan for occupied hromadas too")
+    parser.add_argument("--exclude-hostilities", action="store_true", help="leave out hromadas of hostilities too")
     parser.add_argument(
         "--roles", nargs="+", choices=ROLES, default=None, help="roles that may be funded (default: all)"
     )
-    parser.add_argument("--allow-above-gap", action="store_true", help="allow more positions than a hromada's gap")
     parser.add_argument(
         "--min-one-worker", action="store_true", help="every hromada without a community social worker gets one"
     )
@@ -72,7 +91,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         action="append",
         default=[],
         metavar="CODE=N",
-        help="most new positions in one oblast; repeatable",
+        help="most positions in one oblast; repeatable",
     )
     parser.add_argument(
         "--exclude-unknown-idp",
@@ -85,6 +104,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of --out (default uk)")
     parser.set_defaults(func=run_allocate)
     return parser
+
+
+def _statuses(args: argparse.Namespace) -> tuple[str, ...]:
+    out = () if args.include_occupied else ("occupied",)
+    return (*out, "hostilities") if args.exclude_hostilities else out
+
+
+def _funding_options(assumptions, args: argparse.Namespace):
+    """The assumptions with the command line's funding options applied (validated, errors name the option)."""
+    changes = {}
+    if args.years is not None:
+        changes["funding.years"] = args.years
+    if args.no_fill_vacancies:
+        changes["funding.fill_vacancies"] = False
+    if args.max_hromada_share is not None:
+        changes["funding.max_hromada_share"] = args.max_hromada_share
+    if args.max_psychologist_share is not None:
+        changes["funding.max_role_share.psychologist"] = args.max_psychologist_share
+    return assumptions.updated(changes) if changes else assumptions
 
 
 def _caps(items: list[str], units: pd.DataFrame, option: str) -> dict[str, float]:
@@ -130,7 +168,12 @@ def _parameters(args: argparse.Namespace, assumptions_path: str) -> tuple[tuple[
 
     constraints = [
         name
-        for name, on in (("--min-one-worker", args.min_one_worker), ("--allow-above-gap", args.allow_above_gap))
+        for name, on in (
+            ("--min-one-worker", args.min_one_worker),
+            ("--no-fill-vacancies", args.no_fill_vacancies),
+            ("--include-occupied", args.include_occupied),
+            ("--exclude-hostilities", args.exclude_hostilities),
+        )
         if on
     ]
     constraints += [f"--oblast-cap {c}" for c in args.oblast_cap or []]
@@ -152,7 +195,7 @@ def run_allocate(args: argparse.Namespace) -> int:
     from metrics import allocate
 
     dataset = load_dataset(args.data or DEMO_MANIFEST)
-    assumptions = read_assumptions(args.assumptions)
+    assumptions = _funding_options(read_assumptions(args.assumptions), args)
     if args.out is not None and args.out.suffix.lower() != ".xlsx":
         raise ValueError(f"--out must name an .xlsx file, got {args.out}")
     units = dataset.units
@@ -164,12 +207,13 @@ def run_allocate(args: argparse.Namespace) -> int:
             args.budget,
             args.objective,
             equity_measure=args.equity_measure,
+            served=args.served,
             roles=args.roles,
-            allow_above_gap=args.allow_above_gap,
             min_one_worker=args.min_one_worker,
             oblast_budget_caps=_caps(args.oblast_cap, units, "--oblast-cap"),
             oblast_position_caps=_caps(args.oblast_positions_cap, units, "--oblast-positions-cap"),
             unknown_idp="exclude" if args.exclude_unknown_idp else "residents_only",
+            exclude_statuses=_statuses(args),
             time_limit=args.time_limit,
         )
     names = units.drop_duplicates("code").set_index("code")
@@ -181,11 +225,12 @@ def run_allocate(args: argparse.Namespace) -> int:
         facts = plan_facts(result, _parameters(args, path))
         args.out.write_bytes(plan_workbook(plan_rows(result, units, args.lang), facts, dataset, args.lang))
     if args.json:
-        print(json.dumps(result.summary(names["name_uk"].to_dict()), ensure_ascii=False, indent=2))
+        summary = result.summary(names["name_uk"].to_dict(), render=lambda c, p: reason_text(c, p, args.lang))
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
         if result.status != "optimal":
             print(f"{result.status}: {result.message}", file=sys.stderr)
     else:
-        _print_text(result, names)
+        _print_text(result, names, args.lang)
         if args.out is not None:
             print(f"Wrote {args.out}")
     return 1 if result.status == "infeasible" else 0
@@ -195,22 +240,29 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return "no data" if value is None else f"{value:,.{digits}f}"
 
 
-def _print_text(result, names: pd.DataFrame) -> None:
-    what = result.equity_measure or "coverage"
-    print(f"Budget {result.budget:,.0f} UAH; objective {result.objective}: {_OBJECTIVE_TEXT[what]}")
-    print(f"{result.status}: {result.message}")
-    digits = 2 if what == "wisn_shortfall" else 0
+def _print_text(result, names: pd.DataFrame, lang: str = "uk") -> None:
+    what = result.equity_measure or result.objective
     print(
-        f"Exact (MILP): {result.positions} positions in {result.hromadas_funded} hromadas, "
-        f"{result.spent:,.0f} UAH; objective {_fmt(result.objective_value, digits)} ({result.seconds:.2f} s)"
+        f"Budget {result.budget:,.0f} UAH for {result.years} year(s); objective {result.objective}: "
+        f"{_OBJECTIVE_TEXT[what]}"
+    )
+    print(f"{result.status}: {result.message}")
+    digits = 3 if result.objective == "equity" else 0
+    print(
+        f"Exact (MILP): {result.positions} positions ({result.vacancies_filled} vacancies filled, "
+        f"{result.new_posts} new posts) in {result.hromadas_funded} hromadas, {result.spent:,.0f} UAH "
+        f"(by year: {', '.join(f'{c:,.0f}' for c in result.cost_by_year)}); objective "
+        f"{_fmt(result.objective_value, digits)}; people served to the norm +{result.people_served:,.0f} "
+        f"({result.seconds:.2f} s)"
     )
     print(
         f"Greedy:       {result.greedy_positions} positions, {result.greedy_spent:,.0f} UAH; "
-        f"objective {_fmt(result.greedy_objective_value, digits)}"
+        f"objective {_fmt(result.greedy_objective_value, digits)}; people served +{result.greedy_people_served:,.0f}"
     )
     if len(result.allocations):
         shown = result.allocations.head(30).join(names["name_uk"], on="code")
+        shown["why"] = ["; ".join(reason_text(c, p, lang) for c, p in r) for r in shown["reasons"]]
         print()
-        print(shown[["code", "name_uk", "role", "positions", "cost"]].to_string(index=False))
+        print(shown[["code", "name_uk", "role", "positions", "cost", "why"]].to_string(index=False))
         if len(result.allocations) > 30:
             print(f"... and {len(result.allocations) - 30} more rows (use --out FILE.xlsx or --json)")

@@ -9,12 +9,15 @@ __all__ = [
     "METRIC_LABELS",
     "NOUNS",
     "OTHER_MAP_VALUES",
+    "REASONS",
+    "STATUS_LABELS",
     "TEXT",
     "format_count",
     "format_number",
     "metric_label",
     "metric_spec",
     "plural_form",
+    "reason_text",
     "t",
 ]
 
@@ -79,15 +82,20 @@ TEXT: dict[str, dict[str, str]] = {
         "caseload_low_income": "Малозабезпечені сім'ї з дітьми",
         "required": "Потреба за нормативом, посад",
         "back_to_map": "До карти",
-        "plan_budget": "Бюджет, грн на рік",
+        "plan_budget": "Бюджет програми, грн",
+        "plan_years": "Років програми",
+        "plan_cost_by_year": "Витрати за роками, грн",
+        "plan_vacancies": "Заповнено вакантних посад",
+        "plan_served": "Додатково обслужено людей за нормативом",
+        "plan_excluded_status": "Не враховано за статусом території",
         "plan_objective": "Мета",
         "plan_roles": "Посади, які можна фінансувати",
         "plan_constraints": "Обмеження",
         "plan_assumptions": "Файл припущень",
         "plan_status": "Розв'язок",
-        "plan_spent": "Витрачено, грн на рік",
-        "plan_positions": "Нових посад",
-        "plan_hromadas": "Громад із новими посадами",
+        "plan_spent": "Витрачено, грн",
+        "plan_positions": "Посад (вакансії + нові)",
+        "plan_hromadas": "Громад із посадами плану",
         "plan_objective_value": "Значення мети (точний розв'язок)",
         "plan_greedy": "Жадібний алгоритм: посад / грн / значення мети",
         "plan_mip_gap": "Можливе відхилення від оптимуму (MIP gap)",
@@ -169,15 +177,20 @@ TEXT: dict[str, dict[str, str]] = {
         "caseload_low_income": "Low-income families with children",
         "required": "Required by the norm, positions",
         "back_to_map": "Back to the map",
-        "plan_budget": "Budget, UAH a year",
+        "plan_budget": "Budget of the programme, UAH",
+        "plan_years": "Years of the programme",
+        "plan_cost_by_year": "Cost by year, UAH",
+        "plan_vacancies": "Vacant posts filled",
+        "plan_served": "People served to the norm, added",
+        "plan_excluded_status": "Left out for territorial status",
         "plan_objective": "Objective",
         "plan_roles": "Roles that may be funded",
         "plan_constraints": "Constraints",
         "plan_assumptions": "Assumptions file",
         "plan_status": "Solver",
-        "plan_spent": "Spent, UAH a year",
-        "plan_positions": "New positions",
-        "plan_hromadas": "Hromadas with new positions",
+        "plan_spent": "Spent, UAH",
+        "plan_positions": "Positions (vacancies + new)",
+        "plan_hromadas": "Hromadas with positions of the plan",
         "plan_objective_value": "Objective value (exact)",
         "plan_greedy": "Greedy baseline: positions / UAH / objective value",
         "plan_mip_gap": "Possible distance from the optimum (MIP gap)",
@@ -342,3 +355,83 @@ def format_number(value: float | None, decimals: int = 0, lang: str = "uk") -> s
     if lang == "uk":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+#: Reasons of the funding plan and the priority index: (code) -> template per language. Parameters
+#: are formatted with :func:`format_number` (shares as %, ratios with two decimals).
+REASONS: dict[str, dict[str, str]] = {
+    "fills_vacancies": {
+        "uk": "заповнено вакантних затверджених посад: {n} (лише витрати на добір)",
+        "en": "fills {n} vacant approved post(s) (recruitment only)",
+    },
+    "new_posts": {"uk": "нових посад: {n}", "en": "new posts: {n}"},
+    "below_norm": {
+        "uk": "{before} → {after} на 10 000 {per} за нормативу {norm}",
+        "en": "{before} → {after} per 10,000 {per} against a norm of {norm}",
+    },
+    "no_worker_before": {"uk": "жодного соціального працівника", "en": "no community social worker"},
+    "worst_off": {
+        "uk": "серед найгірше забезпечених: {ratio} від потреби (план підіймає всіх до {level})",
+        "en": "among the worst-off: {ratio} of the need (the plan lifts all to {level})",
+    },
+    "lifted_from_none": {
+        "uk": "перший соціальний працівник громади",
+        "en": "the hromada's first community social worker",
+    },
+    "hostilities": {"uk": "територія бойових дій (позначка)", "en": "territory of hostilities (flag)"},
+    "occupied_included": {
+        "uk": "окупована територія, включена за вибором планувальника",
+        "en": "occupied territory, included by the planner's choice",
+    },
+    "deoccupied": {"uk": "деокупована територія", "en": "deoccupied territory"},
+    "gap_per_10k": {
+        "uk": "{value} посад бракує на 10 000 людей (вище, ніж у {score} інших)",
+        "en": "{value} community positions missing per 10,000 people (higher than in {score} of the others)",
+    },
+    "idp_share": {
+        "uk": "ВПО — {value} людей (вище, ніж у {score} інших)",
+        "en": "IDPs are {value} of people (higher than in {score} of the others)",
+    },
+    "no_psychologist": {"uk": "немає психолога", "en": "no psychologist"},
+    "no_psychologist_share": {"uk": "{value} громад без психолога", "en": "{value} of hromadas without a psychologist"},
+    "caseload_per_worker": {
+        "uk": "{value} випадків на працівника (вище, ніж у {score} інших)",
+        "en": "{value} cases per community social worker (higher than in {score} of the others)",
+    },
+    "cases_without_worker": {"uk": "є випадки, але немає працівника", "en": "cases but no community social worker"},
+    "no_data": {"uk": "немає даних: {components}", "en": "no data: {components}"},
+}
+_PER = {"people": ("людей", "people"), "children": ("дітей", "children")}
+_SHARES = {"score", "share", "ratio", "level"}
+
+
+def reason_text(code: str, params: dict | None = None, lang: str = "uk") -> str:
+    """A reason code with its parameters, in words in ``lang`` (see :data:`REASONS`)."""
+    template = REASONS[code].get(lang, REASONS[code]["uk"])
+    words = {}
+    for key, value in (params or {}).items():
+        if key == "per":
+            words[key] = _PER.get(value, (value, value))[0 if lang == "uk" else 1]
+        elif key in ("score", "share") or (key == "value" and code in ("idp_share", "no_psychologist_share")):
+            words[key] = format_number(None if value is None else 100 * float(value), 0, lang) + " %"
+        elif key in ("ratio", "level"):
+            words[key] = format_number(None if value is None else 100 * float(value), 0, lang) + " %"
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            v = float(value)
+            digits = 0 if v.is_integer() or abs(v) >= 100 else (1 if abs(v) >= 10 else 2)
+            words[key] = format_number(v, digits, lang)
+        else:
+            words[key] = str(value)
+    return template.format(**words)
+
+
+#: Territorial status (``loaders.status``) in words.
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "uk": {
+        "occupied": "окупована",
+        "hostilities": "бойові дії",
+        "deoccupied": "деокупована",
+        "none": "—",
+    },
+    "en": {"occupied": "occupied", "hostilities": "hostilities", "deoccupied": "deoccupied", "none": "—"},
+}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.text import t
+from core.text import STATUS_LABELS, reason_text, t
 from metrics import Allocation, Assumptions, AtlasTables, allocate
 
 __all__ = [
@@ -53,14 +53,22 @@ PLAN_COLUMNS = (
     "code",
     "hromada_name",
     "oblast_name",
+    "territorial_status",
     "role",
     "positions",
+    "vacancies_filled",
+    "new_posts",
     "cost",
+    *[f"cost_year_{y}" for y in range(1, 6)],
     "cumulative_cost",
+    "filled_before",
+    "filled_after",
     "role_gap_fte",
     "people",
     "workers_before",
     "workers_after",
+    "workers_per_10k_before",
+    "workers_per_10k_after",
     "people_per_worker_before",
     "people_per_worker_after",
     "wisn_ratio_before",
@@ -76,21 +84,28 @@ def plan_rows(result: Allocation, units: pd.DataFrame, lang: str = "uk") -> pd.D
     app.py allocate --out``, the full workbook, the plan brief) writes this
     table. Rows are in the order of the plan (largest number of positions
     first, then code); ``cumulative_cost`` adds up ``cost`` in that order.
-    Names, oblast and role are in ``lang``; ``role_gap_fte`` is the role's
-    gap before the plan; ``people``, ``workers_*``, ``people_per_worker_*``
-    and ``wisn_ratio_*`` are the hromada's figures before and after the
-    whole plan.
+    Names, oblast, role, territorial status and the reasons (``reason``:
+    the allocator's reason codes rendered by :func:`core.text.reason_text`)
+    are in ``lang``; ``vacancies_filled`` + ``new_posts`` = ``positions``;
+    ``cost`` is the programme's cost of the row and ``cost_year_<n>`` its
+    cost in each year; ``filled_*`` the role's filled positions before and
+    after; ``role_gap_fte`` the role's gap before the plan; ``people``,
+    ``workers_*``, ``workers_per_10k_*``, ``people_per_worker_*`` and
+    ``wisn_ratio_*`` are the hromada's figures before and after the whole plan.
     """
     allocations = result.allocations
     if allocations.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLAN_COLUMNS})
-    dropped = [c for c in ("oblast_code", "positions", "cost") if c in result.hromadas]
+    dropped = [c for c in ("oblast_code", "positions", "cost", "status", "vacancies_filled") if c in result.hromadas]
     per_hromada = result.hromadas.drop(columns=dropped)
     table = allocations.rename(columns={"gap_fte": "role_gap_fte"}).merge(per_hromada, on="code", how="left")
     names = units.drop_duplicates("code").set_index("code")[f"name_{lang}"]
     table["hromada_name"] = table["code"].map(names)
     table["oblast_name"] = table["oblast_code"].map(names)
     table["role"] = [t(f"role_{role}", lang) for role in table["role"]]
+    labels = STATUS_LABELS.get(lang, STATUS_LABELS["uk"])
+    table["territorial_status"] = [labels.get(s, s) if isinstance(s, str) else None for s in table["status"]]
+    table["reason"] = ["; ".join(reason_text(c, p, lang) for c, p in reasons) for reasons in table["reasons"]]
     table = table.sort_values(["positions", "code"], ascending=[False, True], kind="stable")
     table["cumulative_cost"] = table["cost"].cumsum()
     return table[[c for c in PLAN_COLUMNS if c in table]].reset_index(drop=True)
@@ -105,11 +120,16 @@ def plan_facts(result: Allocation, parameters: tuple[tuple[str, object], ...] = 
     objective = result.objective if result.objective != "equity" else f"equity: {result.equity_measure}"
     rows = [
         ("plan_budget", float(result.budget)),
+        ("plan_years", int(result.years)),
         ("plan_objective", objective),
         *parameters,
         ("plan_status", f"{result.status}: {result.message}"),
         ("plan_spent", float(result.spent)),
+        ("plan_cost_by_year", " / ".join(f"{c:,.0f}" for c in result.cost_by_year)),
         ("plan_positions", int(result.positions)),
+        ("plan_vacancies", int(result.vacancies_filled)),
+        ("plan_served", float(result.people_served)),
+        ("plan_excluded_status", ", ".join(f"{k}: {v}" for k, v in result.excluded_status.items()) or "-"),
         ("plan_hromadas", int(result.hromadas_funded)),
         ("plan_objective_value", result.objective_value),
         ("plan_greedy", f"{result.greedy_positions} / {result.greedy_spent:,.0f} / {result.greedy_objective_value}"),
@@ -145,7 +165,7 @@ def funding_plan(
     objective: str = "coverage",
     lang: str = "uk",
 ) -> FundingPlan:
-    """Fund whole positions for ``budget`` UAH a year with ``metrics.allocate`` (exact MILP), as :func:`plan_rows`.
+    """Fund positions for a programme budget of ``budget`` UAH with ``metrics.allocate`` (exact), as :func:`plan_rows`.
 
     Raises ``ValueError`` when the arguments are invalid (the allocator names the argument).
     """

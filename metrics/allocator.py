@@ -1,25 +1,47 @@
-"""Funding allocator: which whole positions of which role to fund in which hromadas for a budget.
+"""Funding allocator: which positions of which role to fund in which hromadas for a donor's budget.
 
 Solved exactly as a mixed-integer program (``scipy.optimize.milp``, HiGHS),
-with a simple greedy baseline computed alongside. Pure: no file I/O.
+with a greedy baseline computed beside it. Pure: no file I/O.
 
-The decision is ``x[h, r]``, the number of new full-time positions of role
-``r`` funded in hromada ``h`` (a whole number >= 0). Two objectives:
+What is funded
+--------------
+Positions of role ``r`` in hromada ``h``, one at a time. The j-th position
+of a pair (h, r) fills a vacant approved post while any is left (cost: the
+recruitment only, the salary is in the hromada budget already) and then
+creates a new post (cost: recruitment and the one-off items, plus the
+donor's share of the annual cost in each year of the programme). The
+budget is for the whole programme (``[funding] years``).
 
+Objectives
+----------
 ``coverage``
-    Maximise the people covered to the norm: sum over hromadas and roles of
-    ``v[h, r] x min(x[h, r], gap[h, r])``, where ``gap`` is the positions
-    missing to the norm and ``v[h, r] = people[h] / required[h, r]`` is the
-    number of people one position of that role serves at the norm (10,000 /
-    norm per 10,000 when the need comes from residents). Equivalently:
-    minimise the population-weighted shortfall.
+    People served to the norm, with a diminishing value for each extra
+    position in the same hromada and role. With c = filled / required (the
+    share of the norm met), the value of a hromada-role is
+    people x u(min(c, 1)), u(c) = c x (2 - c): concave, so the value of
+    one more position, people x (u(c + 1/required) - u(c)), falls linearly
+    from 2 x people / required (no one in post) to 0 (norm met). Where the
+    need comes from children (``served="children"``) people are children.
 ``equity``
-    Lift the worst-off first. With ``equity_measure="residents_per_worker"``
-    (default): minimise the largest number of people per community social
-    worker over hromadas; with ``"wisn_shortfall"``: minimise the largest
-    WISN shortfall (required - workers, positions).
+    Relative shortage, the worst-off first: maximise the lowest ratio of
+    community social workers to those required (``equity_measure="norm"``:
+    by the norm per 10,000; ``"wisn"``: the WISN ratio) over the hromadas
+    planned for (capped at 1), then the coverage value with that level held.
+``lifted``
+    Hromadas lifted from no community social worker: most of them get one,
+    then the coverage value with that number held.
 
-See :func:`allocate` for the constraints and how ties are broken.
+Ties are broken by a stated rule, never by floating-point noise: values are
+compared rounded to a thousandth of a person; among equal choices the
+hromada with the larger gap (positions missing) goes first, then the
+smaller code. Same inputs, same plan.
+
+Constraints: the budget; per oblast, most UAH and most positions; no
+hromada more than ``max_hromada_share`` of all positions; per role, most
+``max_role_share`` of all positions (at most 30 % psychologists by
+default); optionally at least one community social worker in every hromada
+planned for. Hromadas whose territorial status is ``occupied`` are left out
+by default (``exclude_statuses``); hostilities are flagged in the reasons.
 """
 
 from __future__ import annotations
@@ -36,15 +58,41 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
-from core.schema import COMMUNITY_ROLES
+from core.schema import COMMUNITY_ROLES, ROLES
 
-from .assumptions import ROLES, Assumptions
+from .assumptions import Assumptions
 from .planning import hromada_planning_base
 
-__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "Allocation", "allocate"]
+__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "SERVED", "REASONS", "Allocation", "allocate"]
 
-OBJECTIVES = ("coverage", "equity")
-EQUITY_MEASURES = ("residents_per_worker", "wisn_shortfall")
+OBJECTIVES = ("coverage", "equity", "lifted")
+EQUITY_MEASURES = ("norm", "wisn")
+SERVED = ("people", "children")
+
+#: Reason codes of a plan row (rendered in the user's language by the text catalogue) and their parameters.
+REASONS = {
+    "fills_vacancies": "n: vacant approved posts filled (recruitment only)",
+    "new_posts": "n: new posts created",
+    "below_norm": "before, after: workers of the role per 10,000 people (or children); norm: the norm",
+    "no_worker_before": "the hromada had no community social worker",
+    "worst_off": "ratio: the hromada's ratio to the required before; level: the lowest ratio the plan reaches",
+    "lifted_from_none": "the hromada gets its first community social worker",
+    "hostilities": "on the list of territories of hostilities (flag)",
+    "occupied_included": "occupied, included by the planner's choice",
+    "deoccupied": "deoccupied territory",
+}
+
+_QUANTUM = 1e-3  # values are compared to a thousandth of a person
+_WINDOW = 24  # pieces added on each side of a class count that lacks them
+
+
+def _grid(m: int) -> list[int]:
+    """The first pieces of a class given as rows: 0, 1, 3, 7, ... and the last."""
+    out, i = [], 1
+    while i - 1 < m:
+        out.append(i - 1)
+        i *= 2
+    return sorted({*out, m - 1}) if m else []
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,46 +102,45 @@ class Allocation:
     Attributes
     ----------
     status
-        ``"optimal"``; ``"no_budget"`` (budget 0), ``"no_gap"`` (nothing to
-        fund), ``"no_data"`` (no hromada with known need and staffing),
-        ``"infeasible"`` (the constraints cannot all be met), or
-        ``"time_limit"`` (the best solution found in time).
+        ``"optimal"``; ``"no_budget"``, ``"no_gap"``, ``"no_data"``,
+        ``"infeasible"`` or ``"time_limit"``.
     message
         What happened, in words, with what to change when nothing was funded.
-    objective, equity_measure, objective_sense
-        The objective solved and whether it is maximised (``"max"``) or minimised (``"min"``).
+    objective, equity_measure, objective_sense, served
+        The objective solved (``"max"`` always: coverage value, lowest ratio
+        reached, hromadas lifted) and whom the need counts.
     objective_value, greedy_objective_value
-        The objective of the exact and the greedy allocation (people covered;
-        largest people per worker; or largest WISN shortfall). None when not
-        defined (no hromada has a worker).
-    budget, spent, positions
-        The budget, the cost and number of the positions funded (exact).
+        The objective of the exact and of the greedy plan.
+    people_served, greedy_people_served
+        People (or children) served to the norm added by the plan: sum of
+        people x (min(1, after / required) - min(1, before / required)).
+    budget, spent, positions, vacancies_filled, new_posts
+        The programme budget, what the plan costs and how many positions it
+        funds (vacant posts filled + new posts).
     greedy_spent, greedy_positions
         The same for the greedy baseline.
+    cost_by_year
+        The donor's cost of the exact plan in each year of the programme.
     allocations, greedy_allocations
         One row per hromada and role funded: ``code``, ``oblast_code``,
-        ``role``, ``positions``, ``cost``, ``gap_fte`` (the role's gap before).
+        ``role``, ``status``, ``positions``, ``vacancies_filled``,
+        ``new_posts``, ``cost``, ``cost_year_<n>``, ``filled_before``,
+        ``filled_after``, ``required``, ``gap_fte``, ``reasons`` (a tuple of
+        ``(code, params)`` of :data:`REASONS`).
     hromadas
-        One row per hromada considered, before and after the exact allocation.
+        One row per hromada planned for, before and after the exact plan.
     without_worker_after
-        Hromadas (considered) left with no community social worker.
-    excluded, residents_only
-        Hromadas left out (population or staffing unknown), and hromadas
-        whose need counts residents only because their IDP figure is unknown.
-    seconds
-        Wall-clock time of the solve (greedy baseline and every exact
-        stage, LP relaxations included): at most about ``time_limit``.
-    stopped_early
-        True when the time limit stopped the solver before it proved the
-        answer optimal (status ``"time_limit"``).
-    mip_gap
-        How far from optimal the exact answer may be: the largest relative
-        MIP gap |primal - dual bound| / |primal| of the solver stages (0.0
-        when proven optimal; None when not known, e.g. the greedy answer was
-        returned because no integer solution was found in time).
+        Hromadas planned for left with no community social worker.
+    excluded, residents_only, excluded_status
+        Hromadas left out for unknown data; hromadas whose need counts
+        residents only (IDP figure unknown); hromadas left out for their
+        territorial status, by status.
+    seconds, stopped_early, mip_gap
+        Wall-clock time of the solve (greedy and every exact stage), True
+        when the time limit stopped it before optimality was proven, and how
+        far from optimal it may be (0 when proven; None when not known).
     notes
-        What the message adds about the data (hromadas left out, need from
-        residents only, free roles).
+        What the message adds about the data.
     """
 
     status: str
@@ -118,40 +165,72 @@ class Allocation:
     notes: tuple[str, ...] = field(default=())
     stopped_early: bool = False
     mip_gap: float | None = None
+    served: str = "people"
+    people_served: float = 0.0
+    greedy_people_served: float = 0.0
+    vacancies_filled: int = 0
+    new_posts: int = 0
+    cost_by_year: tuple[float, ...] = ()
+    excluded_status: dict[str, int] = field(default_factory=dict)
+    years: int = 1
 
     @property
     def hromadas_funded(self) -> int:
         """Number of hromadas that get at least one position."""
         return int(self.allocations["code"].nunique()) if len(self.allocations) else 0
 
-    def summary(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    def summary(self, names: Mapping[str, str] | None = None, render=None) -> dict[str, Any]:
         """The result as plain JSON-ready data (the shape of ``app.py allocate --json``).
 
-        ``names`` maps hromada codes to names; NaN and infinity become None.
+        ``names`` maps hromada codes to names; ``render(code, params)`` turns
+        a reason into words (default: the reason codes only). NaN and
+        infinity become None.
         """
         names = names or {}
         return {
             "budget": _plain(self.budget),
+            "years": int(self.years),
             "spent": _plain(self.spent),
+            "cost_by_year": [_plain(c) for c in self.cost_by_year],
             "positions": int(self.positions),
+            "vacancies_filled": int(self.vacancies_filled),
+            "new_posts": int(self.new_posts),
             "hromadas": self.hromadas_funded,
             "objective": self.objective,
+            "equity_measure": self.equity_measure,
+            "served": self.served,
             "objective_sense": self.objective_sense,
             "objective_value": _plain(self.objective_value),
             "greedy_objective_value": _plain(self.greedy_objective_value),
+            "people_served": _plain(self.people_served),
+            "greedy_people_served": _plain(self.greedy_people_served),
+            "status": self.status,
             "stopped_early": bool(self.stopped_early),
             "mip_gap": _plain(self.mip_gap),
+            "excluded_status": {k: int(v) for k, v in self.excluded_status.items()},
             "allocations": [
                 {
                     "code": str(row.code),
                     "name": str(names.get(row.code, "")),
+                    "oblast_code": str(row.oblast_code),
                     "role": str(row.role),
+                    "status": None if row.status is None else str(row.status),
                     "positions": int(row.positions),
+                    "vacancies_filled": int(row.vacancies_filled),
+                    "new_posts": int(row.new_posts),
                     "cost": _plain(row.cost),
+                    "filled_before": _plain(row.filled_before),
+                    "filled_after": _plain(row.filled_after),
+                    "reasons": [[code, {k: _param(v) for k, v in params.items()}] for code, params in row.reasons],
+                    **({"why": [render(code, params) for code, params in row.reasons]} if render else {}),
                 }
                 for row in self.allocations.itertuples(index=False)
             ],
         }
+
+
+def _param(value: Any) -> Any:
+    return value if isinstance(value, str) else _plain(value)
 
 
 def _plain(value: Any) -> float | None:
@@ -164,144 +243,110 @@ def _plain(value: Any) -> float | None:
 # -- the problem ------------------------------------------------------------
 @dataclass
 class _Problem:
-    codes: np.ndarray  # H hromada codes
-    oblasts: np.ndarray  # H oblast codes
-    people: np.ndarray  # H, residents + idp_weight x IDPs (or residents only)
-    workers: np.ndarray  # H, community social workers in post
-    wisn_required: np.ndarray  # H, may be NaN
-    pair_h: np.ndarray  # K, index of the hromada
-    pair_role: np.ndarray  # K
-    community: np.ndarray  # K bool
-    gap: np.ndarray  # K, positions missing (>= 0)
-    upper: np.ndarray  # K, most positions that may be funded
-    cost: np.ndarray  # K
-    value: np.ndarray  # K, people served per position at the norm
+    codes: np.ndarray  # H
+    oblasts: np.ndarray  # H
+    status: np.ndarray  # H territorial status (or None)
+    people: np.ndarray  # H people the need counts (residents + IDPs, or children)
+    workers: np.ndarray  # H community workers in post
+    community_required: np.ndarray  # H, by the norm (NaN if unknown)
+    wisn_required: np.ndarray  # H (NaN if unknown)
+    tie_rank: np.ndarray  # H: 0 = first by the tie rule (largest gap, then code)
+    # pairs (hromada, role)
+    pair_h: np.ndarray
+    pair_role: np.ndarray
+    community: np.ndarray  # bool
+    filled: np.ndarray  # filled positions of the role
+    required: np.ndarray  # positions of the role required by the norm
+    vacant: np.ndarray  # vacant approved posts that may be filled
+    # segments: one position each, in order within a pair
+    seg_pair: np.ndarray
+    seg_value: np.ndarray  # quantised value
+    seg_cost: np.ndarray
+    seg_vacancy: np.ndarray  # bool: fills a vacant post
+    seg_index: np.ndarray  # j - 1 within the pair
+    seg_rank: np.ndarray  # tie-break order (0 first)
     budget: float
     oblast_budget: dict[str, float]
     oblast_positions: dict[str, float]
+    max_hromada_share: float
+    strict_share: bool  # the hromada share cap holds without the one-position allowance of small plans
+    role_shares: dict[str, float]
     forced: np.ndarray  # H bool: must end with >= 1 community worker
-    hromada_cap: dict[int, float] = field(default_factory=dict)  # H index -> most community positions
+    seg_cap: dict[int, float] = field(default_factory=dict)  # hromada -> most positions (the share cap, made static)
 
 
-def _community_sums(p: _Problem, x: np.ndarray) -> np.ndarray:
-    return np.bincount(p.pair_h, weights=np.where(p.community, x, 0.0), minlength=len(p.codes))
+def _served_value(people: np.ndarray, required: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """people x u(min(1, filled / required)), u(c) = c (2 - c); 0 where nothing is required."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.clip(np.where(required > 0, filled / required, 1.0), 0.0, 1.0)
+    return people * c * (2.0 - c)
 
 
-def _values(p: _Problem, x: np.ndarray) -> dict[str, float]:
-    """Objective figures of an allocation ``x`` (coverage, zero-worker count, largest per-worker, WISN)."""
-    covered = float(np.sum(p.value * np.minimum(x, p.gap)))
-    after = p.workers + _community_sums(p, x)
-    scope = p.people > 0
-    zero = int(np.sum(scope & (after <= 0)))
-    staffed = scope & (after > 0)
-    largest = float(np.max(p.people[staffed] / after[staffed])) if staffed.any() else math.nan
-    known = ~np.isnan(p.wisn_required)
-    shortfall = float(max(0.0, np.max(p.wisn_required[known] - after[known]))) if known.any() else 0.0
-    return {"coverage": covered, "zero": zero, "largest": largest, "shortfall": shortfall}
+def _people_served(people: np.ndarray, required: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return people * np.clip(np.where(required > 0, filled / required, 1.0), 0.0, 1.0)
 
 
-def _key(v: dict[str, float], objective: str, measure: str) -> tuple:
-    """Smaller is better: the lexicographic order each objective is solved in."""
+def _pair_counts(p: _Problem, y: np.ndarray) -> np.ndarray:
+    """Positions per pair of a segment selection (0/1 per segment)."""
+    return np.bincount(p.seg_pair, weights=y, minlength=len(p.pair_h))
+
+
+def _canonical(p: _Problem, y: np.ndarray) -> np.ndarray:
+    """The segments a selection stands for: in each pair the first ``count`` (the cheapest and most valuable)."""
+    counts = np.round(_pair_counts(p, y)).astype(int)
+    return (p.seg_index < counts[p.seg_pair]).astype(float)
+
+
+def _measures(p: _Problem, y: np.ndarray, measure: str) -> dict[str, float]:
+    """Objective figures of a selection: coverage value, people served, lowest ratio, hromadas lifted."""
+    counts = _pair_counts(p, y)
+    after = p.filled + counts
+    value = float(np.sum(_served_value(p.people[p.pair_h], p.required, after)))
+    value -= float(np.sum(_served_value(p.people[p.pair_h], p.required, p.filled)))
+    served = float(np.sum(_people_served(p.people[p.pair_h], p.required, after)))
+    served -= float(np.sum(_people_served(p.people[p.pair_h], p.required, p.filled)))
+    workers_after = p.workers + np.bincount(
+        p.pair_h, weights=np.where(p.community, counts, 0.0), minlength=len(p.codes)
+    )
+    ratio = _ratios(p, workers_after, measure)
+    known = ~np.isnan(ratio)
+    lowest = float(np.min(np.minimum(ratio[known], 1.0))) if known.any() else math.nan
+    lifted = int(np.sum((p.workers <= 0) & (workers_after > 0)))
+    return {
+        "coverage": value,
+        "served": served,
+        "lowest": lowest,
+        "lifted": lifted,
+        "zero": int(np.sum(workers_after <= 0)),
+    }
+
+
+def _ratios(p: _Problem, workers: np.ndarray, measure: str) -> np.ndarray:
+    required = p.wisn_required if measure == "wisn" else p.community_required
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(required > 0, workers / required, np.nan)
+
+
+def _key(v: dict[str, float], objective: str) -> tuple:
+    """Larger is better: the lexicographic order each objective is solved in (rounded: no noise)."""
+    coverage = round(v["coverage"], 3)
     if objective == "coverage":
-        return (round(-v["coverage"], 6),)
-    if measure == "residents_per_worker":
-        largest = v["largest"] if math.isfinite(v["largest"]) else math.inf
-        return (v["zero"], round(largest, 6), round(-v["coverage"], 6))
-    return (round(v["shortfall"], 9), round(-v["coverage"], 6))
+        return (coverage,)
+    if objective == "equity":
+        return (round(v["lowest"], 9) if math.isfinite(v["lowest"]) else -1.0, coverage)
+    return (v["lifted"], coverage)
 
 
-def _headline(v: dict[str, float], objective: str, measure: str) -> float | None:
+def _headline(v: dict[str, float], objective: str) -> float | None:
     if objective == "coverage":
         return v["coverage"]
-    if measure == "residents_per_worker":
-        return v["largest"] if math.isfinite(v["largest"]) else None
-    return v["shortfall"]
+    if objective == "equity":
+        return v["lowest"] if math.isfinite(v["lowest"]) else None
+    return float(v["lifted"])
 
 
-# -- exact: mixed-integer programs ---------------------------------------------
-class _Model:
-    """Rows and columns of a MILP over the positions of each pair, and extra columns.
-
-    The positions x[h, r] of a pair are split in three whole numbers, so that
-    the LP relaxation is tight: a (full positions of the gap, each covers v
-    people), b (0 or 1: the last, partial position of a fractional gap,
-    covers v x its fraction) and e (positions above the gap, cover nobody).
-    x = a + b + e; columns: a (K), b (K), e (K), then the extras.
-    """
-
-    def __init__(self, p: _Problem, extra: int = 0):
-        self.p = p
-        self.k = len(p.pair_h)
-        self.first_extra = 3 * self.k
-        self.n = self.first_extra + extra
-        self.rows: list[sparse.csr_matrix] = []
-        self.lo: list[np.ndarray] = []
-        self.hi: list[np.ndarray] = []
-        self.add(self._x_row(p.cost), -np.inf, p.budget)
-        for oblast, cap in p.oblast_budget.items():
-            self.add(self._x_row(np.where(p.oblasts[p.pair_h] == oblast, p.cost, 0.0)), -np.inf, cap)
-        for oblast, cap in p.oblast_positions.items():
-            self.add(self._x_row((p.oblasts[p.pair_h] == oblast).astype(float)), -np.inf, cap)
-        if p.hromada_cap:
-            capped = np.array(sorted(p.hromada_cap))
-            self.add(self.community_matrix(capped), -np.inf, np.array([p.hromada_cap[h] for h in capped]))
-
-    def _x_row(self, coefficients: np.ndarray) -> sparse.csr_matrix:
-        row = np.zeros(self.n)
-        row[: self.first_extra] = np.tile(coefficients, 3)
-        return sparse.csr_matrix(row)
-
-    def add(self, matrix, lo, hi) -> None:
-        matrix = sparse.csr_matrix(matrix)
-        self.rows.append(matrix)
-        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (matrix.shape[0],)).copy())
-        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (matrix.shape[0],)).copy())
-
-    def community_matrix(self, hromadas: np.ndarray) -> sparse.lil_matrix:
-        """Rows = ``hromadas``: 1 in the x columns of the community pairs of that hromada."""
-        p = self.p
-        position = {h: i for i, h in enumerate(hromadas)}
-        ks = [k for k in range(self.k) if p.community[k] and p.pair_h[k] in position]
-        rows = [position[p.pair_h[k]] for k in ks] * 3
-        columns = [k + block * self.k for block in range(3) for k in ks]
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(hromadas), self.n)).tolil()
-
-    def bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Lower and upper bounds and integrality (extras: continuous, unbounded above)."""
-        p = self.p
-        full = np.minimum(np.floor(p.gap + 1e-9), p.upper)
-        partial = ((p.gap - full > 1e-9) & (p.upper > full)).astype(float)
-        above = p.upper - full - partial
-        extra = self.n - self.first_extra
-        lower = np.zeros(self.n)
-        upper = np.concatenate([full, partial, above, np.full(extra, np.inf)])
-        integrality = np.concatenate([np.ones(self.first_extra), np.zeros(extra)])
-        return lower, upper, integrality
-
-    def coverage_objective(self) -> np.ndarray:
-        """Minus the people covered (for minimisation)."""
-        p = self.p
-        fraction = p.gap - np.floor(p.gap + 1e-9)
-        extra = self.n - self.first_extra
-        return np.concatenate([-p.value, -p.value * np.clip(fraction, 0.0, None), np.zeros(self.k + extra)])
-
-    def positions(self, result) -> np.ndarray | None:
-        """x = a + b + e of a solution (None if there is none)."""
-        if result.x is None:
-            return None
-        k = self.k
-        return np.round(result.x[:k] + result.x[k : 2 * k] + result.x[2 * k : 3 * k]).astype(float)
-
-    def solve(self, c, lower, upper, integrality, time_limit: float):
-        """Solve the LP relaxation first: if its optimum is whole, it is the MILP optimum; else the MILP."""
-        if self.rows:
-            matrix = sparse.vstack(self.rows, format="csr")
-            constraints = [LinearConstraint(matrix, np.concatenate(self.lo), np.concatenate(self.hi))]
-        else:
-            constraints = []
-        return _solve(c, lower, upper, integrality, constraints, time_limit)
-
-
+# -- exact --------------------------------------------------------------------
 def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     """``milp`` within ``time_limit`` seconds of wall clock, relaxation included.
 
@@ -330,7 +375,7 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
         integrality=integrality,
         bounds=Bounds(lower, upper),
         constraints=constraints,
-        options={**options, "time_limit": left, "mip_rel_gap": 1e-9},
+        options={**options, "time_limit": left, "mip_rel_gap": 1e-7},
     )
     if result.status == 0:
         result.mip_gap = 0.0 if getattr(result, "mip_gap", None) is None else float(result.mip_gap)
@@ -339,556 +384,553 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     return result
 
 
-def _add_floors(model: _Model, p: _Problem, lower_h: np.ndarray | None) -> None:
-    """Community positions of each hromada >= its floor (and >= 1 where a worker is required)."""
-    floors = np.zeros(len(p.codes)) if lower_h is None else lower_h.copy()
-    floors = np.maximum(floors, np.where(p.forced, 1.0, 0.0))
-    need = np.flatnonzero(floors > 0)
-    if len(need):
-        model.add(model.community_matrix(need), floors[need], np.inf)
+class _Model:
+    """The MILP of a stage, in whole numbers of positions per class.
 
-
-def _exact(p: _Problem, objective: str, measure: str, time_limit: float) -> tuple[np.ndarray | None, str, float | None]:
-    """Solve exactly within ``time_limit`` seconds in all; returns (x, status, gap).
-
-    status is optimal / infeasible / time_limit; gap is the largest relative
-    MIP gap of the stages solved (0 when every stage is proven optimal, None
-    when a stage stopped without an integer solution).
+    A class is the positions that cost the same and enter every constraint
+    alike: one role, vacancy or new post, one cost, and the oblast when
+    oblasts are capped; a hromada with rows of its own (its share cap, the
+    lifting indicator) has classes of its own. Within a class the best n
+    positions are its n most valuable (a pair's values fall with each
+    position), so the value of a class is a concave piecewise-linear
+    function F_c(n) of its count, written exactly as its hypograph:
+    f_c <= F_c(i - 1) + v_i x (n_c - (i - 1)) for each position i of the
+    class (sorted by value, then by the tie rule). Columns: n_c (whole
+    numbers), f_c, then the extra columns of a stage. Segments fixed in
+    advance (the floors) are constants.
     """
-    started = time.perf_counter()
-    gaps: list[float | None] = []
 
-    def left() -> float:
-        return time_limit - (time.perf_counter() - started)
+    def __init__(self, p: _Problem, fixed: np.ndarray, own: np.ndarray | None = None, extra: int = 0):
+        self.p = p
+        seg_h = p.pair_h[p.seg_pair]
+        self.seg_h = seg_h
+        seg_oblast = p.oblasts[seg_h]
+        roles = p.pair_role[p.seg_pair]
+        by_oblast = bool(p.oblast_budget or p.oblast_positions)
+        separate = set(p.seg_cap) | (set() if own is None else {int(h) for h in own})
+        free = np.flatnonzero(~fixed)
+        keys = [
+            (
+                roles[k],
+                bool(p.seg_vacancy[k]),
+                round(float(p.seg_cost[k]), 2),
+                seg_oblast[k] if by_oblast else "",
+                int(seg_h[k]) if int(seg_h[k]) in separate else -1,
+            )
+            for k in free
+        ]
+        names = sorted(set(keys))
+        index = {key: i for i, key in enumerate(names)}
+        self.c = len(names)
+        self.keys = names
+        cls = np.array([index[k] for k in keys], dtype=int)
+        # members of each class, most valuable first (ties: the stated rule)
+        order = np.lexsort((p.seg_rank[free], -p.seg_value[free], cls))
+        self.members = [[] for _ in range(self.c)]
+        for i in order:
+            self.members[cls[i]].append(int(free[i]))
+        self.fixed = fixed
+        self.first_extra = 2 * self.c
+        self.n = self.first_extra + extra
+        self.rows: list[sparse.csr_matrix] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        cost = np.array([k[2] for k in names])
+        role = np.array([k[0] for k in names], dtype=object)
+        oblast = np.array([k[3] for k in names], dtype=object)
+        hromada = np.array([k[4] for k in names])
+        spent = float(np.sum(p.seg_cost[fixed]))
+        self.add(self._n_row(cost), -np.inf, p.budget - spent)
+        for code, cap in p.oblast_budget.items():
+            used = float(np.sum(p.seg_cost[fixed & (seg_oblast == code)]))
+            self.add(self._n_row(np.where(oblast == code, cost, 0.0)), -np.inf, cap - used)
+        for code, cap in p.oblast_positions.items():
+            used = float(np.sum(fixed & (seg_oblast == code)))
+            self.add(self._n_row((oblast == code).astype(float)), -np.inf, cap - used)
+        for r, share in p.role_shares.items():
+            # positions of the role <= share x all positions: (1 - share) x own - share x others <= 0
+            const = float(np.sum(np.where(roles[fixed] == r, 1.0 - share, -share)))
+            self.add(self._n_row(np.where(role == r, 1.0 - share, -share)), -np.inf, -const)
+        for h, cap in sorted(p.seg_cap.items()):
+            used = float(np.sum(fixed & (seg_h == h)))
+            self.add(self._n_row((hromada == h).astype(float)), -np.inf, cap - used)
+        # hypograph rows f_c - v_i n_c <= F(i) - v_i i, piece i of class c (n from i to i + 1); only
+        # some pieces are rows at first (an outer approximation), the rest are added where a solution needs them
+        self.values = [p.seg_value[m] for m in self.members]
+        self.prefix = [np.concatenate([[0.0], np.cumsum(v)]) for v in self.values]
+        self.active = [set(_grid(len(v))) for v in self.values]
+        self.class_hromada = hromada
+        self.class_role = role
 
-    def status_of(result) -> str:
-        if result.status == 0:
-            return "optimal"
-        if result.status == 2:
-            return "infeasible"
-        return "time_limit"
+    def _hypograph(self) -> tuple[sparse.csr_matrix, np.ndarray]:
+        rows, cols, data, rhs = [], [], [], []
+        r = 0
+        for c, active in enumerate(self.active):
+            values, prefix = self.values[c], self.prefix[c]
+            for i in sorted(active):
+                rows += [r, r]
+                cols += [self.c + c, c]
+                data += [1.0, -float(values[i])]
+                rhs.append(prefix[i] - values[i] * i)
+                r += 1
+            if not len(values):
+                rows.append(r)
+                cols.append(self.c + c)
+                data.append(1.0)
+                rhs.append(0.0)
+                r += 1
+        return sparse.csr_matrix((data, (rows, cols)), shape=(r, self.n)), np.array(rhs)
 
-    def track(result) -> None:
-        gaps.append(getattr(result, "mip_gap", None))
+    def _missing(self, counts: np.ndarray) -> bool:
+        """Add the pieces around each class's count where none is a row yet; True if any was added."""
+        added = False
+        for c, n in enumerate(counts):
+            m = len(self.values[c])
+            if m == 0 or (n - 1) in self.active[c] or n in self.active[c]:
+                continue
+            self.active[c].update(range(max(0, n - _WINDOW), min(m, n + _WINDOW + 1)))
+            added = True
+        return added
 
-    def gap() -> float | None:
-        return None if any(g is None for g in gaps) else max(gaps, default=0.0)
+    def _n_row(self, coefficients: np.ndarray) -> sparse.csr_matrix:
+        nz = np.flatnonzero(coefficients)
+        return sparse.csr_matrix((coefficients[nz], (np.zeros(len(nz), dtype=int), nz)), shape=(1, self.n))
 
-    def finish(x, result, status: str = "optimal") -> tuple[np.ndarray | None, str, float | None]:
-        track(result)
-        if x is None:
-            return None, status_of(result), None
-        return x, status if result.status == 0 else "time_limit", gap()
+    def add(self, matrix, lo, hi) -> None:
+        matrix = sparse.csr_matrix(matrix)
+        self.rows.append(matrix)
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (matrix.shape[0],)).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (matrix.shape[0],)).copy())
 
+    def community_classes(self, h: int) -> np.ndarray:
+        """Columns n_c of the community classes of hromada ``h`` (which has classes of its own)."""
+        community = np.isin(self.class_role, COMMUNITY_ROLES)
+        return np.flatnonzero(community & (self.class_hromada == h))
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        extra = self.n - self.first_extra
+        sizes = np.array([len(m) for m in self.members], dtype=float)
+        lower = np.concatenate([np.zeros(self.c), np.full(self.c, -np.inf), np.zeros(extra)])
+        upper = np.concatenate([sizes, np.full(self.c, np.inf), np.full(extra, np.inf)])
+        integrality = np.concatenate([np.ones(self.c, dtype=int), np.zeros(self.c + extra, dtype=int)])
+        return lower, upper, integrality
+
+    def coverage_objective(self) -> np.ndarray:
+        """Minus the sum of the class values f_c (for minimisation)."""
+        c = np.zeros(self.n)
+        c[self.c : 2 * self.c] = -1.0
+        return c
+
+    def solve(self, c, lower, upper, integrality, time_limit: float):
+        """Solve with the pieces needed: re-solved with more pieces until every f_c is exact at its count.
+
+        With only some pieces, f_c may exceed F_c(n_c) (the model is a
+        relaxation); once the pieces at each solution's n_c are rows, f_c =
+        F_c(n_c) there, the solution is feasible for the whole model and, as
+        the optimum of a relaxation, optimal.
+        """
+        started = time.perf_counter()
+        while True:
+            hyp, rhs = self._hypograph()
+            matrix = sparse.vstack([*self.rows, hyp], format="csr")
+            low = np.concatenate([*self.lo, np.full(len(rhs), -np.inf)])
+            high = np.concatenate([*self.hi, rhs])
+            result = _solve(
+                c, lower, upper, integrality, [LinearConstraint(matrix, low, high)],
+                time_limit - (time.perf_counter() - started),
+            )  # fmt: skip
+            if result.x is None or not self._missing(np.round(result.x[: self.c]).astype(int)):
+                return result
+
+    def selection(self, result) -> np.ndarray | None:
+        """The plan of a solution: the fixed segments and the n_c most valuable of each class."""
+        if result.x is None:
+            return None
+        y = self.fixed.astype(float)
+        counts = np.floor(result.x[: self.c] + 1e-6).astype(int)
+        for c, members in enumerate(self.members):
+            y[members[: counts[c]]] = 1.0
+        return _canonical(self.p, y)
+
+
+class _Clock:
+    def __init__(self, limit: float):
+        self.started = time.perf_counter()
+        self.limit = limit
+        self.gaps: list[float | None] = []
+
+    def left(self) -> float:
+        return self.limit - (time.perf_counter() - self.started)
+
+    def track(self, result) -> None:
+        self.gaps.append(getattr(result, "mip_gap", None))
+
+    def gap(self) -> float | None:
+        return None if any(g is None for g in self.gaps) else max(self.gaps, default=0.0)
+
+
+def _status_of(result) -> str:
+    return {0: "optimal", 2: "infeasible"}.get(result.status, "time_limit")
+
+
+def _share_violations(p: _Problem, y: np.ndarray) -> dict[int, float]:
+    """Hromadas over the share cap in plan ``y``, with the cap that the plan's size gives them."""
+    by_h = np.bincount(p.pair_h[p.seg_pair], weights=y, minlength=len(p.codes))
+    total = float(by_h.sum())
+    slack = 0.0 if p.strict_share else 1.0
+    allowed = np.floor(p.max_hromada_share * total + slack + 1e-9)
+    allowed = np.where(p.forced, np.maximum(allowed, 1.0), allowed)
+    return {int(h): float(allowed[h]) for h in np.flatnonzero(by_h > allowed + 1e-9)}
+
+
+def _coverage_stage(p: _Problem, clock: _Clock, floors: np.ndarray | None, lifted: tuple[np.ndarray, int] | None):
+    """Most coverage value with the floors; the hromada share cap is added where the plan breaks it.
+
+    The cap x_h <= share x all positions is not a row of the model: the plan
+    is solved without it, each hromada over it gets the cap its size allows
+    (x_h <= floor(share x positions)), and the plan is solved again, until
+    no hromada is over (a plan with fewer positions lowers the caps).
+    """
+    p.seg_cap = {}
+    for _ in range(8):
+        y, result = _coverage_once(p, clock, floors, lifted)
+        if y is None or p.max_hromada_share >= 1:
+            return y, result
+        over = _share_violations(p, y)
+        if not over:
+            return y, result
+        for h, cap in over.items():
+            p.seg_cap[h] = min(cap, p.seg_cap.get(h, math.inf))
+        if clock.left() <= 0.05:
+            return None, OptimizeResult(x=None, status=1, mip_gap=None)
+    return None, OptimizeResult(x=None, status=1, mip_gap=None)
+
+
+def _coverage_once(p: _Problem, clock: _Clock, floors: np.ndarray | None, lifted: tuple[np.ndarray, int] | None):
+    """Most coverage value, with community floors per hromada and optionally k of ``lifted`` hromadas lifted.
+
+    The floors (a worker where one is required; the level of the equity
+    objective) are met at the least cost first: each hromada's cheapest
+    community positions, vacancies first, are fixed in the plan.
+    """
+    all_floors = np.where(p.forced, 1.0, 0.0)
+    if floors is not None:
+        all_floors = np.maximum(all_floors, floors)
+    fixed = _commit(p, all_floors)
+    if fixed is None:
+        return None, OptimizeResult(x=None, status=2, mip_gap=None)
+    zero = None if lifted is None else lifted[0]
+    model = _Model(p, fixed, zero, 0 if zero is None else len(zero))
+    lower, upper, integrality = model.bounds()
+    if zero is not None and len(zero):
+        _lift_rows(model, zero, upper, integrality, lifted[1])
+    result = model.solve(model.coverage_objective(), lower, upper, integrality, clock.left())
+    clock.track(result)
+    return model.selection(result), result
+
+
+def _commit(p: _Problem, floors: np.ndarray) -> np.ndarray | None:
+    """Segments fixed to meet the floors at the least cost (None if a hromada cannot reach its floor)."""
+    fixed = np.zeros(len(p.seg_pair), dtype=bool)
+    if not np.any(floors > 0):
+        return fixed
+    by_h = _cheapest_community(p)
+    for h in np.flatnonzero(floors > 0):
+        segs = by_h.get(int(h), [])
+        need = int(floors[h])
+        if len(segs) < need:
+            return None
+        fixed[segs[:need]] = True
+    return fixed
+
+
+def _lift_rows(model: _Model, zero: np.ndarray, upper, integrality, least: int) -> None:
+    """Binary z[h] <= community positions of h, for the hromadas ``zero``; sum z >= ``least``."""
+    z = model.first_extra
+    rows, cols, data = [], [], []
+    for i, h in enumerate(zero):
+        for c in model.community_classes(int(h)):
+            rows.append(i)
+            cols.append(int(c))
+            data.append(-1.0)
+        rows.append(i)
+        cols.append(z + i)
+        data.append(1.0)
+    model.add(sparse.csr_matrix((data, (rows, cols)), shape=(len(zero), model.n)), -np.inf, 0.0)
+    if least > 0:
+        row = sparse.lil_matrix((1, model.n))
+        row[0, z : z + len(zero)] = 1.0
+        model.add(row, least, np.inf)
+    upper[z : z + len(zero)] = 1.0
+    integrality[z : z + len(zero)] = 1
+
+
+def _exact(p: _Problem, objective: str, measure: str, clock: _Clock) -> tuple[np.ndarray | None, str]:
     if objective == "coverage":
-        return finish(*_coverage_stage(p, left(), None))
-
-    after0 = p.workers.copy()
-    scope = p.people > 0
-    if measure == "wisn_shortfall":
-        # (1) the smallest s >= required - workers - x over hromadas, found
-        # exactly by bisection; (2) most people covered with s held.
-        known = np.flatnonzero(~np.isnan(p.wisn_required) & scope)
-        s = _min_shortfall(p, known)
-        floors = np.zeros(len(p.codes))
-        floors[known] = np.maximum(0.0, np.ceil(p.wisn_required[known] - after0[known] - s - 1e-7))
-        return finish(*_coverage_stage(p, left(), floors))
-
-    # residents per worker: (1) most hromadas without a worker lifted, (2) the
-    # largest people per worker as small as possible, (3) most people covered.
-    zero = np.flatnonzero(scope & (after0 <= 0) & ~p.forced)
-    status = "optimal"
-    k_star = 0
-    if len(zero):
-        model = _Model(p, extra=len(zero))
+        y, result = _coverage_stage(p, clock, None, None)
+        return y, _status_of(result)
+    if objective == "lifted":
+        zero = np.flatnonzero((p.workers <= 0) & ~p.forced & _has_community(p))
+        if len(zero) == 0:
+            y, result = _coverage_stage(p, clock, None, None)
+            return y, _status_of(result)
+        fixed = _commit(p, np.where(p.forced, 1.0, 0.0))
+        model = _Model(p, fixed, zero, len(zero))
         lower, upper, integrality = model.bounds()
-        _lift_indicators(model, p, zero, upper, integrality, 0)
-        _add_floors(model, p, None)
+        _lift_rows(model, zero, upper, integrality, 0)
         c = np.zeros(model.n)
         c[model.first_extra :] = -1.0
-        result = model.solve(c, lower, upper, integrality, left())
-        track(result)
-        x = model.positions(result)
-        if x is None:
-            return None, status_of(result), None
-        status = status_of(result)
-        k_star = int(np.sum(_community_sums(p, x)[zero] >= 1))
-    if k_star == len(zero):  # every hromada without a worker gets one: plain floors
-        floors, zero = np.where(np.isin(np.arange(len(p.codes)), zero), 1.0, 0.0), zero[:0]
-    else:
-        floors = np.zeros(len(p.codes))
-    choose = zero if k_star > 0 else zero[:0]  # of these, k_star must be lifted
-    others = np.flatnonzero(scope & ~np.isin(np.arange(len(p.codes)), zero))
-    reach = after0 + np.bincount(p.pair_h, weights=np.where(p.community, p.upper, 0.0), minlength=len(p.codes))
-    if len(others):
-        t_upper = float(np.min(reach[others] / p.people[others] * 10_000))
-    elif len(choose):
-        t_upper = float(np.max(reach[choose] / p.people[choose] * 10_000))
-    else:  # no hromada can have a worker: only coverage is left to decide
-        return finish(*_coverage_stage(p, left(), floors), status)
-
-    def model_with(t_fixed: float | None) -> tuple[_Model, np.ndarray, np.ndarray, np.ndarray]:
-        """Stage 2 (t a variable, the last column) or stage 3 (t fixed: per-hromada floors)."""
-        model = _Model(p, extra=len(choose) + (1 if t_fixed is None else 0))
-        lower, upper, integrality = model.bounds()
-        h_floors = floors.copy()
-        if t_fixed is not None:
-            need = np.ceil(t_fixed * p.people / 10_000 - after0 - 1e-7)
-            h_floors[others] = np.maximum(h_floors[others], need[others])
-        _add_floors(model, p, h_floors)
-        z = model.first_extra
-        if len(choose):
-            _lift_indicators(model, p, choose, upper, integrality, k_star)
-            # a lifted hromada must reach t too: sum x[h] >= t x people / 10,000 - M (1 - z[h])
-            rows = model.community_matrix(choose)
-            if t_fixed is None:
-                big = t_upper * p.people[choose] / 10_000
-                for i in range(len(choose)):
-                    rows[i, z + i] = -big[i]
-                rows[:, model.n - 1] = (-p.people[choose] / 10_000).reshape(-1, 1)
-                model.add(rows, -big, np.inf)
-            else:
-                need = np.maximum(1.0, np.ceil(t_fixed * p.people[choose] / 10_000 - 1e-7))
-                for i in range(len(choose)):
-                    rows[i, z + i] = -need[i]
-                model.add(rows, 0.0, np.inf)
-        if t_fixed is None:
-            if len(others):
-                rows = model.community_matrix(others)
-                rows[:, model.n - 1] = (-p.people[others] / 10_000).reshape(-1, 1)
-                model.add(rows, -after0[others], np.inf)
-            upper[-1] = max(t_upper, 0.0)
-        return model, lower, upper, integrality
-
-    if len(choose) == 0:
-        # No choice of which hromadas to lift is left: t is found exactly by
-        # bisection (the cheapest way to reach a level t is separable).
-        t = _max_level(p, others, floors, t_upper)
-    else:
-        model, lower, upper, integrality = model_with(None)
-        c = np.zeros(model.n)
-        c[-1] = -1.0
-        result = model.solve(c, lower, upper, integrality, left())
-        track(result)
-        x = model.positions(result)
-        if x is None:
-            return None, status_of(result), None
-        if result.status != 0:
-            status = "time_limit"
-        after = after0 + _community_sums(p, x)
-        staffed = scope & (after > 0)
-        t = float(np.min(after[staffed] / p.people[staffed] * 10_000)) if staffed.any() else 0.0
-    if len(choose) == 0:
-        need = np.ceil(t * p.people / 10_000 - after0 - 1e-7)
-        stage_floors = floors.copy()
-        stage_floors[others] = np.maximum(stage_floors[others], need[others])
-        return finish(*_coverage_stage(p, left(), stage_floors), status)
-    model, lower, upper, integrality = model_with(t)
-    c = model.coverage_objective()
-    third = model.solve(c, lower, upper, integrality, left())
-    return finish(model.positions(third), third, status)
+        result = model.solve(c, lower, upper, integrality, clock.left())
+        clock.track(result)
+        y = model.selection(result)
+        if y is None:
+            return None, _status_of(result)
+        k_star = _measures(p, y, measure)["lifted"]
+        status = _status_of(result)
+        y2, result2 = _coverage_stage(p, clock, None, (zero, k_star))
+        if y2 is None:
+            return y, "time_limit"
+        return y2, status if result2.status == 0 else "time_limit"
+    # equity: the highest level t every planned hromada reaches, then coverage with it held
+    t, floors = _max_level(p, measure)
+    while True:
+        y, result = _coverage_stage(p, clock, floors, None)
+        if y is not None or result.status != 2 or t <= 0:
+            break
+        t, floors = _max_level(p, measure, below=t)  # the caps of the MILP bind before the budget does
+    return y, _status_of(result)
 
 
-def _cheapest_fill(p: _Problem, floors: np.ndarray) -> tuple[bool, float, dict, dict]:
-    """Least cost of giving each hromada ``floors`` community positions (None if impossible)."""
-    need = np.flatnonzero(floors > 0)
-    order = np.lexsort((np.arange(len(p.pair_h)), p.cost, p.pair_h))
-    pairs: dict[int, list[int]] = {}
-    for k in order:
-        if p.community[k]:
-            pairs.setdefault(int(p.pair_h[k]), []).append(int(k))
-    total = 0.0
-    by_oblast: dict[str, float] = {}
-    count_by_oblast: dict[str, float] = {}
-    for h in need:
-        left = floors[h]
-        for k in pairs.get(int(h), []):
-            take = min(left, p.upper[k])
-            total += take * p.cost[k]
-            oblast = p.oblasts[h]
-            by_oblast[oblast] = by_oblast.get(oblast, 0.0) + take * p.cost[k]
-            count_by_oblast[oblast] = count_by_oblast.get(oblast, 0.0) + take
-            left -= take
-            if left <= 0:
-                break
-        if left > 0:
-            return False, total, by_oblast, count_by_oblast
-    return True, total, by_oblast, count_by_oblast
+def _has_community(p: _Problem) -> np.ndarray:
+    return np.bincount(p.pair_h, weights=p.community.astype(float), minlength=len(p.codes)) > 0
 
 
-def _fits(p: _Problem, floors: np.ndarray) -> bool:
-    """Whether every hromada can get ``floors`` community positions within the budget and the caps."""
-    if any(floors[h] > cap + 1e-9 for h, cap in p.hromada_cap.items()):
-        return False
-    ok, total, by_oblast, count_by_oblast = _cheapest_fill(p, floors)
-    if not ok or total > p.budget + 1e-6:
-        return False
-    if any(by_oblast.get(o, 0.0) > cap + 1e-6 for o, cap in p.oblast_budget.items()):
-        return False
-    return not any(count_by_oblast.get(o, 0.0) > cap + 1e-9 for o, cap in p.oblast_positions.items())
-
-
-def _max_level(p: _Problem, others: np.ndarray, floors: np.ndarray, t_upper: float) -> float:
-    """The largest t (workers per 10,000 people) every hromada of ``others`` can reach within the limits.
-
-    t is one of the levels (workers + n) / people x 10,000, n = 0..most
-    positions of the hromada; reaching t costs at least the cheapest fill of
-    ceil(t x people / 10,000 - workers) positions in each hromada, and that
-    is monotone in t, so bisection over the sorted levels finds the optimum.
-    """
-    most = np.bincount(p.pair_h, weights=np.where(p.community, p.upper, 0.0), minlength=len(p.codes))
-    levels = [np.array([0.0])]
-    for h in others:
-        n = np.arange(int(most[h]) + 1)
-        levels.append((p.workers[h] + n) / p.people[h] * 10_000)
-    candidates = np.unique(np.concatenate(levels))
-    candidates = candidates[candidates <= t_upper + 1e-12]
-
-    def floors_at(t: float) -> np.ndarray:
-        out = floors.copy()
-        need = np.ceil(t * p.people[others] / 10_000 - p.workers[others] - 1e-7)
-        out[others] = np.maximum(out[others], need)
-        return out
-
-    lo, hi = 0, len(candidates) - 1  # candidates[lo] fits (t = 0: only the floors)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if _fits(p, floors_at(candidates[mid])):
-            lo = mid
-        else:
-            hi = mid - 1
-    return float(candidates[lo])
-
-
-def _min_shortfall(p: _Problem, known: np.ndarray) -> float:
-    """The smallest largest WISN shortfall s that every hromada of ``known`` can be brought to.
-
-    s is 0 or one of required - (workers + n), n = 0..most positions of a
-    hromada; bringing every hromada to s costs at least the cheapest fill
-    of ceil(required - workers - s) positions each, which falls as s grows,
-    so bisection over the sorted candidates finds the optimum.
-    """
-    if len(known) == 0:
-        return 0.0
-    most = np.bincount(p.pair_h, weights=np.where(p.community, p.upper, 0.0), minlength=len(p.codes))
-    forced = np.where(p.forced, 1.0, 0.0)
-    levels = [np.array([0.0])]
-    for h in known:
-        levels.append(p.wisn_required[h] - p.workers[h] - np.arange(int(most[h]) + 1))
-    candidates = np.unique(np.concatenate(levels))
-    candidates = candidates[candidates >= 0]
-
-    def fits(s: float) -> bool:
-        floors = forced.copy()
-        need = np.ceil(p.wisn_required[known] - p.workers[known] - s - 1e-7)
-        floors[known] = np.maximum(floors[known], need)
-        return _fits(p, floors)
-
-    lo, hi = 0, len(candidates) - 1  # candidates[hi] (the largest shortfall now) always fits
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if fits(candidates[mid]):
-            hi = mid
-        else:
-            lo = mid + 1
-    return float(candidates[lo])
-
-
-def _lift_indicators(model: _Model, p: _Problem, hromadas: np.ndarray, upper, integrality, least: int) -> None:
-    """Binary z[i] (the first extra columns) = 1 exactly when hromada i gets a community position.
-
-    z[i] <= sum of x[h_i] <= most[h_i] x z[i]; and sum z >= ``least``.
-    """
-    first = model.first_extra
-    n = len(hromadas)
-    upper[first : first + n] = 1.0
-    integrality[first : first + n] = 1.0
-    most = np.bincount(p.pair_h, weights=np.where(p.community, p.upper, 0.0), minlength=len(p.codes))[hromadas]
-    rows = model.community_matrix(hromadas)
-    high = rows.copy()
-    for i in range(n):
-        rows[i, first + i] = -1.0
-        high[i, first + i] = -max(most[i], 1.0)
-    model.add(rows, 0.0, np.inf)
-    model.add(high, -np.inf, 0.0)
-    if least > 0:
-        row = np.zeros(model.n)
-        row[first : first + n] = 1.0
-        model.add(sparse.csr_matrix(row), least, np.inf)
-
-
-# -- greedy baseline ------------------------------------------------------------
-class _Purse:
-    """Budget and per-oblast caps left, and positions left per pair."""
-
-    def __init__(self, p: _Problem):
-        self.p = p
-        self.budget = p.budget
-        self.oblast_budget = dict(p.oblast_budget)
-        self.oblast_positions = dict(p.oblast_positions)
-        self.left = p.upper.astype(float).copy()
-        self.hromada_left = dict(p.hromada_cap)
-        self.x = np.zeros(len(p.pair_h))
-
-    def can(self, k: int) -> bool:
-        p = self.p
-        oblast = p.oblasts[p.pair_h[k]]
-        cost = p.cost[k]
-        return (
-            self.left[k] >= 1
-            and cost <= self.budget + 1e-6
-            and cost <= self.oblast_budget.get(oblast, math.inf) + 1e-6
-            and self.oblast_positions.get(oblast, math.inf) >= 1
-            and (not p.community[k] or self.hromada_left.get(int(p.pair_h[k]), math.inf) >= 1)
-        )
-
-    def take(self, k: int) -> None:
-        p = self.p
-        oblast = p.oblasts[p.pair_h[k]]
-        self.budget -= p.cost[k]
-        if oblast in self.oblast_budget:
-            self.oblast_budget[oblast] -= p.cost[k]
-        if oblast in self.oblast_positions:
-            self.oblast_positions[oblast] -= 1
-        if p.community[k] and int(p.pair_h[k]) in self.hromada_left:
-            self.hromada_left[int(p.pair_h[k])] -= 1
-        self.left[k] -= 1
-        self.x[k] += 1
-
-
-def _pairs_by_hromada(p: _Problem) -> dict[int, list[int]]:
-    """Community pairs of each hromada, cheapest first."""
+def _cheapest_community(p: _Problem) -> np.ndarray:
+    """Per hromada, the segments of its community pairs ordered by cost (cheapest first), as lists."""
     out: dict[int, list[int]] = {}
-    for k in np.flatnonzero(p.community):
-        out.setdefault(int(p.pair_h[k]), []).append(int(k))
-    for ks in out.values():
-        ks.sort(key=lambda k: (p.cost[k], k))
+    seg_h = p.pair_h[p.seg_pair]
+    order = np.lexsort((p.seg_rank, p.seg_cost))
+    for s in order:
+        if p.community[p.seg_pair[s]]:
+            out.setdefault(int(seg_h[s]), []).append(int(s))
     return out
 
 
-def _cheapest(purse: _Purse, ks: list[int]) -> int | None:
-    for k in ks:
-        if purse.can(k):
-            return k
-    return None
+def _fill_cost(p: _Problem, floors: np.ndarray, by_h: dict[int, list[int]]) -> float | None:
+    """Least cost of ``floors`` community positions per hromada (None if some hromada cannot get them)."""
+    total = 0.0
+    for h in np.flatnonzero(floors > 0):
+        segs = by_h.get(int(h), [])
+        need = int(floors[h])
+        if len(segs) < need:
+            return None
+        total += float(sum(p.seg_cost[s] for s in segs[:need]))
+    return total
 
 
-def _coverage_units(p: _Problem, taken: np.ndarray, left: np.ndarray) -> pd.DataFrame:
-    """Single positions that add coverage, in the order they are preferred.
+def _max_level(p: _Problem, measure: str, below: float | None = None) -> tuple[float, np.ndarray]:
+    """The largest level t (ratio to the required, <= 1) all planned hromadas reach within the budget.
 
-    One row per position: ``pair``, ``step`` (0 = the first position added to
-    that pair), ``value`` (people covered: v x min(1, gap left)) and ``cost``.
-    Order: most people per UAH, then most people, then first positions of
-    every hromada before second ones, then the hromada with most people per
-    community social worker (none first), then code.
+    Reaching t needs ceil(t x required - workers) community positions in each
+    hromada, and their least cost grows with t, so bisection over the levels
+    (workers + n) / required finds the largest t that fits the budget.
     """
-    counts = np.minimum(left, np.ceil(np.clip(p.gap - taken, 0.0, None) - 1e-9)).clip(min=0).astype(int)
-    pair = np.repeat(np.arange(len(p.pair_h)), counts)
-    step = np.arange(len(pair)) - np.repeat(np.cumsum(counts) - counts, counts)
-    value = p.value[pair] * np.minimum(1.0, p.gap[pair] - taken[pair] - step)
-    cost = p.cost[pair]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(cost > 0, value / np.where(cost > 0, cost, 1.0), np.inf)
-        per_worker = np.where(p.workers > 0, p.people / np.where(p.workers > 0, p.workers, 1.0), np.inf)
-    units = pd.DataFrame(
-        {
-            "pair": pair,
-            "step": step,
-            "value": value,
-            "cost": cost,
-            "ratio": ratio,
-            "per_worker": per_worker[p.pair_h[pair]],
-            "code": p.codes[p.pair_h[pair]],
-        }
-    )
-    units = units[units["value"] > 1e-12]
-    return units.sort_values(
-        ["ratio", "value", "step", "per_worker", "code", "pair"], ascending=[False, False, True, False, True, True]
-    ).reset_index(drop=True)
+    required = p.wisn_required if measure == "wisn" else p.community_required
+    by_h = _cheapest_community(p)
+    known = np.flatnonzero(required > 0)
+    candidates = [np.array([0.0])]
+    for h in known:
+        n = np.arange(len(by_h.get(int(h), [])) + 1)
+        candidates.append(np.minimum((p.workers[h] + n) / required[h], 1.0))
+    levels = np.unique(np.concatenate(candidates))
+    if below is not None:
+        levels = levels[levels < below - 1e-12]
+    if len(levels) == 0:
+        levels = np.array([0.0])
+
+    def floors_at(t: float) -> np.ndarray:
+        out = np.where(p.forced, 1.0, 0.0)
+        need = np.zeros(len(p.codes))
+        need[known] = np.maximum(0.0, np.ceil(t * required[known] - p.workers[known] - 1e-9))
+        return np.maximum(out, need)
+
+    def fits(t: float) -> bool:
+        cost = _fill_cost(p, floors_at(t), by_h)
+        return cost is not None and cost <= p.budget + 1e-6
+
+    lo, hi = 0, len(levels) - 1
+    if not fits(levels[lo]):
+        return 0.0, np.where(p.forced, 1.0, 0.0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(levels[mid]):
+            lo = mid
+        else:
+            hi = mid - 1
+    return float(levels[lo]), floors_at(float(levels[lo]))
+
+
+# -- greedy -----------------------------------------------------------------
+class _Purse:
+    """What the greedy plan has taken so far, and whether one more segment fits every constraint."""
+
+    def __init__(self, p: _Problem, cap_h: np.ndarray | None = None):
+        self.p = p
+        self.cap_h = np.full(len(p.codes), np.inf) if cap_h is None else cap_h
+        self.y = np.zeros(len(p.seg_pair))
+        self.left = p.budget
+        self.total = 0
+        self.by_h = np.zeros(len(p.codes))
+        self.by_role: dict[str, int] = {}
+        self.oblast_money = dict.fromkeys(p.oblast_budget, 0.0)
+        self.oblast_count = dict.fromkeys(p.oblast_positions, 0.0)
+        self.next_j = np.zeros(len(p.pair_h), dtype=int)
+        self.first = {}
+        for s in range(len(p.seg_pair)):
+            self.first.setdefault((int(p.seg_pair[s]), int(p.seg_index[s])), s)
+
+    def segment(self, k: int) -> int | None:
+        return self.first.get((k, int(self.next_j[k])))
+
+    def can(self, s: int) -> bool:
+        p = self.p
+        k = p.seg_pair[s]
+        h = p.pair_h[k]
+        if p.seg_cost[s] > self.left + 1e-6:
+            return False
+        o = p.oblasts[h]
+        if o in self.oblast_money and self.oblast_money[o] + p.seg_cost[s] > p.oblast_budget[o] + 1e-6:
+            return False
+        if o in self.oblast_count and self.oblast_count[o] + 1 > p.oblast_positions[o] + 1e-9:
+            return False
+        role = p.pair_role[k]
+        if role in p.role_shares and self.by_role.get(role, 0) + 1 > p.role_shares[role] * (self.total + 1) + 1e-9:
+            return False
+        return self.by_h[h] + 1 <= self.cap_h[h] + 1e-9
+
+    def take(self, s: int) -> None:
+        p = self.p
+        k = p.seg_pair[s]
+        h = p.pair_h[k]
+        self.y[s] = 1.0
+        self.left -= p.seg_cost[s]
+        self.total += 1
+        self.by_h[h] += 1
+        self.by_role[p.pair_role[k]] = self.by_role.get(p.pair_role[k], 0) + 1
+        o = p.oblasts[h]
+        if o in self.oblast_money:
+            self.oblast_money[o] += p.seg_cost[s]
+        if o in self.oblast_count:
+            self.oblast_count[o] += 1
+        self.next_j[k] += 1
 
 
 def _greedy_coverage(purse: _Purse) -> None:
-    """Take single positions in the order of :func:`_coverage_units` while they fit."""
-    units = _coverage_units(purse.p, purse.x, purse.left)
-    for k in units["pair"].to_numpy():
-        if purse.can(k):
-            purse.take(k)
+    """Take the next position of the pair with the most value per UAH while it fits (ties: the stated rule)."""
+    p = purse.p
 
+    def entry(k: int):
+        s = purse.segment(k)
+        if s is None or p.seg_value[s] <= 0:
+            return None
+        ratio = p.seg_value[s] / p.seg_cost[s] if p.seg_cost[s] > 0 else math.inf
+        return (-round(ratio, 9), int(p.seg_rank[s]), k, s)
 
-def _coverage_stage(p: _Problem, time_limit: float, floors: np.ndarray | None):
-    """Maximise people covered, with optional minimum community positions per hromada (exact).
-
-    Positions of the same cost in the same capped oblast (or anywhere, if
-    the oblast has no cap) differ only in the people they cover, so funding
-    n of such a class is best done with its n best positions. The MILP
-    therefore decides a whole number n per class, with continuous z per
-    position (sum z = n; the LP takes the best ones), and funds the n best
-    of each class. Hromadas with a minimum (``floors``, a required worker) or
-    a cap on their community positions keep one whole variable per role
-    (split as in :class:`_Model`) for their community roles.
-
-    Returns (x, result of ``milp``).
-    """
-    k_all = len(p.pair_h)
-    floors = np.zeros(len(p.codes)) if floors is None else floors.copy()
-    floors = np.maximum(floors, np.where(p.forced, 1.0, 0.0))
-    special = np.zeros(len(p.codes), dtype=bool)
-    special[floors > 0] = True
-    special[list(p.hromada_cap)] = True
-    own = np.flatnonzero(p.community & special[p.pair_h])  # pairs with their own variables
-    rest_left = p.upper.astype(float).copy()
-    rest_left[own] = 0.0
-    units = _coverage_units(p, np.zeros(k_all), rest_left)
-    capped = set(p.oblast_budget) | set(p.oblast_positions)
-    unit_oblast = p.oblasts[p.pair_h[units["pair"].to_numpy()]]
-    units["group"] = np.where(np.isin(unit_oblast, list(capped)), unit_oblast, "*")
-    classes = units.groupby(["group", "cost"], sort=False).ngroup().to_numpy() if len(units) else np.zeros(0, int)
-    n_class, n_unit, n_own = (int(classes.max()) + 1 if len(units) else 0), len(units), len(own)
-    first = units.groupby(classes).head(1) if len(units) else units
-    class_cost = np.zeros(n_class)
-    class_cost[classes[first.index]] = first["cost"].to_numpy()
-    class_group = np.empty(n_class, dtype=object)
-    class_group[classes[first.index]] = first["group"].to_numpy()
-    sizes = np.bincount(classes, minlength=n_class).astype(float)
-
-    # columns: a, b, e of the own pairs (3 x n_own), z (n_unit), n (n_class)
-    gap, upper, cost = p.gap[own], p.upper[own], p.cost[own]
-    full = np.minimum(np.floor(gap + 1e-9), upper)
-    partial = ((gap - full > 1e-9) & (upper > full)).astype(float)
-    above = upper - full - partial
-    fraction = np.clip(gap - np.floor(gap + 1e-9), 0.0, None)
-    n_cols = 3 * n_own + n_unit + n_class
-    n0 = 3 * n_own + n_unit
-    objective = np.concatenate(
-        [-p.value[own], -p.value[own] * fraction, np.zeros(n_own), -units["value"].to_numpy(), np.zeros(n_class)]
-    )
-    lower = np.zeros(n_cols)
-    upper_b = np.concatenate([full, partial, above, np.ones(n_unit), sizes])
-    integrality = np.concatenate([np.ones(3 * n_own), np.zeros(n_unit), np.ones(n_class)])
-    rows, lo, hi = [], [], []
-
-    def add(matrix, low, high) -> None:
-        matrix = sparse.csr_matrix(matrix)
-        rows.append(matrix)
-        lo.append(np.broadcast_to(np.asarray(low, dtype=float), (matrix.shape[0],)))
-        hi.append(np.broadcast_to(np.asarray(high, dtype=float), (matrix.shape[0],)))
-
-    def money_row(own_coefficients: np.ndarray, class_coefficients: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.tile(own_coefficients, 3), np.zeros(n_unit), class_coefficients])
-
-    if n_class:
-        link = sparse.hstack(
-            [
-                sparse.csr_matrix((n_class, 3 * n_own)),
-                sparse.csr_matrix((np.ones(n_unit), (classes, np.arange(n_unit))), shape=(n_class, n_unit)),
-                -sparse.identity(n_class, format="csr"),
-            ]
-        )
-        add(link, 0.0, 0.0)
-    add(money_row(cost, class_cost)[None, :], -np.inf, p.budget)
-    own_oblast = p.oblasts[p.pair_h[own]]
-    for o, cap in p.oblast_budget.items():
-        add(
-            money_row(np.where(own_oblast == o, cost, 0.0), np.where(class_group == o, class_cost, 0.0))[None, :],
-            -np.inf,
-            cap,
-        )
-    for o, cap in p.oblast_positions.items():
-        add(money_row((own_oblast == o).astype(float), (class_group == o).astype(float))[None, :], -np.inf, cap)
-    for limits, low_side in ((floors, True), (p.hromada_cap, False)):
-        hs = np.flatnonzero(floors > 0) if low_side else np.array(sorted(p.hromada_cap), dtype=int)
-        if len(hs) == 0:
+    heap = [e for e in (entry(k) for k in range(len(p.pair_h))) if e is not None]
+    heapq.heapify(heap)
+    blocked: list = []
+    while heap:
+        item = heapq.heappop(heap)
+        s = item[3]
+        if not purse.can(s):
+            if p.seg_cost[s] <= purse.left + 1e-6:
+                blocked.append(item)  # a share cap: it may fit once the plan is larger
             continue
-        position = {h: i for i, h in enumerate(hs)}
-        members = [(position[p.pair_h[k]], i) for i, k in enumerate(own) if p.pair_h[k] in position]
-        r = [m[0] for m in members] * 3
-        c = [m[1] + block * n_own for block in range(3) for m in members]
-        matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(hs), n_cols))
-        values = np.array([limits[h] for h in hs], dtype=float)
-        add(matrix, values, np.inf) if low_side else add(matrix, -np.inf, values)
-    if n_cols == 0:  # nothing adds coverage and nothing is required
-        return np.zeros(k_all), OptimizeResult(x=np.zeros(0), status=0, fun=0.0)
-    result = _solve(
-        objective,
-        lower,
-        upper_b,
-        integrality,
-        [LinearConstraint(sparse.vstack(rows, format="csr"), np.concatenate(lo), np.concatenate(hi))],
-        time_limit,
-    )
-    if result.x is None:
-        return None, result
-    x = np.zeros(k_all)
-    solution = np.round(result.x)
-    x[own] = solution[:n_own] + solution[n_own : 2 * n_own] + solution[2 * n_own : 3 * n_own]
-    if n_class:
-        n = solution[n0:].astype(int)
-        pairs = units["pair"].to_numpy()
-        for j in range(n_class):
-            if n[j] > 0:
-                np.add.at(x, pairs[classes == j][: n[j]], 1.0)
-    return x, result
+        purse.take(s)
+        following = entry(item[2])
+        if following is not None:
+            heapq.heappush(heap, following)
+        if blocked and purse.total % 4 == 0:
+            for again in blocked:
+                heapq.heappush(heap, again)
+            blocked = []
 
 
 def _greedy(p: _Problem, objective: str, measure: str) -> np.ndarray | None:
-    """The greedy baseline (see :func:`allocate`); None if a required worker cannot be funded."""
-    purse = _Purse(p)
-    community = _pairs_by_hromada(p)
-    # A worker where there is none, if required: cheapest first.
-    forced = sorted(
-        np.flatnonzero(p.forced),
-        key=lambda h: (min((p.cost[k] for k in community.get(h, [])), default=math.inf), -p.people[h]),
-    )
-    for h in forced:
-        k = _cheapest(purse, community.get(int(h), []))
-        if k is None:
+    """The greedy plan; the hromada share cap is met by static caps, tightened until the plan meets it."""
+    y = _greedy_run(p, objective, measure, None)
+    if y is None or p.max_hromada_share >= 1:
+        return y
+    slack = 0.0 if p.strict_share else 1.0
+    for _ in range(20):
+        by_h = np.bincount(p.pair_h[p.seg_pair], weights=y, minlength=len(p.codes))
+        total = float(by_h.sum())
+        allowed = np.where(p.forced, np.maximum(1.0, p.max_hromada_share * total), p.max_hromada_share * total + slack)
+        if np.all(by_h <= allowed + 1e-9):
+            return y
+        cap = np.floor(np.maximum(p.max_hromada_share * total + slack, np.where(p.forced, 1.0, 0.0)) + 1e-9)
+        y = _greedy_run(p, objective, measure, np.full(len(p.codes), max(cap.min(), 0.0)))
+        if y is None:
             return None
-        purse.take(k)
-    if objective == "equity":
-        after = p.workers + _community_sums(p, purse.x)
-        heap = []
-        for h, ks in community.items():
-            if p.people[h] <= 0:
-                continue
-            cheapest = min(p.cost[k] for k in ks)
-            heap.append((_badness(p, h, after[h], measure), cheapest, -p.people[h], h))
+    return y
+
+
+def _greedy_run(p: _Problem, objective: str, measure: str, cap_h: np.ndarray | None) -> np.ndarray | None:
+    purse = _Purse(p, cap_h)
+    by_h = _cheapest_community(p)
+    for h in np.flatnonzero(p.forced):
+        segs = [s for s in by_h.get(int(h), []) if p.seg_index[s] == purse.next_j[p.seg_pair[s]]]
+        if not segs or not purse.can(segs[0]):
+            return None
+        purse.take(segs[0])
+    if objective == "lifted":
+        zero = [h for h in np.argsort(p.tie_rank, kind="stable") if p.workers[h] <= 0 and purse.by_h[h] == 0]
+        for h in zero:
+            for s in by_h.get(int(h), []):
+                if p.seg_index[s] == 0 and purse.can(s):
+                    purse.take(s)
+                    break
+    elif objective == "equity":
+        required = p.wisn_required if measure == "wisn" else p.community_required
+        after = p.workers + np.bincount(
+            p.pair_h, weights=np.where(p.community, _pair_counts(p, purse.y), 0.0), minlength=len(p.codes)
+        )
+        heap = [
+            (round(min(after[h] / required[h], 1.0), 9), int(p.tie_rank[h]), int(h))
+            for h in np.flatnonzero(required > 0)
+            if after[h] < required[h]
+        ]
         heapq.heapify(heap)
         while heap:
-            bad, cheapest, minus_people, h = heapq.heappop(heap)
-            if measure == "wisn_shortfall" and -bad <= 0:
-                break
-            k = _cheapest(purse, community[h])
-            if k is None:
-                continue
-            purse.take(k)
+            _, rank, h = heapq.heappop(heap)
+            options = [s for s in by_h.get(h, []) if p.seg_index[s] == purse.next_j[p.seg_pair[s]] and purse.can(s)]
+            if not options:
+                break  # the worst-off cannot be lifted further: the lowest level is reached
+            purse.take(options[0])
             after[h] += 1
-            heapq.heappush(heap, (_badness(p, h, after[h], measure), cheapest, minus_people, h))
+            if after[h] < required[h]:
+                heapq.heappush(heap, (round(min(after[h] / required[h], 1.0), 9), rank, h))
     _greedy_coverage(purse)
-    return purse.x
+    return _canonical(p, purse.y)
 
 
-def _badness(p: _Problem, h: int, after: float, measure: str) -> float:
-    """Heap key (smallest first = worst off): minus people per worker, or minus WISN shortfall."""
-    if measure == "wisn_shortfall":
-        r = p.wisn_required[h]
-        return -(r - after) if not np.isnan(r) else math.inf
-    return -math.inf if after <= 0 else -(p.people[h] / after)
-
-
-# -- the public function ---------------------------------------------------------------
+# -- building the problem -----------------------------------------------------------
 def _problem(
     hromadas: pd.DataFrame,
     units: pd.DataFrame,
     assumptions: Assumptions,
     budget: float,
     roles: Sequence[str],
-    allow_above_gap: bool,
+    objective: str,
+    measure: str,
+    served: str,
     min_one_worker: bool,
     oblast_budget_caps: Mapping[str, float],
     oblast_position_caps: Mapping[str, float],
     unknown_idp: str,
-    wisn_gap: bool = False,
-) -> tuple[_Problem, pd.DataFrame, int, int]:
+    exclude_statuses: Sequence[str],
+    fill_vacancies: bool,
+) -> tuple[_Problem, pd.DataFrame, int, int, dict[str, int]]:
     table = hromadas.copy()
     idp = pd.to_numeric(table["idp"], errors="coerce")
     residents_only = idp.isna() & pd.to_numeric(table["population"], errors="coerce").notna()
@@ -898,120 +940,235 @@ def _problem(
     parents = units[units["level"] == "hromada"].drop_duplicates("code").set_index("code")["oblast_code"]
     base["oblast_code"] = base["code"].map(parents)
     base["residents_only"] = residents_only.to_numpy() & (unknown_idp == "residents_only")
-    in_scope = base["population_incl_idp"].notna() & base["workers"].notna() & base["oblast_code"].notna()
-    excluded = int((~in_scope).sum())
-    base = base[in_scope].reset_index(drop=True)
+    status = (
+        table["territorial_status"].astype(object).where(table["territorial_status"].notna(), None)
+        if "territorial_status" in table
+        else pd.Series([None] * len(table), index=table.index, dtype=object)
+    )
+    base["territorial_status"] = status.to_numpy()
+    people_column = "children" if served == "children" else "population_incl_idp"
+    known = base[people_column].notna() & base["workers"].notna() & base["oblast_code"].notna()
+    out_by_status = base["territorial_status"].isin(list(exclude_statuses))
+    excluded_status = {s: int((known & (base["territorial_status"] == s)).sum()) for s in exclude_statuses}
+    excluded_status = {s: n for s, n in excluded_status.items() if n}
+    excluded = int((~known).sum())
+    base = base[known & ~out_by_status].reset_index(drop=True)
+
     codes = base["code"].to_numpy(dtype=object)
     oblasts = base["oblast_code"].to_numpy(dtype=object)
-    people = base["population_incl_idp"].to_numpy(dtype=float)
+    people = base[people_column].to_numpy(dtype=float)
     workers = base["workers"].to_numpy(dtype=float)
-    cost_of = {(o, r): assumptions.cost(r, o) for o in set(oblasts) for r in roles}
+    community_required = base["required_fte"].to_numpy(dtype=float)
+    wisn_required = base["wisn_required"].to_numpy(dtype=float)
+    gap_all = base["total_shortfall_fte"].to_numpy(dtype=float)
+    tie_order = np.lexsort((codes.astype(str), -np.nan_to_num(gap_all, nan=-1.0)))
+    tie_rank = np.empty(len(codes), dtype=int)
+    tie_rank[tie_order] = np.arange(len(codes))
 
-    def gap_of(role: str) -> np.ndarray:
-        required = base[f"{role}_required_fte"].to_numpy(dtype=float)
-        filled = base[f"{role}_filled"].fillna(0.0).to_numpy(dtype=float)
-        return np.clip(np.nan_to_num(required - filled), 0.0, None)
-
-    # With the WISN measure, a hromada whose WISN shortfall exceeds its norm
-    # gap may get up to its WISN shortfall of community positions.
-    wisn_short = np.ceil(np.nan_to_num(np.clip(base["wisn_required"].to_numpy(dtype=float) - workers, 0, None)) - 1e-9)
-    norm_caps = sum(np.ceil(gap_of(r) - 1e-9) for r in roles if r in COMMUNITY_ROLES)
-    wisn_dominant = (wisn_short > norm_caps) if wisn_gap and not allow_above_gap else np.zeros(len(codes), bool)
-    pair_h, pair_role, gaps, uppers, costs, values = [], [], [], [], [], []
+    funding = assumptions.funding
+    shares = funding.donor_shares()
+    new_cost_factor = float(sum(shares))
+    pair_h, pair_role, filled_l, required_l, vacant_l = [], [], [], [], []
+    seg_pair, seg_value, seg_cost, seg_vac, seg_index = [], [], [], [], []
+    wisn_short = np.maximum(0.0, np.nan_to_num(wisn_required - workers, nan=0.0))
+    most_positions = int(budget // max(funding.recruitment_cost, 1.0)) + 1
     for role in roles:
-        required = base[f"{role}_required_fte"].to_numpy(dtype=float)
-        gap = gap_of(role)
-        role_cost = np.array([cost_of[(o, role)] for o in oblasts])
-        cap = np.ceil(gap - 1e-9)
-        if role in COMMUNITY_ROLES:
-            cap = np.where(wisn_dominant, wisn_short, cap)
-        if allow_above_gap:
-            room = np.where(role_cost > 0, np.floor(budget / np.where(role_cost > 0, role_cost, 1.0) + 1e-9), cap)
-            cap = np.maximum(cap, room)
-        for o, limit in oblast_position_caps.items():
-            cap = np.where(oblasts == o, np.minimum(cap, math.floor(limit + 1e-9)), cap)
-        for o, limit in oblast_budget_caps.items():
-            most = np.floor(limit / np.where(role_cost > 0, role_cost, 1.0) + 1e-9)
-            cap = np.where((oblasts == o) & (role_cost > 0), np.minimum(cap, most), cap)
-        affordable = np.where(role_cost > 0, np.floor(budget / np.where(role_cost > 0, role_cost, 1.0) + 1e-9), cap)
-        cap = np.minimum(cap, affordable)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(required > 0, people / required, 0.0)
-        keep = np.flatnonzero(cap >= 1)
-        pair_h.append(keep)
-        pair_role += [role] * len(keep)
-        gaps.append(gap[keep])
-        uppers.append(cap[keep])
-        costs.append(role_cost[keep])
-        values.append(value[keep])
+        filled = base[f"{role}_filled"].to_numpy(dtype=float)
+        approved = base[f"{role}_approved"].to_numpy(dtype=float)
+        if served == "children":
+            norm = assumptions.role_norm(role).workers_per_10k_children
+            required = norm * people / 10_000
+        else:
+            required = base[f"{role}_required_fte"].to_numpy(dtype=float)
+        vacant = np.floor(np.maximum(0.0, np.nan_to_num(approved - filled, nan=0.0))) if fill_vacancies else None
+        gap = np.maximum(0.0, np.nan_to_num(required - filled, nan=0.0))
+        count = np.ceil(gap - 1e-9)
+        if role in COMMUNITY_ROLES and objective == "equity" and measure == "wisn":
+            count = np.maximum(count, np.ceil(wisn_short - 1e-9))
+        count = np.minimum(count, most_positions)
+        annual = np.array([assumptions.cost(role, o) for o in oblasts], dtype=float)
+        new_cost = funding.one_off_cost + annual * new_cost_factor
+        for h in np.flatnonzero((count > 0) & (people > 0)):
+            k = len(pair_h)
+            pair_h.append(h)
+            pair_role.append(role)
+            filled_l.append(filled[h])
+            required_l.append(required[h])
+            vacancies = 0 if vacant is None else int(min(vacant[h], count[h]))
+            vacant_l.append(vacancies)
+            n = int(count[h])
+            after = filled[h] + np.arange(n + 1)
+            values = np.diff(_served_value(np.full(n + 1, people[h]), np.full(n + 1, required[h]), after))
+            values = np.round(np.maximum(values, 0.0) / _QUANTUM) * _QUANTUM
+            seg_pair += [k] * n
+            seg_value.append(values)
+            seg_cost.append(np.where(np.arange(n) < vacancies, funding.recruitment_cost, new_cost[h]))
+            seg_vac.append(np.arange(n) < vacancies)
+            seg_index.append(np.arange(n))
+    pair_h_a = np.array(pair_h, dtype=int)
+    seg_pair_a = np.array(seg_pair, dtype=int)
+    seg_index_a = np.concatenate(seg_index) if seg_index else np.zeros(0, dtype=int)
+    role_order = {r: i for i, r in enumerate(ROLES)}
+    pair_role_a = np.array(pair_role, dtype=object)
+    if len(seg_pair_a):
+        seg_h = pair_h_a[seg_pair_a]
+        order = np.lexsort(
+            (
+                np.array([role_order[r] for r in pair_role_a[seg_pair_a]]),
+                seg_index_a,
+                tie_rank[seg_h],
+            )
+        )
+        seg_rank = np.empty(len(seg_pair_a), dtype=float)
+        seg_rank[order] = np.arange(len(seg_pair_a))
+    else:
+        seg_rank = np.zeros(0)
     forced = np.zeros(len(codes), dtype=bool)
     if min_one_worker:
         forced = (workers <= 0) & (people > 0)
+    role_shares = {r: s for r, s in funding.role_shares().items() if r in roles and s < 1}
+    costs = np.concatenate(seg_cost) if seg_cost else np.zeros(0)
+    cheapest = float(np.min(costs[costs > 0])) if np.any(costs > 0) else math.inf
+    strict = budget >= 4.0 / funding.max_hromada_share * cheapest
     problem = _Problem(
         codes=codes,
         oblasts=oblasts,
+        status=base["territorial_status"].to_numpy(dtype=object),
         people=people,
         workers=workers,
-        wisn_required=base["wisn_required"].to_numpy(dtype=float),
-        pair_h=np.concatenate(pair_h).astype(int) if pair_h else np.zeros(0, dtype=int),
-        pair_role=np.array(pair_role, dtype=object),
-        community=np.isin(np.array(pair_role, dtype=object), COMMUNITY_ROLES),
-        gap=np.concatenate(gaps) if gaps else np.zeros(0),
-        upper=np.concatenate(uppers) if uppers else np.zeros(0),
-        cost=np.concatenate(costs) if costs else np.zeros(0),
-        value=np.concatenate(values) if values else np.zeros(0),
+        community_required=community_required,
+        wisn_required=wisn_required,
+        tie_rank=tie_rank,
+        pair_h=pair_h_a,
+        pair_role=pair_role_a,
+        community=np.isin(pair_role_a, COMMUNITY_ROLES),
+        filled=np.array(filled_l, dtype=float),
+        required=np.array(required_l, dtype=float),
+        vacant=np.array(vacant_l, dtype=int),
+        seg_pair=seg_pair_a,
+        seg_value=np.concatenate(seg_value) if seg_value else np.zeros(0),
+        seg_cost=np.concatenate(seg_cost) if seg_cost else np.zeros(0),
+        seg_vacancy=np.concatenate(seg_vac) if seg_vac else np.zeros(0, dtype=bool),
+        seg_index=seg_index_a,
+        seg_rank=seg_rank,
         budget=float(budget),
         oblast_budget={str(k): float(v) for k, v in oblast_budget_caps.items()},
         oblast_positions={str(k): float(v) for k, v in oblast_position_caps.items()},
+        max_hromada_share=float(funding.max_hromada_share),
+        strict_share=strict,
+        role_shares=role_shares,
         forced=forced,
-        hromada_cap={int(h): float(wisn_short[h]) for h in np.flatnonzero(wisn_dominant)},
     )
-    return problem, base, excluded, int(base["residents_only"].sum())
+    return problem, base, excluded, int(base["residents_only"].sum()), excluded_status
 
 
-def _tables(p: _Problem, base: pd.DataFrame, x: np.ndarray | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    x = np.zeros(len(p.pair_h)) if x is None else x
-    funded = np.flatnonzero(x > 0)
-    allocations = pd.DataFrame(
-        {
-            "code": p.codes[p.pair_h[funded]],
-            "oblast_code": p.oblasts[p.pair_h[funded]],
-            "role": p.pair_role[funded],
-            "positions": x[funded].astype(int),
-            "cost": x[funded] * p.cost[funded],
-            "gap_fte": p.gap[funded],
-        },
-        columns=["code", "oblast_code", "role", "positions", "cost", "gap_fte"],
+def _tables(
+    p: _Problem, base: pd.DataFrame, y: np.ndarray, assumptions: Assumptions, served: str, measure: str, level: float
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[float, ...]]:
+    counts = _pair_counts(p, y).astype(int)
+    vac = np.bincount(p.seg_pair, weights=y * p.seg_vacancy, minlength=len(p.pair_h)).astype(int)
+    cost = np.bincount(p.seg_pair, weights=y * p.seg_cost, minlength=len(p.pair_h))
+    funding = assumptions.funding
+    shares = funding.donor_shares()
+    new = counts - vac
+    annual = np.array([assumptions.cost(r, p.oblasts[h]) for h, r in zip(p.pair_h, p.pair_role)], dtype=float)
+    by_year = [
+        vac * funding.recruitment_cost + new * (funding.one_off_cost + annual * shares[0]),
+        *[new * annual * share for share in shares[1:]],
+    ]
+    h_workers_after = p.workers + np.bincount(
+        p.pair_h, weights=np.where(p.community, counts, 0.0), minlength=len(p.codes)
     )
-    order = {r: i for i, r in enumerate(ROLES)}
-    allocations = allocations.sort_values(["code", "role"], key=lambda s: s.map(order) if s.name == "role" else s)
-    allocations = allocations.reset_index(drop=True)
-    added = {
-        r: np.bincount(p.pair_h, weights=np.where(p.pair_role == r, x, 0.0), minlength=len(p.codes)) for r in ROLES
+    ratio_before = _ratios(p, p.workers, measure)
+    ratio_after = _ratios(p, h_workers_after, measure)
+    funded = np.flatnonzero(counts > 0)
+    unit = "children" if served == "children" else "people"
+    reasons = []
+    for k in funded:
+        h = p.pair_h[k]
+        role = p.pair_role[k]
+        norm = assumptions.role_norm(role)
+        norm_value = norm.workers_per_10k_children if served == "children" else norm.workers_per_10k
+        why: list[tuple[str, dict]] = []
+        if p.community[k] and p.workers[h] <= 0:
+            why.append(("lifted_from_none", {}))
+        if vac[k]:
+            why.append(("fills_vacancies", {"n": int(vac[k])}))
+        if new[k]:
+            why.append(("new_posts", {"n": int(new[k])}))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            before = 10_000 * p.filled[k] / p.people[h] if p.people[h] > 0 else math.nan
+            after = 10_000 * (p.filled[k] + counts[k]) / p.people[h] if p.people[h] > 0 else math.nan
+        why.append(("below_norm", {"before": before, "after": after, "norm": norm_value, "per": unit}))
+        if (
+            p.community[k]
+            and math.isfinite(level)
+            and not math.isnan(ratio_before[h])
+            and ratio_before[h] < level - 1e-12
+        ):
+            why.append(("worst_off", {"ratio": float(ratio_before[h]), "level": float(level)}))
+        if p.status[h] == "hostilities":
+            why.append(("hostilities", {}))
+        elif p.status[h] == "occupied":
+            why.append(("occupied_included", {}))
+        elif p.status[h] == "deoccupied":
+            why.append(("deoccupied", {}))
+        reasons.append(tuple(why))
+    columns = {
+        "code": p.codes[p.pair_h[funded]],
+        "oblast_code": p.oblasts[p.pair_h[funded]],
+        "role": p.pair_role[funded],
+        "status": p.status[p.pair_h[funded]],
+        "positions": counts[funded],
+        "vacancies_filled": vac[funded],
+        "new_posts": new[funded],
+        "cost": cost[funded],
+        **{f"cost_year_{i + 1}": year[funded] for i, year in enumerate(by_year)},
+        "filled_before": p.filled[funded],
+        "filled_after": p.filled[funded] + counts[funded],
+        "required": p.required[funded],
+        "gap_fte": np.maximum(0.0, p.required[funded] - p.filled[funded]),
+        "reasons": reasons,
     }
-    spent = np.bincount(p.pair_h, weights=x * p.cost, minlength=len(p.codes))
-    community = sum(added[r] for r in COMMUNITY_ROLES)
+    allocations = pd.DataFrame(columns)
+    order = {r: i for i, r in enumerate(ROLES)}
+    if len(allocations):
+        allocations = allocations.assign(_r=allocations["role"].map(order)).sort_values(["code", "_r"])
+        allocations = allocations.drop(columns="_r").reset_index(drop=True)
+    added = {
+        r: np.bincount(p.pair_h, weights=np.where(p.pair_role == r, counts, 0.0), minlength=len(p.codes)) for r in ROLES
+    }
+    spent = np.bincount(p.pair_h, weights=cost, minlength=len(p.codes))
     everyone = sum(added.values())
     with np.errstate(divide="ignore", invalid="ignore"):
         rpw_before = np.where(p.workers > 0, p.people / p.workers, np.nan)
-        rpw_after = np.where(p.workers + community > 0, p.people / (p.workers + community), np.nan)
+        rpw_after = np.where(h_workers_after > 0, p.people / h_workers_after, np.nan)
+        per10k_before = np.where(p.people > 0, 10_000 * p.workers / p.people, np.nan)
+        per10k_after = np.where(p.people > 0, 10_000 * h_workers_after / p.people, np.nan)
         wisn_before = np.where(p.wisn_required > 0, p.workers / p.wisn_required, np.nan)
-        wisn_after = np.where(p.wisn_required > 0, (p.workers + community) / p.wisn_required, np.nan)
+        wisn_after = np.where(p.wisn_required > 0, h_workers_after / p.wisn_required, np.nan)
+    community = h_workers_after - p.workers
     hromadas = pd.DataFrame(
         {
             "code": p.codes,
             "oblast_code": p.oblasts,
+            "status": p.status,
             "people": p.people,
             "residents_only": base["residents_only"].to_numpy(dtype=bool),
             "positions": everyone.astype(int),
+            "vacancies_filled": np.bincount(p.pair_h, weights=vac.astype(float), minlength=len(p.codes)).astype(int),
             "cost": spent,
             **{f"{r}_positions": added[r].astype(int) for r in ROLES},
             "workers_before": p.workers,
-            "workers_after": p.workers + community,
+            "workers_after": h_workers_after,
             "psychologists_before": base["psychologists"].to_numpy(dtype=float),
             "psychologists_after": base["psychologists"].to_numpy(dtype=float) + added["psychologist"],
+            "workers_per_10k_before": per10k_before,
+            "workers_per_10k_after": per10k_after,
             "people_per_worker_before": rpw_before,
             "people_per_worker_after": rpw_after,
+            "ratio_before": ratio_before,
+            "ratio_after": ratio_after,
             "gap_fte_before": base["gap_fte"].to_numpy(dtype=float),
             "gap_fte_after": base["gap_fte"].to_numpy(dtype=float) - community,
             "total_gap_fte_before": base["total_gap_fte"].to_numpy(dtype=float),
@@ -1020,7 +1177,12 @@ def _tables(p: _Problem, base: pd.DataFrame, x: np.ndarray | None) -> tuple[pd.D
             "wisn_ratio_after": wisn_after,
         }
     )
-    return allocations, hromadas
+    return allocations, hromadas, tuple(float(np.sum(year)) for year in by_year)
+
+
+# -- the public function ---------------------------------------------------------------
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and math.isfinite(value)
 
 
 def allocate(
@@ -1030,166 +1192,177 @@ def allocate(
     budget: float,
     objective: str = "coverage",
     *,
-    equity_measure: str = "residents_per_worker",
+    equity_measure: str = "norm",
+    served: str = "people",
     roles: Sequence[str] | None = None,
-    allow_above_gap: bool = False,
     min_one_worker: bool = False,
     oblast_budget_caps: Mapping[str, float] | None = None,
     oblast_position_caps: Mapping[str, float] | None = None,
     unknown_idp: str = "residents_only",
+    exclude_statuses: Sequence[str] = ("occupied",),
     time_limit: float = 30.0,
 ) -> Allocation:
-    """Fund whole positions for ``budget`` UAH (a year), exactly (MILP) and greedily.
+    """Fund positions for a programme budget of ``budget`` UAH, exactly (MILP) and greedily.
 
     Parameters
     ----------
     hromadas, units
-        The hromadas table and the admin-unit table of a dataset.
+        The hromadas table (with ``territorial_status`` where a status list
+        is loaded) and the admin-unit table of a dataset.
     assumptions
-        Norms (the gap), position costs (national and per oblast) and WISN parameters.
+        Norms, annual position costs (national and per oblast), WISN and the
+        ``[funding]`` parameters (years, hand-over, one-off costs, vacancies,
+        share caps).
     budget
-        UAH per year available for new positions (>= 0).
+        UAH for the whole programme (``assumptions.funding.years`` years), >= 0.
     objective
-        ``"coverage"`` or ``"equity"`` (see the module docstring).
+        ``"coverage"``, ``"equity"`` or ``"lifted"`` (see the module docstring).
     equity_measure
-        ``"residents_per_worker"`` or ``"wisn_shortfall"`` (equity only).
+        ``"norm"`` (workers / required by the norm) or ``"wisn"`` (the WISN ratio).
+    served
+        ``"people"`` (residents + weighted IDPs) or ``"children"`` (the
+        children's norm); hromadas without the figure are left out.
     roles
         Roles that may be funded (default: all).
-    allow_above_gap
-        Allow more positions in a hromada than its gap (rounded up).
     min_one_worker
-        Every hromada without a community social worker must get one.
+        Every hromada planned for without a community social worker gets one.
     oblast_budget_caps, oblast_position_caps
         Most UAH, or most positions, per oblast (KATOTTG oblast code).
     unknown_idp
-        Where the IDP figure is unknown: ``"residents_only"`` (default: need
-        from residents only, a lower bound, counted in ``residents_only``) or
-        ``"exclude"`` (leave the hromada out).
+        ``"residents_only"`` (default: need from residents where IDPs are
+        unknown, a lower bound) or ``"exclude"``.
+    exclude_statuses
+        Territorial statuses left out of the plan (default: occupied; pass
+        ``()`` to include occupied hromadas, ``("occupied", "hostilities")``
+        to leave out both).
     time_limit
         Wall-clock seconds for the whole solve (greedy baseline, LP
         relaxations and MILP stages share it); on time-out the better of the
-        best solution found and the greedy one is returned (status
-        ``"time_limit"``, ``stopped_early`` True, ``mip_gap`` how far from
-        optimal it may be).
+        best plan found and the greedy plan is returned (status
+        ``"time_limit"``, ``mip_gap`` how far from optimal it may be).
 
     Returns
     -------
-    :class:`Allocation`. Trivial or impossible inputs (budget 0, no gap, no
-    data, constraints that cannot be met) return an answer with a status and
-    a message, not an exception. Invalid arguments raise ``ValueError``
-    naming the argument.
+    :class:`Allocation`. Trivial or impossible inputs return an answer with a
+    status and a message; invalid arguments raise ``ValueError`` naming the
+    argument.
 
     Notes
     -----
-    Decision x[h, r] >= 0 whole positions; gap[h, r] = max(0, need - filled)
-    by the norm (see ``hromada_planning_base``); people[h] = residents +
-    idp_weight x IDPs; cost[h, r] = the role's annual cost in h's oblast.
+    Per pair (h, r): required R = norm x people / 10,000 (the larger of the
+    people and children norms, see ``hromada_planning_base``; with
+    ``served="children"`` the children's norm alone), filled w, vacant
+    approved posts V = floor(approved - filled).
 
-    Constraints:
+    - value of the j-th position (j = 1 ... ceil(R - w)): people x
+      (u(min(1, (w + j) / R)) - u(min(1, (w + j - 1) / R))), u(c) = c (2 - c),
+      rounded to 0.001 person
+    - cost of the j-th position: recruitment if j <= V (a vacant post,
+      filled first), else recruitment + one-off items + annual cost x sum
+      over years y = 1..Y of max(0, 1 - handover_share x (y - 1))
+    - cost in year 1 = recruitment x (vacancies + new posts) + one-off items
+      x new posts + annual x new posts; year y > 1 = annual x new posts x
+      the donor's share of that year
+    - constraints: sum of cost <= budget; per oblast sum of cost <= cap and
+      positions <= cap; positions of h <= max_hromada_share x all positions
+      (one is always allowed where a worker is required); positions of role
+      r <= max_role_share[r] x all positions; min_one_worker: community
+      positions >= 1 where workers = 0
+    - coverage: maximise the sum of values; equity: find the largest level t
+      (<= 1) such that ceil(t x required_h - workers_h) community positions
+      in every planned hromada fit the budget (bisection over the levels
+      (workers + n) / required), then maximise the sum of values with those
+      floors; lifted: maximise the number of hromadas with no community
+      worker that get one (binary z_h <= community positions of h), then
+      the sum of values with that number held
+    - ties: a bonus below 0.4 thousandths of a person per position, in the
+      order largest total gap first, then code, then position, then role;
+      a pair's positions are always its first ones (vacancies first)
 
-    - sum of cost[h, r] x x[h, r] <= budget
-    - x[h, r] <= ceil(gap[h, r]) unless ``allow_above_gap`` (a gap of 0.4
-      may be filled by one position); with the WISN equity measure, where a
-      hromada's WISN shortfall ceil(wisn_required - workers) exceeds its
-      community norm gaps, its community positions together may reach the
-      WISN shortfall instead
-    - per oblast: sum of cost x x <= its budget cap; sum of x <= its position cap
-    - ``min_one_worker``: sum over community roles of x[h, r] >= 1 where
-      workers[h] = 0
-
-    Objectives:
-
-    - coverage: maximise sum of v[h, r] x min(x[h, r], gap[h, r]), with
-      v[h, r] = people[h] / need[h, r] (people served per position at the
-      norm); modelled with y[h, r] <= x[h, r], y[h, r] <= gap[h, r]
-    - equity, residents_per_worker, solved in lexicographic order:
-      (1) most hromadas without a worker get one (binary z[h] <= sum of x);
-      (2) maximise t subject to workers[h] + sum over community roles of
-      x[h, r] >= t x people[h] / 10,000 for every hromada that has a worker,
-      i.e. minimise the largest people per worker = 10,000 / t;
-      (3) maximise coverage with (1) and (2) held at their optimum
-    - equity, wisn_shortfall: (1) minimise s >= wisn_required[h] -
-      workers[h] - sum of x[h, r] (s >= 0); (2) maximise coverage with s held
-
-    Greedy baseline: coverage takes single positions in decreasing people
-    covered per UAH while they fit; equity repeatedly adds the cheapest
-    community position to the worst-off hromada (most people per worker,
-    none first; or largest WISN shortfall) while it fits, then spends what is
-    left as coverage does. The exact answer is never worse than greedy: if
-    the solver runs out of time, the better of the two is returned.
+    Greedy baseline: coverage takes the next position with the most value
+    per UAH while it fits; equity adds the cheapest community position to
+    the hromada with the lowest ratio while it fits, then spends the rest as
+    coverage does; lifted gives one community position to hromadas with none
+    in the order of the tie rule, then as coverage. The exact plan is never
+    worse than greedy: if the solver runs out of time, the better is returned.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     if equity_measure not in EQUITY_MEASURES:
         raise ValueError(f"equity_measure must be one of {', '.join(EQUITY_MEASURES)}, got {equity_measure!r}")
+    if served not in SERVED:
+        raise ValueError(f"served must be one of {', '.join(SERVED)}, got {served!r}")
     if unknown_idp not in ("residents_only", "exclude"):
         raise ValueError(f"unknown_idp must be 'residents_only' or 'exclude', got {unknown_idp!r}")
-    if (
-        isinstance(budget, bool)
-        or not isinstance(budget, (int, float, np.number))
-        or not math.isfinite(budget)
-        or budget < 0
-    ):
+    if not _number(budget) or budget < 0:
         raise ValueError(f"budget must be a number of UAH >= 0, got {budget!r}")
+    if not _number(time_limit) or time_limit <= 0:
+        raise ValueError(f"time_limit must be a number of seconds > 0, got {time_limit!r}")
     roles = tuple(ROLES if roles is None else roles)
     bad = [r for r in roles if r not in ROLES]
     if bad or not roles:
         raise ValueError(f"roles must be among {', '.join(ROLES)}, got {list(roles)!r}")
-    if objective == "equity" and not set(roles) & set(COMMUNITY_ROLES):
-        raise ValueError("roles: the equity objective needs at least one community social worker role")
+    if objective in ("equity", "lifted") and not set(roles) & set(COMMUNITY_ROLES):
+        raise ValueError(f"roles: the {objective} objective needs at least one community social worker role")
+    statuses = ("occupied", "hostilities", "deoccupied", "none")
+    if any(s not in statuses for s in exclude_statuses):
+        raise ValueError(f"exclude_statuses must be among {', '.join(statuses)}, got {list(exclude_statuses)!r}")
     caps = {}
     for name, mapping in (("oblast_budget_caps", oblast_budget_caps), ("oblast_position_caps", oblast_position_caps)):
         caps[name] = dict(mapping or {})
         for code, value in caps[name].items():
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value >= 0:
+            if not _number(value) or value < 0:
                 raise ValueError(f"{name}[{code!r}] must be a number >= 0, got {value!r}")
-    measure = equity_measure if objective == "equity" else None
-    sense = "max" if objective == "coverage" else "min"
-    p, base, excluded, residents_only = _problem(
+    clock = _Clock(float(time_limit))
+    measure = equity_measure
+    p, base, excluded, residents_only, excluded_status = _problem(
         hromadas,
         units,
         assumptions,
         float(budget),
         roles,
-        allow_above_gap,
+        objective,
+        measure,
+        served,
         min_one_worker,
         caps["oblast_budget_caps"],
         caps["oblast_position_caps"],
         unknown_idp,
-        wisn_gap=measure == "wisn_shortfall",
+        tuple(exclude_statuses),
+        assumptions.funding.fill_vacancies,
     )
     notes = []
+    for s, n in excluded_status.items():
+        notes.append(f"{n} hromadas left out: territorial status {s} (the planner may include them).")
     if excluded:
-        why = "population or staffing" if unknown_idp == "residents_only" else "population, IDPs or staffing"
-        notes.append(f"{excluded} hromadas left out: {why} not known.")
+        what = "children" if served == "children" else "population"
+        notes.append(f"{excluded} hromadas left out: {what} or staffing not known.")
     if residents_only:
         notes.append(f"{residents_only} hromadas have no IDP figure: their need counts residents only (a lower bound).")
-    free = sorted({r for r, c in zip(p.pair_role, p.cost) if c <= 0})
-    if free:
-        notes.append(f"Positions of {', '.join(free)} cost 0 UAH: all of their gap is funded at no cost.")
-    measure_key = measure or "residents_per_worker"
+    hostile = int(np.sum(p.status == "hostilities"))
+    if hostile:
+        notes.append(f"{hostile} hromadas planned for are on the list of territories of hostilities (flagged).")
 
-    def answer(
-        status: str, message: str, x=None, gx=None, seconds: float = 0.0, gap: float | None = None
-    ) -> Allocation:
-        x0 = np.zeros(len(p.pair_h))
-        xs = x0 if x is None else x
-        gs = x0 if gx is None else gx
-        v, gv = _values(p, xs), _values(p, gs)
-        allocations, table = _tables(p, base, xs)
-        greedy_allocations, _ = _tables(p, base, gs)
+    def answer(status: str, message: str, y=None, gy=None, gap: float | None = None) -> Allocation:
+        y0 = np.zeros(len(p.seg_pair))
+        ys = y0 if y is None else y
+        gs = y0 if gy is None else gy
+        v, gv = _measures(p, ys, measure), _measures(p, gs, measure)
+        level = v["lowest"] if objective == "equity" else math.nan
+        allocations, table, by_year = _tables(p, base, ys, assumptions, served, measure, level)
+        greedy_allocations, _, _ = _tables(p, base, gs, assumptions, served, measure, level)
         return Allocation(
             status=status,
             message=" ".join([message, *notes]).strip(),
             objective=objective,
-            equity_measure=measure,
-            objective_sense=sense,
-            objective_value=_headline(v, objective, measure_key),
-            greedy_objective_value=_headline(gv, objective, measure_key) if gx is not None or x is None else None,
+            equity_measure=measure if objective == "equity" else None,
+            objective_sense="max",
+            objective_value=_headline(v, objective),
+            greedy_objective_value=_headline(gv, objective) if gy is not None or y is None else None,
             budget=float(budget),
-            spent=float(np.sum(xs * p.cost)),
-            positions=int(np.sum(xs)),
-            greedy_spent=float(np.sum(gs * p.cost)),
+            spent=float(np.sum(ys * p.seg_cost)),
+            positions=int(np.sum(ys)),
+            greedy_spent=float(np.sum(gs * p.seg_cost)),
             greedy_positions=int(np.sum(gs)),
             allocations=allocations,
             greedy_allocations=greedy_allocations,
@@ -1197,66 +1370,66 @@ def allocate(
             without_worker_after=v["zero"],
             excluded=excluded,
             residents_only=residents_only,
-            seconds=seconds,
+            seconds=time.perf_counter() - clock.started,
             notes=tuple(notes),
             stopped_early=status == "time_limit",
-            mip_gap=0.0 if status == "optimal" and x is not None else gap,
+            mip_gap=0.0 if status == "optimal" and y is not None else gap,
+            served=served,
+            people_served=v["served"],
+            greedy_people_served=gv["served"],
+            vacancies_filled=int(np.sum(ys * p.seg_vacancy)),
+            new_posts=int(np.sum(ys * ~p.seg_vacancy)),
+            cost_by_year=by_year,
+            excluded_status=excluded_status,
+            years=assumptions.funding.years,
         )
 
     if len(p.codes) == 0:
         return answer("no_data", "No hromada has a known population and staffing: nothing to allocate.")
-    needs_worker = int(p.forced.sum())
-    if needs_worker:
-        forced = np.flatnonzero(p.forced)
-        community_roles = [r for r in roles if r in COMMUNITY_ROLES]
-        least = sum(min((assumptions.cost(r, p.oblasts[h]) for r in community_roles), default=math.inf) for h in forced)
-        if least > budget + 1e-6 and math.isfinite(least):
-            return answer(
-                "infeasible",
-                f"Giving each of the {needs_worker} hromadas without a community social worker one position "
-                f"needs at least {least:,.0f} UAH; the budget is {budget:,.0f} UAH.",
-            )
-        community = _pairs_by_hromada(p)
-        unreachable = [h for h in forced if h not in community]
+    if p.forced.any():
+        by_h = _cheapest_community(p)
+        unreachable = [h for h in np.flatnonzero(p.forced) if int(h) not in by_h]
         if unreachable:
             return answer(
                 "infeasible",
-                f"A minimum of one worker is asked for, but {len(unreachable)} of the {needs_worker} hromadas "
-                "without a community social worker cannot get one (no community role may be funded there: "
-                "check the roles, the norms and the per-oblast caps).",
+                f"A minimum of one worker is asked for, but {len(unreachable)} of the {int(p.forced.sum())} "
+                "hromadas without a community social worker cannot get one (no community role may be funded "
+                "there: check the roles and the norms).",
             )
-    if budget <= 0 and not free:
+        least = _fill_cost(p, np.where(p.forced, 1.0, 0.0), by_h) or 0.0
+        if least > budget + 1e-6:
+            return answer(
+                "infeasible",
+                f"Giving each of the {int(p.forced.sum())} hromadas without a community social worker one "
+                f"position needs at least {least:,.0f} UAH; the budget is {budget:,.0f} UAH.",
+            )
+    if budget <= 0:
         return answer("no_budget", "The budget is 0 UAH: nothing can be funded.")
-    if len(p.pair_h) == 0:
-        return answer(
-            "no_gap",
-            "No hromada has a gap to the norm that the budget can fund for the roles chosen: nothing to fund"
-            + ("." if allow_above_gap else " (allow positions above the gap to fund anyway)."),
-        )
+    if len(p.seg_pair) == 0:
+        return answer("no_gap", "No hromada has a gap to the norm for the roles chosen: nothing to fund.")
 
-    started = time.perf_counter()
-    greedy_x = _greedy(p, objective, measure_key)
-    exact_x, status, gap = _exact(p, objective, measure_key, time_limit - (time.perf_counter() - started))
-    seconds = time.perf_counter() - started
-    if exact_x is None and status == "infeasible":
+    greedy_y = _greedy(p, objective, measure)
+    exact_y, status = _exact(p, objective, measure, clock)
+    gap = clock.gap()
+    if exact_y is None and status == "infeasible":
         return answer(
             "infeasible",
             "The constraints cannot all be met: the minimum of one worker per hromada does not fit "
-            "within the per-oblast caps.",
-            seconds=seconds,
+            "within the per-oblast caps and the share caps.",
         )
-    if exact_x is None or (
-        greedy_x is not None
-        and _key(_values(p, greedy_x), objective, measure_key) < _key(_values(p, exact_x), objective, measure_key)
+    if exact_y is None or (
+        greedy_y is not None
+        and _key(_measures(p, greedy_y, measure), objective) > _key(_measures(p, exact_y, measure), objective)
     ):
-        if greedy_x is None:
-            return answer("time_limit", "No solution was found in time; raise the time limit.", seconds=seconds)
-        exact_x, status = greedy_x.copy(), "time_limit" if status != "optimal" else status
-        gap = None if status != "optimal" else 0.0
+        if greedy_y is None:
+            return answer("time_limit", "No solution was found in time; raise the time limit.")
+        exact_y = greedy_y.copy()
+        if status != "optimal":
+            gap = None
     message = {
         "optimal": "Optimal allocation found.",
         "time_limit": "The solver ran out of time: the best allocation found is shown (it may not be optimal).",
     }[status]
     if status == "time_limit" and gap is not None:
         message += f" It is at most {100 * gap:.2g} % from the optimum (MIP gap)."
-    return answer(status, message, exact_x, greedy_x, seconds, gap)
+    return answer(status, message, exact_y, greedy_y, gap)

@@ -34,6 +34,7 @@ __all__ = [
     "IndividualAllowance",
     "WisnParameters",
     "PositionCost",
+    "FundingParameters",
     "Assumptions",
     "assumptions_from_dict",
 ]
@@ -218,6 +219,75 @@ class PositionCost:
         _raise(problems)
 
 
+_DEFAULT_ONE_OFF = (("training", 15_000.0), ("equipment", 35_000.0), ("transport", 0.0))
+
+
+@dataclass(frozen=True)
+class FundingParameters:
+    """How a donor programme pays for positions (the ``[funding]`` section).
+
+    Attributes
+    ----------
+    years
+        Length of the programme, 1 to 5 years; the budget is for all of it.
+    handover_share
+        Share of a new post's annual cost handed over to the hromada budget
+        each year from the second: the donor pays max(0, 1 - handover_share
+        x (year - 1)) of it in each year.
+    recruitment_cost
+        One-off cost of recruiting one person (advertising, selection), UAH;
+        the only cost of filling a vacant approved post.
+    one_off
+        ``(item, UAH)`` one-off costs of each new post (training, equipment, transport).
+    fill_vacancies
+        Fill vacant approved posts (recruitment only) before creating new ones.
+    max_hromada_share
+        Most positions one hromada may get, as a share of all positions funded (0 < share <= 1).
+    max_role_share
+        ``(role, share)``: most positions of a role as a share of all funded.
+    """
+
+    years: int = 3
+    handover_share: float = 0.33
+    recruitment_cost: float = 10_000.0
+    one_off: tuple[tuple[str, float], ...] = _DEFAULT_ONE_OFF
+    fill_vacancies: bool = True
+    max_hromada_share: float = 0.25
+    max_role_share: tuple[tuple[str, float], ...] = (("psychologist", 0.3),)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if isinstance(self.years, bool) or not isinstance(self.years, int) or not 1 <= self.years <= 5:
+            problems.append(f"funding.years must be a whole number of years from 1 to 5, got {self.years!r}")
+        if not (_is_number(self.handover_share) and 0 <= self.handover_share <= 1):
+            problems.append(f"funding.handover_share must be a share from 0 to 1, got {self.handover_share!r}")
+        _check(problems, "funding.recruitment_cost", self.recruitment_cost)
+        for item, value in self.one_off:
+            _check(problems, f"funding.one_off.{item}", value)
+        if not isinstance(self.fill_vacancies, bool):
+            problems.append(f"funding.fill_vacancies must be true or false, got {self.fill_vacancies!r}")
+        if not (_is_number(self.max_hromada_share) and 0 < self.max_hromada_share <= 1):
+            problems.append(f"funding.max_hromada_share must be a share > 0 and <= 1, got {self.max_hromada_share!r}")
+        for role, share in self.max_role_share:
+            if role not in ROLES:
+                problems.append(f"funding.max_role_share.{role}: unknown role (expected one of {', '.join(ROLES)})")
+            if not (_is_number(share) and 0 <= share <= 1):
+                problems.append(f"funding.max_role_share.{role} must be a share from 0 to 1, got {share!r}")
+        _raise(problems)
+
+    def donor_shares(self) -> tuple[float, ...]:
+        """The donor's share of a new post's annual cost in each year of the programme."""
+        return tuple(max(0.0, 1.0 - self.handover_share * y) for y in range(self.years))
+
+    @property
+    def one_off_cost(self) -> float:
+        """One-off cost of a new post: recruitment plus the one-off items, UAH."""
+        return float(self.recruitment_cost + sum(v for _, v in self.one_off))
+
+    def role_shares(self) -> dict[str, float]:
+        return dict(self.max_role_share)
+
+
 _DEFAULT_NORMS = (
     RoleNorm("social_work_specialist", 1.0, 6.0),
     RoleNorm("social_worker", 1.0, 6.0),
@@ -249,6 +319,8 @@ class Assumptions:
         Cases (all case types) per community social worker above which a hromada is flagged.
     priority_weights
         ``(component, weight)`` for each of :data:`PRIORITY_COMPONENTS`.
+    funding
+        How a donor programme pays for positions (:class:`FundingParameters`).
     """
 
     norms: tuple[RoleNorm, ...] = _DEFAULT_NORMS
@@ -257,6 +329,7 @@ class Assumptions:
     costs: tuple[PositionCost, ...] = _DEFAULT_COSTS
     caseload_per_worker_max: float = 100.0
     priority_weights: tuple[tuple[str, float], ...] = _DEFAULT_WEIGHTS
+    funding: FundingParameters = field(default_factory=FundingParameters)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -351,6 +424,15 @@ class Assumptions:
             "cost": cost,
             "flags": {"caseload_per_worker_max": self.caseload_per_worker_max},
             "priority": dict(self.priority_weights),
+            "funding": {
+                "years": self.funding.years,
+                "handover_share": self.funding.handover_share,
+                "recruitment_cost": self.funding.recruitment_cost,
+                "one_off": dict(self.funding.one_off),
+                "fill_vacancies": self.funding.fill_vacancies,
+                "max_hromada_share": self.funding.max_hromada_share,
+                "max_role_share": dict(self.funding.max_role_share),
+            },
         }
 
     def updated(self, changes: Mapping[str, Any]) -> Assumptions:
@@ -379,6 +461,16 @@ class Assumptions:
                 node[parts[-1]] = value
         return assumptions_from_dict(spec, where="assumption change")
 
+
+_FUNDING_KEYS = (
+    "years",
+    "handover_share",
+    "recruitment_cost",
+    "one_off",
+    "fill_vacancies",
+    "max_hromada_share",
+    "max_role_share",
+)
 
 _WISN_NUMBERS = (
     "working_days",
@@ -438,7 +530,7 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
     default = Assumptions()
     if not isinstance(spec, Mapping):
         raise ValueError(f"{where}: expected a table of sections, got {type(spec).__name__}")
-    _unknown(spec, ("norm", "wisn", "cost", "flags", "priority"), "", problems)
+    _unknown(spec, ("norm", "wisn", "cost", "flags", "priority", "funding"), "", problems)
 
     # [norm]
     norm = _table(spec, "norm", "norm", problems)
@@ -548,7 +640,32 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
     _unknown(priority, PRIORITY_COMPONENTS, "priority.", problems)
     weights = {**default.weights, **{k: v for k, v in priority.items() if k in PRIORITY_COMPONENTS}}
 
-    if problems or None in norms or None in costs or wisn_params is None:
+    # [funding]
+    funding_spec = _table(spec, "funding", "funding", problems)
+    _unknown(funding_spec, _FUNDING_KEYS, "funding.", problems)
+    d = default.funding
+    one_off = _table(funding_spec, "one_off", "funding.one_off", problems) if "one_off" in funding_spec else None
+    role_share = (
+        _table(funding_spec, "max_role_share", "funding.max_role_share", problems)
+        if "max_role_share" in funding_spec
+        else None
+    )
+    years = funding_spec.get("years", d.years)
+    if isinstance(years, float) and years.is_integer():
+        years = int(years)
+    funding = _build(
+        problems,
+        FundingParameters,
+        years,
+        funding_spec.get("handover_share", d.handover_share),
+        funding_spec.get("recruitment_cost", d.recruitment_cost),
+        d.one_off if one_off is None else tuple((str(k), v) for k, v in one_off.items()),
+        funding_spec.get("fill_vacancies", d.fill_vacancies),
+        funding_spec.get("max_hromada_share", d.max_hromada_share),
+        d.max_role_share if role_share is None else tuple((str(k), v) for k, v in role_share.items()),
+    )
+
+    if problems or None in norms or None in costs or wisn_params is None or funding is None:
         raise ValueError(f"{where}: " + "; ".join(problems))
     try:
         return Assumptions(
@@ -558,6 +675,7 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
             costs=tuple(costs),
             caseload_per_worker_max=float(threshold) if _is_number(threshold) else threshold,
             priority_weights=tuple((k, float(v) if _is_number(v) else v) for k, v in weights.items()),
+            funding=funding,
         )
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None

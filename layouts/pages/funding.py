@@ -24,16 +24,31 @@ from ..state import AtlasState
 
 _TEXT = {
     "uk": {
-        "budget": "Бюджет на рік, грн",
+        "budget": "Бюджет програми, грн",
         "objective": "Мета",
-        "coverage": "Охопити якомога більше людей за нормативом",
-        "equity": "Спершу найгірше забезпечені громади",
+        "coverage": "Обслужити якомога більше людей за нормативом (кожна наступна посада в громаді важить менше)",
+        "equity": "Спершу найгірше забезпечені громади (відносний дефіцит)",
+        "lifted": "Якомога більше громад без жодного працівника отримують першого",
         "measure": "Для «найгірше забезпечених»: показник",
-        "residents_per_worker": "мешканців на працівника",
-        "wisn_shortfall": "дефіцит за WISN",
+        "norm": "працівники / потреба за нормативом на 10 000",
+        "wisn": "коефіцієнт WISN",
         "options": "Обмеження",
         "min_one": "Щонайменше один працівник там, де немає жодного",
-        "above_gap": "Дозволити більше посад, ніж дефіцит",
+        "include_occupied": "Включити окуповані громади (типово — ні)",
+        "exclude_hostilities": "Виключити громади територій бойових дій",
+        "no_vacancies": "Не заповнювати спершу вакантні посади",
+        "years": "Років програми (1–5)",
+        "hromada_share": "Найбільша частка однієї громади, %",
+        "psychologist_share": "Найбільша частка психологів, %",
+        "oblast_caps": "Ліміти на область (рядок: код=грн)",
+        "status": "Статус",
+        "vacancies": "Вакансії",
+        "new_posts": "Нові",
+        "before": "До",
+        "after": "Після",
+        "why": "Чому",
+        "by_year": "За роками",
+        "served": "Додатково обслужено за нормативом",
         "roles": "Посади, які можна фінансувати",
         "run": "Розрахувати план",
         "download": "Завантажити план (.xlsx)",
@@ -48,19 +63,37 @@ _TEXT = {
         "role": "Посада",
         "cost": "Вартість, грн",
         "gap": "Дефіцит до плану",
-        "hint": "Вартість посад — у сценаріях; розрахунок займає до кількох секунд.",
+        "hint": (
+            "Річна вартість посад — у сценаріях; одноразові витрати, передача громаді та вакансії — у файлі "
+            "припущень ([funding]); розрахунок займає до кількох секунд."
+        ),
     },
     "en": {
-        "budget": "Budget a year, UAH",
+        "budget": "Budget of the programme, UAH",
         "objective": "Objective",
-        "coverage": "Cover as many people as possible to the norm",
-        "equity": "Lift the worst-off hromadas first",
+        "coverage": "Serve as many people as possible to the norm (each extra position in a hromada counts less)",
+        "equity": "Lift the worst-off hromadas first (relative shortage)",
+        "lifted": "As many hromadas with no worker as possible get their first",
         "measure": "For “worst-off”: measure",
-        "residents_per_worker": "residents per worker",
-        "wisn_shortfall": "WISN shortfall",
+        "norm": "workers / need by the norm per 10,000",
+        "wisn": "WISN ratio",
         "options": "Constraints",
         "min_one": "At least one worker where there is none",
-        "above_gap": "Allow more positions than the gap",
+        "include_occupied": "Include occupied hromadas (default: no)",
+        "exclude_hostilities": "Leave out hromadas of hostilities",
+        "no_vacancies": "Do not fill vacant posts first",
+        "years": "Years of the programme (1-5)",
+        "hromada_share": "Largest share of one hromada, %",
+        "psychologist_share": "Largest share of psychologists, %",
+        "oblast_caps": "Caps per oblast (a line: code=UAH)",
+        "status": "Status",
+        "vacancies": "Vacancies",
+        "new_posts": "New",
+        "before": "Before",
+        "after": "After",
+        "why": "Why",
+        "by_year": "By year",
+        "served": "People served to the norm, added",
         "roles": "Roles that may be funded",
         "run": "Make the plan",
         "download": "Download the plan (.xlsx)",
@@ -75,9 +108,13 @@ _TEXT = {
         "role": "Role",
         "cost": "Cost, UAH",
         "gap": "Gap before the plan",
-        "hint": "Position costs are set on the Scenarios page; the plan takes up to a few seconds.",
+        "hint": (
+            "Annual position costs are set on the Scenarios page; one-off costs, hand-over and vacancies in the "
+            "assumptions file ([funding]); the plan takes up to a few seconds."
+        ),
     },
 }
+_OPTIONS = ("min_one", "include_occupied", "exclude_hostilities", "no_vacancies")
 ROLE_NAMES = {lang: {role: ROLE_LABELS[role][i] for role in ROLES} for i, lang in enumerate(("uk", "en"))}
 
 
@@ -85,25 +122,79 @@ def _x(key: str, lang: str) -> str:
     return _TEXT.get(lang, _TEXT["uk"])[key]
 
 
-def make_plan(dataset, assumptions, budget: float, objective: str, measure: str, options: list[str], roles: list[str]):
-    """Run the allocator with the page's choices (a thin wrapper: all logic is in ``metrics.allocate``)."""
+def _oblast_caps(text: str | None, units: pd.DataFrame) -> dict[str, float]:
+    """``"UA23=10000000"`` lines (KATOTTG code or P-code) -> caps; a bad line raises ``ValueError`` naming it."""
+    oblasts = units[units["level"] == "oblast"]
+    by_pcode = dict(zip(oblasts["pcode"].str.upper(), oblasts["code"]))
+    codes = set(oblasts["code"])
+    out: dict[str, float] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().upper()
+        code = key if key in codes else by_pcode.get(key)
+        try:
+            amount = float(value.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        except ValueError:
+            amount = None
+        if not sep or code is None or amount is None:
+            raise ValueError(f"line {number} {line.strip()!r}: expected CODE=UAH with an oblast code such as UA23")
+        out[code] = amount
+    return out
+
+
+def make_plan(
+    dataset,
+    assumptions,
+    budget: float,
+    objective: str,
+    measure: str,
+    options: list[str],
+    roles: list[str],
+    years: int | None = None,
+    hromada_share: float | None = None,
+    psychologist_share: float | None = None,
+    oblast_caps: str | None = None,
+):
+    """Run the allocator with the page's choices (a thin wrapper: all logic is in ``metrics.allocate``).
+
+    Shares are in per cent; ``oblast_caps`` is text of ``code=UAH`` lines.
+    Raises ``ValueError`` naming the choice that is not valid.
+    """
+    options = options or []
+    changes = {}
+    if years:
+        changes["funding.years"] = int(years)
+    if hromada_share is not None:
+        changes["funding.max_hromada_share"] = float(hromada_share) / 100
+    if psychologist_share is not None:
+        changes["funding.max_role_share.psychologist"] = float(psychologist_share) / 100
+    if "no_vacancies" in options:
+        changes["funding.fill_vacancies"] = False
+    if changes:
+        assumptions = assumptions.updated(changes)
+    statuses = () if "include_occupied" in options else ("occupied",)
+    if "exclude_hostilities" in options:
+        statuses = (*statuses, "hostilities")
     return allocate(
         dataset.hromadas,
         dataset.units,
         assumptions,
         float(budget or 0),
         objective,
-        equity_measure=measure,
+        equity_measure=measure or "norm",
         roles=tuple(roles) or None,
-        allow_above_gap="above_gap" in (options or []),
-        min_one_worker="min_one" in (options or []),
+        min_one_worker="min_one" in options,
+        oblast_budget_caps=_oblast_caps(oblast_caps, dataset.units),
+        exclude_statuses=statuses,
         time_limit=20.0,
     )
 
 
 def plan_parameters(measure: str, options: list[str] | None, roles: list[str] | None, lang: str) -> tuple:
     """The page's choices as (catalogue key, value) rows for the plan's cover."""
-    chosen = [_x(o, lang) for o in (options or []) if o in ("min_one", "above_gap")]
+    chosen = [_x(o, lang) for o in (options or []) if o in _OPTIONS]
     return (
         ("plan_roles", ", ".join(t(f"role_{r}", lang) for r in (roles or ROLES))),
         ("plan_constraints", "; ".join(chosen) or "—"),
@@ -154,12 +245,20 @@ def summary_view(plan, lang: str) -> html.Div:
                 id="funding-summary-table",
             ),
             html.P(f"{plan.hromadas_funded} {_x('hromadas', lang)}"),
+            html.P(
+                f"{_x('vacancies', lang)}: {value(plan.vacancies_filled)}; {_x('new_posts', lang)}: "
+                f"{value(plan.new_posts)}; {_x('by_year', lang)}: "
+                + "; ".join(value(c) for c in plan.cost_by_year)
+                + f"; {_x('served', lang)}: {value(plan.people_served)}",
+                id="funding-facts",
+            ),
         ],
         id="funding-summary",
     )
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    funding = state.assumptions().funding
     return html.Div(
         [
             html.P(_x("hint", lang)),
@@ -169,7 +268,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Label(_x("budget", lang), htmlFor="funding-budget"),
-                            dcc.Input(id="funding-budget", type="number", min=0, step=100000, value=20_000_000),
+                            dcc.Input(id="funding-budget", type="number", min=0, step=100000, value=60_000_000),
                         ],
                         className="field",
                     ),
@@ -178,7 +277,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.Label(_x("objective", lang), htmlFor="funding-objective"),
                             dcc.RadioItems(
                                 id="funding-objective",
-                                options=[{"label": _x(o, lang), "value": o} for o in ("coverage", "equity")],
+                                options=[{"label": _x(o, lang), "value": o} for o in ("coverage", "equity", "lifted")],
                                 value="coverage",
                             ),
                         ],
@@ -189,11 +288,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.Label(_x("measure", lang), htmlFor="funding-measure"),
                             dcc.RadioItems(
                                 id="funding-measure",
-                                options=[
-                                    {"label": _x(m, lang), "value": m}
-                                    for m in ("residents_per_worker", "wisn_shortfall")
-                                ],
-                                value="residents_per_worker",
+                                options=[{"label": _x(m, lang), "value": m} for m in ("norm", "wisn")],
+                                value="norm",
                             ),
                         ],
                         className="field",
@@ -203,9 +299,32 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.Label(_x("options", lang), htmlFor="funding-options"),
                             dcc.Checklist(
                                 id="funding-options",
-                                options=[{"label": _x(o, lang), "value": o} for o in ("min_one", "above_gap")],
+                                options=[{"label": _x(o, lang), "value": o} for o in _OPTIONS],
                                 value=[],
                             ),
+                        ],
+                        className="field",
+                    ),
+                    *[
+                        html.Div(
+                            [
+                                html.Label(_x(key, lang), htmlFor=f"funding-{key.replace('_', '-')}"),
+                                dcc.Input(
+                                    id=f"funding-{key.replace('_', '-')}", type="number", min=low, max=high, value=v
+                                ),
+                            ],
+                            className="field",
+                        )
+                        for key, low, high, v in (
+                            ("years", 1, 5, funding.years),
+                            ("hromada_share", 1, 100, round(100 * funding.max_hromada_share)),
+                            ("psychologist_share", 0, 100, round(100 * funding.role_shares().get("psychologist", 1))),
+                        )
+                    ],
+                    html.Div(
+                        [
+                            html.Label(_x("oblast_caps", lang), htmlFor="funding-oblast-caps"),
+                            dcc.Textarea(id="funding-oblast-caps", value="", placeholder="UA23=10000000"),
                         ],
                         className="field",
                     ),
@@ -245,7 +364,19 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     )
 
 
-_SHOWN = ("hromada_name", "oblast_name", "role", "positions", "cost", "role_gap_fte")
+_SHOWN = (
+    "hromada_name",
+    "oblast_name",
+    "territorial_status",
+    "role",
+    "positions",
+    "vacancies_filled",
+    "new_posts",
+    "cost",
+    "filled_before",
+    "filled_after",
+    "reason",
+)
 
 
 def _columns(lang: str) -> list[dict]:
@@ -271,12 +402,22 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State("funding-measure", "value"),
         State("funding-options", "value"),
         State("funding-roles", "value"),
+        State("funding-years", "value"),
+        State("funding-hromada-share", "value"),
+        State("funding-psychologist-share", "value"),
+        State("funding-oblast-caps", "value"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def run(_clicks, budget, objective, measure, options, roles, lang):
+    def run(_clicks, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
         dataset = state.dataset()
-        plan = make_plan(dataset, state.assumptions(), budget, objective, measure, options, roles)
+        try:
+            plan = make_plan(
+                dataset, state.assumptions(), budget, objective, measure, options, roles, years, hromada_share,
+                psy_share, caps,
+            )  # fmt: skip
+        except ValueError as exc:
+            return html.P(str(exc), className="error"), dash.no_update, [], _columns(lang)
         table = plan_rows(plan, dataset.units, lang)
         state.set_value("plan", table)
         state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))

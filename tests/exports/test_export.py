@@ -272,7 +272,7 @@ def test_funding_plan_sheet_for_a_budget(dataset):
     assert plan[["hromada_name", "oblast_name", "role"]].notna().all().all()  # a donor can read who gets what
     assert set(plan["role"]) <= {"Social work specialist", "Social worker", "Psychologist"}
     cover = {r[0]: r[1] for r in export.cover.rows}
-    assert cover["Budget, UAH a year"] == 1_000_000
+    assert cover["Budget of the programme, UAH"] == 1_000_000
     with pytest.raises(ValueError, match="budget must be a number of UAH >= 0, got -1"):
         build_export(dataset, Assumptions(), budget=-1.0)
 
