@@ -111,6 +111,18 @@ TEXT: dict[str, dict[str, str]] = {
         "role_children_services_specialist": "Фахівець служби у справах дітей",
         "role_other": "Інша посада",
         "not_found": "Сторінку не знайдено",
+        "funding_prompt": "Задайте бюджет і мету, потім натисніть «Розрахувати план»: тут з'явиться карта нових посад.",
+        "caption_level_oblast": "за областями",
+        "caption_level_raion": "за районами",
+        "caption_level_hromada": "за громадами",
+        "caption_as_of": "Дані: {items}",
+        "caption_sources": "Джерела",
+        "caption_synthetic": "синтетичні (демо)",
+        "input_population": "населення",
+        "input_idp": "ВПО",
+        "input_staffing": "кадри",
+        "input_caseload": "випадки",
+        "input_boundaries": "межі",
         "store_lost": (
             "База опублікованих даних зараз недоступна: показано дані, прочитані з неї востаннє. Нічого не записано."
         ),
@@ -206,6 +218,20 @@ TEXT: dict[str, dict[str, str]] = {
         "role_children_services_specialist": "Children's services specialist",
         "role_other": "Other",
         "not_found": "Page not found",
+        "funding_prompt": (
+            "Set a budget and an objective, then press “Make the plan”: the map of new positions shows here."
+        ),
+        "caption_level_oblast": "by oblast",
+        "caption_level_raion": "by raion",
+        "caption_level_hromada": "by hromada",
+        "caption_as_of": "Data: {items}",
+        "caption_sources": "Sources",
+        "caption_synthetic": "synthetic (demo)",
+        "input_population": "residents",
+        "input_idp": "IDPs",
+        "input_staffing": "staff",
+        "input_caseload": "cases",
+        "input_boundaries": "boundaries",
         "store_lost": (
             "The database of published data cannot be reached: showing the data last read from it. Nothing was written."
         ),

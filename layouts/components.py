@@ -6,13 +6,21 @@ import pandas as pd
 from dash import Input, Output, State, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from core.text import format_number, t
+from core.text import format_number, metric_label, metric_spec, t
 from loaders import ROLE_LABELS
 
 from . import ids
 from .views import AtlasData, role_table, similar_hromadas, unit_options
 
-__all__ = ["data_table", "figure_cards", "graph_config", "number_format", "profile_card", "register_search"]
+__all__ = [
+    "data_table",
+    "figure_cards",
+    "graph_config",
+    "map_caption",
+    "number_format",
+    "profile_card",
+    "register_search",
+]
 
 #: Mode-bar buttons that send the chart (or the user) to a server other than
 #: this one, or that only make sense on Plotly's cloud. Dash's ``dcc.Graph``
@@ -74,6 +82,63 @@ def data_table(
         style_cell={"fontFamily": "sans-serif", "fontSize": "13px", "padding": "4px"},
         style_cell_conditional=[{"if": {"column_id": "name"}, "textAlign": "left"}],
         style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": "bold"},
+    )
+
+
+#: the input files each map value is computed from (their sources and reference dates are named under the map)
+MAP_INPUTS = {
+    "population": ("population",),
+    "idp": ("idp",),
+    "workers": ("staffing",),
+    "workers_per_10k": ("staffing", "population"),
+    "workers_per_10k_incl_idp": ("staffing", "population", "idp"),
+    "residents_per_worker": ("staffing", "population"),
+}
+_ALL_INPUTS = ("staffing", "population", "idp")
+
+
+def _date(value: str, lang: str) -> str:
+    """``2022-01-01`` -> ``01.01.2022`` (uk) or as given (en); other text (``synthetic``) is translated."""
+    parts = str(value).split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return ".".join(reversed(parts)) if lang == "uk" else str(value)
+    return t("caption_synthetic", lang) if str(value) == "synthetic" else str(value)
+
+
+def map_caption(
+    dataset, metric: str, level: str, lang: str, area: str | None = None, caption_id=None, title: str | None = None
+) -> html.Div:
+    """What a map shows, next to it: metric and unit (or ``title``), level (and area), data dates, sources, caveats."""
+    spec = metric_spec(metric)
+    unit = spec["unit"][lang]
+    title = title or metric_label(metric, lang) + (f", {unit}" if unit else "")
+    subtitle = t(f"caption_level_{level}", lang) + (f" · {area}" if area else "")
+    inputs = MAP_INPUTS.get(metric, _ALL_INPUTS)
+    dates = [
+        f"{t(f'input_{key}', lang)} — {_date(dataset.reference_dates[key], lang)}"
+        for key in inputs
+        if key in dataset.reference_dates
+    ]
+    sources = [f"{t(f'input_{key}', lang)}: {dataset.sources[key]}" for key in inputs if key in dataset.sources]
+    caveats = []
+    if dataset.approximate_boundaries:
+        caveats.append(t("approximate", lang))
+    if any(key == "idp" for key in inputs) and bool(dataset.hromadas["idp_estimated"].any()):
+        caveats.append(t("estimated", lang))
+    return html.Div(
+        [
+            html.H3([title, html.Span(f" — {subtitle}", className="caption-level")], className="caption-title"),
+            html.P(t("caption_as_of", lang, items="; ".join(dates)), className="caption-dates") if dates else None,
+            html.Details(
+                [html.Summary(t("caption_sources", lang)), html.Ul([html.Li(s) for s in sources])],
+                className="caption-sources",
+            )
+            if sources
+            else None,
+            *[html.P(c, className="caption-caveat") for c in caveats],
+        ],
+        className="map-caption",
+        **({"id": caption_id} if caption_id else {}),
     )
 
 

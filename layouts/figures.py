@@ -21,7 +21,16 @@ from plotly.colors import get_colorscale
 
 from core.text import format_number, metric_label, metric_spec, t
 
-__all__ = ["NO_DATA_COLOUR", "bar_ranking", "choropleth", "hover_text", "map_patch", "selection_patch", "value_strings"]
+__all__ = [
+    "NO_DATA_COLOUR",
+    "bar_ranking",
+    "choropleth",
+    "prompt_figure",
+    "hover_text",
+    "map_patch",
+    "selection_patch",
+    "value_strings",
+]
 
 #: "No data" is an empty (white) unit with a dark outline: never a colour of
 #: a scale, and not a grey next to the near-white zero of the gap scale.
@@ -327,6 +336,21 @@ def bar_ranking(table: pd.DataFrame, metric: str, lang: str = "uk", top: int = 3
         yaxis=dict(autorange="reversed"),
         xaxis=dict(title=metric_label(metric, lang)),
         separators=_SEPARATORS.get(lang, ".,"),
+        font=dict(family="sans-serif"),
+    )
+    return fig
+
+
+def prompt_figure(text: str) -> go.Figure:
+    """An empty chart that says what to do (instead of empty axes before a first run)."""
+    fig = go.Figure()
+    fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=16))
+    fig.update_layout(
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        height=420,
+        margin=dict(l=0, r=0, t=0, b=0),
+        plot_bgcolor="white",
         font=dict(family="sans-serif"),
     )
     return fig

@@ -18,8 +18,8 @@ from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
 
 from .. import ids
-from ..components import data_table, graph_config, number_format, records
-from ..figures import choropleth
+from ..components import data_table, graph_config, map_caption, number_format, records
+from ..figures import choropleth, prompt_figure
 from ..state import AtlasState
 
 _TEXT = {
@@ -353,7 +353,14 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        dcc.Graph(id="funding-map", config=graph_config(lang)),
+                        [
+                            html.Div(id="funding-caption"),
+                            dcc.Graph(
+                                id="funding-map",
+                                figure=prompt_figure(t("funding_prompt", lang)),
+                                config=graph_config(lang),
+                            ),
+                        ],
                         className="map",
                     ),
                     html.Div(data_table("funding-table", [], [], page_size=20), className="ranking"),
@@ -396,6 +403,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output("funding-map", "figure"),
         Output("funding-table", "data"),
         Output("funding-table", "columns"),
+        Output("funding-caption", "children"),
         Input("funding-run", "n_clicks"),
         State("funding-budget", "value"),
         State("funding-objective", "value"),
@@ -426,6 +434,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             plan_map(state, plan, lang),
             records(table, list(table.columns)),
             _columns(lang),
+            map_caption(dataset, "positions_funded", "hromada", lang),
         )
 
     @app.callback(

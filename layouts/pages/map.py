@@ -12,7 +12,7 @@ from core.schema import UNIT_LEVELS as LEVELS
 from core.text import METRIC_LABELS, metric_label, t
 
 from .. import ids
-from ..components import data_table, graph_config, number_format, profile_card, records, register_search
+from ..components import data_table, graph_config, map_caption, number_format, profile_card, records, register_search
 from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
 from ..views import AtlasData, download_bytes, shown_table
@@ -121,14 +121,18 @@ def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData
     return no, no, no
 
 
+def _area(data: AtlasData, level: str, oblast: str | None, lang: str) -> str | None:
+    """The oblast a raion or hromada map is limited to, by name."""
+    if not oblast or level == "oblast":
+        return None
+    names = data.tables["oblast"].set_index("code")["name_uk" if lang == "uk" else "name_en"]
+    return str(names[oblast]) if oblast in names.index else None
+
+
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     data = state.tables()
     level, metric, oblast, code = map_state(query)
     notes = [t("click_hint", lang), t("table_hint", lang)]
-    if data.approximate_boundaries:
-        notes.append(t("approximate", lang))
-    if data.idp_estimated:
-        notes.append(t("estimated", lang))
     return html.Div(
         [
             html.Div(
@@ -172,10 +176,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="main",
                 children=[
                     html.Div(
-                        dcc.Graph(
-                            id=ids.MAP,
-                            config=graph_config(lang, scroll_zoom=True),
-                        ),
+                        [
+                            html.Div(
+                                map_caption(state.dataset(), metric, level, lang, _area(data, level, oblast, lang)),
+                                id=ids.MAP_CAPTION,
+                            ),
+                            dcc.Graph(id=ids.MAP, config=graph_config(lang, scroll_zoom=True)),
+                        ],
                         className="map",
                     ),
                     html.Div(
@@ -197,6 +204,17 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(
+        Output(ids.MAP_CAPTION, "children"),
+        Input(ids.LEVEL, "value"),
+        Input(ids.METRIC, "value"),
+        Input(ids.OBLAST, "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def caption(level, metric, oblast, lang):
+        return map_caption(state.dataset(), metric, level, lang, _area(state.tables(), level, oblast, lang))
+
     @app.callback(
         Output(ids.OBLAST, "data"),
         Output(ids.LEVEL, "value"),

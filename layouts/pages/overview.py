@@ -9,7 +9,7 @@ from core.text import METRIC_LABELS, metric_label, t
 from exports import full_workbook
 
 from .. import ids
-from ..components import data_table, figure_cards, graph_config, records
+from ..components import data_table, figure_cards, graph_config, map_caption, records
 from ..figures import bar_ranking, choropleth
 from ..state import AtlasState
 from ..views import key_figures, view_table
@@ -18,11 +18,6 @@ from ..views import key_figures, view_table
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     data = state.tables()
     metric = query.get("metric") if query.get("metric") in METRIC_LABELS else "workers_per_10k"
-    notes = []
-    if data.approximate_boundaries:
-        notes.append(t("approximate", lang))
-    if data.idp_estimated:
-        notes.append(t("estimated", lang))
     return html.Div(
         [
             html.Div(figure_cards(key_figures(data), lang), id=ids.OVERVIEW_FIGURES),
@@ -49,10 +44,10 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="main",
                 children=[
                     html.Div(
-                        dcc.Graph(
-                            id=ids.OVERVIEW_MAP,
-                            config=graph_config(lang),
-                        ),
+                        [
+                            html.Div(map_caption(state.dataset(), metric, "oblast", lang), id="overview-caption"),
+                            dcc.Graph(id=ids.OVERVIEW_MAP, config=graph_config(lang)),
+                        ],
                         className="map",
                     ),
                     html.Div(
@@ -65,7 +60,6 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                 ],
             ),
-            html.Ul([html.Li(n) for n in notes], className="notes"),
         ]
     )
 
@@ -76,6 +70,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output(ids.OVERVIEW_RANKING, "figure"),
         Output("overview-table", "data"),
         Output("overview-table", "columns"),
+        Output("overview-caption", "children"),
         Input(ids.OVERVIEW_METRIC, "value"),
         State(ids.LANG, "data"),
     )
@@ -90,6 +85,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", "metric"]),
             table_columns(metric, lang),
+            map_caption(state.dataset(), metric, "oblast", lang),
         )
 
     @app.callback(

@@ -21,7 +21,7 @@ from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
 
 from .. import ids
-from ..components import data_table, graph_config, number_format, records
+from ..components import data_table, graph_config, map_caption, number_format, records
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
@@ -238,7 +238,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.Div(
                 [
                     html.Div(
-                        dcc.Graph(id="scenario-map", config=graph_config(lang)),
+                        [html.Div(id="scenario-caption"), dcc.Graph(id="scenario-map", config=graph_config(lang))],
                         className="map",
                     ),
                     html.Div(data_table("scenario-table", [], [], page_size=20), className="ranking"),
@@ -266,6 +266,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output("scenario-map", "figure"),
         Output("scenario-table", "data"),
         Output("scenario-table", "columns"),
+        Output("scenario-caption", "children"),
         Input("scenario-apply", "n_clicks"),
         Input("scenario-reset", "n_clicks"),
         Input("scenario-level", "value"),
@@ -294,16 +295,18 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     area,
                 )
             except (TypeError, ValueError) as exc:
-                return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update
+                return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update, dash.no_update
             try:
                 state.set_assumptions(scenario.assumptions)
                 state.set_value("scenario", scenario)
             except StorageError as exc:
                 message = t("setting_failed", lang).format(reason=exc)
-                return f"⚠ {message}", dash.no_update, dash.no_update, dash.no_update
+                return f"⚠ {message}", dash.no_update, dash.no_update, dash.no_update, dash.no_update
             status = _x("applied", lang)
         scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
-        return (status, *scenario_view(state, scenario, level, measure, lang))
+        title = change_title(measure, lang)
+        caption = map_caption(state.dataset(), "change", level, lang, title=title)
+        return (status, *scenario_view(state, scenario, level, measure, lang), caption)
 
     _download(app, state)
 
@@ -330,6 +333,11 @@ def _download(app: dash.Dash, state: AtlasState) -> None:
         return dcc.send_bytes(content, f"scenario_{level}.xlsx")
 
 
+def change_title(measure: str, lang: str) -> str:
+    """``Дефіцит посад: зміна`` — what the change map shows."""
+    return f"{COMPARED[measure][0][lang]}: {_x('change', lang).lower()} ({_x('after', lang)} − {_x('before', lang)})"
+
+
 def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: str, lang: str):
     """The change map and the before / after / change table."""
     table = comparison(state.dataset(), state.default_assumptions, scenario, level)
@@ -342,6 +350,8 @@ def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: st
     )
     shown["idp"] = table.get("idp_after", float("nan"))
     figure = choropleth(state.geo_url(level), shown.sort_values("code"), "change", lang)
+    # the value layer (the first trace) says what changes, not "Зміна ()"
+    figure.data[0].colorbar.title.text = f"{_x('change', lang)}:<br>{COMPARED[measure][0][lang]}"
     label, decimals = COMPARED[measure]
     columns = [{"name": _x("name", lang), "id": "name"}] + [
         {

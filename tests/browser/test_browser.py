@@ -69,7 +69,7 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
 
     browser.get(server + "uk/map")
     _wait(browser, lambda d: _units(d) == 27)  # the value layer: 27 units
-    assert "наближені" in browser.find_element(By.ID, "map-note").text
+    assert "наближені" in browser.find_element(By.ID, "map-caption").text
     rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
     assert len(rows) > 10
 
