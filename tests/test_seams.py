@@ -18,7 +18,6 @@ import pytest
 from exports import build_export
 from layouts import prepare
 from layouts.pages.funding import make_plan
-from loaders import DEMO_MANIFEST
 from metrics import Assumptions
 
 _TEXT = {"code", "pcode", "name_uk", "name_en", "oblast_code", "raion_code", "hromada_type", "oblast_name"}
@@ -89,9 +88,8 @@ def test_screen_and_workbook_agree_on_every_hromada_figure(outputs):
     assert np.allclose(ranks.to_numpy(dtype=float), file_ranks.to_numpy(dtype=float), equal_nan=True)
 
 
-def test_the_csv_of_the_command_line_equals_the_screen(tmp_path):
+def test_the_csv_of_the_command_line_equals_the_screen(demo, tmp_path):
     from cli import export as export_cli
-    from loaders import load_dataset
 
     out = tmp_path / "hromadas.csv"
     assert export_cli.main(["--out", str(out), "--level", "hromada", "--lang", "en"]) == 0
@@ -99,7 +97,7 @@ def test_the_csv_of_the_command_line_equals_the_screen(tmp_path):
 
     by_header = {spec.header("en"): name for name, spec in COLUMNS.items()}
     csv = pd.read_csv(out, dtype={"KATOTTG code": str}).rename(columns=by_header)
-    screen = prepare(load_dataset(DEMO_MANIFEST), Assumptions()).tables["hromada"]
+    screen = prepare(demo, Assumptions()).tables["hromada"]
     assert set(csv["code"]) <= set(screen["code"]) and len(csv) == screen["population"].notna().sum()
     # the CSV writes plain numbers rounded to 6 decimals (exports.csv_writer)
     compared = _compare(screen[screen["code"].isin(csv["code"])], csv, "csv", atol=5e-7)

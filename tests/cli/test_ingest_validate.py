@@ -268,10 +268,10 @@ def test_manifest_defaults_to_the_codifier_units(tmp_path):
     assert ds.title == "m"
 
 
-def test_demo_manifest_keeps_its_shape():
-    from loaders import HROMADA_COLUMNS, load_demo
+def test_demo_manifest_keeps_its_shape(demo):
+    from loaders import HROMADA_COLUMNS
 
-    ds = load_demo()
+    ds = demo
     assert tuple(ds.hromadas.columns) == HROMADA_COLUMNS
     assert ds.levels == {"population": "hromada", "idp": "hromada", "staffing": "hromada", "caseload": "hromada"}
     assert all(r.ok for r in ds.reports)

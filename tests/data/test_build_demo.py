@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data.build_demo import apportion, build
-from loaders import load_dataset, load_demo
+from loaders import load_dataset
 from tests.fixtures import ROOT
 
 
@@ -29,10 +29,10 @@ def rebuilt(tmp_path_factory):
     return out, stats
 
 
-def test_build_reproduces_the_committed_demo(rebuilt):
+def test_build_reproduces_the_committed_demo(rebuilt, demo):
     out, stats = rebuilt
     assert stats["hromada_polygons"] == 1472
-    committed = load_demo()
+    committed = demo
     fresh = load_dataset(out / "manifest.toml")
     pd.testing.assert_frame_equal(fresh.units, committed.units)
     pd.testing.assert_frame_equal(fresh.hromadas, committed.hromadas)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from loaders import load_demo, read_assumptions
+from loaders import read_assumptions
 from metrics import planning_measures
 from tests.fixtures import REALDATA, ROOT
 
 KYIV, SEVASTOPOL, CRIMEA = "UA80000000000093317", "UA85000000000065278", "UA01000000000013043"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
 
 
 @pytest.fixture(scope="module")

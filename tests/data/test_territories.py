@@ -13,8 +13,6 @@ Sixteen Polish places on a 60 km circle stand for the land border.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,8 +20,7 @@ import shapely
 from pyproj import Transformer
 
 from data import territories as t
-
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+from tests.fixtures import REALDATA
 
 OB, RA = "UA99000000000000011", "UA99020000000000022"
 HA, HB, HG = "UA99020010000000033", "UA99020030000000044", "UA99020050000000055"

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import base64
 
-import pytest
-
 from layouts.pages.data import process_upload, report_view
 from layouts.views import prepare
-from loaders import load_demo, read_assumptions
+from loaders import read_assumptions
 from tests.fixtures import ROOT
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
 
 
 def _data_url(content: bytes) -> str:

@@ -15,14 +15,13 @@ import os
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from layouts.pages.data import process_upload
-from loaders import FileReport, default_units, load_demo, validate_file
+from loaders import FileReport, default_units, validate_file
 
 EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(
@@ -174,11 +173,6 @@ def test_crafted_zip_containers(tmp_path, members, suffix):
             archive.writestr(name, data)
     kind = "boundaries" if suffix == ".zip" else "population"
     _check(_validate(tmp_path, buffer.getvalue(), suffix, kind))
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return load_demo()
 
 
 @settings(FUZZ, max_examples=max(50, EXAMPLES // 4))
