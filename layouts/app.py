@@ -20,7 +20,7 @@ from dash import Input, Output, dcc, html
 from core.text import LANGS, t
 from loaders import Dataset, sandbox
 
-from . import auth, ids
+from . import auth, guard, ids
 from .auth import Authenticator
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
@@ -164,4 +164,10 @@ def create_app(
 
     for module, _ in PAGES.values():
         module.register(app, state)
+
+    def every_page() -> list:
+        with app.server.test_request_context("/"):
+            return [module.layout(state, lang, {}) for module, _ in PAGES.values() for lang in LANGS]
+
+    guard.install(app, every_page)
     return app

@@ -49,11 +49,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check(problems: list[str], key: str, value: Any, minimum: float = 0.0, positive: bool = False) -> None:
-    """Add a problem naming ``key`` unless ``value`` is a finite number >= minimum (> if positive)."""
+#: No planning assumption is larger (hours, UAH a year, positions per 10,000 people, weights).
+MAXIMUM_VALUE = 1e9
+#: An IDP counts as at most this many residents in the staffing need.
+MAXIMUM_IDP_WEIGHT = 10.0
+
+
+def _check(
+    problems: list[str],
+    key: str,
+    value: Any,
+    minimum: float = 0.0,
+    positive: bool = False,
+    maximum: float = MAXIMUM_VALUE,
+) -> None:
+    """Add a problem naming ``key`` unless ``value`` is a finite number >= minimum (> if positive) and <= maximum."""
     if not _is_number(value) or value < minimum or (positive and value <= minimum):
         relation = ">" if positive else ">="
         problems.append(f"{key} must be a number {relation} {minimum:g}, got {value!r}")
+    elif value > maximum:
+        problems.append(f"{key} must be at most {maximum:g}, got {value!r}")
 
 
 def _raise(problems: list[str]) -> None:
@@ -333,7 +348,7 @@ class Assumptions:
 
     def __post_init__(self) -> None:
         problems: list[str] = []
-        _check(problems, "norm.idp_weight", self.idp_weight)
+        _check(problems, "norm.idp_weight", self.idp_weight, maximum=MAXIMUM_IDP_WEIGHT)
         roles = [n.role for n in self.norms]
         for role in ROLES:
             if role not in roles:
