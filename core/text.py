@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from .schema import ALL_ROLES
+
 __all__ = [
     "LANGS",
     "METRIC_LABELS",
@@ -14,6 +16,8 @@ __all__ = [
     "TEXT",
     "format_count",
     "format_number",
+    "LABELS",
+    "label",
     "metric_label",
     "metric_spec",
     "plural_form",
@@ -245,49 +249,41 @@ TEXT: dict[str, dict[str, str]] = {
 #: Map metrics: label and unit per language, colour scale and decimals.
 METRIC_LABELS: dict[str, dict] = {
     "workers_per_10k": {
-        "label": {"uk": "Працівників на 10 тис. мешканців", "en": "Workers per 10,000 residents"},
         "unit": {"uk": "на 10 тис.", "en": "per 10,000"},
         "scale": "sequential",
         "decimals": 2,
     },
     "workers_per_10k_incl_idp": {
-        "label": {"uk": "Працівників на 10 тис. мешканців з ВПО", "en": "Workers per 10,000 residents incl. IDPs"},
         "unit": {"uk": "на 10 тис.", "en": "per 10,000"},
         "scale": "sequential",
         "decimals": 2,
     },
     "residents_per_worker": {
-        "label": {"uk": "Мешканців на одного працівника", "en": "Residents per worker"},
         "unit": {"uk": "осіб", "en": "persons"},
         "scale": "sequential_reversed",
         "decimals": 0,
     },
     "gap_fte": {
-        "label": {"uk": "Дефіцит посад до нормативу", "en": "Gap to the norm, positions"},
         "unit": {"uk": "посад", "en": "positions"},
         "scale": "diverging",
         "decimals": 1,
     },
     "gap_per_10k": {
-        "label": {"uk": "Дефіцит посад на 10 тис. мешканців", "en": "Gap to the norm per 10,000 residents"},
         "unit": {"uk": "посад на 10 тис.", "en": "positions per 10,000"},
         "scale": "diverging",
         "decimals": 2,
     },
     "workers": {
-        "label": {"uk": "Соціальні працівники", "en": "Social workers"},
         "unit": {"uk": "осіб", "en": "persons"},
         "scale": "sequential",
         "decimals": 0,
     },
     "population": {
-        "label": {"uk": "Населення", "en": "Residents"},
         "unit": {"uk": "осіб", "en": "persons"},
         "scale": "sequential",
         "decimals": 0,
     },
     "idp": {
-        "label": {"uk": "ВПО", "en": "IDPs"},
         "unit": {"uk": "осіб", "en": "persons"},
         "scale": "sequential",
         "decimals": 0,
@@ -298,18 +294,142 @@ METRIC_LABELS: dict[str, dict] = {
 #: Other quantities drawn on maps but not offered in the metric selector.
 OTHER_MAP_VALUES: dict[str, dict] = {
     "change": {
-        "label": {"uk": "Зміна", "en": "Change"},
         "unit": {"uk": "", "en": ""},
         "scale": "diverging",
         "decimals": 1,
     },
     "positions_funded": {
-        "label": {"uk": "Профінансовано посад", "en": "Positions funded"},
         "unit": {"uk": "посад", "en": "positions"},
         "scale": "sequential",
         "decimals": 0,
     },
 }
+
+
+#: Labels of every column and measure, name -> (Ukrainian, English): table headers, workbook
+#: columns, map titles and legends all read them here (:func:`label`).
+LABELS: dict[str, tuple[str, str]] = {
+    "code": ("Код КАТОТТГ", "KATOTTG code"),
+    "pcode": ("P-код (COD-AB)", "P-code (COD-AB)"),
+    "name_uk": ("Назва", "Name (uk)"),
+    "name_en": ("Назва (англ.)", "Name"),
+    "oblast_code": ("Код області", "Oblast code"),
+    "oblast_name": ("Область", "Oblast"),
+    "raion_code": ("Код району", "Raion code"),
+    "raion_name": ("Район", "Raion"),
+    "hromada_type": ("Тип громади", "Hromada type"),
+    "hromadas": ("Громад", "Hromadas"),
+    "population": ("Населення", "Residents"),
+    "population_estimated": ("Населення оцінено", "Residents estimated"),
+    "idp": ("ВПО", "IDPs"),
+    "idp_estimated": ("ВПО оцінено", "IDPs estimated"),
+    "population_incl_idp": ("Населення з ВПО (зважено)", "Residents incl. IDPs (weighted)"),
+    "idp_share": ("Частка ВПО", "IDP share"),
+    "children": ("Діти", "Children"),
+    "families_sjo": ("Сім'ї у СЖО", "Families in difficult life circumstances"),
+    "low_income_families": ("Малозабезпечені сім'ї з дітьми", "Low-income families with children"),
+    "cases": ("Випадків на рік", "Cases a year"),
+    "caseload_per_worker": ("Випадків на працівника", "Cases per worker"),
+    "workers": ("Соціальні працівники", "Social workers"),
+    "approved_positions": ("Затверджені посади", "Approved positions"),
+    "vacancies": ("Вакантні посади", "Vacant positions"),
+    "vacancy_rate": ("Частка вакантних посад", "Vacancy rate"),
+    "psychologists": ("Психологи", "Psychologists"),
+    "staffing_estimated": ("Штат оцінено", "Staffing estimated"),
+    "hromadas_no_social_worker": ("Громад без соціального працівника", "Hromadas without a social worker"),
+    "hromadas_no_psychologist": ("Громад без психолога", "Hromadas without a psychologist"),
+    "hromadas_caseload_above": ("Громад з навантаженням вище порогу", "Hromadas with caseload above the threshold"),
+    "flag_no_social_worker": ("Немає соціального працівника", "No social worker"),
+    "flag_no_psychologist": ("Немає психолога", "No psychologist"),
+    "flag_caseload_above": ("Навантаження вище порогу", "Caseload above the threshold"),
+    "workers_per_10k": ("Працівників на 10 тис. мешканців", "Workers per 10,000 residents"),
+    "workers_per_10k_incl_idp": ("Працівників на 10 тис. мешканців з ВПО", "Workers per 10,000 residents incl. IDPs"),
+    "workers_per_100k_children": ("Працівників на 100 тис. дітей", "Workers per 100,000 children"),
+    "residents_per_worker": ("Мешканців на одного працівника", "Residents per worker"),
+    "psychologists_per_100k": ("Психологів на 100 тис.", "Psychologists per 100,000"),
+    "required_fte": ("Потреба за нормативом, посад", "Required by norm, FTE"),
+    "gap_fte": ("Дефіцит посад до нормативу", "Gap to the norm, positions"),
+    "shortfall_fte": ("Бракує посад (сума дефіцитів громад)", "Positions missing (sum of hromada gaps)"),
+    "psychologist_required_fte": ("Потреба в психологах, посад", "Psychologists required, FTE"),
+    "psychologist_gap_fte": ("Дефіцит психологів, посад", "Psychologist gap, FTE"),
+    "wisn_required": ("Потреба за WISN, посад", "WISN required staff, FTE"),
+    "wisn_difference": ("Різниця WISN (наявні − потрібні)", "WISN difference (actual − required)"),
+    "wisn_ratio": ("Коефіцієнт WISN (наявні / потрібні)", "WISN ratio (actual / required)"),
+    "priority_rank": ("Місце за пріоритетом", "Priority rank"),
+    "priority_index": ("Індекс пріоритету (0–100)", "Priority index (0–100)"),
+    "priority_reasons": ("Чому пріоритет (англ.)", "Why a priority"),
+    "hromada_name": ("Громада", "Hromada"),
+    "role": ("Посада", "Role"),
+    "role_gap_fte": ("Дефіцит за посадою до плану, посад", "Role gap before the plan, FTE"),
+    "people": ("Людей (мешканці + ВПО з вагою)", "People (residents + weighted IDPs)"),
+    "reason": ("Чому обрано", "Why chosen"),
+    "positions": ("Посад за планом (вакансії + нові)", "Positions of the plan (vacancies + new)"),
+    "vacancies_filled": ("Заповнено вакантних посад", "Vacant posts filled"),
+    "new_posts": ("Нових посад", "New posts"),
+    "territorial_status": ("Статус території", "Territorial status"),
+    "cost": ("Вартість за програму, грн", "Cost of the programme, UAH"),
+    "filled_before": ("Зайнято за посадою до", "Role filled before"),
+    "filled_after": ("Зайнято за посадою після", "Role filled after"),
+    "workers_per_10k_before": ("Працівників на 10 000 до", "Workers per 10,000 before"),
+    "workers_per_10k_after": ("Працівників на 10 000 після", "Workers per 10,000 after"),
+    "cumulative_cost": ("Наростаючим підсумком, грн", "Cumulative cost, UAH"),
+    "workers_before": ("Соціальних працівників до", "Social workers before"),
+    "workers_after": ("Соціальних працівників після", "Social workers after"),
+    "gap_fte_before": ("Дефіцит до, посад", "Gap before, FTE"),
+    "gap_fte_after": ("Дефіцит після, посад", "Gap after, FTE"),
+    "people_per_worker_before": ("Людей на працівника до", "People per worker before"),
+    "people_per_worker_after": ("Людей на працівника після", "People per worker after"),
+    "wisn_ratio_before": ("Коефіцієнт WISN до", "WISN ratio before"),
+    "wisn_ratio_after": ("Коефіцієнт WISN після", "WISN ratio after"),
+    "parameter": ("Параметр", "Parameter"),
+    "value": ("Значення", "Value"),
+    "unit": ("Одиниця", "Unit"),
+    "source": ("Джерело та обґрунтування", "Source and rationale"),
+    "kind": ("Вид даних", "Kind of data"),
+    "file": ("Файл", "File"),
+    "sheet": ("Аркуш", "Sheet"),
+    "level": ("Рівень даних", "Level of the figures"),
+    "status": ("Стан", "Status"),
+    "rows": ("Рядків прочитано", "Rows read"),
+    "matched": ("Рядків зіставлено", "Rows matched"),
+    "unmatched": ("Рядків не зіставлено", "Rows unmatched"),
+    "errors": ("Помилок", "Errors"),
+    "warnings": ("Попереджень", "Warnings"),
+    "hromadas_with_figure": ("Громад із даними", "Hromadas with a figure"),
+    "totals": ("Підсумки у файлі", "Totals in the file"),
+    "reference_date": ("Дата, на яку дані", "Reference date"),
+    "row": ("Рядок", "Row"),
+    "column": ("Стовпець", "Column"),
+    "severity": ("Важливість", "Severity"),
+    "message": ("Опис", "Message"),
+    "gap_per_10k": ("Дефіцит посад на 10 тис. мешканців", "Gap to the norm per 10,000 residents"),
+    "change": ("Зміна", "Change"),
+    "positions_funded": ("Профінансовано посад", "Positions funded"),
+}
+
+
+def _generated_labels() -> dict[str, tuple[str, str]]:
+    """Labels of the columns made per role and per year."""
+    out = {}
+    for role in ALL_ROLES:
+        uk, en = TEXT["uk"][f"role_{role}"], TEXT["en"][f"role_{role}"]
+        out[f"{role}_approved"] = (f"{uk}: затверджено посад", f"{en}: approved positions")
+        out[f"{role}_filled"] = (f"{uk}: зайнято посад", f"{en}: filled positions")
+        out[f"{role}_positions"] = (f"Нові посади: {uk}", f"New positions: {en}")
+    for year in range(1, 6):
+        out[f"cost_year_{year}"] = (f"Рік {year}, грн", f"Year {year}, UAH")
+    return out
+
+
+LABELS |= _generated_labels()
+
+
+def label(name: str, lang: str = "uk") -> str:
+    """The label of column or measure ``name`` in ``lang`` (the name itself when it has none)."""
+    pair = LABELS.get(name)
+    if pair is None:
+        return name
+    return pair[1] if lang == "en" else pair[0]
 
 
 def metric_spec(metric: str) -> dict:
@@ -368,9 +488,8 @@ NOUNS: dict[str, dict[str, tuple[str, str, str]]] = {
 
 
 def metric_label(metric: str, lang: str = "uk") -> str:
-    """The label of a map metric in ``lang``."""
-    labels = metric_spec(metric)["label"]
-    return labels.get(lang, labels["uk"])
+    """The label of a map metric in ``lang`` (the same words as its column header: :func:`label`)."""
+    return label(metric, lang)
 
 
 def format_number(value: float | None, decimals: int = 0, lang: str = "uk") -> str:

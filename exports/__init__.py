@@ -23,7 +23,7 @@ from .report import (
     summary_table,
     table_workbook,
 )
-from .xlsx import COVER_SHEET, RISKY_PREFIXES, Cover, Sheet, is_risky_text, table_to_xlsx, write_workbook
+from .xlsx import COVER_SHEET, RISKY_PREFIXES, Cover, Sheet, is_risky_text, write_workbook
 
 __all__ = [
     "COLUMNS",
@@ -48,7 +48,6 @@ __all__ = [
     "quality_tables",
     "summary_table",
     "table_csv",
-    "table_to_xlsx",
     "table_workbook",
     "write_atomic",
     "write_workbook",

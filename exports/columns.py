@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders import ROLE_LABELS
+from core.schema import ALL_ROLES
+from core.text import label
 
 __all__ = ["COLUMNS", "KINDS", "ColumnSpec", "column_spec", "columns_for"]
 
@@ -45,9 +46,8 @@ class ColumnSpec:
     Attributes
     ----------
     name
-        Column name in the tables the exporter receives.
-    uk, en
-        Header in Ukrainian and in English.
+        Column name in the tables the exporter receives; its header in
+        Ukrainian and English is the catalogue's label (``core.text.label``).
     kind
         One of :data:`KINDS`: how the values are stored and shown.
     number_format
@@ -62,8 +62,6 @@ class ColumnSpec:
     """
 
     name: str
-    uk: str
-    en: str
     kind: str = "number"
     number_format: str | None = None
     scale: str | None = None
@@ -89,155 +87,134 @@ class ColumnSpec:
 
     def header(self, lang: str) -> str:
         """The header in ``lang`` (``"uk"`` or ``"en"``)."""
-        return self.uk if lang == "uk" else self.en
+        return label(self.name, lang)
 
 
 def _role_columns() -> list[ColumnSpec]:
-    specs = []
-    for role, (uk, en) in ROLE_LABELS.items():
-        specs += [
-            ColumnSpec(f"{role}_approved", f"{uk}: затверджено посад", f"{en}: approved positions", "positions"),
-            ColumnSpec(f"{role}_filled", f"{uk}: зайнято посад", f"{en}: filled positions", "positions"),
-        ]
-    return specs
+    return [ColumnSpec(f"{role}_{what}", "positions") for role in ALL_ROLES for what in ("approved", "filled")]
 
 
 _SPECS = [
     # who and where
-    ColumnSpec("code", "Код КАТОТТГ", "KATOTTG code", "code"),
-    ColumnSpec("pcode", "P-код (COD-AB)", "P-code (COD-AB)", "code"),
-    ColumnSpec("name_uk", "Назва", "Name (uk)", "text"),
-    ColumnSpec("name_en", "Назва (англ.)", "Name", "text"),
-    ColumnSpec("oblast_code", "Код області", "Oblast code", "code"),
-    ColumnSpec("oblast_name", "Область", "Oblast", "text"),
-    ColumnSpec("raion_code", "Код району", "Raion code", "code"),
-    ColumnSpec("raion_name", "Район", "Raion", "text"),
-    ColumnSpec("hromada_type", "Тип громади", "Hromada type", "text"),
-    ColumnSpec("hromadas", "Громад", "Hromadas", "count"),
+    ColumnSpec("code", "code"),
+    ColumnSpec("pcode", "code"),
+    ColumnSpec("name_uk", "text"),
+    ColumnSpec("name_en", "text"),
+    ColumnSpec("oblast_code", "code"),
+    ColumnSpec("oblast_name", "text"),
+    ColumnSpec("raion_code", "code"),
+    ColumnSpec("raion_name", "text"),
+    ColumnSpec("hromada_type", "text"),
+    ColumnSpec("hromadas", "count"),
     # people and cases
-    ColumnSpec("population", "Населення", "Residents", "count"),
-    ColumnSpec("population_estimated", "Населення оцінено", "Residents estimated", "flag"),
-    ColumnSpec("idp", "ВПО", "IDPs", "count"),
-    ColumnSpec("idp_estimated", "ВПО оцінено", "IDPs estimated", "flag"),
-    ColumnSpec("population_incl_idp", "Населення з ВПО (зважено)", "Residents incl. IDPs (weighted)", "count"),
-    ColumnSpec("idp_share", "Частка ВПО", "IDP share", "percent"),
-    ColumnSpec("children", "Діти", "Children", "count"),
-    ColumnSpec("families_sjo", "Сім'ї у СЖО", "Families in difficult life circumstances", "count"),
-    ColumnSpec("low_income_families", "Малозабезпечені сім'ї з дітьми", "Low-income families with children", "count"),
-    ColumnSpec("cases", "Випадків на рік", "Cases a year", "count"),
-    ColumnSpec("caseload_per_worker", "Випадків на працівника", "Cases per worker", "ratio"),
+    ColumnSpec("population", "count"),
+    ColumnSpec("population_estimated", "flag"),
+    ColumnSpec("idp", "count"),
+    ColumnSpec("idp_estimated", "flag"),
+    ColumnSpec("population_incl_idp", "count"),
+    ColumnSpec("idp_share", "percent"),
+    ColumnSpec("children", "count"),
+    ColumnSpec("families_sjo", "count"),
+    ColumnSpec("low_income_families", "count"),
+    ColumnSpec("cases", "count"),
+    ColumnSpec("caseload_per_worker", "ratio"),
     # staff
     *_role_columns(),
-    ColumnSpec("workers", "Соціальні працівники", "Social workers", "positions"),
-    ColumnSpec("approved_positions", "Затверджені посади", "Approved positions", "positions"),
-    ColumnSpec("vacancies", "Вакантні посади", "Vacant positions", "positions"),
-    ColumnSpec("vacancy_rate", "Частка вакантних посад", "Vacancy rate", "percent"),
-    ColumnSpec("psychologists", "Психологи", "Psychologists", "positions"),
-    ColumnSpec("staffing_estimated", "Штат оцінено", "Staffing estimated", "flag"),
-    ColumnSpec(
-        "hromadas_no_social_worker", "Громад без соціального працівника", "Hromadas without a social worker", "count"
-    ),
-    ColumnSpec("hromadas_no_psychologist", "Громад без психолога", "Hromadas without a psychologist", "count"),
+    ColumnSpec("workers", "positions"),
+    ColumnSpec("approved_positions", "positions"),
+    ColumnSpec("vacancies", "positions"),
+    ColumnSpec("vacancy_rate", "percent"),
+    ColumnSpec("psychologists", "positions"),
+    ColumnSpec("staffing_estimated", "flag"),
+    ColumnSpec("hromadas_no_social_worker", "count"),
+    ColumnSpec("hromadas_no_psychologist", "count"),
     ColumnSpec(
         "hromadas_caseload_above",
-        "Громад з навантаженням вище порогу",
-        "Hromadas with caseload above the threshold",
         "count",
     ),
-    ColumnSpec("flag_no_social_worker", "Немає соціального працівника", "No social worker", "flag"),
-    ColumnSpec("flag_no_psychologist", "Немає психолога", "No psychologist", "flag"),
-    ColumnSpec("flag_caseload_above", "Навантаження вище порогу", "Caseload above the threshold", "flag"),
+    ColumnSpec("flag_no_social_worker", "flag"),
+    ColumnSpec("flag_no_psychologist", "flag"),
+    ColumnSpec("flag_caseload_above", "flag"),
     # ratios
-    ColumnSpec("workers_per_10k", "Працівників на 10 тис.", "Workers per 10,000", "ratio"),
-    ColumnSpec("workers_per_10k_incl_idp", "Працівників на 10 тис. з ВПО", "Workers per 10,000 incl. IDPs", "ratio"),
-    ColumnSpec("workers_per_100k_children", "Працівників на 100 тис. дітей", "Workers per 100,000 children", "ratio"),
-    ColumnSpec("residents_per_worker", "Мешканців на працівника", "Residents per worker", "ratio", "#,##0"),
-    ColumnSpec("psychologists_per_100k", "Психологів на 100 тис.", "Psychologists per 100,000", "ratio"),
+    ColumnSpec("workers_per_10k", "ratio"),
+    ColumnSpec("workers_per_10k_incl_idp", "ratio"),
+    ColumnSpec("workers_per_100k_children", "ratio"),
+    ColumnSpec("residents_per_worker", "ratio", "#,##0"),
+    ColumnSpec("psychologists_per_100k", "ratio"),
     # need and gap
-    ColumnSpec("required_fte", "Потреба за нормативом, посад", "Required by norm, FTE", "positions"),
-    ColumnSpec("gap_fte", "Дефіцит, посад", "Gap, FTE", "positions", scale="more_is_worse"),
+    ColumnSpec("required_fte", "positions"),
+    ColumnSpec("gap_fte", "positions", scale="more_is_worse"),
     ColumnSpec(
         "shortfall_fte",
-        "Бракує посад (сума дефіцитів громад)",
-        "Positions missing (sum of hromada gaps)",
         "positions",
         scale="more_is_worse",
     ),
-    ColumnSpec("psychologist_required_fte", "Потреба в психологах, посад", "Psychologists required, FTE", "positions"),
-    ColumnSpec(
-        "psychologist_gap_fte", "Дефіцит психологів, посад", "Psychologist gap, FTE", "positions", scale="more_is_worse"
-    ),
-    ColumnSpec("wisn_required", "Потреба за WISN, посад", "WISN required staff, FTE", "positions"),
+    ColumnSpec("psychologist_required_fte", "positions"),
+    ColumnSpec("psychologist_gap_fte", "positions", scale="more_is_worse"),
+    ColumnSpec("wisn_required", "positions"),
     ColumnSpec(
         "wisn_difference",
-        "Різниця WISN (наявні − потрібні)",
-        "WISN difference (actual − required)",
         "positions",
         scale="less_is_worse",
     ),
     ColumnSpec(
         "wisn_ratio",
-        "Коефіцієнт WISN (наявні / потрібні)",
-        "WISN ratio (actual / required)",
         "ratio",
         "0.00",
         scale="less_is_worse",
         midpoint=1.0,
     ),
-    ColumnSpec("priority_rank", "Місце за пріоритетом", "Priority rank", "rank"),
-    ColumnSpec("priority_index", "Індекс пріоритету (0–100)", "Priority index (0–100)", "ratio"),
-    ColumnSpec("priority_reasons", "Чому пріоритет (англ.)", "Why a priority", "text"),
+    ColumnSpec("priority_rank", "rank"),
+    ColumnSpec("priority_index", "ratio"),
+    ColumnSpec("priority_reasons", "text"),
     # funding plan
-    *[
-        ColumnSpec(f"{role}_positions", f"Нові посади: {uk}", f"New positions: {en}", "count")
-        for role, (uk, en) in ROLE_LABELS.items()
-    ],
-    ColumnSpec("hromada_name", "Громада", "Hromada", "text"),
-    ColumnSpec("role", "Посада", "Role", "text"),
-    ColumnSpec("role_gap_fte", "Дефіцит за посадою до плану, посад", "Role gap before the plan, FTE", "positions"),
-    ColumnSpec("people", "Людей (мешканці + ВПО з вагою)", "People (residents + weighted IDPs)", "count"),
-    ColumnSpec("reason", "Чому обрано", "Why chosen", "text"),
-    ColumnSpec("positions", "Посад за планом (вакансії + нові)", "Positions of the plan (vacancies + new)", "count"),
-    ColumnSpec("vacancies_filled", "Заповнено вакантних посад", "Vacant posts filled", "count"),
-    ColumnSpec("new_posts", "Нових посад", "New posts", "count"),
-    ColumnSpec("territorial_status", "Статус території", "Territorial status", "text"),
-    ColumnSpec("cost", "Вартість за програму, грн", "Cost of the programme, UAH", "money"),
-    *[ColumnSpec(f"cost_year_{y}", f"Рік {y}, грн", f"Year {y}, UAH", "money") for y in range(1, 6)],
-    ColumnSpec("filled_before", "Зайнято за посадою до", "Role filled before", "positions"),
-    ColumnSpec("filled_after", "Зайнято за посадою після", "Role filled after", "positions"),
-    ColumnSpec("workers_per_10k_before", "Працівників на 10 000 до", "Workers per 10,000 before", "ratio", "0.00"),
-    ColumnSpec("workers_per_10k_after", "Працівників на 10 000 після", "Workers per 10,000 after", "ratio", "0.00"),
-    ColumnSpec("cumulative_cost", "Наростаючим підсумком, грн", "Cumulative cost, UAH", "money"),
-    ColumnSpec("workers_before", "Соціальних працівників до", "Social workers before", "positions"),
-    ColumnSpec("workers_after", "Соціальних працівників після", "Social workers after", "positions"),
-    ColumnSpec("gap_fte_before", "Дефіцит до, посад", "Gap before, FTE", "positions", scale="more_is_worse"),
-    ColumnSpec("gap_fte_after", "Дефіцит після, посад", "Gap after, FTE", "positions", scale="more_is_worse"),
-    ColumnSpec("people_per_worker_before", "Людей на працівника до", "People per worker before", "ratio", "#,##0"),
-    ColumnSpec("people_per_worker_after", "Людей на працівника після", "People per worker after", "ratio", "#,##0"),
-    ColumnSpec("wisn_ratio_before", "Коефіцієнт WISN до", "WISN ratio before", "ratio", "0.00", "less_is_worse", 1.0),
-    ColumnSpec("wisn_ratio_after", "Коефіцієнт WISN після", "WISN ratio after", "ratio", "0.00", "less_is_worse", 1.0),
+    *[ColumnSpec(f"{role}_positions", "count") for role in ALL_ROLES],
+    ColumnSpec("hromada_name", "text"),
+    ColumnSpec("role", "text"),
+    ColumnSpec("role_gap_fte", "positions"),
+    ColumnSpec("people", "count"),
+    ColumnSpec("reason", "text"),
+    ColumnSpec("positions", "count"),
+    ColumnSpec("vacancies_filled", "count"),
+    ColumnSpec("new_posts", "count"),
+    ColumnSpec("territorial_status", "text"),
+    ColumnSpec("cost", "money"),
+    *[ColumnSpec(f"cost_year_{y}", "money") for y in range(1, 6)],
+    ColumnSpec("filled_before", "positions"),
+    ColumnSpec("filled_after", "positions"),
+    ColumnSpec("workers_per_10k_before", "ratio", "0.00"),
+    ColumnSpec("workers_per_10k_after", "ratio", "0.00"),
+    ColumnSpec("cumulative_cost", "money"),
+    ColumnSpec("workers_before", "positions"),
+    ColumnSpec("workers_after", "positions"),
+    ColumnSpec("gap_fte_before", "positions", scale="more_is_worse"),
+    ColumnSpec("gap_fte_after", "positions", scale="more_is_worse"),
+    ColumnSpec("people_per_worker_before", "ratio", "#,##0"),
+    ColumnSpec("people_per_worker_after", "ratio", "#,##0"),
+    ColumnSpec("wisn_ratio_before", "ratio", "0.00", "less_is_worse", 1.0),
+    ColumnSpec("wisn_ratio_after", "ratio", "0.00", "less_is_worse", 1.0),
     # assumptions and data quality
-    ColumnSpec("parameter", "Параметр", "Parameter", "text"),
-    ColumnSpec("value", "Значення", "Value", "mixed"),
-    ColumnSpec("unit", "Одиниця", "Unit", "text"),
-    ColumnSpec("source", "Джерело та обґрунтування", "Source and rationale", "text"),
-    ColumnSpec("kind", "Вид даних", "Kind of data", "text"),
-    ColumnSpec("file", "Файл", "File", "text"),
-    ColumnSpec("sheet", "Аркуш", "Sheet", "text"),
-    ColumnSpec("level", "Рівень даних", "Level of the figures", "text"),
-    ColumnSpec("status", "Стан", "Status", "text"),
-    ColumnSpec("rows", "Рядків прочитано", "Rows read", "count"),
-    ColumnSpec("matched", "Рядків зіставлено", "Rows matched", "count"),
-    ColumnSpec("unmatched", "Рядків не зіставлено", "Rows unmatched", "count"),
-    ColumnSpec("errors", "Помилок", "Errors", "count"),
-    ColumnSpec("warnings", "Попереджень", "Warnings", "count"),
-    ColumnSpec("hromadas_with_figure", "Громад із даними", "Hromadas with a figure", "count"),
-    ColumnSpec("totals", "Підсумки у файлі", "Totals in the file", "text"),
-    ColumnSpec("reference_date", "Дата, на яку дані", "Reference date", "text"),
-    ColumnSpec("row", "Рядок", "Row", "rank"),
-    ColumnSpec("column", "Стовпець", "Column", "text"),
-    ColumnSpec("severity", "Важливість", "Severity", "text"),
-    ColumnSpec("message", "Опис", "Message", "text"),
+    ColumnSpec("parameter", "text"),
+    ColumnSpec("value", "mixed"),
+    ColumnSpec("unit", "text"),
+    ColumnSpec("source", "text"),
+    ColumnSpec("kind", "text"),
+    ColumnSpec("file", "text"),
+    ColumnSpec("sheet", "text"),
+    ColumnSpec("level", "text"),
+    ColumnSpec("status", "text"),
+    ColumnSpec("rows", "count"),
+    ColumnSpec("matched", "count"),
+    ColumnSpec("unmatched", "count"),
+    ColumnSpec("errors", "count"),
+    ColumnSpec("warnings", "count"),
+    ColumnSpec("hromadas_with_figure", "count"),
+    ColumnSpec("totals", "text"),
+    ColumnSpec("reference_date", "text"),
+    ColumnSpec("row", "rank"),
+    ColumnSpec("column", "text"),
+    ColumnSpec("severity", "text"),
+    ColumnSpec("message", "text"),
 ]
 
 #: Every known column by name.
@@ -254,7 +231,7 @@ def column_spec(name: str, values: pd.Series | None = None) -> ColumnSpec:
         return COLUMNS[name]
     numeric = values is not None and pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     flag = values is not None and pd.api.types.is_bool_dtype(values)
-    return ColumnSpec(name, name, name, "number" if numeric else "flag" if flag else "text")
+    return ColumnSpec(name, "number" if numeric else "flag" if flag else "text")
 
 
 def columns_for(table: pd.DataFrame, names=None) -> list[ColumnSpec]:

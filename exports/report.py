@@ -625,7 +625,7 @@ def _summary_line(summary: pd.DataFrame, rows: int, level: str, assumptions) -> 
 
 
 def _specs(columns: list[str]) -> tuple[ColumnSpec, ...]:
-    return tuple(COLUMNS.get(c) or ColumnSpec(c, c, c) for c in columns)
+    return tuple(COLUMNS.get(c) or ColumnSpec(c) for c in columns)
 
 
 def build_export(

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .columns import KINDS, ColumnSpec, column_spec, columns_for
+from .columns import KINDS, ColumnSpec, columns_for
 
-__all__ = ["COVER_SHEET", "RISKY_PREFIXES", "Cover", "Sheet", "is_risky_text", "table_to_xlsx", "write_workbook"]
+__all__ = ["COVER_SHEET", "RISKY_PREFIXES", "Cover", "Sheet", "is_risky_text", "write_workbook"]
 
 #: Name of the cover sheet (the same in both languages, so that scripts find it).
 COVER_SHEET = "Notes"
@@ -319,29 +319,3 @@ def write_workbook(
             _write_table(ws, item, lang, formats)
     workbook.close()
     return buffer.getvalue()
-
-
-def table_to_xlsx(
-    table: pd.DataFrame,
-    headers: Sequence[str],
-    number_formats: dict[str, str],
-    sheet_title: str,
-    notes: Sequence[tuple[str, str]] = (),
-) -> bytes:
-    """One table and a ``Notes`` sheet of (label, text) rows: the first interface, kept for its callers.
-
-    ``headers`` label the columns of ``table`` in order; ``number_formats``
-    maps a column to an Excel number format (such columns are numbers;
-    the others are written by their dtype). New code should describe its
-    columns in :mod:`exports.columns` and call :func:`write_workbook`.
-    """
-    if len(headers) != table.shape[1]:
-        raise ValueError(f"headers: expected {table.shape[1]} labels, got {len(headers)}")
-    specs = []
-    for name, header in zip(table.columns, headers):
-        guess = column_spec(str(name), table[name])
-        fmt = number_formats.get(name)
-        kind = "number" if fmt else guess.kind
-        specs.append(ColumnSpec(str(name), str(header), str(header), kind, fmt))
-    cover = Cover("", "", tuple((label, text, None, None) for label, text in notes)) if notes else None
-    return write_workbook([Sheet(sheet_title, table, tuple(specs))], "en", cover, cover_first=False)

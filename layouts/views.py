@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.schema import ROLES, UNIT_LEVELS
-from core.text import METRIC_LABELS, t
+from core.text import METRIC_LABELS, metric_label, t
 from exports import table_workbook
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
@@ -320,11 +320,10 @@ def download_bytes(
     """
     table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
     columns = [*_EXPORT_COLUMNS, *([metric] if metric not in _EXPORT_COLUMNS else [])]
-    label = METRIC_LABELS[metric]["label"]
     sorting = ", ".join(f"{s.get('column_id')} {s.get('direction', 'asc')}" for s in sort_by or [])
     shown = (
         ("Level", t(level, "en"), "Рівень", t(level, "uk")),
-        ("Metric", label["en"], "Показник", label["uk"]),
+        ("Metric", metric_label(metric, "en"), "Показник", metric_label(metric, "uk")),
         ("Oblast", oblast or "all Ukraine", "Область", oblast or "уся Україна"),
         ("Filter", filter_query or "none", "Фільтр", filter_query or "немає"),
         ("Sorted by", sorting or metric, "Сортування", sorting or metric),

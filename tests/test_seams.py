@@ -114,7 +114,7 @@ def test_the_command_lines_plan_equals_the_pages_plan(demo, capsys):
     args = parser.parse_args(["allocate", "--budget", "30000000", "--json"])
     assert args.func(args) == 0
     cli_plan = json.loads(capsys.readouterr().out)
-    page_plan = make_plan(demo, Assumptions(), 30_000_000, "coverage", "residents_per_worker", [], [])
+    page_plan = make_plan(demo, Assumptions(), 30_000_000, "coverage", args.equity_measure, [], [])
     page = page_plan.allocations.sort_values(["code", "role"])
     command = pd.DataFrame(cli_plan["allocations"]).sort_values(["code", "role"])
     assert cli_plan["positions"] == page_plan.positions and cli_plan["spent"] == pytest.approx(page_plan.spent)

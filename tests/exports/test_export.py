@@ -19,7 +19,6 @@ from exports import (
     is_risky_text,
     quality_tables,
     table_csv,
-    table_to_xlsx,
     write_workbook,
 )
 from loaders import DEFAULT_ASSUMPTIONS, Dataset, Unmatched, ValidationReport, read_assumptions
@@ -96,14 +95,14 @@ def test_hromada_sheet_types_formats_and_hand_checked_values(export):
     # numbers are numbers, with thousands separators, one decimal for ratios, percentages as such
     assert cell("Населення").value == 40_000 and cell("Населення").number_format == "#,##0"
     assert cell("Соціальні працівники").value == 8
-    assert cell("Працівників на 10 тис.").value == pytest.approx(2.0)
-    assert cell("Працівників на 10 тис.").number_format == "#,##0.0"
+    assert cell("Працівників на 10 тис. мешканців").value == pytest.approx(2.0)
+    assert cell("Працівників на 10 тис. мешканців").number_format == "#,##0.0"
     assert cell("Частка вакантних посад").value == pytest.approx(1 - 8 / 9)
     assert cell("Частка вакантних посад").number_format == "0.0%"
     assert cell("Вакантні посади").value == 1
     # need: 2.0 per 10,000 x (40,000 + 10,000 IDPs) = 10 positions; 8 in post
     assert cell("Потреба за нормативом, посад").value == pytest.approx(10.0)
-    assert cell("Дефіцит, посад").value == pytest.approx(2.0)
+    assert cell("Дефіцит посад до нормативу").value == pytest.approx(2.0)
     assert cell("ВПО оцінено").value == "так"
     assert ws.cell(row=rows[H5], column=col["Немає соціального працівника"]).value == "так"
     # no data is a blank cell, never 0
@@ -117,7 +116,7 @@ def test_hromada_sheet_types_formats_and_hand_checked_values(export):
 def test_gap_columns_have_colour_scales(export):
     ws = load_workbook(io.BytesIO(export.xlsx()))["Громади"]
     col = _by_header(ws)
-    letter = ws.cell(row=1, column=col["Дефіцит, посад"]).column_letter
+    letter = ws.cell(row=1, column=col["Дефіцит посад до нормативу"]).column_letter
     ranges = {str(r.sqref): [rule.type for rule in r.rules] for r in ws.conditional_formatting}
     assert ranges[f"{letter}2:{letter}6"] == ["colorScale"]
 
@@ -187,7 +186,7 @@ def test_unknown_columns_are_written_by_dtype_and_specs_validate():
     ws = load_workbook(io.BytesIO(write_workbook([Sheet("t", table)], "uk")))["t"]
     assert ws["A1"].value == "x_new_measure" and ws["A2"].value == 1.5 and ws["B2"].value == "a"
     with pytest.raises(ValueError, match="kind must be one of"):
-        ColumnSpec("x", "x", "x", kind="money_bags")
+        ColumnSpec("x", kind="money_bags")
     with pytest.raises(ValueError, match="lang must be 'uk' or 'en', got 'de'"):
         write_workbook([], "de")
 
@@ -239,7 +238,7 @@ def test_csv_is_one_table_with_plain_numbers_and_neutralised_formulas(dataset):
     frame = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype={"Код КАТОТТГ": str})
     assert len(frame) == 5 and frame.columns[0] == "Код КАТОТТГ"
     row = frame.set_index("Код КАТОТТГ").loc[H2]
-    assert row["Населення"] == 40_000 and row["Дефіцит, посад"] == pytest.approx(2.0)
+    assert row["Населення"] == 40_000 and row["Дефіцит посад до нормативу"] == pytest.approx(2.0)
     assert frame.set_index("Код КАТОТТГ").loc[H1, "Назва"] == "'" + EVIL[0]
     assert pd.isna(frame.set_index("Код КАТОТТГ").loc[H4, "ВПО"])
 
@@ -287,21 +286,20 @@ def test_app_table_download_is_the_filtered_table_with_a_cover_saying_what_is_sh
     table = wb["Table"]
     assert [table.cell(row=r, column=1).value for r in range(2, table.max_row + 1)] == [H2, H3, H4]
     assert table.freeze_panes == "A2" and table.auto_filter.ref == f"A1:N{table.max_row}"
-    assert table["K1"].value == "Workers per 10,000" and table["K2"].number_format == "#,##0.0"
+    assert table["K1"].value == "Workers per 10,000 residents" and table["K2"].number_format == "#,##0.0"
     cover = {r[0]: r for r in _sheet_rows(wb[COVER_SHEET]) if r[0]}
     assert cover["Filter"][1] == "{population} > 15000" and cover["Rows"][1] == 3
     assert cover["Level"][1] == "Hromadas" and cover["Level"][3] == "Громади"
 
 
-def test_table_to_xlsx_the_first_interface_still_writes_a_safe_table():
-    table = pd.DataFrame({"code": [H1], "name": [EVIL[0]], "positions": [3], "cost": [480_000.0]})
-    content = table_to_xlsx(table, ["Code", "Name", "Positions", "Cost"], {"cost": "#,##0"}, "Allocation",
-                            [("Dataset", "test")])  # fmt: skip
+def test_the_plan_workbook_writes_a_safe_table(dataset):
+    """The one plan writer keeps text from files as text: a hostile hromada name never becomes a formula."""
+    from exports import plan_workbook
+
+    table = pd.DataFrame({"code": [H1], "hromada_name": [EVIL[0]], "positions": [3], "cost": [480_000.0]})
+    content = plan_workbook(table, (("Budget", 1.0, "Бюджет", 1.0),), dataset, "en")
     wb = load_workbook(io.BytesIO(content))
-    ws = wb["Allocation"]
-    assert [c.value for c in ws[1]] == ["Code", "Name", "Positions", "Cost"]
+    ws = wb["Funding plan"]
+    assert [c.value for c in ws[1]][:2] == ["KATOTTG code", "Hromada"]
     assert ws["A2"].data_type == "s" and ws["B2"].value == EVIL[0] and ws["B2"].data_type == "s"
-    assert ws["C2"].value == 3 and ws["D2"].number_format == "#,##0" and ws.freeze_panes == "A2"
-    assert {r[0].value: r[1].value for r in wb[COVER_SHEET].iter_rows() if r[0].value} == {"Dataset": "test"}
-    with pytest.raises(ValueError, match="headers: expected 4 labels, got 1"):
-        table_to_xlsx(table, ["x"], {}, "t")
+    assert ws["C2"].value == 3 and ws.freeze_panes == "A2"

@@ -107,7 +107,7 @@ def test_libreoffice_shows_codes_as_text_and_formula_text_literally(converted):
     assert row["Residents"].replace("\u00a0", "").replace(",", "").replace(" ", "") == "40000"
     assert row["Residents"] != "40000"  # a thousands separator is shown
     assert row["Vacancy rate"].endswith("%")
-    assert row["Workers per 10,000"] in {"2.0", "2,0"}  # one decimal
+    assert row["Workers per 10,000 residents"] in {"2.0", "2,0"}  # one decimal
     with files["Ukraine and oblasts"].open(encoding="utf-8") as handle:
         oblasts = list(csv.DictReader(handle))
     assert oblasts[1]["Name (uk)"] == EVIL[O1]
