@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.text import t
+from core.schema import HROMADA_TYPES
+from core.text import TEXT, t
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
 
@@ -48,45 +49,6 @@ __all__ = [
 #: Levels a gap table can be exported at.
 EXPORT_LEVELS = ("oblast", "raion", "hromada")
 
-_SHEETS = {
-    # key: (uk name, en name, uk description, en description)
-    "summary": ("Україна та області", "Ukraine and oblasts", "Україна загалом і кожна область", "Ukraine and oblasts"),
-    "raion": ("Райони", "Raions", "Таблиця розривів за районами", "The gap table by raion"),
-    "hromada": ("Громади", "Hromadas", "Повна таблиця розривів за громадами", "The full gap table by hromada"),
-    "funding": (
-        "План фінансування",
-        "Funding plan",
-        "Які посади профінансувати першими в межах бюджету",
-        "Which positions to fund first within the budget",
-    ),
-    "assumptions": (
-        "Припущення",
-        "Assumptions",
-        "Кожен параметр планування: значення, одиниця, джерело",
-        "Every planning parameter: value, unit, source",
-    ),
-    "quality": (
-        "Якість даних",
-        "Data quality",
-        "Кожен вхідний файл і підсумок його перевірки",
-        "Each input file and its validation summary",
-    ),
-    "issues": (
-        "Проблеми у файлах",
-        "File issues",
-        "Кожна помилка, попередження і незіставлений рядок",
-        "Every error, warning and unmatched row",
-    ),
-}
-_TYPE_LABELS = {"urban": ("міська", "urban"), "settlement": ("селищна", "settlement"), "rural": ("сільська", "rural")}
-_KIND_LABELS = {
-    "units": ("адміністративні одиниці", "administrative units"),
-    "boundaries": ("межі", "boundaries"),
-    "population": ("населення", "population"),
-    "idp": ("ВПО", "IDPs"),
-    "staffing": ("штат", "staffing"),
-    "caseload": ("навантаження", "caseload"),
-}
 _ROLE_COLUMNS = [f"{r}_{w}" for r in ALL_ROLES for w in ("approved", "filled")]
 #: Columns of ``Dataset.hromadas`` that tell whether a hromada has a figure of each kind.
 _KIND_COLUMNS = {
@@ -138,8 +100,7 @@ def _localise(table: pd.DataFrame, units: pd.DataFrame, lang: str) -> pd.DataFra
         if f"{level}_code" in out:
             out[f"{level}_name"] = out[f"{level}_code"].map(names)
     if "hromada_type" in out:
-        i = 0 if lang == "uk" else 1
-        out["hromada_type"] = out["hromada_type"].map(lambda v: _TYPE_LABELS.get(v, (v, v))[i] if pd.notna(v) else v)
+        out["hromada_type"] = out["hromada_type"].map(lambda v: t(v, lang) if v in HROMADA_TYPES else v)
     return out
 
 
@@ -344,14 +305,13 @@ def quality_tables(
     unmatched row (with the closest names), and a note on hromada-level
     units left out for having no figure at all.
     """
-    i = 0 if lang == "uk" else 1
-    ok, bad = ("придатний", "непридатний") if lang == "uk" else ("usable", "not usable")
+    ok, bad = t("file_usable", lang), t("file_not_usable", lang)
     hromadas = dataset.hromadas
     units = dataset.units
     hromada_units = int((units["level"] == "hromada").sum())
     files = [
         {
-            "kind": _KIND_LABELS["units"][i],
+            "kind": t("kind_units", lang),
             "file": _units_file(manifest),
             "status": ok,
             "rows": len(units),
@@ -368,7 +328,7 @@ def quality_tables(
         name = _shown_path(getattr(report, "path", None), manifest) or str(report.source)
         rows = getattr(report, "rows", 0) or None
         level = getattr(report, "level", None)
-        label = _KIND_LABELS.get(kind, (kind, kind))[i]
+        label = t(f"kind_{kind}", lang) if f"kind_{kind}" in TEXT["uk"] else kind
         files.append(
             {
                 "kind": f"{label}: {level}" if kind == "boundaries" and level else label,
@@ -399,27 +359,20 @@ def quality_tables(
             )
         for item in unmatched:
             hint = "; ".join(getattr(item, "suggestions", ()) or ())
-            closest = "найближчі" if lang == "uk" else "closest"
             issues.append(
                 {
                     "file": name,
                     "row": item.row,
-                    "severity": "не зіставлено" if lang == "uk" else "unmatched",
-                    "message": f"{item.value}" + (f" ({closest}: {hint})" if hint else ""),
+                    "severity": t("issue_unmatched", lang),
+                    "message": t("issue_closest", lang, value=item.value, hint=hint) if hint else f"{item.value}",
                 }
             )
     left_out = hromada_units - int(hromadas[_figure_columns(hromadas)].notna().any(axis=1).sum())
     if left_out:
         issues.append(
             {
-                "severity": "примітка" if lang == "uk" else "note",
-                "message": (
-                    f"{left_out} одиниць рівня громади без жодних даних (напр. окупований Крим) "
-                    "не показано на аркуші громад"
-                    if lang == "uk"
-                    else f"{left_out} hromada-level units with no figure at all (e.g. occupied Crimea) "
-                    "are left out of the hromada sheet"
-                ),
+                "severity": t("issue_note", lang),
+                "message": t("issue_left_out", lang, count=left_out),
             }
         )
     file_columns = ["kind", "file", "sheet", "level", "status", "rows", "matched", "unmatched", "errors",
@@ -447,6 +400,12 @@ def _norm_text(assumptions: Assumptions) -> tuple[str, str]:
     )
 
 
+def _kind(kind: str) -> tuple[str, str]:
+    """The Ukrainian and English name of a kind of data (``kind_<kind>`` in the catalogue; the kind itself if none)."""
+    key = f"kind_{kind}"
+    return (t(key, "uk"), t(key, "en")) if key in TEXT["uk"] else (kind, kind)
+
+
 def _estimated_rows(dataset: Dataset) -> list[tuple]:
     rows = []
     n = len(dataset.hromadas)
@@ -457,7 +416,7 @@ def _estimated_rows(dataset: Dataset) -> list[tuple]:
         count = int(dataset.hromadas[column].fillna(False).astype(bool).sum())
         if not count:
             continue
-        uk, en = _KIND_LABELS[kind]
+        uk, en = _kind(kind)
         rows.append(
             (
                 f"Estimated: {en}",
@@ -498,7 +457,7 @@ def _cover(
         shown = _display_path(manifest)
         rows.append(("Manifest", shown, "Маніфест", shown))
     for kind, date in dataset.reference_dates.items():
-        uk, en = _KIND_LABELS.get(kind, (kind, kind))
+        uk, en = _kind(kind)
         rows.append((f"Reference date: {en}", str(date), f"Дата даних: {uk}", str(date)))
     rows.append(
         ("Scenario", scenario or "base: the assumptions file", "Сценарій", scenario or "базовий: файл припущень")
@@ -523,12 +482,18 @@ def _cover(
     rows += _estimated_rows(dataset)
     rows += list(extra)
     for kind, source in dataset.sources.items():
-        uk, en = _KIND_LABELS.get(kind, (kind, kind))
+        uk, en = _kind(kind)
         rows.append((f"Source: {en}", source, f"Джерело: {uk}", source))
     rows.append(("No data", _NO_DATA[1], "Немає даних", _NO_DATA[0]))
     for key in contents:
-        uk_name, en_name, uk_about, en_about = _SHEETS[key]
-        rows.append((f"Sheet: {en_name}", en_about, f"Аркуш: {uk_name}", uk_about))
+        rows.append(
+            (
+                f"Sheet: {t(f'sheet_{key}', 'en')}",
+                t(f"sheet_{key}_about", "en"),
+                f"Аркуш: {t(f'sheet_{key}', 'uk')}",
+                t(f"sheet_{key}_about", "uk"),
+            )
+        )
     return Cover(
         "Social service workforce atlas of Ukraine: gap tables",
         "Атлас кадрів соціальної сфери України: таблиці розривів",
@@ -554,7 +519,7 @@ def cover_from_notes(
         uk_label = _NOTE_LABELS_UK.get(label)
         if uk_label is None and ": " in label:
             head, kind = label.split(": ", 1)
-            uk_label = f"{_NOTE_HEADS_UK.get(head, head)}: {_KIND_LABELS.get(kind, (kind,))[0]}"
+            uk_label = f"{_NOTE_HEADS_UK.get(head, head)}: {_kind(kind)[0]}"
         uk_text = text
         if label == "Boundaries":
             uk_text = _APPROXIMATE[0] if approximate_boundaries else _OFFICIAL[0]
@@ -671,7 +636,6 @@ def build_export(
         raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
     if level not in EXPORT_LEVELS:
         raise ValueError(f"level must be one of {', '.join(EXPORT_LEVELS)}, got {level!r}")
-    i = 0 if lang == "uk" else 1
     computed = computed if computed is not None else compute_tables(dataset.hromadas, dataset.units, assumptions)
     summary = summary_table(dataset, assumptions, lang, tables=computed)
     tables = [("summary", summary, gap_columns(summary, "oblast"))]
@@ -685,7 +649,9 @@ def build_export(
     tables.append(("assumptions", assumptions_table(assumptions, assumptions_path), None))
     files, issues = quality_tables(dataset, lang, manifest)
     tables += [("quality", files, None), ("issues", issues, None)]
-    sheets = {key: Sheet(_SHEETS[key][i], table, _specs(columns) if columns else ()) for key, table, columns in tables}
+    sheets = {
+        key: Sheet(t(f"sheet_{key}", lang), table, _specs(columns) if columns else ()) for key, table, columns in tables
+    }
     main = sheets[level if level != "oblast" else "summary"]
     cover = _cover(
         dataset,
@@ -737,7 +703,7 @@ def table_workbook(
         See :func:`cover_from_notes`.
     """
     names = [c for c in (columns or [c for c in table.columns if c in COLUMNS]) if c in table.columns]
-    sheet = Sheet(title or ("Таблиця" if lang == "uk" else "Table"), table, _specs(names))
+    sheet = Sheet(title or t("sheet", lang), table, _specs(names))
     cover = cover_from_notes(notes, approximate_boundaries=approximate_boundaries, shown=shown)
     return write_workbook([sheet], lang, cover, cover_first=False)
 
