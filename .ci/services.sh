@@ -34,6 +34,7 @@ fi
 if command -v redis-server >/dev/null 2>&1; then
   _redis_port="$(_free_port)"
   redis-server --port "$_redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --maxmemory 256mb --maxmemory-policy noeviction \
     --dir "$ATLAS_SERVICES_DIR" --daemonize yes --pidfile "$ATLAS_SERVICES_DIR/redis.pid" \
     --logfile "$ATLAS_SERVICES_DIR/redis.log" >/dev/null
   for _ in $(seq 50); do

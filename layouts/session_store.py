@@ -25,6 +25,7 @@ cap, or one the disk or Redis refuses, raises :class:`StorageError`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 import tempfile
@@ -33,6 +34,8 @@ import time
 from pathlib import Path
 
 __all__ = ["FileStore", "RedisStore", "StorageError", "private_folder"]
+
+LOG = logging.getLogger("atlas.state")
 
 
 class StorageError(RuntimeError):
@@ -213,6 +216,20 @@ class RedisStore:
         self._errors = (redis.RedisError, OSError)
         self._budget = _Budget(caps)
         self._prefix = prefix
+        self._warn_about_config()
+
+    def _warn_about_config(self) -> None:
+        """Log when Redis would grow without bound or evict keys (uploads) to make room."""
+        try:
+            config = self._redis.config_get("maxmemory*")
+        except self._errors:
+            return  # CONFIG may be disabled or Redis not up yet; /healthz tells
+        if str(config.get("maxmemory", "0")) == "0":
+            LOG.warning("Redis has no maxmemory: session state may grow without bound")
+        if config.get("maxmemory-policy", "noeviction") != "noeviction":
+            LOG.warning(
+                "Redis maxmemory-policy is %s: uploads may be evicted; use noeviction", config["maxmemory-policy"]
+            )
 
     def _key(self, space: str, key: str) -> str:
         return f"{self._prefix}{space}:{key}"

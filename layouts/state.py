@@ -65,7 +65,16 @@ from metrics import TableCache
 
 from .session_store import FileStore, RedisStore, StorageError, private_folder
 
-__all__ = ["AtlasState", "DEMO_KEY", "StorageError", "cache_dir", "idle_seconds", "secret_key"]
+__all__ = [
+    "AtlasState",
+    "DEMO_KEY",
+    "StorageError",
+    "cache_dir",
+    "idle_seconds",
+    "secret_key",
+    "sweep_uploads",
+    "upload_folder",
+]
 
 LOG = logging.getLogger("atlas.state")
 DEMO_KEY = "demo"
@@ -132,6 +141,31 @@ def secret_key() -> str:
     if len(key) < 32:
         raise StorageError(f"{path} holds no usable key; delete it to make a new one")
     return key
+
+
+def upload_folder() -> Path:
+    """Private folder (0700) under the cache folder where uploads are written while they are read."""
+    return private_folder(private_folder(cache_dir()) / "uploads")
+
+
+def sweep_uploads(older_than: float = 3600.0) -> int:
+    """Delete upload folders left by a worker killed mid-upload (older than ``older_than`` s)."""
+    import shutil
+    import time
+
+    removed = 0
+    try:
+        entries = list(upload_folder().iterdir())
+    except (OSError, StorageError):
+        return 0
+    for entry in entries:
+        try:
+            if time.time() - entry.lstat().st_mtime > older_than:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _content_key(value: Any) -> str:
@@ -324,6 +358,7 @@ class AtlasState:
             self.store = FileStore(cache_dir() / "sessions", _caps())
         if not server.secret_key:
             server.secret_key = secret_key()
+        sweep_uploads()
         # Flask's default config has these keys, so they are set, not setdefault
         server.config["SESSION_COOKIE_SAMESITE"] = os.environ.get("ATLAS_COOKIE_SAMESITE", "Lax")
         server.config["SESSION_COOKIE_HTTPONLY"] = True

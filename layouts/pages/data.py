@@ -24,7 +24,7 @@ from loaders.sandbox import validate_untrusted
 
 from .. import ids
 from ..components import data_table
-from ..state import AtlasState, StorageError
+from ..state import AtlasState, StorageError, upload_folder
 from . import published
 
 LOG = logging.getLogger("atlas.uploads")
@@ -139,7 +139,8 @@ def process_upload(
         return _rejected(kind, safe_name, label("too_big", lang).format(limit=f"{limit / 2**20:g}")), None
     suffix = Path(safe_name).suffix.lower()
     suffix = suffix if suffix in _SUFFIXES else ""
-    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+    # in the private cache folder, not the shared temp dir; a worker killed meanwhile leaves it for sweep_uploads
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-", dir=upload_folder()) as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(payload)
         sheet_arg: str | int | None = sheet.strip() if sheet and sheet.strip() else None
