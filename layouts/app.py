@@ -28,7 +28,7 @@ from .pages import map as map_page
 from .state import AtlasState, StorageError, idle_seconds
 from .views import prepare
 
-__all__ = ["PAGES", "create_app", "parse_path"]
+__all__ = ["PAGES", "configure_compression", "create_app", "geo_response", "parse_path", "preload_geometry"]
 
 LOG = logging.getLogger("atlas.app")
 #: longest query string a page accepts (a shared link is far shorter)
@@ -68,6 +68,99 @@ def _nav(lang: str, page: str, search: str) -> html.Nav:
     return html.Nav(links, id=ids.NAV, className="nav", **{"aria-label": "navigation"})
 
 
+#: Compression of text responses (flask-compress, through Dash's ``compress=True``):
+#: brotli when the browser offers it, else gzip; compressed bundles of the
+#: Dash and Plotly scripts are kept in memory, so each is compressed once.
+COMPRESS_ALGORITHMS = ["br", "gzip"]
+_COMPRESSED: dict[str, bytes] = {}
+
+
+class _MemoryCache:
+    """The smallest cache flask-compress accepts (``get``, ``set``), for static files only.
+
+    flask-compress asks it about every response with the key
+    ``"<encoding>;<key>"``; a response of no static file has the key
+    ``"<encoding>;None"`` and is never kept.
+    """
+
+    def get(self, key: str) -> bytes | None:
+        return None if key.endswith(";None") else _COMPRESSED.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";None"):
+            _COMPRESSED[key] = value
+
+
+def _static_cache_key(request: flask.Request) -> str | None:
+    """Cache key of a versioned static file (component bundles, assets): its path and version."""
+    if request.path.startswith(("/_dash-component-suites/", "/assets/")):
+        return f"{request.path}?{request.query_string.decode()}"
+    return None
+
+
+def configure_compression(server: flask.Flask) -> None:
+    """Settings of flask-compress: which encodings, and the memory cache of static bundles."""
+    server.config.setdefault("COMPRESS_ALGORITHM", COMPRESS_ALGORITHMS)
+    server.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    server.config.setdefault("COMPRESS_LEVEL", 6)
+    server.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    server.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", _MemoryCache)
+
+
+def geo_response(state: AtlasState, key: str, level: str) -> flask.Response:
+    """The geometry of ``level``: gzipped once, cached by the browser for good under its versioned URL.
+
+    ``?v=<digest>`` (what :meth:`AtlasState.geo_url` gives) names one
+    content: it is ``immutable`` for a year, public for the default dataset
+    (no cookie read or set, no ``Vary: Cookie``), private for a session's
+    own upload. Without the version, or with an old one, the browser must
+    revalidate (ETag; 304 when unchanged).
+    """
+    geo = state.geojson(key, level)
+    if geo is None:
+        flask.abort(404)
+    request = flask.request
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = flask.Response(geo.gzip if gzipped else geo.content, mimetype="application/geo+json")
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(geo.digest + ("-gz" if gzipped else ""))
+    scope = "public" if state.is_public(key) else "private"
+    if request.args.get("v") == geo.digest:
+        response.headers["Cache-Control"] = f"{scope}, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = f"{scope}, no-cache"
+    return response.make_conditional(request)
+
+
+#: Which geometry a page draws first, by page and level in its URL.
+_FIRST_LEVEL = {"": "oblast", "map": None, "scenarios": "oblast", "funding": "hromada"}
+
+
+def preload_geometry(app: dash.Dash, state: AtlasState) -> None:
+    """Start the download of the geometry a page draws first with the page itself (``<link rel=preload>``).
+
+    Without it the request starts only once Plotly has loaded and run.
+    """
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        _, page = parse_path(flask.request.path)
+        level = _FIRST_LEVEL.get(page, "")
+        if level is None:
+            level = flask.request.args.get("level") or "oblast"
+        if level in ("oblast", "raion", "hromada"):
+            url = state.geo_url(level)
+            kwargs["metas"] = (
+                kwargs.get("metas", "") + f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">'
+            )
+        return interpolate(**kwargs)
+
+    app.interpolate_index = interpolate_index
+
+
 def create_app(
     dataset: Dataset | None, assumptions, authenticators: Iterable[Authenticator] = (), published=None
 ) -> dash.Dash:
@@ -79,13 +172,17 @@ def create_app(
     ``authenticators`` (see :mod:`layouts.auth`) decide who may use it;
     none: the atlas is open. Every route but ``/healthz`` is checked.
     """
+    server = flask.Flask(__name__)
+    configure_compression(server)  # before Dash turns compression on with these settings
     app = dash.Dash(
         __name__,
+        server=server,
         title=t("title"),
         serve_locally=True,
         assets_folder=str(ASSETS),
         update_title=None,
         suppress_callback_exceptions=True,
+        compress=True,
     )
     auth.install(app.server, authenticators)
     # uploads are read in child processes of a forkserver (loaders.sandbox): start it now, not on the first upload
@@ -94,15 +191,11 @@ def create_app(
     # uploads travel base64-encoded inside a callback request: about 4/3 of the file
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
     app.server.extensions["atlas_state"] = state
+    preload_geometry(app, state)
 
     @app.server.route("/geo/<key>/<level>.json")
     def geo(key: str, level: str):
-        content = state.geojson_bytes(key, level)
-        if content is None:
-            flask.abort(404)
-        response = flask.Response(content, mimetype="application/geo+json")
-        response.headers["Cache-Control"] = "public, max-age=86400" if state.is_public(key) else "private, max-age=3600"
-        return response
+        return geo_response(state, key, level)
 
     @app.server.route("/healthz")
     def healthz():

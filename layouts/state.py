@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gzip
 import hashlib
 import io
 import json
@@ -51,7 +52,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import flask
 import geopandas as gpd
@@ -79,6 +80,27 @@ __all__ = [
 LOG = logging.getLogger("atlas.state")
 DEMO_KEY = "demo"
 _MEMO_SIZE = 8
+#: Decimals of a degree kept in served geometry: 1e-4 degree is about 11 m.
+GEO_DECIMALS = 4
+
+
+class GeoJSON(NamedTuple):
+    """Served geometry: the GeoJSON text, its gzip encoding and a digest of its content (the URL version)."""
+
+    content: bytes
+    gzip: bytes
+    digest: str
+
+
+def _feature_collection(codes, geometries) -> bytes:
+    """GeoJSON FeatureCollection of ``geometries`` with ``properties.code`` (GEOS writes each geometry)."""
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"code":{json.dumps(str(code), ensure_ascii=False)}}},"geometry":{g}}}'
+        for code, g in zip(codes, shapely.to_geojson(geometries))
+    )
+    return ('{"type":"FeatureCollection","features":[' + features + "]}").encode("utf-8")
+
+
 _MAX_SETTING_BYTES = 4 * 2**20
 
 
@@ -502,13 +524,24 @@ class AtlasState:
         return self._memo.get((key, _content_key(assumptions)), lambda: self._compute(dataset, assumptions))
 
     def geo_url(self, level: str) -> str:
-        return f"/geo/{self.dataset_key()}/{level}.json"
+        """URL of this session's geometry of ``level``, versioned by its content (``?v=``: cached as immutable)."""
+        key = self.dataset_key()
+        geo = self.geojson(key, level)
+        return f"/geo/{key}/{level}.json" + (f"?v={geo.digest}" if geo is not None else "")
 
     def geojson_bytes(self, key: str, level: str) -> bytes | None:
-        """GeoJSON of a level of dataset ``key``, if this session may see it.
+        """GeoJSON of a level of dataset ``key``, if this session may see it (see :meth:`geojson`)."""
+        geo = self.geojson(key, level)
+        return None if geo is None else geo.content
+
+    def geojson(self, key: str, level: str) -> GeoJSON | None:
+        """GeoJSON of a level of dataset ``key`` (plain, gzipped, content digest), if this session may see it.
 
         Exterior rings are written clockwise, as d3-geo (plotly's map
-        projection) expects.
+        projection) expects; coordinates are rounded to
+        :data:`GEO_DECIMALS` decimals of a degree (about 11 m, below what
+        the map can show). The default dataset's geometry is served without
+        touching the session (no cookie read or set).
         """
         if not self.is_public(key):
             owner = self.store.get("small", f"owner:{key}", idle_seconds())
@@ -520,9 +553,12 @@ class AtlasState:
         if dataset is None or level not in dataset.boundaries:
             return None
 
-        def make() -> bytes:
-            gdf = dataset.boundaries[level][["code", "geometry"]].copy()
-            gdf["geometry"] = shapely.orient_polygons(gdf.geometry.values, exterior_cw=True)
-            return gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+        def make() -> GeoJSON:
+            gdf = dataset.boundaries[level][["code", "geometry"]]
+            if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+                gdf = gdf.to_crs(4326)
+            geometry = shapely.transform(gdf.geometry.values, lambda xy: np.round(xy, GEO_DECIMALS))
+            content = _feature_collection(gdf["code"], shapely.orient_polygons(geometry, exterior_cw=True))
+            return GeoJSON(content, gzip.compress(content, 6, mtime=0), hashlib.sha256(content).hexdigest()[:16])
 
         return self._geo.get((key, level), make)
