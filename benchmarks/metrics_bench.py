@@ -49,7 +49,7 @@ def settlements(
     Every count of a hromada is shared among its settlements (multinomial
     split of whole numbers), so totals per hromada, raion and oblast are
     those of the demo. Each settlement is a unit of level ``hromada`` with
-    the raion and oblast of its hromada.
+    the raion and oblast of its hromada (and ``parent_code``, the hromada).
     """
     rng = np.random.default_rng(seed)
     known = hromadas.dropna(subset=["population"]).reset_index(drop=True)
@@ -59,9 +59,16 @@ def settlements(
     rows = np.repeat(np.arange(len(known)), parts)
     out = known.iloc[rows].reset_index(drop=True)
     out["code"] = [f"S{i:07d}" for i in range(len(out))]
-    counts = [c for c in known.columns if c not in ("code", "idp_estimated")]
+    counts = [
+        c
+        for c in known.columns
+        if c != "code"
+        and not c.endswith("_annual_cost")  # a rate per position, not a count: each settlement keeps it
+        and pd.api.types.is_numeric_dtype(known[c])
+        and not pd.api.types.is_bool_dtype(known[c])
+    ]
     for column in counts:
-        values = known[column].to_numpy()
+        values = known[column].to_numpy(dtype=float)
         split = np.zeros(len(out))
         start = 0
         for i, k in enumerate(parts):
@@ -78,6 +85,7 @@ def settlements(
             "level": "hromada",
             "oblast_code": known["code"].iloc[rows].map(parents["oblast_code"]).to_numpy(),
             "raion_code": known["code"].iloc[rows].map(parents["raion_code"]).to_numpy(),
+            "parent_code": known["code"].iloc[rows].to_numpy(),
         }
     )
     return out, settlement_units

@@ -191,8 +191,12 @@ def _no_data_template(metric: str, lang: str) -> str:
 
 def _no_data_part(values: pd.Series, codes: list[str], text: list[str]) -> dict:
     """Locations, z and hover text of the units whose value is unknown: only those units."""
-    missing = np.flatnonzero(values.isna().to_numpy())
-    return {"locations": [codes[i] for i in missing], "z": [0] * len(missing), "text": [text[i] for i in missing]}
+    missing = values.isna().to_numpy()
+    return {
+        "locations": np.array(codes, dtype=str)[missing],
+        "z": np.zeros(int(missing.sum())),
+        "text": np.array(text, dtype=str)[missing],
+    }
 
 
 def _selection_part(selected: str | None, codes: list[str]) -> dict:
@@ -232,12 +236,14 @@ def choropleth(
     codes = table["code"].tolist()
     text = hover_text(table, lang)
     label = metric_label(metric, lang)
+    # numpy arrays of numbers and of fixed-width strings: plotly validates them
+    # at once, not element by element (1.2 s of lists against 2 ms at 1,470 units)
     layer = go.Choropleth(
         geojson=geo_url,
         featureidkey="properties.code",
-        locations=codes,
-        z=values.where(values.notna(), None).tolist(),
-        text=text,
+        locations=np.array(codes, dtype=str),
+        z=values.to_numpy(dtype=float),
+        text=np.array(text, dtype=str),
         hovertemplate=_value_template(metric, lang),
         marker_line_color="white",
         marker_line_width=0.3,

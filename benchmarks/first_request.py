@@ -1,0 +1,141 @@
+"""The full first-request path of the hromada map, on the demo (1,470 units) and a synthetic 30,000-unit dataset.
+
+    python benchmarks/first_request.py [--units 1470 30000] [--runs 3]
+
+For each size, a fresh app (nothing computed yet) serves, in the order a
+browser asks: the page (with its geometry preload), the layout and
+callback graph, the page-routing callback (which computes every table of
+the dataset), the map figure, the table page and the geometry; then a
+metric switch. Prints the server time of each step and in all (median of
+``--runs``, each on a fresh app), the bytes of the switch both ways
+(plain and gzip), and the growth ratio from the smallest to the largest
+size: linear costs grow about as the number of units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthetic import synthetic_dataset  # noqa: E402
+from layouts import create_app  # noqa: E402
+from loaders import load_demo, read_assumptions  # noqa: E402
+
+STEPS = ("page", "layout", "route (tables)", "map figure", "table page", "geometry")
+
+
+def _request(dependencies: list[dict], prefix: str, values: dict, changed: str) -> dict:
+    """A ``_dash-update-component`` body for the callback whose output starts with ``prefix``."""
+    dep = next(d for d in dependencies if d["output"].startswith(prefix))
+    outputs = [part.split(".") for part in dep["output"].strip(".").split("...")]
+
+    def value(item):
+        return {"id": item["id"], "property": item["property"], "value": values.get(f"{item['id']}.{item['property']}")}
+
+    return {
+        "output": dep["output"],
+        "outputs": [{"id": i, "property": p.split("@")[0]} for i, p in outputs],
+        "inputs": [value(i) for i in dep["inputs"]],
+        "state": [value(s) for s in dep["state"]],
+        "changedPropIds": [changed],
+    }
+
+
+def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
+    """Seconds of each step of the first request on a fresh app, and the bytes of a metric switch."""
+    app = create_app(dataset, assumptions)
+    client = app.server.test_client()
+    gz = {"Accept-Encoding": "gzip"}
+    seconds: dict[str, float] = {}
+
+    def timed(step, call):
+        started = time.perf_counter()
+        response = call()
+        seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{step}: {response.status_code} {response.data[:300]!r}")
+        return response
+
+    timed("page", lambda: client.get("/uk/map?level=hromada", headers=gz))
+    timed("layout", lambda: client.get("/_dash-layout", headers=gz))
+    dependencies = json.loads(timed("layout", lambda: client.get("/_dash-dependencies")).data)
+    values = {
+        "app-url.pathname": "/uk/map",
+        "app-url.search": "?level=hromada",
+        "map-level.value": "hromada",
+        "map-metric.value": "workers_per_10k",
+        "map-oblast.data": None,
+        "map-selected.data": None,
+        "app-lang.data": "uk",
+        "map-drawn.data": None,
+        "map-table.page_current": 0,
+        "map-table.filter_query": "",
+        "map-table.sort_by": [],
+    }
+    post = "/_dash-update-component"
+    route = _request(dependencies, "..app-page.children", values, "app-url.pathname")
+    timed("route (tables)", lambda: client.post(post, json=route, headers=gz))
+    figure_request = _request(dependencies, "..map-graph.figure", values, "map-level.value")
+    response = timed("map figure", lambda: client.post(post, json=figure_request))
+    body = json.loads(response.data)["response"]
+    values["map-drawn.data"] = body["map-drawn"]["data"]
+    geo_url = body["map-graph"]["figure"]["data"][0]["geojson"]
+    table_request = _request(dependencies, "..map-table.data", values, "map-level.value")
+    timed("table page", lambda: client.post(post, json=table_request, headers=gz))
+    timed("geometry", lambda: client.get(geo_url, headers=gz))
+    values["map-metric.value"] = "gap_fte"
+    switch = [
+        _request(dependencies, "..map-graph.figure", values, "map-metric.value"),
+        _request(dependencies, "..map-table.data", values, "map-metric.value"),
+    ]
+    started = time.perf_counter()
+    answers = [client.post(post, json=r) for r in switch]
+    seconds["switch"] = time.perf_counter() - started
+    up = sum(len(json.dumps(r).encode()) for r in switch)
+    down = sum(len(a.data) for a in answers)
+    down_gz = sum(len(gzip.compress(a.data, 6)) for a in answers)
+    return seconds, {"up": up, "down": down, "down_gzip": down_gz}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[1_470, 30_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    demo = load_demo()
+    assumptions = read_assumptions()
+    totals = {}
+    for n in args.units:
+        dataset = synthetic_dataset(demo, n)
+        runs = [one_run(dataset, assumptions) for _ in range(args.runs)]
+        steps = {step: statistics.median(r[0].get(step, 0.0) for r in runs) for step in (*STEPS, "switch")}
+        sizes = runs[-1][1]
+        total = statistics.median(sum(r[0].get(s, 0.0) for s in STEPS) for r in runs)
+        totals[n] = (total, steps["switch"])
+        print(f"{len(dataset.hromadas):,} hromada-level units (median of {args.runs} fresh apps):")
+        print("  " + ", ".join(f"{s} {steps[s]:.2f} s" for s in STEPS))
+        print(f"  first request, server, in all: {total:.2f} s")
+        print(
+            f"  metric switch: server {steps['switch'] * 1e3:.0f} ms; up {sizes['up'] / 1e3:.1f} KB, "
+            f"down {sizes['down'] / 1e3:.1f} KB ({sizes['down_gzip'] / 1e3:.1f} KB gzip; requests are not compressed)"
+        )
+    if len(totals) > 1:
+        small, large = min(totals), max(totals)
+        print(
+            f"growth {small:,} -> {large:,} units ({large / small:.1f}x): first request "
+            f"{totals[large][0] / totals[small][0]:.1f}x, switch {totals[large][1] / totals[small][1]:.1f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
