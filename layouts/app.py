@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 import dash
 import flask
 from dash import Input, Output, dcc, html
+from flask.sessions import SecureCookieSessionInterface
 
 from core.text import LANGS, t
 from loaders import Dataset, sandbox
@@ -108,6 +109,26 @@ def configure_compression(server: flask.Flask) -> None:
     server.config.setdefault("COMPRESS_CACHE_BACKEND", _MemoryCache)
 
 
+#: Paths of responses a browser keeps in its cache: never a Set-Cookie on them.
+CACHEABLE_PATHS = ("/geo/", "/_dash-component-suites/", "/assets/", "/_favicon.ico")
+
+
+class CacheFriendlySessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but the cookie is not refreshed on cacheable responses.
+
+    Pages and callbacks still refresh it (the session stays alive while it
+    is used); geometry, scripts and assets carry no ``Set-Cookie``, so
+    shared and browser caches keep them.
+    """
+
+    def should_set_cookie(self, app: flask.Flask, session) -> bool:
+        if session.modified:
+            return True
+        if flask.request.path.startswith(CACHEABLE_PATHS):
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def geo_response(state: AtlasState, key: str, level: str) -> flask.Response:
     """The geometry of ``level``: gzipped once, cached by the browser for good under its versioned URL.
 
@@ -173,6 +194,7 @@ def create_app(
     none: the atlas is open. Every route but ``/healthz`` is checked.
     """
     server = flask.Flask(__name__)
+    server.session_interface = CacheFriendlySessions()
     configure_compression(server)  # before Dash turns compression on with these settings
     app = dash.Dash(
         __name__,
