@@ -38,6 +38,8 @@ def _dark(colour: str) -> bool:
 
 
 def test_outliers_do_not_flatten_the_scale_and_no_data_is_outlined(server, browser):
+    browser.get(server)
+    browser.delete_all_cookies()  # a fresh session: the demo data, whatever earlier tests uploaded
     for metric in ("gap_fte", "residents_per_worker", "gap_per_10k"):
         layers = _load(browser, f"{server}uk/map?level=hromada&metric={metric}")
         coloured = next(layer for layer in layers if layer["showscale"])
