@@ -1,0 +1,194 @@
+"""Long fuzzing run: generated files through the loaders and generated callback payloads through the app.
+
+    python benchmarks/fuzz_bench.py --files 10000 --payloads 10000 [--sandboxed 200]
+
+Files: random bytes, valid CSV / .xlsx / GeoJSON / zipped files with bytes
+flipped, cut or repeated, crafted zips and the hostile corpus, each read by
+``validate_file`` (the loaders, in this process) and, for ``--sandboxed`` of
+them, by the app's upload path (a child process under limits). Payloads:
+every callback of the app with values drawn from a hostile set
+(``tests/layouts/test_callback_inputs.py``), through the Flask test client.
+Counts unhandled exceptions (files), 500 answers (payloads) and answers over
+5 s; prints the medians and the slowest. CI runs a few hundred of each
+(``tests/loaders/test_fuzz.py``, ``tests/layouts/test_callback_inputs.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import hostile_corpus  # noqa: E402
+
+SUFFIXES = (".csv", ".xlsx", ".geojson", ".zip", ".gpkg", ".xls", ".ods", "")
+KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
+
+
+def _seeds() -> list[tuple[str, bytes]]:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Код КАТОТТГ", "Населення", "ВПО"])
+    for i in range(20):
+        ws.append([hostile_corpus.HROMADA, 1000 + i, 10 * i])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    csv = (
+        "Код КАТОТТГ;Посада;Затверджено штатних одиниць;Фактично зайнято\n" + f"{hostile_corpus.HROMADA};Психолог;2;1\n"
+    ).encode()
+    geo = hostile_corpus.geojson_self_intersecting(50)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("a.geojson", geo)
+    return [(".xlsx", buffer.getvalue()), (".csv", csv), (".geojson", geo), (".zip", zipped.getvalue())]
+
+
+def _mutate(rng: random.Random, content: bytes) -> bytes:
+    data = bytearray(content)
+    for _ in range(rng.randint(1, 4)):
+        how = rng.random()
+        if how < 0.4 and data:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif how < 0.6:
+            data = data[: rng.randrange(len(data) + 1)]
+        elif how < 0.8 and data:
+            start = rng.randrange(len(data))
+            data[start:start] = data[start : start + rng.randint(1, 200)] * rng.randint(1, 20)
+        else:
+            data += bytes(rng.randrange(256) for _ in range(rng.randint(1, 200)))
+    return bytes(data)
+
+
+def generated_files(n: int, seed: int = 16):
+    rng = random.Random(seed)
+    seeds = _seeds()
+    corpus = [(Path(name).suffix, content) for name, content, _, _ in hostile_corpus.corpus("ci")]
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.15:
+            suffix, content = rng.choice(SUFFIXES), bytes(rng.randrange(256) for _ in range(rng.randint(0, 3000)))
+        elif roll < 0.2:
+            suffix, content = rng.choice(corpus)
+        else:
+            suffix, content = rng.choice(seeds)
+            content = _mutate(rng, content)
+        kind = "boundaries" if suffix in (".geojson", ".zip", ".gpkg") and rng.random() < 0.8 else rng.choice(KINDS)
+        yield i, suffix, kind, content
+
+
+def fuzz_files(n: int, sandboxed: int) -> dict:
+    from layouts.pages.data import process_upload
+    from loaders import default_units, load_demo, validate_file
+
+    units = default_units()
+    demo = load_demo() if sandboxed else None
+    times, crashes, slow = [], [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for i, suffix, kind, content in generated_files(n):
+            path = Path(folder) / f"input{suffix}"
+            path.write_bytes(content)
+            started = time.perf_counter()
+            try:
+                if i < sandboxed:
+                    url = "data:application/octet-stream;base64," + base64.b64encode(content).decode()
+                    report, _ = process_upload(demo, url, f"f{suffix}", kind, None, 64 * 2**20, "en")
+                else:
+                    report = validate_file(path, kind, units)
+                assert report.ok or report.errors
+            except Exception as exc:  # noqa: BLE001 - counted: the benchmark's result
+                crashes.append((i, suffix, kind, f"{type(exc).__name__}: {exc}"[:200]))
+            seconds = time.perf_counter() - started
+            times.append(seconds)
+            if seconds > 5:
+                slow.append((i, suffix, kind, round(seconds, 1)))
+    return {"count": n, "crashes": crashes, "slow": slow, "median_s": statistics.median(times), "max_s": max(times)}
+
+
+def fuzz_payloads(n: int) -> dict:
+    import os
+
+    os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-fuzz-"))
+    from layouts import create_app
+    from loaders import load_demo, read_assumptions
+    from tests.layouts.test_callback_inputs import HOSTILE, _body
+
+    app = create_app(load_demo(), read_assumptions())
+    client = app.server.test_client()
+    rng = random.Random(16)
+    callbacks = list(app.callback_map.items())
+    times, errors, slow, statuses = [], [], [], {}
+    for i in range(n):
+        key, spec = callbacks[i % len(callbacks)]
+        values = {(d["id"], d["property"]): rng.choice(HOSTILE) for d in (*spec["inputs"], *spec["state"])}
+        body = json.dumps(_body(key, spec, values), allow_nan=True)
+        started = time.perf_counter()
+        response = client.post("/_dash-update-component", data=body, content_type="application/json")
+        seconds = time.perf_counter() - started
+        times.append(seconds)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            errors.append((key[:60], response.status_code))
+        if seconds > 5:
+            slow.append((key[:60], round(seconds, 1)))
+    return {
+        "count": n,
+        "statuses": statuses,
+        "errors": errors,
+        "slow": slow,
+        "median_s": statistics.median(times),
+        "max_s": max(times),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--payloads", type=int, default=10_000)
+    parser.add_argument("--sandboxed", type=int, default=200, help="how many of the files go through the upload path")
+    args = parser.parse_args(argv)
+    failed = False
+    if args.files:
+        started = time.perf_counter()
+        r = fuzz_files(args.files, min(args.sandboxed, args.files))
+        print(
+            f"files: {r['count']} ({min(args.sandboxed, args.files)} through the sandboxed upload path) in "
+            f"{time.perf_counter() - started:.0f} s; unhandled exceptions {len(r['crashes'])}; "
+            f"over 5 s {len(r['slow'])}; median {r['median_s'] * 1000:.0f} ms, max {r['max_s']:.1f} s"
+        )
+        for crash in r["crashes"][:10]:
+            print("  crash:", crash)
+        for item in r["slow"][:10]:
+            print("  slow:", item)
+        failed |= bool(r["crashes"] or r["slow"])
+    if args.payloads:
+        started = time.perf_counter()
+        r = fuzz_payloads(args.payloads)
+        print(
+            f"payloads: {r['count']} in {time.perf_counter() - started:.0f} s; answers {r['statuses']}; "
+            f"5xx {len(r['errors'])}; over 5 s {len(r['slow'])}; "
+            f"median {r['median_s'] * 1000:.0f} ms, max {r['max_s']:.1f} s"
+        )
+        for item in (r["errors"] + r["slow"])[:10]:
+            print("  ", item)
+        failed |= bool(r["errors"] or r["slow"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
