@@ -233,10 +233,12 @@ def create_app(
         LOG.error("session storage failed: %s", exc)
         return {"status": "unavailable", "problem": "session storage is unavailable; try again later"}, 503
 
+    app.index_string = app.index_string.replace("<html>", '<html lang="uk">', 1)
     app.layout = html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Store(id=ids.LANG, data="uk"),
+            dcc.Store(id="app-document"),
             html.Header(
                 [html.H1(id="app-title"), html.Div(id="app-nav-holder")],
                 className="header",
@@ -250,6 +252,7 @@ def create_app(
         Output("app-nav-holder", "children"),
         Output("app-title", "children"),
         Output(ids.LANG, "data"),
+        Output("app-document", "data"),
         Input(ids.URL, "pathname"),
         dash.State(ids.URL, "search"),
     )
@@ -264,7 +267,19 @@ def create_app(
         if state.data_expired():
             hours = f"{idle_seconds() / 3600:g}"
             body = html.Div([html.P(t("data_expired", lang).format(hours=hours), className="rejected"), body])
-        return body, _nav(lang, page, search), t("title", lang), lang
+        label = PAGES.get(page, (None, None))[1]
+        tab = f"{t(label, lang)} — {t('title', lang)}" if label else t("title", lang)
+        return body, _nav(lang, page, search), t("title", lang), lang, {"lang": lang, "title": tab}
+
+    # the page's language and the browser tab's title follow the URL (screen readers, hyphenation, bookmarks)
+    app.clientside_callback(
+        """function(doc) {
+            if (doc) { document.documentElement.lang = doc.lang; document.title = doc.title; }
+            return window.dash_clientside.no_update;
+        }""",
+        Output("app-document", "id"),
+        Input("app-document", "data"),
+    )
 
     @app.callback(
         Output(ids.LANG_LINK, "href"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
@@ -13,7 +14,9 @@ from . import ids
 from .views import AtlasData, role_table, similar_hromadas, unit_options
 
 __all__ = [
+    "parse_amount",
     "data_table",
+    "dropdown",
     "figure_cards",
     "graph_config",
     "map_caption",
@@ -64,13 +67,47 @@ def number_format(decimals: int, lang: str) -> dict:
     return fmt.to_plotly_json()
 
 
+def parse_amount(text, lang: str, field: str) -> float:
+    """A number typed the user's way: ``20 000 000``, ``20 000 000,5`` (uk) or ``20,000,000.5`` (en).
+
+    Raises ``ValueError`` naming ``field`` and what arrived when it is not a number >= 0.
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        raw = str(text or "").strip()
+        cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        cleaned = cleaned.replace(",", ".") if lang == "uk" else cleaned.replace(",", "")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise ValueError(t("amount_invalid", lang, field=field, value=raw or "—")) from None
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(t("amount_invalid", lang, field=field, value=str(text)))
+    return value
+
+
+def dropdown(lang: str, **kwargs) -> dcc.Dropdown:
+    """A ``dcc.Dropdown`` whose own words (search box, "no options", clear) are in ``lang``."""
+    return dcc.Dropdown(labels={key: t(f"dropdown_{key}", lang) for key in _DROPDOWN_LABELS}, **kwargs)
+
+
+_DROPDOWN_LABELS = ("search", "clear_search", "clear_selection", "no_options_found", "select_all", "deselect_all")
+
+
 def data_table(
-    table_id: str, columns: list[dict], records: list[dict], page_size: int = 25, server_side: bool = False
+    table_id: str,
+    columns: list[dict],
+    records: list[dict],
+    page_size: int = 25,
+    server_side: bool = False,
+    lang: str = "uk",
 ) -> dash_table.DataTable:
     """A sortable, filterable table; with ``server_side`` only the page shown is sent."""
     action = "custom" if server_side else "native"
     return dash_table.DataTable(
         id=table_id,
+        filter_options={"placeholder_text": t("table_filter", lang), "case": "insensitive"},
         columns=columns,
         data=records,
         sort_action=action,
@@ -167,6 +204,10 @@ def figure_cards(figures: dict[str, float], lang: str) -> html.Div:
     )
 
 
+#: shares shown as percentages in the profile (0.25 -> 25,0)
+PERCENT = {"vacancy_rate": 100}
+
+
 def _row(label: str, *values: str) -> html.Tr:
     return html.Tr([html.Th(label, scope="row"), *[html.Td(v) for v in values]])
 
@@ -197,7 +238,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("residents_per_worker", 0),
         ("required_fte", 1),
         ("gap_fte", 1),
-        ("vacancy_rate", 2),
+        ("vacancy_rate", 1),
         ("wisn_required", 1),
         ("wisn_ratio", 2),
         ("caseload_per_worker", 1),
@@ -212,7 +253,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         "residents_per_worker": "Мешканців на працівника" if lang == "uk" else "Residents per worker",
         "required_fte": t("required", lang),
         "gap_fte": t("gap", lang),
-        "vacancy_rate": "Частка вакантних посад" if lang == "uk" else "Vacancy rate",
+        "vacancy_rate": t("vacancy_pct", lang),
         "wisn_required": "Потреба за WISN, посад" if lang == "uk" else "WISN required staff",
         "wisn_ratio": "Співвідношення WISN (факт / потреба)" if lang == "uk" else "WISN ratio (actual / required)",
         "caseload_per_worker": "Випадків на працівника" if lang == "uk" else "Cases per worker",
@@ -231,7 +272,12 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             ),
             html.Tbody(
                 [
-                    _row(labels[c], fig(row[c], d), fig(oblast.get(c, float("nan")), d), fig(med(c), d))
+                    _row(
+                        labels[c],
+                        fig(row[c] * PERCENT.get(c, 1), d),
+                        fig(oblast.get(c, float("nan")) * PERCENT.get(c, 1), d),
+                        fig(med(c) * PERCENT.get(c, 1), d),
+                    )
                     for c, d in compare
                     if c in row.index
                 ]

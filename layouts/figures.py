@@ -340,7 +340,8 @@ def bar_ranking(table: pd.DataFrame, metric: str, lang: str = "uk", top: int = 3
         height=max(300, 22 * len(shown) + 60),
         margin=dict(l=10, r=90, t=10, b=30),
         yaxis=dict(autorange="reversed"),
-        xaxis=dict(title=metric_label(metric, lang)),
+        # numbers the user's way on the axis: "50 000", not plotly's SI "50k"
+        xaxis=dict(title=metric_label(metric, lang), tickformat=f",.{metric_spec(metric)['decimals']}~f"),
         separators=_SEPARATORS.get(lang, ".,"),
         font=dict(family="sans-serif"),
     )

@@ -182,6 +182,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
                     [{"name": label(c, lang), "id": c} for c in ("row", "column", "message")],
                     [{"row": i.row, "column": i.column, "message": i.message} for i in issues[:500]],
                     page_size=10,
+                    lang=lang,
                 )
             )
     if report.unmatched:
@@ -195,6 +196,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
                     for u in report.unmatched[:500]
                 ],
                 page_size=10,
+                lang=lang,
             )
         )
     return html.Div(parts, className="report", id="data-report-body")

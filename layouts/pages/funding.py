@@ -11,14 +11,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import format_number, t
+from core.text import format_count, format_number, t
 from exports import COLUMNS, plan_workbook
 from exports.planning import plan_facts, plan_rows
 from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
 
 from .. import ids
-from ..components import data_table, graph_config, map_caption, number_format, records
+from ..components import data_table, graph_config, map_caption, number_format, parse_amount, records
 from ..figures import choropleth, prompt_figure
 from ..state import AtlasState
 
@@ -244,7 +244,7 @@ def summary_view(plan, lang: str) -> html.Div:
                 className="profile-table",
                 id="funding-summary-table",
             ),
-            html.P(f"{plan.hromadas_funded} {_x('hromadas', lang)}"),
+            html.P(format_count(plan.hromadas_funded, "hromada", lang), id="funding-hromadas"),
             html.P(
                 f"{_x('vacancies', lang)}: {value(plan.vacancies_filled)}; {_x('new_posts', lang)}: "
                 f"{value(plan.new_posts)}; {_x('by_year', lang)}: "
@@ -268,7 +268,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Label(_x("budget", lang), htmlFor="funding-budget"),
-                            dcc.Input(id="funding-budget", type="number", min=0, step=100000, value=60_000_000),
+                            dcc.Input(
+                                id="funding-budget",
+                                type="text",
+                                inputMode="numeric",
+                                value=format_number(60_000_000, 0, lang),
+                                debounce=True,
+                            ),
                         ],
                         className="field",
                     ),
@@ -363,7 +369,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         ],
                         className="map",
                     ),
-                    html.Div(data_table("funding-table", [], [], page_size=20), className="ranking"),
+                    html.Div(data_table("funding-table", [], [], page_size=20, lang=lang), className="ranking"),
                 ],
                 className="main",
             ),
@@ -420,12 +426,13 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     def run(_clicks, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
         dataset = state.dataset()
         try:
+            budget = parse_amount(budget, lang, _x("budget", lang))
             plan = make_plan(
                 dataset, state.assumptions(), budget, objective, measure, options, roles, years, hromada_share,
                 psy_share, caps,
             )  # fmt: skip
         except ValueError as exc:
-            return html.P(str(exc), className="error"), dash.no_update, [], _columns(lang)
+            return html.P(str(exc), className="error"), dash.no_update, [], _columns(lang), dash.no_update
         table = plan_rows(plan, dataset.units, lang)
         state.set_value("plan", table)
         state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))

@@ -12,7 +12,16 @@ from core.schema import UNIT_LEVELS as LEVELS
 from core.text import METRIC_LABELS, metric_label, t
 
 from .. import ids
-from ..components import data_table, graph_config, map_caption, number_format, profile_card, records, register_search
+from ..components import (
+    data_table,
+    dropdown,
+    graph_config,
+    map_caption,
+    number_format,
+    profile_card,
+    records,
+    register_search,
+)
 from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
 from ..views import AtlasData, download_bytes, shown_table
@@ -146,7 +155,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         inline=True,
                     ),
                     html.Label(t("metric", lang), htmlFor=ids.METRIC),
-                    dcc.Dropdown(
+                    dropdown(
+                        lang,
                         id=ids.METRIC,
                         options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
                         value=metric,
@@ -161,7 +171,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="controls",
                 children=[
                     html.Label(t("search", lang), htmlFor=ids.SEARCH),
-                    dcc.Dropdown(
+                    dropdown(
+                        lang,
                         id=ids.SEARCH,
                         options=[],
                         placeholder=t("search_placeholder", lang),
@@ -191,7 +202,12 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.Button(t("download", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0),
                             dcc.Download(id=ids.DOWNLOAD),
                             data_table(
-                                ids.TABLE, table_columns(metric, lang), [], page_size=PAGE_SIZE, server_side=True
+                                ids.TABLE,
+                                table_columns(metric, lang),
+                                [],
+                                page_size=PAGE_SIZE,
+                                server_side=True,
+                                lang=lang,
                             ),
                         ],
                     ),

@@ -9,7 +9,7 @@ from core.text import METRIC_LABELS, metric_label, t
 from exports import full_workbook
 
 from .. import ids
-from ..components import data_table, figure_cards, graph_config, map_caption, records
+from ..components import data_table, dropdown, figure_cards, graph_config, map_caption, records
 from ..figures import bar_ranking, choropleth
 from ..state import AtlasState
 from ..views import key_figures, view_table
@@ -31,7 +31,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         n_clicks=0,
                     ),
                     dcc.Download(id="overview-workbook"),
-                    dcc.Dropdown(
+                    dropdown(
+                        lang,
                         id=ids.OVERVIEW_METRIC,
                         options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
                         value=metric,
@@ -54,7 +55,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         [
                             html.H2(t("oblast_ranking", lang)),
                             dcc.Graph(id=ids.OVERVIEW_RANKING, config=graph_config(lang, geo=False)),
-                            data_table("overview-table", [], [], page_size=27),
+                            data_table("overview-table", [], [], page_size=27, lang=lang),
                         ],
                         className="ranking",
                     ),

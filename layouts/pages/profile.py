@@ -8,7 +8,7 @@ from dash import Input, Output, State, dcc, html
 from core.text import t
 
 from .. import ids
-from ..components import profile_card, register_search
+from ..components import dropdown, profile_card, register_search
 from ..state import AtlasState
 from ..views import hromada_options
 
@@ -23,7 +23,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="controls",
                 children=[
                     html.Label(t("search", lang), htmlFor=ids.PROFILE_SEARCH),
-                    dcc.Dropdown(
+                    dropdown(
+                        lang,
                         id=ids.PROFILE_SEARCH,
                         options=hromada_options(data, None, lang, selected=code),
                         value=code,

@@ -21,7 +21,7 @@ from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
 
 from .. import ids
-from ..components import data_table, graph_config, map_caption, number_format, records
+from ..components import data_table, dropdown, graph_config, map_caption, number_format, records
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
@@ -178,7 +178,8 @@ def _inputs(defaults, current, lang: str, oblasts: list[dict]) -> html.Div:
             ),
             field(
                 _x("area", lang),
-                dcc.Dropdown(
+                dropdown(
+                    lang,
                     id="scenario-area",
                     options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
                     value="UA",
@@ -225,7 +226,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         inline=True,
                     ),
                     html.Label(_x("measure", lang), htmlFor="scenario-measure"),
-                    dcc.Dropdown(
+                    dropdown(
+                        lang,
                         id="scenario-measure",
                         options=[{"label": v[0][lang], "value": k} for k, v in COMPARED.items()],
                         value="gap_fte",
@@ -241,7 +243,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         [html.Div(id="scenario-caption"), dcc.Graph(id="scenario-map", config=graph_config(lang))],
                         className="map",
                     ),
-                    html.Div(data_table("scenario-table", [], [], page_size=20), className="ranking"),
+                    html.Div(data_table("scenario-table", [], [], page_size=20, lang=lang), className="ranking"),
                 ],
                 className="main",
             ),

@@ -38,9 +38,12 @@ def new_chrome(width: int = 1440, height: int = 900):
 
 
 def wait(driver, condition, timeout: float = 30):
+    """Poll ``condition(driver)`` until it is truthy; elements replaced by a re-render meanwhile are retried."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=ignored).until(condition)
 
 
 def paths(driver, graph: str) -> int:

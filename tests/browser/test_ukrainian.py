@@ -1,0 +1,62 @@
+"""Ukrainian everywhere under /uk/: page language, tab title, the widgets' own words, Plotly's mode bar, numbers."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from tests.browser.chrome import paths, wait
+
+_DOCUMENT = "return [document.documentElement.lang, document.title];"
+_MODEBAR = (
+    "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .modebar-btn'))"
+    ".map(b => b.getAttribute('data-title'));"
+)
+
+
+def test_ukrainian_words_and_numbers_under_uk(server, browser):
+    browser.get(server + "uk/map?level=oblast")
+    wait(browser, lambda d: paths(d, "map-graph") >= 27)
+    wait(browser, lambda d: d.execute_script(_DOCUMENT) == ["uk", "Карта — Атлас кадрів соціальної сфери України"])
+
+    titles = browser.execute_script(_MODEBAR, "map-graph")
+    assert "Зберегти у форматі PNG" in titles and not any("Download" in x for x in titles), titles
+
+    inputs = browser.find_elements(By.CSS_SELECTOR, "#map-table th input")
+    filters = [p for p in (e.get_attribute("placeholder") for e in inputs) if p]
+    assert filters and all(p == "фільтр…" for p in filters), filters
+
+    browser.find_element(By.ID, "map-search").click()
+    box = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=search], .dash-dropdown-search"))
+    assert box.get_attribute("placeholder") == "Пошук", box.get_attribute("placeholder")
+    box.send_keys("жжжжжж")
+    wait(browser, lambda d: "Нічого не знайдено" in d.find_element(By.TAG_NAME, "body").text)
+
+    # the overview's ranking axis: 1 000 000, not 1M
+    browser.get(server + "uk/?metric=population")
+    axis = "return Array.from(document.querySelectorAll('#overview-ranking .xtick text')).map(e => e.textContent);"
+    wait(browser, lambda d: "Населення" in d.find_element(By.ID, "overview-ranking").text)
+    ticks = wait(browser, lambda d: d.execute_script(axis))
+    assert ticks and not any(x.endswith(("k", "M")) for x in ticks), ticks
+    assert any("\u00a0" in x or " " in x for x in ticks), ticks
+
+    # vacancy as a percentage in the profile
+    browser.get(server + "uk/profile?code=UA18080150000022496")
+    vacancy = (
+        "const th = Array.from(document.querySelectorAll('#profile-body th'))"
+        ".find(e => e.textContent.includes('Частка вакантних посад, %'));"
+        "return th ? th.parentElement.querySelector('td').textContent : null;"
+    )
+    value = wait(browser, lambda d: d.execute_script(vacancy))
+    assert float(value.replace(",", ".")) > 1 or value == "0,0", value  # 12,5 (per cent), not 0,125
+
+    # a budget grouped as the user writes it; a bad one gets a message, not a Python error
+    browser.get(server + "uk/funding")
+    wait(browser, lambda d: d.find_element(By.ID, "funding-budget").get_attribute("value") == "60\u00a0000\u00a0000")
+    budget = browser.find_element(By.ID, "funding-budget")
+    budget.clear()
+    budget.send_keys("двадцять\n")
+    browser.find_element(By.ID, "funding-run").click()
+    wait(browser, lambda d: "потрібне число" in d.find_element(By.ID, "funding-result").text)
+
+    browser.get(server + "en/map")
+    wait(browser, lambda d: d.execute_script(_DOCUMENT) == ["en", "Map — Social Service Workforce Atlas of Ukraine"])
