@@ -252,7 +252,6 @@ def create_app(
         Output("app-nav-holder", "children"),
         Output("app-title", "children"),
         Output(ids.LANG, "data"),
-        Output("app-document", "data"),
         Input(ids.URL, "pathname"),
         dash.State(ids.URL, "search"),
     )
@@ -267,9 +266,15 @@ def create_app(
         if state.data_expired():
             hours = f"{idle_seconds() / 3600:g}"
             body = html.Div([html.P(t("data_expired", lang).format(hours=hours), className="rejected"), body])
+        return body, _nav(lang, page, search), t("title", lang), lang
+
+    @app.callback(Output("app-document", "data"), Input(ids.URL, "pathname"))
+    def document(pathname):
+        """The page's language and the browser tab's title: "Карта — Атлас …" or "Map — … Atlas …"."""
+        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
         label = PAGES.get(page, (None, None))[1]
         tab = f"{t(label, lang)} — {t('title', lang)}" if label else t("title", lang)
-        return body, _nav(lang, page, search), t("title", lang), lang, {"lang": lang, "title": tab}
+        return {"lang": lang, "title": tab}
 
     # the page's language and the browser tab's title follow the URL (screen readers, hyphenation, bookmarks)
     app.clientside_callback(
