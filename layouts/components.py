@@ -7,7 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, dash_table, dcc, html
 from dash.dash_table.Format import Format, Group, Scheme
 
-from core.text import format_number, metric_label, metric_spec, t
+from core.text import format_number, label, metric_label, metric_spec, t
 from loaders import ROLE_LABELS
 
 from . import ids
@@ -243,21 +243,8 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("wisn_ratio", 2),
         ("caseload_per_worker", 1),
     ]
-    labels = {
-        "population": t("population", lang),
-        "idp": t("idp", lang),
-        "workers": t("workers", lang),
-        "psychologists": t("psychologists", lang),
-        "workers_per_10k": "Працівників на 10 тис." if lang == "uk" else "Workers per 10,000",
-        "workers_per_10k_incl_idp": "… з ВПО" if lang == "uk" else "… incl. IDPs",
-        "residents_per_worker": "Мешканців на працівника" if lang == "uk" else "Residents per worker",
-        "required_fte": t("required", lang),
-        "gap_fte": t("gap", lang),
-        "vacancy_rate": t("vacancy_pct", lang),
-        "wisn_required": "Потреба за WISN, посад" if lang == "uk" else "WISN required staff",
-        "wisn_ratio": "Співвідношення WISN (факт / потреба)" if lang == "uk" else "WISN ratio (actual / required)",
-        "caseload_per_worker": "Випадків на працівника" if lang == "uk" else "Cases per worker",
-    }
+    labels = {name: label(name, lang) for name, _ in compare}
+    labels["vacancy_rate"] = t("vacancy_pct", lang)  # shown as a percentage
     comparison = html.Table(
         [
             html.Thead(

@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import t
+from core.text import label, t
 from exports import table_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PositionCost, RoleNorm
@@ -84,12 +84,16 @@ ROLE_NAMES = {
         "psychologist": "psychologists",
     },
 }
+#: Measures compared before and after (labels from the catalogue, ``core.text.label``), with decimals.
 COMPARED = {
-    "gap_fte": ({"uk": "Дефіцит посад", "en": "Gap, positions"}, 1),
-    "required_fte": ({"uk": "Потреба, посад", "en": "Required positions"}, 1),
-    "workers_per_10k_incl_idp": ({"uk": "Працівників на 10 тис. з ВПО", "en": "Workers per 10,000 incl. IDPs"}, 2),
-    "wisn_required": ({"uk": "Потреба за WISN", "en": "WISN required staff"}, 1),
-    "idp": ({"uk": "ВПО", "en": "IDPs"}, 0),
+    name: ({lang: label(name, lang) for lang in ("uk", "en")}, decimals)
+    for name, decimals in (
+        ("gap_fte", 1),
+        ("required_fte", 1),
+        ("workers_per_10k_incl_idp", 2),
+        ("wisn_required", 1),
+        ("idp", 0),
+    )
 }
 
 
