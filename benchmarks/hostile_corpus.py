@@ -259,6 +259,13 @@ def xlsm_macros() -> bytes:
     return _zip({**parts, "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 100})
 
 
+def xlsx_renamed_macros() -> bytes:
+    """Macros under another part name, announced only by the content type."""
+    parts = _xlsx_parts('<sheet name="S" sheetId="1" r:id="rId1"/>', _sheet([["a"]]))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace("sheet.main+xml", "sheet.macroEnabled.main+xml")
+    return _zip({**parts, "xl/media/image1.png": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100})
+
+
 def csv_many_cells(rows: int, columns: int = 50) -> bytes:
     """A file within the row and column limits whose cells take much memory once read."""
     header = "Код КАТОТТГ;Населення;" + ";".join(f"c{i}" for i in range(columns - 2))
@@ -300,6 +307,7 @@ def corpus(scale: str = "ci") -> list[tuple[str, bytes, str, str]]:
         ("bomb.xlsx", zip_bomb(), "population", r"would unpack|zip bomb"),
         ("entries.xlsx", zip_many_entries(), "population", r"entries, more than"),
         ("macros.xlsx", xlsm_macros(), "staffing", r"macro-enabled"),
+        ("renamed.xlsx", xlsx_renamed_macros(), "staffing", r"macro-enabled"),
         ("program.csv", b"MZ\x90\x00" + bytes(rng.getrandbits(8) for _ in range(4000)), "idp", r"a Windows program"),
         ("truncated.xlsx", valid[: len(valid) // 2], "population", r"damaged|could not be read|cannot"),
         ("random.xlsx", bytes(rng.getrandbits(8) for _ in range(20_000)), "caseload", r"."),

@@ -176,6 +176,25 @@ def _check_zip(path: Path, lim: Limits) -> list[str]:
     return [e.filename for e in entries]
 
 
+_MACRO_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.activex")
+
+
+def _has_macros(path: Path, names: list[str]) -> bool:
+    """Macros by content, not by part name: macro content types, or a binary (OLE2) part under any name."""
+    with zipfile.ZipFile(path) as archive:
+        for name in names:
+            if name.lower() == "[content_types].xml":
+                with archive.open(name) as handle:
+                    types = handle.read(2**20).lower()
+                if any(t in types for t in _MACRO_TYPES):
+                    return True
+            elif not name.endswith("/"):
+                with archive.open(name) as handle:
+                    if handle.read(8) == _OLE2:
+                        return True
+    return False
+
+
 #: triggers GDAL writes itself: the R*Tree spatial index and the feature count of gpkg_ogr_contents
 _GDAL_TRIGGER = re.compile(r"rtree_(.+)_(insert|update\d*|delete)$|trigger_(insert|delete)_feature_count_(.+)$")
 _GENERATED = re.compile(r"\bgenerated\s+always\b|\bas\s*\(", re.IGNORECASE)
@@ -258,7 +277,7 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         names = _check_zip(path, lim)
         lowered = [n.lower() for n in names]
-        if any(n.endswith("vbaproject.bin") for n in lowered):
+        if any(n.endswith("vbaproject.bin") for n in lowered) or _has_macros(path, names):
             raise FileRefused(f"{path.name}: a macro-enabled workbook; save it as .xlsx without macros")
         if "[content_types].xml" in lowered and any(n.startswith("xl/") for n in lowered):
             return "xlsx"
