@@ -8,6 +8,7 @@ python app.py export --out FILE.xlsx   gap tables to Excel (or one table to .csv
 python app.py allocate --budget UAH    fund whole positions within a budget (exact and greedy)
 python app.py publish --data MANIFEST [--period 2025-Q2]   validate and publish into the store
 python app.py datasets                 what is published; python app.py retract ID; python app.py migrate
+python app.py brief --unit CODE|UA --out FILE.pdf   one-page PDF brief (also --plan, --all-oblasts)
 
 In production: ``gunicorn app:server`` (see README, "Deployment"). Importing
 this module reads no file; the server is built on first access to

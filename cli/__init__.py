@@ -6,9 +6,20 @@ the parser's ``func``. File I/O and printing live here; the arithmetic in
 ``metrics``, the reading in ``loaders``.
 """
 
-from . import allocate, datasets, export, migrate, publish, retract, users, validate
+from . import allocate, brief, datasets, export, migrate, publish, retract, users, validate
 
-__all__ = ["COMMANDS", "allocate", "datasets", "export", "migrate", "publish", "retract", "users", "validate"]
+__all__ = [
+    "COMMANDS",
+    "allocate",
+    "brief",
+    "datasets",
+    "export",
+    "migrate",
+    "publish",
+    "retract",
+    "users",
+    "validate",
+]
 
 #: Command modules in the order ``python app.py --help`` lists them.
-COMMANDS = (validate, export, allocate, publish, datasets, retract, users, migrate)
+COMMANDS = (validate, export, allocate, brief, publish, datasets, retract, users, migrate)

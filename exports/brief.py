@@ -31,7 +31,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from layouts.i18n import format_number, t
+from core.text import format_number, t
 from loaders import ALL_ROLES, ROLE_LABELS, Dataset
 
 from . import brief_map
@@ -340,27 +340,37 @@ def _reasons(row: pd.Series, weights: dict[str, float], lang: str, peers: str) -
 def _status_section(source: BriefSource, scope: pd.DataFrame, level: str, lang: str) -> Section:
     """Territorial status from the dataset's status input; "not known" when the dataset has none."""
     hromadas = source.dataset.hromadas
-    column = next((c for c in ("territorial_status", "status") if c in hromadas), None)
     heading = t("brief_status", lang)
-    if column is None:
+    if "territorial_status" not in hromadas or hromadas["territorial_status"].isna().all():
         return Section(heading, (t("brief_status_unknown", lang),))
-    status = hromadas.set_index("code")[column].reindex(scope["code"])
-    date = _date(source.dataset.reference_dates.get("status"), lang)
+    status = hromadas.set_index("code")["territorial_status"].reindex(scope["code"])
+    dated = source.dataset.reference_dates.get("status")
+    date = f" ({_w('brief_on_date', lang, date=_date(dated, lang))})" if dated else ""
     if level == "hromada":
         value = status.iloc[0] if len(status) else None
         text = _status_word(value, lang)
+        listed = getattr(source.dataset, "status", None)
+        if listed is not None and "detail" in listed and len(status):
+            detail = listed.loc[listed["code"] == status.index[0], "detail"]
+            if len(detail) and isinstance(detail.iloc[0], str) and detail.iloc[0]:
+                text += f" ({t('brief_status_detail_' + detail.iloc[0], lang)})"
         return Section(heading, (_w("brief_status_of", lang, status=text, date=date),))
     counts = status.fillna("__unknown__").value_counts()
-    parts = [f"{_status_word(None if k == '__unknown__' else k, lang)}: {_n(v, lang)}" for k, v in counts.items()]
+    order = ["occupied", "hostilities", "deoccupied", "none", "__unknown__"]
+    parts = [
+        f"{_status_word(k, lang, short=True)}: {_n(counts[k], lang)}"
+        for k in sorted(counts.index, key=lambda k: order.index(k) if k in order else len(order))
+    ]
     return Section(heading, (_w("brief_status_counts", lang, counts="; ".join(parts), date=date),))
 
 
-def _status_word(value, lang: str) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+def _status_word(value, lang: str, short: bool = False) -> str:
+    if value is None or value == "__unknown__" or (isinstance(value, float) and np.isnan(value)):
         return t("brief_status_value_unknown", lang)
-    key = f"brief_status_{value}"
+    if short and value == "none":
+        return t("brief_status_short_none", lang)
     try:
-        return t(key, lang)
+        return t(f"brief_status_{value}", lang)
     except KeyError:
         return str(value)
 
@@ -819,6 +829,7 @@ def _table(rows: Sequence[Sequence[str]], styles, widths, numeric_from: int = 1)
         cells.append([Paragraph(escape(str(v)), style) for v in row])
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), _FONT),  # the cells' own font (tables default to Helvetica, not embedded)
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#1f3b5c")),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#cccccc")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -865,6 +876,7 @@ def render_pdf(content: BriefContent) -> bytes:
     top.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), _FONT),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -904,6 +916,9 @@ def render_pdf(content: BriefContent) -> bytes:
         author=t("title", content.lang),
         subject=content.subtitle,
         lang=content.lang,
+        invariant=1,  # the same content gives the same bytes (no time stamp, fixed document id)
+        initialFontName=_FONT,  # the page starts in the embedded font: no base-14 font (never embedded) is referenced
+        initialFontSize=8,
     )
     document.build([KeepInFrame(width, height, story, mode="shrink")])
     return buffer.getvalue()
@@ -939,6 +954,8 @@ def write_oblast_briefs(
     out_dir.mkdir(parents=True, exist_ok=True)
     codes = oblast_codes(source)
     written = []
+    if progress is not None:
+        progress(0, len(codes), "")
     for done, code in enumerate(codes, start=1):
         if cancelled is not None and cancelled():
             break
