@@ -132,8 +132,10 @@ class BriefContent:
 class BriefSource:
     """A dataset, its assumptions and the tables computed from them once (shared by every brief of a batch).
 
-    ``data`` is what the screen reads (``layouts.views.prepare``): the brief
-    prints the same figures as the dashboard. ``period`` labels the brief
+    ``data`` is what the screen reads (``layouts.views.prepare``, built on
+    the one producer ``metrics.compute_tables``, whose tables it carries as
+    ``data.computed``): the brief prints the same figures as the dashboard
+    and recomputes none. ``period`` labels the brief
     (default: the reference dates of the inputs).
     """
 
@@ -149,14 +151,8 @@ class BriefSource:
 
     @cached_property
     def ranking(self) -> dict[str, pd.DataFrame]:
-        """Priority ranking with its components, per level (hromada, oblast), indexed by code."""
-        from metrics import priority_ranking
-
-        out = {}
-        for level in ("hromada", "oblast"):
-            ranked = priority_ranking(self.dataset.hromadas, self.dataset.units, self.assumptions, level)
-            out[level] = ranked.set_index("code")
-        return out
+        """The producer's priority ranking with its components, per level (hromada, oblast), indexed by code."""
+        return {level: self.data.computed.priority(level).set_index("code") for level in ("hromada", "oblast")}
 
     @cached_property
     def hromada_parents(self) -> pd.Series:
@@ -495,7 +491,7 @@ def unit_brief(source: BriefSource, unit: str, lang: str = "uk") -> BriefContent
     row = _row(source, code, level)
     scope = _scope(source, code, level)
     figures, base = _key_figures(source, row, scope, level, lang)
-    weights = dict(getattr(source.assumptions, "priority_weights", ()))
+    weights = source.assumptions.weights
     sections = [Section(t("brief_key_figures_base", lang), (base,))]
     sections.append(_peers_section(source, code, level, row, lang))
     sections.append(_priority_section(source, code, level, weights, lang))
