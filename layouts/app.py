@@ -23,10 +23,12 @@ from loaders import Dataset, sandbox
 
 from . import auth, guard, ids
 from .auth import Authenticator
+from .jobs import background_manager
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
 from .state import AtlasState, StorageError, idle_seconds
+from .state import _cache_dir as cache_folder
 from .views import prepare
 
 __all__ = ["PAGES", "configure_compression", "create_app", "geo_response", "parse_path", "preload_geometry"]
@@ -205,6 +207,7 @@ def create_app(
         update_title=None,
         suppress_callback_exceptions=True,
         compress=True,
+        background_callback_manager=background_manager(cache_folder()),
     )
     auth.install(app.server, authenticators)
     # uploads are read in child processes of a forkserver (loaders.sandbox): start it now, not on the first upload

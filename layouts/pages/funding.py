@@ -13,6 +13,7 @@ from dash import Input, Output, State, dcc, html
 
 from core.text import format_count, format_number, t
 from exports import COLUMNS, plan_workbook
+from exports.brief import plan_brief_pdf
 from exports.planning import plan_facts, plan_rows
 from loaders import ROLE_LABELS
 from metrics import ROLES, allocate
@@ -20,6 +21,7 @@ from metrics import ROLES, allocate
 from .. import ids
 from ..components import data_table, graph_config, map_caption, number_format, parse_amount, records
 from ..figures import choropleth, prompt_figure
+from ..jobs import brief_button, register_brief
 from ..state import AtlasState
 
 _TEXT = {
@@ -192,6 +194,26 @@ def make_plan(
     )
 
 
+def plan_options(options: list[str] | None, roles: list[str] | None) -> dict:
+    """The page's constraints as ``metrics.allocate`` keywords (what a plan brief prints)."""
+    return {
+        "roles": tuple(roles or ()) or None,
+        "allow_above_gap": "above_gap" in (options or []),
+        "min_one_worker": "min_one" in (options or []),
+    }
+
+
+def _plan_brief(state: AtlasState):
+    def make(source, lang: str):
+        made = state.get_value("plan_result")
+        if made is None:
+            return None
+        plan, options = made
+        return plan_brief_pdf(source, plan, lang, options=options), f"funding_plan_{lang}.pdf"
+
+    return make
+
+
 def plan_parameters(measure: str, options: list[str] | None, roles: list[str] | None, lang: str) -> tuple:
     """The page's choices as (catalogue key, value) rows for the plan's cover."""
     chosen = [_x(o, lang) for o in (options or []) if o in _OPTIONS]
@@ -352,6 +374,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Button(_x("run", lang), id="funding-run", n_clicks=0),
                     html.Button(_x("download", lang), id="funding-download-button", n_clicks=0),
                     dcc.Download(id="funding-download"),
+                    brief_button("funding", lang, "brief_plan_button"),
                 ],
                 className="controls",
             ),
@@ -404,6 +427,8 @@ def _columns(lang: str) -> list[dict]:
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
+    register_brief(app, state, "funding", _plan_brief(state))
+
     @app.callback(
         Output("funding-result", "children"),
         Output("funding-map", "figure"),
@@ -436,6 +461,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         table = plan_rows(plan, dataset.units, lang)
         state.set_value("plan", table)
         state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))
+        state.set_value("plan_result", (plan, plan_options(options, roles)))
         return (
             summary_view(plan, lang),
             plan_map(state, plan, lang),

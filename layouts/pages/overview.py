@@ -7,10 +7,12 @@ from dash import Input, Output, State, dcc, html
 
 from core.text import METRIC_LABELS, metric_label, t
 from exports import full_workbook
+from exports.brief import unit_brief_pdf
 
 from .. import ids
 from ..components import data_table, dropdown, figure_cards, graph_config, map_caption, records
 from ..figures import bar_ranking, choropleth
+from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
 from ..views import key_figures, view_table
 
@@ -25,12 +27,14 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 className="controls",
                 children=[
                     html.Label(t("metric", lang), htmlFor=ids.OVERVIEW_METRIC),
-                    html.Button(
+                    job_controls(
+                        "overview-workbook",
                         "Повний звіт (.xlsx)" if lang == "uk" else "Full workbook (.xlsx)",
-                        id="overview-workbook-button",
-                        n_clicks=0,
+                        lang,
+                        start_id="overview-workbook-button",
                     ),
-                    dcc.Download(id="overview-workbook"),
+                    brief_button("overview", lang),
+                    job_controls("overview-briefs", t("brief_batch_button", lang), lang),
                     dropdown(
                         lang,
                         id=ids.OVERVIEW_METRIC,
@@ -89,13 +93,17 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             map_caption(state.dataset(), metric, "oblast", lang),
         )
 
-    @app.callback(
-        Output("overview-workbook", "data"),
-        Input("overview-workbook-button", "n_clicks"),
-        State(ids.LANG, "data"),
-        prevent_initial_call=True,
-    )
-    def workbook(_clicks, lang):
+    def workbook(ticket, lang, progress):
         """The full export (every sheet) of this session's dataset and assumptions."""
-        content = full_workbook(state.dataset(), state.assumptions(), lang, computed=state.tables().computed)
-        return dcc.send_bytes(content, "atlas_workbook.xlsx")
+        progress(0, 1)
+        return full_workbook(ticket["dataset"], ticket["assumptions"], lang), "atlas_workbook.xlsx"
+
+    def oblast_briefs(ticket, lang, progress):
+        from exports.brief import brief_source
+
+        source = brief_source(ticket["dataset"], ticket["assumptions"])
+        return oblast_briefs_zip(source, lang, progress), f"oblast_briefs_{lang}.zip"
+
+    register_job(app, state, "overview-workbook", workbook, start_id="overview-workbook-button")
+    register_job(app, state, "overview-briefs", oblast_briefs)
+    register_brief(app, state, "overview", lambda source, lang: (unit_brief_pdf(source, "UA", lang), f"UA_{lang}.pdf"))

@@ -6,9 +6,11 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from core.text import t
+from exports.brief import unit_brief_pdf
 
 from .. import ids
 from ..components import dropdown, profile_card, register_search
+from ..jobs import brief_button, register_brief
 from ..state import AtlasState
 from ..views import hromada_options
 
@@ -31,6 +33,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         placeholder=t("search_placeholder", lang),
                         style={"minWidth": "420px"},
                     ),
+                    brief_button("profile", lang),
                 ],
             ),
             html.Div(profile_card(data, code, lang), id=ids.PROFILE_BODY),
@@ -39,8 +42,16 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     )
 
 
+def _brief(source, lang: str, code: str | None):
+    """The selected hromada's brief; nothing while none is selected."""
+    if not code or code not in set(source.data.detail["code"]):
+        return None
+    return unit_brief_pdf(source, code, lang), f"{source.names.at[code, 'pcode']}_{lang}.pdf"
+
+
 def register(app: dash.Dash, state: AtlasState) -> None:
     register_search(app, state, ids.PROFILE_SEARCH)
+    register_brief(app, state, "profile", _brief, [State(ids.PROFILE_SEARCH, "value")])
 
     @app.callback(
         Output(ids.PROFILE_BODY, "children"),
