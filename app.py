@@ -20,7 +20,7 @@ this module reads no file; the server is built on first access to
 ``ATLAS_ASSUMPTIONS``     planning assumptions file (default: data/assumptions.toml)
 ``ATLAS_UPLOAD_LIMIT_MB`` largest upload accepted, MB (default 20)
 ``ATLAS_CACHE_DIR``       where sessions' uploads and settings are kept (default: a temp folder)
-``ATLAS_REDIS_URL``       keep them in Redis instead (several machines)
+``ATLAS_REDIS_URL``       keep them in Redis instead (several machines); background jobs then run on Celery workers
 ``ATLAS_SECRET_KEY``      key that signs session cookies (default: generated once into the cache folder)
 ``ATLAS_BASIC_AUTH_USER`` / ``ATLAS_BASIC_AUTH_PASSWORD``  require HTTP basic authentication
 """
@@ -83,13 +83,22 @@ def make_app(manifest: Path | None = None, assumptions: Path | None = None):
 
 
 def __getattr__(name: str):
-    """``app.server``: the Flask server for gunicorn, built on first access."""
+    """``app.server``: the Flask server for gunicorn, built on first access.
+
+    ``app.celery_app``: the Celery application of the background jobs
+    (``celery -A app:celery_app worker``; needs ``ATLAS_REDIS_URL``).
+    """
     global _SERVER
-    if name == "server":
+    if name in ("server", "celery_app"):
         if _SERVER is None:
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             _SERVER = make_app().server
-        return _SERVER
+        if name == "server":
+            return _SERVER
+        manager = _SERVER.extensions["atlas_jobs"]
+        if not hasattr(manager, "handle") or not hasattr(manager.handle, "conf"):
+            raise AttributeError("app.celery_app: background jobs run on Celery only when ATLAS_REDIS_URL is set")
+        return manager.handle
     raise AttributeError(f"module 'app' has no attribute {name!r}")
 
 

@@ -78,7 +78,7 @@ def _n(value, lang: str, decimals: int = 0) -> str:
 def _pct(value, lang: str, decimals: int = 0) -> str:
     if value is None or not np.isfinite(float(value)):
         return t("no_data", lang)
-    return format_number(100 * float(value), decimals, lang) + "\u00a0%"
+    return format_number(100 * float(value), decimals, lang) + ("\u00a0%" if lang == "uk" else "%")  # 8 % / 8%
 
 
 def _date(text: str | None, lang: str) -> str:

@@ -207,7 +207,7 @@ def create_app(
         update_title=None,
         suppress_callback_exceptions=True,
         compress=True,
-        background_callback_manager=background_manager(cache_folder()),
+        background_callback_manager=(jobs := background_manager(cache_folder())),
     )
     auth.install(app.server, authenticators)
     # uploads are read in child processes of a forkserver (loaders.sandbox): start it now, not on the first upload
@@ -217,6 +217,7 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
     app.server.extensions["atlas_state"] = state
     preload_geometry(app, state)
+    app.server.extensions["atlas_jobs"] = jobs  # ``app:celery_app`` (Celery workers) reads it
 
     @app.server.route("/geo/<key>/<level>.json")
     def geo(key: str, level: str):
