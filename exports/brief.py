@@ -62,8 +62,7 @@ _PRIORITY_COMPONENTS = ("gap_per_10k", "idp_share", "no_psychologist", "caseload
 
 def _w(key: str, lang: str, **params) -> str:
     """The catalogue text ``key`` in ``lang`` with ``params`` filled in."""
-    text = t(key, lang)
-    return text.format(**params) if params else text
+    return t(key, lang, **params)
 
 
 def _n(value, lang: str, decimals: int = 0) -> str:
