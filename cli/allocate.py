@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.text import reason_text
 
-__all__ = ["add_parser", "run_allocate"]
+__all__ = ["add_parser", "add_plan_arguments", "allocate_keywords", "run_allocate"]
 
 _OBJECTIVE_TEXT = {
     "coverage": "people served to the norm, with a diminishing value per extra position (maximise)",
@@ -33,8 +33,6 @@ _OBJECTIVE_TEXT = {
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``allocate`` command to ``subparsers`` (of ``app.py``'s parser)."""
-    from metrics import EQUITY_MEASURES, OBJECTIVES, ROLES
-
     parser = subparsers.add_parser(
         "allocate",
         help="decide which positions to fund in which hromadas for a budget",
@@ -51,6 +49,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
     )
+    add_plan_arguments(parser)
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of --out (default uk)")
+    parser.set_defaults(func=run_allocate)
+    return parser
+
+
+def add_plan_arguments(parser) -> None:
+    """The options of a funding plan (objective, programme, constraints): ``allocate`` and ``brief --plan``."""
+    from metrics import EQUITY_MEASURES, OBJECTIVES, ROLES
+
     parser.add_argument("--objective", choices=OBJECTIVES, default="coverage", help="default: coverage")
     parser.add_argument(
         "--equity-measure",
@@ -99,11 +109,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="leave out hromadas without an IDP figure (default: count their residents only)",
     )
     parser.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver time limit (default 30 s)")
-    parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of --out (default uk)")
-    parser.set_defaults(func=run_allocate)
-    return parser
+
+
+def allocate_keywords(args: argparse.Namespace, units: pd.DataFrame) -> dict:
+    """``metrics.allocate`` keywords from the options of :func:`add_plan_arguments` (not the budget or objective)."""
+    return {
+        "equity_measure": args.equity_measure,
+        "served": args.served,
+        "roles": args.roles,
+        "min_one_worker": args.min_one_worker,
+        "oblast_budget_caps": _caps(args.oblast_cap, units, "--oblast-cap"),
+        "oblast_position_caps": _caps(args.oblast_positions_cap, units, "--oblast-positions-cap"),
+        "unknown_idp": "exclude" if args.exclude_unknown_idp else "residents_only",
+        "exclude_statuses": _statuses(args),
+        "time_limit": args.time_limit,
+    }
 
 
 def _statuses(args: argparse.Namespace) -> tuple[str, ...]:
@@ -206,15 +226,7 @@ def run_allocate(args: argparse.Namespace) -> int:
             assumptions,
             args.budget,
             args.objective,
-            equity_measure=args.equity_measure,
-            served=args.served,
-            roles=args.roles,
-            min_one_worker=args.min_one_worker,
-            oblast_budget_caps=_caps(args.oblast_cap, units, "--oblast-cap"),
-            oblast_position_caps=_caps(args.oblast_positions_cap, units, "--oblast-positions-cap"),
-            unknown_idp="exclude" if args.exclude_unknown_idp else "residents_only",
-            exclude_statuses=_statuses(args),
-            time_limit=args.time_limit,
+            **allocate_keywords(args, units),
         )
     names = units.drop_duplicates("code").set_index("code")
     if args.out is not None:

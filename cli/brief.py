@@ -1,7 +1,7 @@
 """The ``brief`` command: one-page PDF briefs from the command line.
 
     python app.py brief --unit CODE|UA --out FILE.pdf [--lang uk|en] [--data MANIFEST] [--period P]
-    python app.py brief --plan --budget UAH [--years N] [allocate options] --out FILE.pdf
+    python app.py brief --plan --budget UAH [allocate options, --years N among them] --out FILE.pdf
     python app.py brief --all-oblasts --out-dir DIR [--lang uk|en]
 
 ``--unit`` takes ``UA`` (Ukraine), a KATOTTG code or a COD-AB P-code of an
@@ -23,7 +23,7 @@ __all__ = ["add_parser", "run_brief"]
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``brief`` command to ``subparsers`` (of ``app.py``'s parser)."""
-    from metrics import EQUITY_MEASURES, OBJECTIVES, ROLES
+    from .allocate import add_plan_arguments
 
     parser = subparsers.add_parser(
         "brief",
@@ -47,19 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--period", default=None, metavar="P", help="period printed on the brief (default: the dates)")
     plan = parser.add_argument_group("funding plan (with --plan; the options of the allocate command)")
-    plan.add_argument("--budget", type=float, default=None, metavar="UAH", help="yearly budget for new positions")
-    plan.add_argument("--years", type=int, default=1, metavar="N", help="years the plan runs (default 1)")
-    plan.add_argument("--objective", choices=OBJECTIVES, default="coverage", help="default: coverage")
-    plan.add_argument("--equity-measure", choices=EQUITY_MEASURES, default="residents_per_worker")
-    plan.add_argument("--roles", nargs="+", choices=ROLES, default=None, help="roles that may be funded")
-    plan.add_argument("--allow-above-gap", action="store_true", help="allow more positions than a hromada's gap")
-    plan.add_argument("--min-one-worker", action="store_true", help="every hromada without a worker gets one")
-    plan.add_argument("--oblast-cap", action="append", default=[], metavar="CODE=UAH", help="most UAH for one oblast")
-    plan.add_argument(
-        "--oblast-positions-cap", action="append", default=[], metavar="CODE=N", help="most positions in one oblast"
-    )
-    plan.add_argument("--exclude-unknown-idp", action="store_true", help="leave out hromadas without an IDP figure")
-    plan.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver time limit (default 30 s)")
+    plan.add_argument("--budget", type=float, default=None, metavar="UAH", help="budget of the whole programme")
+    add_plan_arguments(plan)
     parser.set_defaults(func=run_brief)
     return parser
 
@@ -75,22 +64,6 @@ def _check(args: argparse.Namespace) -> None:
         raise ValueError(f"--out must name a .pdf file, got {args.out}")
     if args.plan and args.budget is None:
         raise ValueError("--plan needs --budget UAH")
-    if args.plan and args.years < 1:
-        raise ValueError(f"--years must be >= 1, got {args.years}")
-
-
-def _plan_options(args: argparse.Namespace, units) -> dict:
-    from .allocate import _caps
-
-    return {
-        "equity_measure": args.equity_measure,
-        "roles": args.roles,
-        "allow_above_gap": args.allow_above_gap,
-        "min_one_worker": args.min_one_worker,
-        "oblast_budget_caps": _caps(args.oblast_cap, units, "--oblast-cap"),
-        "oblast_position_caps": _caps(args.oblast_positions_cap, units, "--oblast-positions-cap"),
-        "unknown_idp": "exclude" if args.exclude_unknown_idp else "residents_only",
-    }
 
 
 def run_brief(args: argparse.Namespace) -> int:
@@ -123,20 +96,14 @@ def run_brief(args: argparse.Namespace) -> int:
     if args.plan:
         from metrics import allocate
 
-        from .allocate import _solver_output_to_stderr
+        from .allocate import _funding_options, _solver_output_to_stderr, allocate_keywords
 
-        options = _plan_options(args, dataset.units)
+        assumptions = _funding_options(assumptions, args)
+        options = allocate_keywords(args, dataset.units)
         with _solver_output_to_stderr():
-            plan = allocate(
-                dataset.hromadas,
-                dataset.units,
-                assumptions,
-                args.budget,
-                args.objective,
-                time_limit=args.time_limit,
-                **options,
-            )
-        content = plan_brief_pdf(source, plan, args.lang, years=args.years, options=options)
+            plan = allocate(dataset.hromadas, dataset.units, assumptions, args.budget, args.objective, **options)
+        source = brief_source(dataset, assumptions, period=args.period)
+        content = plan_brief_pdf(source, plan, args.lang, options=options)
     else:
         content = unit_brief_pdf(source, args.unit, args.lang)
     write_atomic(args.out, content)

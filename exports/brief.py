@@ -591,19 +591,20 @@ def plan_brief(
     plan,
     lang: str = "uk",
     *,
-    years: int = 1,
     options: dict | None = None,
 ) -> BriefContent:
-    """The content of the brief of a funding plan (an ``metrics.Allocation``) over ``years`` years.
+    """The content of the brief of a funding plan (a ``metrics.Allocation``), read from its public fields.
 
     ``options`` are the constraints the plan was made under, as passed to
-    ``metrics.allocate`` (``roles``, ``min_one_worker``, ``allow_above_gap``,
-    ``oblast_budget_caps``, ``oblast_position_caps``, ``unknown_idp``).
+    ``metrics.allocate`` (``roles``, ``min_one_worker``, ``served``,
+    ``oblast_budget_caps``, ``oblast_position_caps``, ``unknown_idp``,
+    ``exclude_statuses``).
 
     Notes
     -----
-    - cost per year = the plan's ``spent`` (positions x annual cost), the
-      same each year (no indexation); over the plan: years x spent
+    - budget, years, cost in each year (``cost_by_year``), positions
+      (``vacancies_filled`` + ``new_posts``) and people (or children) served
+      to the norm (``people_served``) are the plan's own figures
     - people in funded hromadas = sum of ``people`` (residents + idp_weight
       x IDPs) over hromadas that get at least one position
     - children in funded hromadas = sum of ``population_children`` +
@@ -611,9 +612,8 @@ def plan_brief(
     - hromadas lifted from zero = hromadas with no community social worker
       before and at least one after
     """
-    if years < 1:
-        raise ValueError(f"years must be >= 1, got {years}")
     options = options or {}
+    years = int(getattr(plan, "years", 1) or 1)
     per_hromada = plan.hromadas
     funded = per_hromada[per_hromada["positions"] > 0]
     lifted = int(((per_hromada["workers_before"] == 0) & (per_hromada["workers_after"] > 0)).sum())
@@ -624,9 +624,11 @@ def plan_brief(
     figures = (
         (t("brief_plan_budget", lang), _n(plan.budget, lang)),
         (t("brief_plan_years", lang), _n(years, lang)),
-        (t("brief_plan_spent", lang), _n(plan.spent, lang)),
-        (t("brief_plan_total", lang), _n(plan.spent * years, lang)),
+        (t("brief_plan_total", lang), _n(plan.spent, lang)),
         (t("brief_plan_positions", lang), _n(plan.positions, lang)),
+        (t("brief_plan_vacancies_filled", lang), _n(plan.vacancies_filled, lang)),
+        (t("brief_plan_new_posts", lang), _n(plan.new_posts, lang)),
+        (t(f"brief_plan_served_{plan.served}", lang), _n(plan.people_served, lang)),
         (t("brief_plan_hromadas", lang), _n(plan.hromadas_funded, lang)),
         (t("brief_plan_people", lang), _n(funded["people"].sum() if len(funded) else 0, lang)),
         (t("brief_plan_children", lang), _n(children, lang)),
@@ -641,8 +643,6 @@ def plan_brief(
             ),
         ),
     )
-    if plan.objective == "coverage" and plan.objective_value is not None:
-        figures += ((t("brief_plan_covered", lang), _n(plan.objective_value, lang)),)
     sections = [
         Section(
             t("brief_plan_terms", lang),
@@ -653,13 +653,18 @@ def plan_brief(
             ),
         ),
         Section(t("brief_plan_top", lang), (), _plan_rows(source, plan, lang)),
-        Section(t("brief_plan_per_year", lang), (), _year_rows(plan, years, lang)),
+        Section(t("brief_plan_per_year", lang), (), _year_rows(plan, lang)),
     ]
     caveats = [t("brief_caveat_boundaries", lang)] if source.dataset.approximate_boundaries else []
     if plan.excluded:
         caveats.append(_w("brief_plan_excluded", lang, count=_n(plan.excluded, lang)))
     if plan.residents_only:
         caveats.append(_w("brief_plan_residents_only", lang, count=_n(plan.residents_only, lang)))
+    for status, count in sorted(plan.excluded_status.items()):
+        if count:
+            caveats.append(
+                _w("brief_plan_excluded_status", lang, count=_n(count, lang), status=_status_word(status, lang))
+            )
     caveats += [t("brief_plan_costs_note", lang), t("brief_caveat_norm", lang)]
     subtitle = _w("brief_subtitle", lang, period=_period(source, lang), title=source.dataset.title)
     positions = per_hromada.set_index("code")["positions"].astype(float)
@@ -671,7 +676,7 @@ def plan_brief(
     return BriefContent(
         kind="plan",
         lang=lang,
-        title=_w("brief_plan_title", lang, budget=_n(plan.budget, lang)),
+        title=_w("brief_plan_title", lang, budget=_n(plan.budget, lang), years=_n(years, lang)),
         subtitle=subtitle,
         map_png=map_png,
         map_caption=t("brief_plan_map_caption", lang) if map_png else t("brief_map_none", lang),
@@ -699,8 +704,12 @@ def _constraints(source: BriefSource, options: dict, lang: str) -> str:
         parts.append(_w("brief_plan_roles", lang, roles=", ".join(ROLE_LABELS[r][i] for r in roles)))
     if options.get("min_one_worker"):
         parts.append(t("brief_plan_min_one", lang))
-    if options.get("allow_above_gap"):
-        parts.append(t("brief_plan_above_gap", lang))
+    if options.get("served") == "children":
+        parts.append(t("brief_plan_served_children_only", lang))
+    statuses = options.get("exclude_statuses")
+    if statuses:
+        words = ", ".join(_status_word(s, lang) for s in statuses)
+        parts.append(_w("brief_plan_exclude_statuses", lang, statuses=words))
     for key, word, decimals in (
         ("oblast_budget_caps", "brief_plan_cap_budget", 0),
         ("oblast_position_caps", "brief_plan_cap_positions", 0),
@@ -752,17 +761,14 @@ def _plan_rows(source: BriefSource, plan, lang: str) -> tuple[tuple[str, ...], .
     return tuple(rows)
 
 
-def _year_rows(plan, years: int, lang: str) -> tuple[tuple[str, ...], ...]:
-    header = (
-        t("brief_plan_year", lang),
-        t("brief_plan_positions_short", lang),
-        t("brief_plan_cost", lang),
-        t("brief_plan_cumulative", lang),
-    )
-    rows = [header]
-    shown = list(range(1, years + 1)) if years <= 6 else [1, 2, 3, years]
-    for year in shown:
-        rows.append((_n(year, lang), _n(plan.positions, lang), _n(plan.spent, lang), _n(plan.spent * year, lang)))
+def _year_rows(plan, lang: str) -> tuple[tuple[str, ...], ...]:
+    header = (t("brief_plan_year", lang), t("brief_plan_cost", lang), t("brief_plan_cumulative", lang))
+    rows, total = [header], 0.0
+    for year, cost in enumerate(plan.cost_by_year, start=1):
+        total += float(cost)
+        rows.append((_n(year, lang), _n(cost, lang), _n(total, lang)))
+    if len(rows) == 1:
+        rows.append(("—", _n(plan.spent, lang), _n(plan.spent, lang)))
     return tuple(rows)
 
 

@@ -28,7 +28,7 @@ from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
 from .state import AtlasState, StorageError, idle_seconds
-from .state import _cache_dir as cache_folder
+from .state import cache_dir as cache_folder
 from .views import prepare
 
 __all__ = ["PAGES", "configure_compression", "create_app", "geo_response", "parse_path", "preload_geometry"]

@@ -69,25 +69,32 @@ def background_manager(cache_folder: Path):
 
 # -- tickets: this session's inputs, kept server-side for one job --------------------------------------------------
 def issue_ticket(state, **extra: Any) -> str:
-    """Keep this session's dataset key and assumptions (and ``extra``) for one job; returns its id."""
+    """Keep this session's dataset key and assumptions (and ``extra``, JSON-like) for one job; returns its id.
+
+    The ticket is kept in the session store (JSON, never pickled), like the
+    session's own settings.
+    """
+    from .state import encode_value
+
     job = secrets.token_urlsafe(18)
     ticket = {"dataset_key": state.dataset_key(), "assumptions": state.assumptions(), **extra}
-    state.cache.set(f"job:{job}", ticket, timeout=_TICKET_SECONDS)
+    state.store.set("small", f"job:{job}", encode_value(ticket), _TICKET_SECONDS)
     return job
 
 
 def take_ticket(state, job: str | None) -> dict | None:
     """The ticket ``job`` (once: it is deleted), with its ``dataset`` resolved; None if unknown or used."""
+    from .state import decode_value
+
     if not job or not isinstance(job, str):
         return None
     key = f"job:{job}"
-    ticket = state.cache.get(key)
-    if ticket is None:
+    content = state.store.get("small", key, _TICKET_SECONDS)
+    if content is None:
         return None
-    state.cache.delete(key)
-    dataset_key = ticket["dataset_key"]
-    dataset = None if dataset_key == "demo" else state.cache.get(f"dataset:{dataset_key}")
-    return {**ticket, "dataset": dataset if dataset is not None else state.default_dataset}
+    state.store.delete("small", key)
+    ticket = decode_value(content)
+    return {**ticket, "dataset": state.dataset_of(ticket["dataset_key"])}
 
 
 # -- the work ------------------------------------------------------------------------------------------------------

@@ -440,7 +440,10 @@ class AtlasState:
         return bool(remembered) and not self.is_public(str(remembered)) and self.is_public(self.dataset_key())
 
     def dataset(self) -> Dataset:
-        key = self.dataset_key()
+        return self.dataset_of(self.dataset_key())
+
+    def dataset_of(self, key: str) -> Dataset:
+        """The dataset stored under ``key`` (the default one when public or expired); reads no session."""
         if self.is_public(key):
             return self.default_dataset
 

@@ -7,6 +7,8 @@ session can be downloaded as .xlsx.
 
 from __future__ import annotations
 
+import dataclasses
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
@@ -16,7 +18,7 @@ from exports import COLUMNS, plan_workbook
 from exports.brief import plan_brief_pdf
 from exports.planning import plan_facts, plan_rows
 from loaders import ROLE_LABELS
-from metrics import ROLES, allocate
+from metrics import ROLES, Allocation, allocate
 
 from .. import ids
 from ..components import data_table, graph_config, map_caption, number_format, parse_amount, records
@@ -196,16 +198,38 @@ def make_plan(
 
 def plan_options(options: list[str] | None, roles: list[str] | None) -> dict:
     """The page's constraints as ``metrics.allocate`` keywords (what a plan brief prints)."""
-    return {
-        "roles": tuple(roles or ()) or None,
-        "allow_above_gap": "above_gap" in (options or []),
-        "min_one_worker": "min_one" in (options or []),
-    }
+    options = options or []
+    statuses = () if "include_occupied" in options else ("occupied",)
+    if "exclude_hostilities" in options:
+        statuses = (*statuses, "hostilities")
+    return {"roles": tuple(roles or ()) or None, "min_one_worker": "min_one" in options, "exclude_statuses": statuses}
+
+
+#: Allocation fields a plan brief does not read and session state cannot keep (tuples of reason codes).
+_UNKEPT_COLUMNS = ("reasons",)
+
+
+def keep_plan(plan, options: dict) -> dict:
+    """The plan and its options as session state (JSON-able: the allocation's public fields)."""
+    fields = {}
+    for f in dataclasses.fields(plan):
+        value = getattr(plan, f.name)
+        if isinstance(value, pd.DataFrame):
+            value = value.drop(columns=[c for c in _UNKEPT_COLUMNS if c in value])
+        fields[f.name] = value
+    return {"plan": fields, "options": options}
+
+
+def kept_plan(value: dict | None):
+    """(Allocation, options) back from :func:`keep_plan`, or None."""
+    if not value:
+        return None
+    return Allocation(**value["plan"]), value["options"]
 
 
 def _plan_brief(state: AtlasState):
     def make(source, lang: str):
-        made = state.get_value("plan_result")
+        made = kept_plan(state.get_value("plan_result"))
         if made is None:
             return None
         plan, options = made
@@ -461,7 +485,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         table = plan_rows(plan, dataset.units, lang)
         state.set_value("plan", table)
         state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))
-        state.set_value("plan_result", (plan, plan_options(options, roles)))
+        state.set_value("plan_result", keep_plan(plan, plan_options(options, roles)))
         return (
             summary_view(plan, lang),
             plan_map(state, plan, lang),

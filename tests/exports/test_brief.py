@@ -202,23 +202,27 @@ def test_unknown_unit_is_a_clear_error(tiny):
 
 
 def test_plan_brief_figures(tiny, tmp_path):
-    """The plan's public fields on the page: budget, years, cost per year, positions, hromadas lifted from zero."""
-    plan = allocate(tiny.dataset.hromadas, tiny.dataset.units, tiny.assumptions, 1_000_000, min_one_worker=True)
-    assert plan.positions > 0
-    options = {"min_one_worker": True, "roles": ["social_worker", "social_work_specialist"]}
-    en = _check_pdf(tmp_path, plan_brief_pdf(tiny, plan, "en", years=3, options=options), "en.pdf")
-    assert "Funding plan: UAH 1,000,000 a year" in en
-    assert f"Cost a year, UAH {plan.spent:,.0f}" in en
-    assert f"Cost over the plan, UAH {3 * plan.spent:,.0f}" in en
+    """The plan's public fields on the page: budget, years, cost in each year, positions, hromadas lifted from zero."""
+    assumptions = tiny.assumptions.updated({"funding.years": 3})
+    source = BriefSource(tiny.dataset, assumptions, tiny.data)
+    hromadas, units = tiny.dataset.hromadas, tiny.dataset.units  # H5 is occupied in the tiny atlas: plan for it too
+    plan = allocate(hromadas, units, assumptions, 3_000_000, min_one_worker=True, exclude_statuses=())
+    assert plan.positions > 0 and plan.years == 3 and len(plan.cost_by_year) == 3
+    options = {"min_one_worker": True, "roles": ["social_worker", "social_work_specialist"], "exclude_statuses": ()}
+    en = _check_pdf(tmp_path, plan_brief_pdf(source, plan, "en", options=options), "en.pdf")
+    assert "Funding plan: UAH 3,000,000 over 3 years" in en
+    assert f"Cost of the plan over the programme, UAH {plan.spent:,.0f}" in en
     assert f"New positions {plan.positions}" in en
+    first, second = plan.cost_by_year[:2]
+    assert f"1 {first:,.0f} {first:,.0f} 2 {second:,.0f} {first + second:,.0f}" in en  # cost per year, cumulative
     lifted = int(((plan.hromadas["workers_before"] == 0) & (plan.hromadas["workers_after"] > 0)).sum())
     assert lifted == 1  # H5, by the min-one-worker constraint
     assert f"Hromadas that get their first social worker {lifted}" in en
     assert "at least one worker in every hromada without one" in en
     assert "Volodymyrska" in en  # the top of the plan table
-    uk = _check_pdf(tmp_path, plan_brief_pdf(tiny, plan, "uk", years=3, options=options), "uk.pdf")
-    assert "План фінансування: 1 000 000 грн на рік" in uk
-    assert "Вартість за весь строк, грн " + f"{3 * plan.spent:,.0f}".replace(",", " ") in uk
+    uk = _check_pdf(tmp_path, plan_brief_pdf(source, plan, "uk", options=options), "uk.pdf")
+    assert "План фінансування: 3 000 000 грн на 3 р." in uk
+    assert "Вартість плану за весь строк, грн " + f"{plan.spent:,.0f}".replace(",", " ") in uk
 
 
 def test_plan_brief_of_nothing_funded(tiny, tmp_path):
@@ -264,8 +268,8 @@ def test_demo_unit_briefs(demo_source, tmp_path, unit, lang):
 def test_demo_plan_brief(demo_source, tmp_path, lang):
     source = demo_source
     plan = allocate(source.dataset.hromadas, source.dataset.units, source.assumptions, 20_000_000, time_limit=20)
-    text = _check_pdf(tmp_path, plan_brief_pdf(demo_source, plan, lang, years=2))
-    budget = "20 000 000" if lang == "uk" else "20,000,000"
+    text = _check_pdf(tmp_path, plan_brief_pdf(demo_source, plan, lang))
+    budget = "20 000 000 грн" if lang == "uk" else "UAH 20,000,000"
     assert budget in text
     assert ("Вартість за роками" if lang == "uk" else "Cost per year") in text
 

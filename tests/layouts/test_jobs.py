@@ -22,12 +22,13 @@ def state(tmp_path, monkeypatch, units, hromadas):
     server = flask.Flask(__name__)
     server.secret_key = "test"
     dataset = Dataset(title="tiny", units=units, boundaries={}, hromadas=hromadas)
-    return AtlasState(server, dataset, read_assumptions(None), lambda d, a: None)
+    state = AtlasState(server, dataset, read_assumptions(None), lambda d, a: None)
+    state.server = server  # for the tests' request contexts
+    return state
 
 
 def test_a_ticket_carries_the_sessions_inputs_once(state):
-    server = state.cache.app
-    with server.test_request_context("/"):
+    with state.server.test_request_context("/"):
         state.set_assumptions(state.default_assumptions.updated({"norm.social_work_specialist.workers_per_10k": 3}))
         job = issue_ticket(state, plan="the plan")
     assert len(job) >= 24  # unguessable
@@ -41,7 +42,7 @@ def test_a_ticket_carries_the_sessions_inputs_once(state):
 
 def test_an_uploaded_dataset_reaches_the_job(state):
     other = Dataset(title="uploaded", units=state.default_dataset.units, boundaries={}, hromadas=pd.DataFrame())
-    with state.cache.app.test_request_context("/"):
+    with state.server.test_request_context("/"):
         state.set_dataset(other)
         job = issue_ticket(state)
     assert take_ticket(state, job)["dataset"].title == "uploaded"
