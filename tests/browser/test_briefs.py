@@ -72,4 +72,4 @@ def test_funding_plan_brief(server, browser, tmp_path):
     browser.find_element(By.ID, "funding-brief-button").click()
     pdf = wait(browser, lambda d: list(tmp_path.glob("funding_plan_en*.pdf")), timeout=60)[0]
     text = _pdf_text(pdf)
-    assert "Funding plan: UAH 20,000,000 a year" in text and "Where the money goes" in text
+    assert "Funding plan: UAH 60,000,000 over 3 years" in text and "Where the money goes" in text  # the page default
