@@ -9,6 +9,7 @@ become this session's assumptions on every page (map, profile, exports);
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import dash
@@ -138,58 +139,86 @@ def comparison(dataset, defaults, scenario: Scenario, level: str) -> pd.DataFram
     return table.join(names, on="code")
 
 
-def _inputs(defaults, current, lang: str, oblasts: list[dict]) -> html.Div:
+#: the page's number fields: id -> (label key, lowest, highest allowed); the browser is not trusted with the bounds
+FIELDS = {
+    **{f"scenario-norm-{r}": ("norm", 0, None) for r in ROLE_KEYS},
+    "scenario-idp-weight": ("idp_weight", 0, None),
+    "scenario-working-days": ("working_days", 1, 366),
+    "scenario-hours": ("hours_per_day", 1, 24),
+    **{f"scenario-cost-{r}": ("cost", 0, None) for r in ROLE_KEYS},
+    "scenario-idp-percent": ("idp_change", -100, None),
+}
+
+
+def field_label(field_id: str, lang: str) -> str:
+    key = FIELDS[field_id][0]
+    role = next((r for r in ROLE_KEYS if field_id.endswith(r)), None)
+    return f"{_x(key, lang)}: {ROLE_NAMES[lang][role]}" if role else _x(key, lang)
+
+
+def check_fields(values: dict[str, object], lang: str) -> list[str]:
+    """Every problem among the page's numbers at once, each naming its field: ``[]`` when all are fine."""
+    problems = []
+    for field_id, value in values.items():
+        _, low, high = FIELDS[field_id]
+        label = field_label(field_id, lang)
+        if value is None or value == "" or isinstance(value, bool):
+            problems.append(t("field_empty", lang, field=label))
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            problems.append(t("field_empty", lang, field=label))
+            continue
+        if not math.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
+            bounds = (
+                t("field_between", lang, low=low, high=high) if high is not None else t("field_at_least", lang, low=low)
+            )
+            problems.append(t("field_out_of_range", lang, field=label, bounds=bounds, value=value))
+    return problems
+
+
+def input_values(current, scenario: Scenario | None) -> dict[str, object]:
+    """What the fields show: the session's assumptions and the IDP change applied (or the defaults)."""
     norms = {n.role: n.workers_per_10k for n in current.norms}
     costs = {c.role: c.annual_cost_uah for c in current.costs if not c.oblast_code}
+    change = scenario.idp_changes[0] if scenario is not None and scenario.idp_changes else None
+    return {
+        **{f"scenario-norm-{r}": norms.get(r, 0.0) for r in ROLE_KEYS},
+        "scenario-idp-weight": current.idp_weight,
+        "scenario-working-days": current.wisn.working_days,
+        "scenario-hours": current.wisn.hours_per_day,
+        **{f"scenario-cost-{r}": costs.get(r, 0.0) for r in ROLE_KEYS},
+        "scenario-idp-percent": change.percent if change is not None else 0,
+        "scenario-area": change.area if change is not None else "UA",
+    }
 
-    def field(label: str, component) -> html.Div:
-        return html.Div([html.Label(label, htmlFor=component.id), component], className="field")
+
+_STEPS = {"scenario-working-days": 1, "scenario-hours": 0.5, "scenario-idp-percent": 5}
+
+
+def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.Div:
+    def field(field_id: str) -> html.Div:
+        step = _STEPS.get(field_id, 1000 if "cost" in field_id else 0.1)
+        component = dcc.Input(id=field_id, type="number", step=step, value=values[field_id])
+        return html.Div([html.Label(field_label(field_id, lang), htmlFor=field_id), component], className="field")
 
     return html.Div(
         [
-            *[
-                field(
-                    f"{_x('norm', lang)}: {ROLE_NAMES[lang][r]}",
-                    dcc.Input(id=f"scenario-norm-{r}", type="number", min=0, step=0.1, value=norms.get(r, 0.0)),
-                )
-                for r in ROLE_KEYS
-            ],
-            field(
-                _x("idp_weight", lang),
-                dcc.Input(id="scenario-idp-weight", type="number", min=0, step=0.1, value=current.idp_weight),
-            ),
-            field(
-                _x("working_days", lang),
-                dcc.Input(
-                    id="scenario-working-days", type="number", min=1, max=366, step=1, value=current.wisn.working_days
-                ),
-            ),
-            field(
-                _x("hours_per_day", lang),
-                dcc.Input(
-                    id="scenario-hours", type="number", min=1, max=24, step=0.5, value=current.wisn.hours_per_day
-                ),
-            ),
-            *[
-                field(
-                    f"{_x('cost', lang)}: {ROLE_NAMES[lang][r]}",
-                    dcc.Input(id=f"scenario-cost-{r}", type="number", min=0, step=1000, value=costs.get(r, 0.0)),
-                )
-                for r in ROLE_KEYS
-            ],
-            field(
-                _x("idp_change", lang), dcc.Input(id="scenario-idp-percent", type="number", min=-100, step=5, value=0)
-            ),
-            field(
-                _x("area", lang),
-                dropdown(
-                    lang,
-                    id="scenario-area",
-                    options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
-                    value="UA",
-                    clearable=False,
-                    style={"minWidth": "220px"},
-                ),
+            *[field(field_id) for field_id in FIELDS],
+            html.Div(
+                [
+                    html.Label(_x("area", lang), htmlFor="scenario-area"),
+                    dropdown(
+                        lang,
+                        id="scenario-area",
+                        options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
+                        value=values["scenario-area"],
+                        clearable=False,
+                        style={"minWidth": "220px"},
+                    ),
+                ],
+                className="field",
             ),
         ],
         className="fields",
@@ -206,7 +235,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     return html.Div(
         [
             html.P(_x("intro", lang)),
-            _inputs(state.default_assumptions, current, lang, oblasts),
+            _inputs(input_values(current, state.get_value("scenario")), lang, oblasts),
             html.Div(
                 [
                     html.Button(_x("apply", lang), id="scenario-apply", n_clicks=0),
@@ -289,6 +318,10 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             state.set_value("scenario", None)
             status = _x("defaults", lang)
         elif trigger == "scenario-apply":
+            problems = check_fields(dict(zip(FIELDS, (n1, n2, n3, weight, days, hours, c1, c2, c3, percent))), lang)
+            if problems:
+                status = html.Ul([html.Li(f"⚠ {p}") for p in problems], className="rejected")
+                return status, dash.no_update, dash.no_update, dash.no_update, dash.no_update
             try:
                 scenario = build_scenario(
                     defaults,
@@ -313,6 +346,15 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         title = change_title(measure, lang)
         caption = map_caption(state.dataset(), "change", level, lang, title=title)
         return (status, *scenario_view(state, scenario, level, measure, lang), caption)
+
+    # after a reset the fields show the defaults again (not the edited values that no longer apply)
+    @app.callback(
+        *[Output(field_id, "value") for field_id in (*FIELDS, "scenario-area")],
+        Input("scenario-reset", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset_fields(_clicks):
+        return tuple(input_values(state.default_assumptions, None).values())
 
     _download(app, state)
 
