@@ -37,7 +37,7 @@ def test_every_map_has_its_caption_beside_it(server, browser):
 
     browser.get(server + "uk/scenarios")
     wait(browser, lambda d: paths(d, "scenario-map") >= 27)
-    _has_everything(_caption(browser, "scenario-map"), "Дефіцит посад: зміна (Після − До)", "за областями")
+    _has_everything(_caption(browser, "scenario-map"), "Дефіцит посад до нормативу: зміна (Після − До)", "за областями")
     title = graph(browser, "scenario-map")["coloured"][0]["title"]
     assert "()" not in title and "Дефіцит посад" in title, title
 
