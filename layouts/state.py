@@ -503,6 +503,8 @@ class AtlasState:
 
     def set_assumptions(self, assumptions: Any) -> None:
         self._set("assumptions", assumptions)
+        if self.published is not None:
+            self.published.record_assumptions(assumptions, self.default_assumptions)
 
     def reset_assumptions(self) -> None:
         self.store.delete("small", f"{self.session_id()}:assumptions")

@@ -24,6 +24,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from loaders import Dataset
 
 from .db import StoreError
@@ -130,6 +132,25 @@ class PublishedData:
     @staticmethod
     def is_key(key: str) -> bool:
         return key.startswith(_KEY_PREFIX) and key[len(_KEY_PREFIX) :].isdigit()
+
+    def record_assumptions(self, assumptions, defaults) -> None:
+        """Note in the audit log that a user changed the planning assumptions of their session (what changed)."""
+        from dataclasses import asdict, is_dataclass
+
+        def flat(value):
+            return asdict(value) if is_dataclass(value) else dict(value or {})
+
+        try:
+            import flask
+
+            from layouts.auth import current_user
+
+            user = current_user() if flask.has_request_context() else None
+            new, old = flat(assumptions), flat(defaults)
+            changed = {k: new[k] for k in new if new.get(k) != old.get(k)}
+            self.store.record(user.name if user else "anonymous", "assumptions", "session assumptions", changed)
+        except (StoreError, SQLAlchemyError, TypeError, ValueError) as exc:
+            LOG.warning("could not record the assumption change: %s", exc)
 
     # -- the dataset -----------------------------------------------------------
     def dataset(self) -> Dataset:
