@@ -74,23 +74,34 @@ class PublishedData:
         self._revision = store.revision()
         self._loaded: tuple[int, Dataset] | None = None
         self._url_key = hashlib.sha256(store.url.encode()).hexdigest()[:12]
+        self._fallback = False
+        #: the thread publishing the demo (first start), if any
+        self.publishing: threading.Thread | None = None
 
     @classmethod
-    def open(cls, url: str | None = None, *, publish_demo_if_empty: bool = True, warm: bool = True) -> PublishedData:
+    def open(
+        cls, url: str | None = None, *, publish_demo_if_empty: bool = True, warm: bool = True, **store_options
+    ) -> PublishedData:
         """Open the store; publish the embedded demo into it if it is empty; start reading the dataset.
 
-        A store that only ever held the demo gets the demo again when its
-        files changed (a new version of each changed table).
+        The demo is published in the background: until it is, an empty
+        store's app serves the demo straight from its files (as fast as
+        before there was a store). A store that only ever held the demo gets
+        the demo again when its files changed (a new version of each changed
+        table).
 
         Raises
         ------
         StoreError
             The database cannot be reached or is not migrated (the message says what to do).
         """
-        store = Store(url)
-        if publish_demo_if_empty:
-            _prepare(store)
+        store = Store(url, **store_options)
         published = cls(store)
+        if publish_demo_if_empty:
+            # an empty store serves the demo from its files until the demo is published (in the background)
+            published._fallback = store.is_empty()
+            published.publishing = threading.Thread(target=_prepare, args=(store,), name="atlas-demo", daemon=True)
+            published.publishing.start()
         if warm:
             threading.Thread(target=published._warm, name="atlas-store-warm", daemon=True).start()
         return published
@@ -173,6 +184,11 @@ class PublishedData:
             return dataset
 
     def _read(self, revision: int) -> Dataset:
+        if revision == 0 and self._fallback:
+            from loaders import load_demo
+
+            LOG.warning("serving the demo from its files while it is being published into the store")
+            return load_demo()
         path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}.pickle"
         if self._cache and path.exists():
             try:
