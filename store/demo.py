@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from loaders import DEMO_MANIFEST, ValidationReport, read_manifest
+from loaders import DEMO_MANIFEST, Dataset, ValidationReport, read_manifest
 
 from .periods import parse_period
 from .store import Prepared, Publication, Store, Table
@@ -89,10 +89,16 @@ def _history(prepared: Prepared) -> list[Table]:
     return out
 
 
-def publish_demo(store: Store) -> list[Publication]:
-    """Validate and publish the committed demo files (``data/demo``) and their history in one transaction."""
+def publish_demo(store: Store, dataset: Dataset | None = None) -> list[Publication]:
+    """Validate and publish the committed demo files (``data/demo``) and their history in one transaction.
+
+    ``dataset``: the demo already loaded by :func:`loaders.load_demo` (not read again).
+    """
     digest = demo_digest()
-    prepared = store.prepare_manifest(DEMO_MANIFEST, periods=DEMO_PERIODS)
+    if dataset is None:
+        prepared = store.prepare_manifest(DEMO_MANIFEST, periods=DEMO_PERIODS)
+    else:
+        prepared = store.prepare_dataset(dataset, DEMO_MANIFEST, periods=DEMO_PERIODS)
     prepared = store.prepare_tables([*prepared.tables, *_history(prepared)])
     published = store.publish(prepared, by=DEMO_PUBLISHER)
     store.record(DEMO_PUBLISHER, "demo", digest, {"published": [p.id for p in published]})

@@ -43,12 +43,14 @@ def _cache_folder() -> Path:
     return base / "published"
 
 
-def _prepare(store: Store) -> None:
+def _prepare(store: Store, published: PublishedData | None = None) -> None:
     """Publish the demo into an empty store (or again when its files changed and only the demo was published)."""
     try:
         if store.is_empty():
             LOG.warning("the store at %s is empty: publishing the demo into it (once)", store.display_url)
-            publish_demo(store)
+            publish_demo(store, published.files_demo() if published is not None else None)
+            if published is not None:
+                published._files_demo = None  # the store has it now
         elif refresh_demo(store):
             LOG.warning("the demo files changed: published them again into %s", store.display_url)
     except PublishConflict:
@@ -75,6 +77,8 @@ class PublishedData:
         self._loaded: tuple[int, Dataset] | None = None
         self._url_key = hashlib.sha256(store.url.encode()).hexdigest()[:12]
         self._fallback = False
+        self._files_demo: Dataset | None = None
+        self._files_lock = threading.Lock()
         #: the thread publishing the demo (first start), if any
         self.publishing: threading.Thread | None = None
 
@@ -100,11 +104,24 @@ class PublishedData:
         if publish_demo_if_empty:
             # an empty store serves the demo from its files until the demo is published (in the background)
             published._fallback = store.is_empty()
-            published.publishing = threading.Thread(target=_prepare, args=(store,), name="atlas-demo", daemon=True)
+            if published._fallback:
+                published.files_demo()  # read once before serving (as without a store), then published from it
+            published.publishing = threading.Thread(
+                target=_prepare, args=(store, published), name="atlas-demo", daemon=True
+            )
             published.publishing.start()
         if warm:
             threading.Thread(target=published._warm, name="atlas-store-warm", daemon=True).start()
         return published
+
+    def files_demo(self) -> Dataset:
+        """The demo read from its files, once (served, and published, while the store is empty)."""
+        with self._files_lock:
+            if self._files_demo is None:
+                from loaders import load_demo
+
+                self._files_demo = load_demo()
+            return self._files_demo
 
     def _warm(self) -> None:
         try:
@@ -185,10 +202,8 @@ class PublishedData:
 
     def _read(self, revision: int) -> Dataset:
         if revision == 0 and self._fallback:
-            from loaders import load_demo
-
             LOG.warning("serving the demo from its files while it is being published into the store")
-            return load_demo()
+            return self.files_demo()
         path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}.pickle"
         if self._cache and path.exists():
             try:

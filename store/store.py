@@ -601,6 +601,85 @@ class Store:
         assemble(unit_frame, table_frames, table_reports, {t.kind: t.disaggregate for t in spec.tables}, status)
         return self.prepare_tables(tables)
 
+    def prepare_dataset(
+        self,
+        dataset: Dataset,
+        manifest: Path,
+        period: str | None = None,
+        *,
+        periods: Mapping[str, str] | None = None,
+    ) -> Prepared:
+        """The tables of a dataset already loaded (and so validated) from ``manifest``, for publication.
+
+        The same tables, periods and flags as :meth:`prepare_manifest` of that
+        manifest gives, without reading the files again.
+        """
+        spec = read_manifest(Path(manifest))
+        periods = dict(periods or {})
+
+        def period_of(kind: str) -> Period:
+            text = periods.get(kind) or period or spec.reference_dates.get(kind)
+            if text is None:
+                raise ValueError(f"{kind}: no reference period; give --period (e.g. 2025-Q2)")
+            return parse_period(text)
+
+        reports = {(r.kind, r.level if r.kind == "boundaries" else None): r for r in dataset.reports}
+        names = {t.kind: t for t in spec.tables}
+        tables: list[Table] = []
+        if spec.units:
+            tables.append(
+                Table(
+                    "units",
+                    dataset.units,
+                    period_of("units"),
+                    source=spec.sources.get("units"),
+                    title=spec.title,
+                    file_name=spec.units.name,
+                )
+            )
+        for b in spec.boundaries:
+            kind = f"boundaries:{b.level}"
+            tables.append(
+                Table(
+                    kind,
+                    dataset.boundaries[b.level],
+                    period_of("boundaries"),
+                    report=reports.get(("boundaries", b.level)),
+                    source=spec.sources.get(kind, spec.sources.get("boundaries")),
+                    title=spec.title,
+                    file_name=b.path.name,
+                    approximate=spec.approximate_boundaries,
+                )
+            )
+        for kind, frame in dataset.figures.items():
+            own, source = spec.reference_dates.get(kind), spec.sources.get(kind)
+            tables.append(
+                Table(
+                    kind,
+                    frame,
+                    period_of(kind),
+                    report=reports.get((kind, None)),
+                    source=source,
+                    title=spec.title,
+                    file_name=names[kind].path.name,
+                    disaggregate=names[kind].disaggregate,
+                    synthetic="synthetic" in f"{own} {source}".lower(),
+                )
+            )
+        if spec.status is not None and dataset.status is not None:
+            tables.append(
+                Table(
+                    "status",
+                    dataset.status,
+                    period_of("status"),
+                    report=reports.get(("status", None)),
+                    source=spec.status.source,
+                    title=spec.title,
+                    file_name=spec.status.path.name,
+                )
+            )
+        return self.prepare_tables(tables)
+
     def prepare_tables(self, tables: Iterable[Table]) -> Prepared:
         """Note the current version of each table's (kind, period), for :meth:`publish` to detect a conflict."""
         tables = tuple(tables)
