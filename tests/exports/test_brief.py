@@ -315,3 +315,15 @@ idp = "IOM DTM round 20"
     assert "Lvivska oblast" in en
     assert "The dataset has no staffing figures for this territory." in en
     assert "Boundaries are approximate" not in en
+
+
+@pytest.mark.parametrize(
+    ("objective", "measure"), [("coverage", "norm"), ("equity", "norm"), ("equity", "wisn"), ("lifted", "norm")]
+)
+def test_every_objective_has_its_words(tiny, objective, measure):
+    """Each objective and equity measure of the allocator is named in both languages, from the catalogue."""
+    hromadas, units = tiny.dataset.hromadas, tiny.dataset.units
+    plan = allocate(hromadas, units, tiny.assumptions, 1_000_000, objective, equity_measure=measure)
+    for lang in ("uk", "en"):
+        terms = plan_brief(tiny, plan, lang).sections[0].lines[0]
+        assert terms.startswith(("Мета: ", "Objective: ")) and len(terms) > len("Objective: ") + 5
