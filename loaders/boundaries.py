@@ -39,7 +39,7 @@ import pandas as pd
 import shapely
 
 from .errors import DataValidationError, Unmatched, ValidationReport
-from .names import SPECIAL_AREAS, UnitIndex, unit_index
+from .names import SPECIAL_AREAS, Match, UnitIndex, unit_index
 from .safety import check_file, limits
 
 __all__ = [
@@ -177,7 +177,9 @@ def _name_field_rank(column: object) -> int:
     return _NAME_LANG_ORDER.get(m.group(2), 1) if m else 1
 
 
-def _parent_context(index: UnitIndex, props: dict, plan: dict, n: int) -> tuple[str | None, str | None]:
+def _parent_context(index: UnitIndex, props: dict, plan: dict, n: int) -> tuple[str | None, str | None, Match | None]:
+    """The oblast and raion a feature names (codes), and the failure when it names one that matches none:
+    the feature's own name is then not looked for anywhere else (scope is law)."""
     oblast = raion = None
     for parent in range(1, n):
         value = None
@@ -187,18 +189,22 @@ def _parent_context(index: UnitIndex, props: dict, plan: dict, n: int) -> tuple[
                 break
         if value is not None:
             m = index.match_code(value)
+            given = value
         else:
             names = [props[c] for c in plan.get(-parent, []) if props.get(c)]
             if not names:
                 continue
+            given = names[0]
             m = index.match_name(names[0], (_ADM_LEVEL[parent],), oblast=oblast, near=True)
-        if m.ok:
-            i = index.at_level(m.units, _ADM_LEVEL[parent])[0]
-            if parent == 1:
-                oblast = index.code[i]
-            else:
-                raion, oblast = index.code[i], index.oblast[i]
-    return oblast, raion
+        if not m.ok:
+            level = _ADM_LEVEL[parent]
+            return oblast, raion, Match(problem=f"{level} '{given}': {m.problem}", suggestions=m.suggestions)
+        i = index.at_level(m.units, _ADM_LEVEL[parent])[0]
+        if parent == 1:
+            oblast = index.code[i]
+        else:
+            raion, oblast = index.code[i], index.oblast[i]
+    return oblast, raion, None
 
 
 def _polygonal(geom):
@@ -306,8 +312,8 @@ def read_boundary_file(
         if how in ("code", "pcode"):
             m = index.match_code(code_value) if code_value else None
         else:
-            oblast, raion = _parent_context(index, props, plan, n)
-            m = index.match_name(name_value, (target,), oblast, raion, near=True) if name_value else None
+            oblast, raion, failed = _parent_context(index, props, plan, n)
+            m = failed or (index.match_name(name_value, (target,), oblast, raion, near=True) if name_value else None)
         if m is None:
             report.warn("no code or name; feature dropped", row=feature)
             report.unmatched.append(Unmatched(feature, "", ()))

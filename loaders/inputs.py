@@ -179,6 +179,7 @@ class _Matcher:
         self.ctx_raion: str | None = None
         self.alternative: Match | None = None
         self.name_mismatches: list[tuple[int, str, str, str]] = []
+        self.former_names: list[tuple[int, str]] = []
 
     def cell(self, row: _Row, col: int) -> object:
         return row.cells[col] if col < len(row.cells) else None
@@ -209,12 +210,16 @@ class _Matcher:
             return Match(problem="empty code")
         return self.index.match_code(raw)
 
-    def _context(self, row: _Row, below: str) -> tuple[str | None, str | None, str | None]:
-        """Oblast and raion codes given by the row's own columns above level ``below`` (or the rows above)."""
+    def _context(self, row: _Row, below: str) -> tuple[str | None, str | None, Match | None]:
+        """Oblast and raion codes given by the row's own columns above level ``below`` (or the rows above).
+
+        The third item is the failure when the row gives an oblast or raion that matches none: the row's
+        unit is then not looked for anywhere else (scope is law)."""
         oblast = raion = None
-        problem = None
         order = _KEY_GROUPS[::-1]  # oblast, raion, hromada
+        unresolved = None
         for group in order[: order.index(below)]:
+            failed = None
             for text in self.texts(row, group):
                 if _is_missing_marker(text):
                     continue
@@ -229,29 +234,65 @@ class _Matcher:
                         oblast = self.index.code[i]
                     else:
                         raion, oblast = self.index.code[i], self.index.oblast[i]
+                    failed = None
                     break
-                problem = problem or f"{group} '{text}': {m.problem}"
+                if failed is None:
+                    failed, suggestions = f"{group} '{text}': {m.problem}", m.suggestions
+            if failed and unresolved is None:
+                unresolved = Match(problem=failed, suggestions=suggestions)
         if oblast is None and raion is None and not any(self.texts(row, g) for g in order[: order.index(below)]):
             if below == "oblast":
                 return None, None, None
             return self.ctx_oblast, self.ctx_raion if below == "hromada" else None, None
-        return oblast, raion, problem
+        return oblast, raion, unresolved
 
     def match(self, row: _Row) -> Match:
         m = self._match(row)
         if m.ok and m.level != "settlement":
-            self._check_name(row, m)
+            conflict = self._check_name(row, m)
+            if conflict is not None:
+                return conflict
         return m
 
-    def _check_name(self, row: _Row, m: Match) -> None:
-        """A row matched by code whose name column names another unit (shifted rows, wrong codes)."""
+    def _check_name(self, row: _Row, m: Match) -> Match | None:
+        """A row matched by code whose name column names a unit too.
+
+        A former name of the code's unit is noted (one warning for the file).
+        A name that is another unit's (at the code's level, in the code's
+        oblast first) is a conflict: the row is an error naming both units
+        (e.g. an IOM round with the P-codes of Kyiv city and Kyiv oblast
+        swapped). A name that is no unit's, nor a spelling of the code's, is
+        warned about and the code is used.
+        """
         level = self.index.level[m.units[0]]
         groups = [g for g in (level, "name") if g in self.groups]
         names = [t for g in groups for t in self.texts(row, g) if not looks_like_code(t) and not _is_missing_marker(t)]
-        if not names or any(self.index.name_fits(i, n) for i in m.units for n in names):
-            return
+        if not names:
+            return None
+        for n in names:
+            for i in m.units:
+                former = self.index.former_name(i, n)
+                if former:
+                    if former != m.note:
+                        self.former_names.append((row.number, former))
+                    return None
+        fits = any(self.index.name_fits(i, n) for i in m.units for n in names)
         i = m.units[0]
-        self.name_mismatches.append((row.number, names[0], self.index.name_uk[i], self.index.code[i]))
+        for n in names:
+            other = self.index.points_to(n, level, self.index.oblast[i])
+            if other is not None and other not in m.units:
+                if fits and not self.index.claims(n, other):
+                    continue
+                given = [t for g in ("code", *_KEY_GROUPS) for t in self.texts(row, g) if looks_like_code(t)]
+                code = (given or [self.index.code[i]])[0]
+                return Match(
+                    problem=f"code {code} is {self.index.label(i)}, but the name '{n}' is "
+                    f"{self.index.label(other)}; correct the code or the name",
+                    suggestions=(self.index.label(i), self.index.label(other)),
+                )
+        if not fits:
+            self.name_mismatches.append((row.number, names[0], self.index.name_uk[i], self.index.code[i]))
+        return None
 
     def _match(self, row: _Row) -> Match:
         code_texts = [t for t in self.texts(row, "code")]
@@ -269,7 +310,12 @@ class _Matcher:
             texts = [t for t in self.texts(row, group) if not _is_missing_marker(t)]
             if not texts:
                 continue
-            oblast, raion, problem = self._context(row, group)
+            oblast, raion, unresolved = self._context(row, group)
+            if unresolved is not None:
+                return Match(
+                    problem=f"{unresolved.problem}; the {group} is not looked for outside its oblast and raion",
+                    suggestions=unresolved.suggestions,
+                )
             codes = [t for t in texts if looks_like_code(t)]
             names = [t for t in texts if not looks_like_code(t)]
             for text in codes:
@@ -282,8 +328,6 @@ class _Matcher:
                 if m.ok:
                     return self._with_failed_code(m, failed, text)
                 failed = m
-            if problem and failed is not None and not failed.ok:
-                failed = Match(problem=f"{failed.problem} ({problem})", suggestions=failed.suggestions)
             return failed or Match(problem="no code or name")
         names = [t for t in self.texts(row, "name") if not _is_missing_marker(t)]
         for text in names:
@@ -317,20 +361,19 @@ class _Matcher:
             oblast = self.ctx_oblast if parts.level in ("raion", "hromada") else None
             raion = self.ctx_raion if parts.level == "hromada" else None
             m = self.index.match_name(parts, (parts.level,), oblast, raion, htype, near=False)
-            if not m.ok and (oblast or raion):
+            if not m.ok and not m.suggestions and (oblast or raion):
+                m = self.index.match_name(parts, (parts.level,), oblast, raion, htype, near=True)
+            if not m.ok and parts.level == "hromada" and raion and not m.suggestions:
+                # a hromada row right under an oblast's last raion may open no raion of its own
                 m = self.index.match_name(parts, (parts.level,), oblast, None, htype, near=True)
-            if not m.ok and parts.level == "hromada" and (oblast or raion):
-                unscoped = self.index.match_name(parts, ("hromada",), None, None, htype, near=False)
-                if unscoped.ok:
-                    return unscoped
             return m
         if self.ctx_oblast or self.ctx_raion:
+            # inside an oblast (and raion) section: its hromadas and raions, or the next oblast; never
+            # a hromada or raion of another oblast
             attempts = [
                 (("hromada",), self.ctx_oblast, self.ctx_raion),
                 (("raion",), self.ctx_oblast, None),
                 (("oblast",), None, None),
-                (("hromada",), None, None),
-                (("raion",), None, None),
             ]
         else:
             attempts = [(("oblast",), None, None), (("raion",), None, None), (("hromada",), None, None)]
@@ -340,7 +383,8 @@ class _Matcher:
             if m.ok:
                 if levels == ("oblast",):
                     # "Вінницька" is an oblast and a hromada: decided once the whole file is read
-                    alt = self.index.match_name(parts, ("hromada",), None, None, htype, near=False)
+                    inside = self.index.code[m.units[0]]
+                    alt = self.index.match_name(parts, ("hromada",), inside, None, htype, near=False)
                     self.alternative = alt if alt.ok else None
                 return m
             if m.suggestions and "names" in (m.problem or ""):
@@ -512,6 +556,13 @@ def read_figures(
                 column=name,
             )
 
+    if matcher.former_names:
+        shown = "; ".join(f"row {n}: {note}" for n, note in matcher.former_names[:3])
+        more = " ..." if len(matcher.former_names) > 3 else ""
+        report.warn(
+            f"{len(matcher.former_names)} row(s) give a former name of the unit of their code ({shown}{more}); "
+            "today's names are used (see data/renames.csv)"
+        )
     if matcher.name_mismatches:
         shown = "; ".join(
             f"row {n}: '{given}', the codifier's '{name}' for {code}"

@@ -9,12 +9,26 @@ oblast, so a name is matched within the oblast and raion of its row
 (:meth:`UnitIndex.match_name`), and a name that is still ambiguous is
 reported, never guessed.
 
+Scope is law: when a row gives its oblast (or raion), its name is looked
+for there only. A name that exists only elsewhere is an error whose
+suggestions come from the row's own raion and oblast, never a match in
+another oblast. The type in a name (``міська`` / ``селищна`` / ``сільська``,
+``urban`` / ``settlement`` / ``rural``) tells apart hromadas of one name,
+and an urban name never matches a settlement or rural hromada (nor the
+other way round). Settlement and rural are not told apart strictly: the
+codifier's types are derived from the category of the centre, and many
+villages became selyshche in 2024, so such a difference is a warning.
+
 The small tables here are the documented exceptions:
 
 - :data:`OBLAST_ALIASES`: other names of the oblasts (``Vinnytsia``,
   ``Odessa``, ``Закарпаття``...);
-- :data:`RENAMED_HROMADAS`: hromadas renamed since files were made
-  (``Новоград-Волинська`` is now ``Звягельська``);
+- :func:`renames` (``data/renames.csv``): former names of hromadas and
+  raions renamed since the 2020 reform (``Новоград-Волинська`` is now
+  ``Звягельська``, raion ``Новомосковський`` is now ``Самарівський``); a
+  former name matches, within the row's scope, with a warning naming
+  today's name. Where each former name comes from is said in the table and
+  in ``data/README.md``;
 - :data:`KNOWN_CODES`: codes that publishers use for a unit instead of its
   KATOTTG code (IOM DTM's ``Temp03`` for Kyiv city);
 - :data:`SOURCE_QUIRKS`: rows that a known publication leaves without a
@@ -25,10 +39,12 @@ The small tables here are the documented exceptions:
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -38,7 +54,9 @@ __all__ = [
     "KYIV_CODE",
     "SEVASTOPOL_CODE",
     "OBLAST_ALIASES",
-    "RENAMED_HROMADAS",
+    "RENAMES_PATH",
+    "Rename",
+    "renames",
     "KNOWN_CODES",
     "SOURCE_QUIRKS",
     "SPECIAL_AREAS",
@@ -88,18 +106,39 @@ OBLAST_ALIASES: dict[str, tuple[str, ...]] = {
 #: Names that mean an oblast only when the row says "область"/"oblast" ("Kyiv Oblast", not Kyiv city).
 _OBLAST_SUFFIX_ALIASES = {"UA32": ("Київ", "Kyiv", "Kiev")}
 
-#: Hromadas renamed since files were made: (oblast P-code, old name, current name, what happened).
-RENAMED_HROMADAS: tuple[tuple[str, str, str, str], ...] = (
-    ("UA18", "Новоград-Волинська", "Звягельська", "Novohrad-Volynskyi was renamed Zviahel in 2022"),
-    ("UA07", "Володимир-Волинська", "Володимирська", "Volodymyr-Volynskyi was renamed Volodymyr in 2021"),
-    ("UA63", "Красноградська", "Берестинська", "Krasnohrad was renamed Berestyn in 2024"),
-    ("UA46", "Червоноградська", "Шептицька", "Chervonohrad was renamed Sheptytskyi in 2024"),
-    ("UA48", "Южноукраїнська", "Південноукраїнська", "Yuzhnoukrainsk was renamed Pivdennoukrainsk in 2024"),
-    ("UA51", "Южненська", "Південнівська", "Yuzhne was renamed Pivdenne in 2024"),
-    ("UA12", "Новомосковська", "Самарівська", "Novomoskovsk was renamed Samar in 2024"),
-    ("UA63", "Первомайська", "Златопільська", "Pervomaiskyi was renamed Zlatopil in 2024"),
-    ("UA71", "Ватутінська", "Багачевська", "Vatutine was renamed Bahachevsk in 2024"),
-)
+#: Former names of renamed hromadas and raions (see ``data/README.md`` for where each comes from).
+RENAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "renames.csv"
+
+#: What the ``evidence`` column of ``data/renames.csv`` stands for.
+RENAME_EVIDENCE = {
+    "ssu2022": "still used in the State Statistics population table of 1 Jan 2022",
+    "codab20240416": "still used in OCHA COD-AB of 16 Apr 2024",
+    "vr2021": "renamed by the Verkhovna Rada in 2021",
+    "vr2022": "renamed by the Verkhovna Rada in 2022",
+}
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A former name of a unit: ``level``, ``oblast_pcode`` (``UA12``), ``code`` (KATOTTG), ``old_name``,
+    ``name`` (today's, as in the codifier) and ``evidence`` (where the former name is found)."""
+
+    level: str
+    oblast_pcode: str
+    code: str
+    old_name: str
+    name: str
+    evidence: str
+
+
+@lru_cache(maxsize=1)
+def renames() -> tuple[Rename, ...]:
+    """The rows of ``data/renames.csv`` (empty when the file is absent)."""
+    if not RENAMES_PATH.exists():
+        return ()
+    with RENAMES_PATH.open(encoding="utf-8", newline="") as handle:
+        return tuple(Rename(**{k: (v or "").strip() for k, v in row.items()}) for row in csv.DictReader(handle))
+
 
 #: Codes that publishers use instead of a KATOTTG code: code (upper case) -> (KATOTTG code, who uses it).
 KNOWN_CODES: dict[str, tuple[str, str]] = {
@@ -250,6 +289,18 @@ def parse_name(text: object) -> NameParts:
     return NameParts(raw)
 
 
+def _shaped_like(name: str, level: str) -> bool:
+    """False when the ending of ``name`` says it is another level's: raion names are masculine adjectives
+    (``Гайсинський``, ``Haisynskyi``), hromada names feminine ones (``Гайсинська``, ``Haisynska``), so a near
+    spelling never crosses the two."""
+    key = name_key(name)
+    if level == "raion":
+        return not key.endswith(("ська", "цька", "зька", "ska", "tska", "zka"))
+    if level == "hromada":
+        return not key.endswith(("ський", "цький", "зький", "skyi", "skyy", "skiy", "tskyi"))
+    return True
+
+
 def looks_like_code(text: object) -> bool:
     """True for text shaped like a code (``UA05...``, a 10-digit KOATUU code, ``Temp03``), not a name."""
     code = re.sub(r"\s+", "", str(text or "")).upper()
@@ -324,13 +375,23 @@ class UnitIndex:
                 for alias in aliases:
                     self._suffix_alias[name_key(alias)] = oblast_by_pcode[pcode]
                     self._suffix_alias[latin_key(alias)] = oblast_by_pcode[pcode]
-        for oblast_pcode, old, new, why in RENAMED_HROMADAS:
-            oblast = self.code[oblast_by_pcode[oblast_pcode]] if oblast_pcode in oblast_by_pcode else None
-            for i in self._by_name.get(("hromada", name_key(new)), []):
-                if self.oblast[i] == oblast:
-                    note = f"'{old}' is now '{new}' ({why})"
-                    self._renamed.setdefault(("hromada", name_key(old)), []).append((i, note))
-                    self._renamed.setdefault(("hromada", latin_key(old)), []).append((i, note))
+        by_code = {c: i for i, c in enumerate(self.code)}
+        for r in renames():
+            i = by_code.get(r.code)
+            if i is None or self.level[i] != r.level or name_key(self.name_uk[i]) != name_key(r.name):
+                # another units table (or codifier edition): today's name in the same oblast, if unique
+                oblast = self.code[oblast_by_pcode[r.oblast_pcode]] if r.oblast_pcode in oblast_by_pcode else None
+                same = [j for j in self._by_name.get((r.level, name_key(r.name)), []) if self.oblast[j] == oblast]
+                if len(same) != 1:
+                    continue
+                i = same[0]
+            note = (
+                f"'{r.old_name}' is the former name of {r.level} '{self.name_uk[i]}' ({self.code[i]}); read as today's"
+            )
+            for key in (name_key(r.old_name), latin_key(r.old_name)):
+                entries = self._renamed.setdefault((r.level, key), [])
+                if all(j != i for j, _ in entries):
+                    entries.append((i, note))
         self._latin_lists: dict[str, list[tuple[str, int]]] = {
             level: [(latin_key(self.name_uk[i]), i) for i in rows] for level, rows in self.positions_at.items()
         }
@@ -450,16 +511,32 @@ class UnitIndex:
             if match is not None:
                 return match
         if near:
-            found = self._near_in_context(parts.name, levels, oblast, raion)
+            shaped = tuple(level for level in levels if _shaped_like(parts.name, level))
+            found = self._near_in_context(parts.name, shaped, oblast, raion, htype) if shaped else None
             if found is not None:
                 i, score = found
                 note = f"'{parts.name}' read as '{self.name_uk[i]}' (closest spelling, {score:.0%} alike)"
                 return Match(tuple(self._by_code[self.code[i]]), self.level[i], note=note)
         where = " in its oblast/raion" if (oblast or raion) else ""
         return Match(
-            problem=f"'{parts.name}' matches no {'/'.join(levels)}{where}",
+            problem=f"'{parts.name}' matches no {'/'.join(levels)}{where}"
+            + self._elsewhere(keys, levels, oblast, raion),
             suggestions=self.suggest(parts.name, levels, oblast, raion),
         )
+
+    def _elsewhere(self, keys: tuple[str, str], levels: tuple[str, ...], oblast: str | None, raion: str | None) -> str:
+        """`` (the name is that of ... in another oblast)``: where a name not found in its scope exists."""
+        if not (oblast or raion):
+            return ""
+        others = []
+        for level in levels:
+            for table, key in ((self._by_name, keys[0]), (self._by_latin, keys[1])):
+                others += [i for i in table.get((level, key), []) if i not in others]
+        others = [i for i in others if i not in self._narrow([i], oblast, raion)]
+        if not others:
+            return ""
+        shown = "; ".join(self.label(i) for i in others[:2]) + (" ..." if len(others) > 2 else "")
+        return f" (a unit of that name exists elsewhere: {shown}; not used, the row gives another oblast/raion)"
 
     def _exact(
         self,
@@ -470,66 +547,101 @@ class UnitIndex:
         raion: str | None,
         htype: str | None,
     ) -> Match | None:
+        """The unit of ``name`` at ``level`` inside the scope: today's names first, then former names."""
+        note = None
+        chosen: list[int] = []
         found: list[int] = []
         for table, key in ((self._by_name, keys[0]), (self._by_latin, keys[1])):
             found = table.get((level, key), [])
             if found:
                 break
-        note = None
-        if not found and level == "hromada":
+        if found:
+            chosen = self._narrow(found, oblast, raion)
+        if not chosen:
             renamed = self._renamed.get((level, keys[0])) or self._renamed.get((level, keys[1])) or []
-            found = [i for i, _ in renamed]
-            note = renamed[0][1] if renamed else None
-        if not found:
+            notes = dict(renamed)
+            chosen = self._narrow([i for i, _ in renamed], oblast, raion)
+            note = notes[chosen[0]] if chosen else None
+        if not chosen:
             return None
-        chosen = self._narrow(found, oblast, raion, htype)
-        if not chosen and oblast is None and raion is None:
-            chosen = found
+        if level == "hromada" and htype:
+            chosen, type_note, problem = self._typed(chosen, htype, name, oblast or raion)
+            if problem is not None:
+                return problem
+            note = "; ".join(n for n in (note, type_note) if n) or None
         if len(chosen) == 1:
             return Match(tuple(self._by_code[self.code[chosen[0]]]), level, note=note)
-        if len(chosen) > 1:
-            where = " in its oblast/raion" if (oblast or raion) else ""
-            return Match(
-                problem=f"'{name}' names {len(chosen)} units{where}; add a code, oblast or raion",
-                suggestions=tuple(self.label(i) for i in chosen[:5]),
-            )
-        return None
+        where = " in its oblast/raion" if (oblast or raion) else ""
+        return Match(
+            problem=f"'{name}' names {len(chosen)} units{where}; add a code, oblast or raion",
+            suggestions=tuple(self.label(i) for i in chosen[:5]),
+        )
 
-    def _narrow(self, found: list[int], oblast: str | None, raion: str | None, htype: str | None) -> list[int]:
+    def _narrow(self, found: list[int], oblast: str | None, raion: str | None) -> list[int]:
+        """The units among ``found`` inside the raion and oblast given (none outside them)."""
         chosen = list(found)
         if raion:
-            within = [i for i in chosen if self.raion[i] == raion or self.code[i] == raion]
-            chosen = within or chosen
+            chosen = [i for i in chosen if self.raion[i] == raion or self.code[i] == raion]
         if oblast:
             chosen = [i for i in chosen if self.oblast[i] == oblast or self.code[i] == oblast]
-        if len(chosen) > 1 and htype:
-            typed = [i for i in chosen if self.htype[i] == htype]
-            chosen = typed or chosen
         return chosen
 
+    def _typed(
+        self, chosen: list[int], htype: str, name: str, scoped: str | None
+    ) -> tuple[list[int], str | None, Match | None]:
+        """Hromadas among ``chosen`` of type ``htype``: ``(units, note, failure)``.
+
+        The same type wins. Settlement and rural hromadas are told apart only
+        when both are candidates (the codifier's types come from the centre's
+        category, which changed for many villages in 2024): a single candidate
+        of the other of the two is taken with a note. Urban against
+        settlement or rural never matches.
+        """
+        same = [i for i in chosen if self.htype[i] == htype]
+        if same:
+            return same, None, None
+        close = [i for i in chosen if self.htype[i] and (self.htype[i] == "urban") == (htype == "urban")]
+        close = close or [i for i in chosen if not self.htype[i]]
+        if close:
+            i = close[0]
+            note = (
+                f"'{name}' is given as a {htype} hromada; the codifier's {self.name_uk[i]} is a "
+                f"{self.htype[i] or 'hromada of unknown type'}"
+            )
+            return close, note if self.htype[i] else None, None
+        where = " in its oblast/raion" if scoped else ""
+        found = "; ".join(f"{self.label(i)} is {self.htype[i]}" for i in chosen[:3])
+        problem = Match(
+            problem=f"'{name}' is given as a {htype} hromada, but no {htype} hromada of that name exists{where} "
+            f"({found})",
+            suggestions=tuple(self.label(i) for i in chosen[:5]),
+        )
+        return [], None, problem
+
     def _scope(self, levels: tuple[str, ...], oblast: str | None, raion: str | None) -> list[tuple[str, int]]:
+        """``(latin key, position)`` of the units of ``levels`` inside the raion (if given) and oblast."""
         pool = [entry for level in levels for entry in self._latin_lists.get(level, [])]
         if raion:
-            inner = [(k, i) for k, i in pool if self.raion[i] == raion]
-            if inner:
-                return inner
+            pool = [(k, i) for k, i in pool if self.raion[i] == raion or self.code[i] == raion]
         if oblast:
-            return [(k, i) for k, i in pool if self.oblast[i] == oblast]
+            pool = [(k, i) for k, i in pool if self.oblast[i] == oblast or self.code[i] == oblast]
         return pool
 
     def _near_in_context(
-        self, name: str, levels: tuple[str, ...], oblast: str | None, raion: str | None
+        self, name: str, levels: tuple[str, ...], oblast: str | None, raion: str | None, htype: str | None = None
     ) -> tuple[int, float] | None:
         if not (oblast or raion):
             return None
         pool = self._scope(levels, oblast, raion)
+        if htype:
+            pool = [(k, i) for k, i in pool if not self.htype[i] or (self.htype[i] == "urban") == (htype == "urban")]
         key = latin_key(name)
         scored = sorted(((difflib.SequenceMatcher(None, key, k).ratio(), i) for k, i in pool), reverse=True)
         if not scored:
             return None
         best, i = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
-        threshold = 0.8 if raion and self.raion[i] == raion else 0.86
+        threshold = 0.8 if raion else 0.86
         if best >= threshold and best - second >= 0.08:
             return i, best
         return None
@@ -542,24 +654,63 @@ class UnitIndex:
         raion: str | None = None,
         n: int = 3,
     ) -> tuple[str, ...]:
-        """Labels of the closest names: in the row's oblast/raion and anywhere, best first.
+        """Labels of the closest names, best first: in the raion, then the rest of the oblast when the row
+        gives them (never from elsewhere), anywhere when it gives neither.
 
         Empty once the file's suggestion budget is spent (see :func:`~loaders.safety.suggestion_budget`).
         """
         if not suggestion_allowed():
             return ()
         key = latin_key(name)
-        scored: dict[int, float] = {}
-        for scope in (self._scope(levels, oblast, raion), self._scope(levels, None, None)):
+        scopes = [self._scope(levels, oblast, raion)]
+        if raion and oblast:
+            scopes.append(self._scope(levels, oblast, None))
+        out: list[int] = []
+        for scope in scopes:
             keys: dict[str, list[int]] = {}
             for k, i in scope:
                 keys.setdefault(k, []).append(i)
-            for close in difflib.get_close_matches(key, list(keys), n=n, cutoff=0.6):
-                score = difflib.SequenceMatcher(None, key, close).ratio()
-                for i in keys[close]:
-                    scored[i] = max(scored.get(i, 0.0), score)
-        best = sorted(scored, key=lambda i: (-scored[i], self.code[i]))
-        return tuple(self.label(i) for i in best[:n])
+            scored = [
+                (difflib.SequenceMatcher(None, key, close).ratio(), i)
+                for close in difflib.get_close_matches(key, list(keys), n=n, cutoff=0.6)
+                for i in keys[close]
+            ]
+            out += [i for _, i in sorted(scored, key=lambda x: (-x[0], self.code[x[1]])) if i not in out]
+        return tuple(self.label(i) for i in out[:n])
+
+    def former_name(self, i: int, text: object) -> str | None:
+        """The note of a former name when ``text`` is one of unit ``i`` (not today's name), else ``None``."""
+        parts = text if isinstance(text, NameParts) else parse_name(text)
+        if not parts.name or name_key(parts.name) == name_key(self.name_uk[i]):
+            return None
+        for key in (name_key(parts.name), latin_key(parts.name)):
+            for j, note in self._renamed.get((self.level[i], key), ()):
+                if j == i:
+                    return note
+        return None
+
+    def points_to(self, text: object, level: str, oblast: str | None = None) -> int | None:
+        """The one unit of ``level`` that ``text`` names exactly (today's or a former name, an alias), looked
+        for in ``oblast`` first, then anywhere; ``None`` when it names none or several."""
+        parts = text if isinstance(text, NameParts) else parse_name(text)
+        if not parts.name or (parts.level not in (None, level) and not (parts.level == "city" and level != "raion")):
+            return None
+        if parts.level == "oblast":
+            for key in (name_key(parts.name), latin_key(parts.name)):
+                if key in self._suffix_alias:
+                    return self._suffix_alias[key]
+        keys = (name_key(parts.name), latin_key(parts.name))
+        for scope in ((oblast, None), (None, None)) if oblast and level != "oblast" else ((None, None),):
+            m = self._exact(parts.name, keys, level, scope[0], scope[1], parts.hromada_type)
+            if m is not None and m.ok:
+                positions = self.at_level(m.units, level)
+                return positions[0] if len(positions) == 1 else None
+        return None
+
+    def claims(self, text: object, i: int) -> bool:
+        """True when ``text`` is exactly a name of unit ``i`` (not merely a near spelling)."""
+        parts = text if isinstance(text, NameParts) else parse_name(text)
+        return self.points_to(parts, self.level[i]) == i
 
     def name_fits(self, i: int, text: object) -> bool:
         """True when ``text`` is a name of unit ``i``: its own, another spelling, an alias or an old name."""
@@ -570,7 +721,7 @@ class UnitIndex:
         level = self.level[i]
         if i in self._by_name.get((level, keys[0]), ()) or i in self._by_latin.get((level, keys[1]), ()):
             return True
-        if any(j == i for key in keys for j, _ in self._renamed.get(("hromada", key), ())):
+        if any(j == i for key in keys for j, _ in self._renamed.get((level, key), ())):
             return True
         own = latin_key(self.name_uk[i])
         return difflib.SequenceMatcher(None, keys[1], own).ratio() >= 0.8

@@ -190,9 +190,14 @@ def test_cli_errors_exit_1_with_unmatched_rows_and_suggestions(capsys, tmp_path)
     assert entry["matched"] == 1 and entry["totals"] == {"population": 5}  # a Latin 'a' in a Cyrillic name is fine
     (unmatched,) = entry["unmatched"]
     assert unmatched["row"] == 3 and unmatched["value"] == "Житомирська / Вінницкая"
-    # not in Житомирська: the closest names anywhere come first
-    assert unmatched["suggestions"][0] == "Вінницька (Vinnytska), hromada in Вінницька oblast, UA05020030000031457"
+    # not in Житомирська: never matched elsewhere; suggestions from Житомирська, the error says where it is
+    assert all("Житомирська oblast" in s for s in unmatched["suggestions"])
     assert entry["errors"][0]["row"] == 3 and entry["errors"][0]["column"] == "hromada"
+    assert entry["errors"][0]["message"] == (
+        "'Вінницкая' matches no hromada in its oblast/raion (a unit of that name exists elsewhere: "
+        "Вінницька (Vinnytska), hromada in Вінницька oblast, UA05020030000031457; not used, the row gives "
+        "another oblast/raion)"
+    )
 
 
 def test_cli_text_report(capsys, tmp_path):

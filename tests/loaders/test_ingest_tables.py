@@ -236,7 +236,7 @@ def test_hierarchical_publication_with_subtotals_suffixes_and_breakdowns(tmp_pat
     assert report.rows == 12 and report.matched == 12
     assert _messages(report) == [
         "3|None|totals row skipped (not counted as data)",
-        "16|name|'Володимир-Волинська' is now 'Володимирська' (Volodymyr-Volynskyi was renamed Volodymyr in 2021)",
+        f"16|name|'Володимир-Волинська' is the former name of hromada 'Володимирська' ({H5}); read as today's",
         "14|population|oblast row Волинська gives population 49,000, but its 4 hromada rows sum to 50,000; "
         "the hromada rows are used",
     ]
@@ -462,12 +462,16 @@ def test_a_bare_name_that_is_an_oblast_and_a_hromada(tmp_path, units):
 def test_a_name_that_contradicts_its_code_is_warned_about(tmp_path, units):
     path = write_csv(
         tmp_path / "p.csv",
-        [["Код", "Громада", "Населення"], [H1, "Агрономічна сільська ТГ", 1], [H2, "Гайсинська", 2],
-         ["UA0702003", "Володимир-Волинська", 3]],
+        [["Код", "Громада", "Населення"], [H1, "Агрономічна сільська ТГ", 1], [H2, "Вінницкая", 2],
+         ["UA0702003", "Володимир-Волинська", 3], [H3, "Зоряна", 4]],
     )  # fmt: skip
     frame, report = read_population(path, units)
-    assert _by_code(frame, "population") == {H1: 1, H2: 2, H5: 3}  # the code wins; an old name is no contradiction
+    # the code wins; a former name or a near spelling is no contradiction, a name that is no unit's is noted
+    assert _by_code(frame, "population") == {H1: 1, H2: 2, H5: 3, H3: 4}
     assert _messages(report) == [
-        f"None|None|1 row(s) give a name other than the codifier's for their code (row 3: 'Гайсинська', "
-        f"the codifier's 'Вінницька' for {H2}); the codes are used (renamed units, or shifted rows?)"
+        f"None|None|1 row(s) give a former name of the unit of their code (row 4: 'Володимир-Волинська' is the "
+        f"former name of hromada 'Володимирська' ({H5}); read as today's); today's names are used "
+        "(see data/renames.csv)",
+        f"None|None|1 row(s) give a name other than the codifier's for their code (row 5: 'Зоряна', "
+        f"the codifier's 'Гайсинська' for {H3}); the codes are used (renamed units, or shifted rows?)",
     ]
