@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fixtures.ingest import H2, H3, KYIV, atlas_units, write_csv, write_xlsx
 
 from loaders import default_units, read_figures
+from tests.fixtures.ingest import H2, H3, KYIV, atlas_units, write_csv, write_xlsx
 
 KYIV_OBLAST = "UA32000000000030281"
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import pytest
-from fixtures.ingest import H1, H3, H6, H7, H8, atlas_units, write_csv, write_xlsx
 from shapely.geometry import box
 
-from conftest import REALDATA
 from loaders import default_units, read_boundary_file, read_figures
+from tests.fixtures import REALDATA
+from tests.fixtures.ingest import H1, H3, H6, H7, H8, atlas_units, write_csv, write_xlsx
 
 NOVOMOSKOVSKA = "UA12100070000011492"  # today Самарівська, raion Самарівський (was Новомосковський)
 CHERVONOHRADSKA = "UA46120130000026331"  # today Шептицька, raion Шептицький (was Червоноградський)
