@@ -1,8 +1,15 @@
 """The ``validate`` command: check input files and print what could and could not be used.
 
     python app.py validate [--boundaries FILE ...] [--population FILE] [--idp FILE]
-                           [--staffing FILE] [--caseload FILE] [--sheet KIND=SHEET]
-                           [--data MANIFEST] [--json]
+                           [--staffing FILE] [--caseload FILE] [--data MANIFEST]
+                           [--sheet [KIND=]SHEET] [--header-row [KIND=]N]
+                           [--columns [KIND:]FIELD=HEADER|LETTER ...]
+                           [--cells [KIND:]SIGN=zero|unknown|not_applicable ...] [--json]
+
+The overrides are those a manifest offers for a table (``sheet``,
+``header_row``, ``columns``, ``cells``) and add to the manifest's; ``KIND``
+may be left out when one table is given (``--columns "population=Осіб /
+Persons" --columns name=A``).
 
 Without boundary files, rows are matched against the official codifier
 (or the manifest's units). Exit status: 0 when every file is usable
@@ -60,8 +67,30 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--sheet",
         action="append",
         default=[],
-        metavar="KIND=SHEET",
+        metavar="[KIND=]SHEET",
         help="the sheet of a table to read (a name, or its number counted from 1); repeatable",
+    )
+    parser.add_argument(
+        "--header-row",
+        action="append",
+        default=[],
+        metavar="[KIND=]N",
+        help="the (first) header row of a table, counted from 1, when it is not found",
+    )
+    parser.add_argument(
+        "--columns",
+        action="append",
+        default=[],
+        metavar="[KIND:]FIELD=HEADER|LETTER",
+        help="the column of a field, by its header text or column letter (e.g. population='Осіб / Persons', name=A)",
+    )
+    parser.add_argument(
+        "--cells",
+        action="append",
+        default=[],
+        metavar="[KIND:]SIGN=MEANING",
+        help="what a sign in number cells means: zero, unknown or not_applicable (default: State Statistics: "
+        "'–' zero; '…', 'н/д', 'n/a' unknown; 'х' not applicable)",
     )
     parser.add_argument("--data", type=Path, default=None, metavar="MANIFEST", help="check every file of a manifest")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -74,14 +103,47 @@ def _bad(message: str) -> int:
     return 2
 
 
+def _kind_of(item: str, flag: str, sep: str, tables: dict, manifest) -> tuple[str, str]:
+    """``(kind, rest)`` of ``KIND<sep>REST``, or of ``REST`` alone when one table is given."""
+    kind, found, rest = item.partition(sep)
+    if found and kind in _KINDS:
+        if kind not in tables and manifest is None:
+            raise ValueError(f"{flag} {item!r}: no --{kind} file given")
+        return kind, rest
+    if len(tables) == 1 and manifest is None:
+        return next(iter(tables)), item
+    raise ValueError(
+        f"{flag} {item!r}: say which table ({sep.join(['KIND', '...'])} with KIND one of {', '.join(_KINDS)})"
+    )
+
+
+def _table_options(args: argparse.Namespace, tables: dict, manifest) -> tuple[dict, dict]:
+    """``--sheet``, ``--header-row``, ``--columns`` and ``--cells`` as ``(sheets, overrides by kind)``."""
+    sheets: dict[str, str] = {}
+    overrides: dict[str, dict] = {}
+    for item in getattr(args, "sheet", []) or []:
+        kind, sheet = _kind_of(item, "--sheet", "=", tables, manifest)
+        if not sheet:
+            raise ValueError(f"--sheet expects [KIND=]SHEET, got {item!r}")
+        sheets[kind] = sheet
+    for item in getattr(args, "header_row", []) or []:
+        kind, row = _kind_of(item, "--header-row", "=", tables, manifest)
+        if not row.isdigit() or int(row) < 1:
+            raise ValueError(f"--header-row expects [KIND=]N with N a row number from 1, got {item!r}")
+        overrides.setdefault(kind, {})["header_row"] = int(row)
+    for flag, key in (("--columns", "columns"), ("--cells", "cells")):
+        for item in getattr(args, key, []) or []:
+            kind, rest = _kind_of(item, flag, ":", tables, manifest)
+            name, sep, value = rest.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                what = "FIELD=HEADER|LETTER" if key == "columns" else "SIGN=MEANING"
+                raise ValueError(f"{flag} expects [KIND:]{what}, got {item!r}")
+            overrides.setdefault(kind, {}).setdefault(key, {})[name.strip()] = value.strip()
+    return sheets, overrides
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Run the command on parsed arguments; returns the exit status (0, 1 or 2)."""
-    sheets: dict[str, str] = {}
-    for item in getattr(args, "sheet", []) or []:
-        kind, sep, sheet = item.partition("=")
-        if not sep or kind not in _KINDS or not sheet:
-            return _bad(f"--sheet expects KIND=SHEET with KIND one of {', '.join(_KINDS)}, got {item!r}")
-        sheets[kind] = sheet
     tables = {kind: getattr(args, kind) for kind in _KINDS if getattr(args, kind, None) is not None}
     boundaries = list(getattr(args, "boundaries", []) or [])
     manifest = getattr(args, "data", None)
@@ -92,14 +154,17 @@ def run_validate(args: argparse.Namespace) -> int:
             return _bad(f"{flag}: file not found: {path}")
     if manifest is not None and not Path(manifest).exists():
         return _bad(f"--data: manifest not found: {manifest}")
-    missing = [k for k in sheets if k not in tables and manifest is None]
-    if missing:
-        return _bad(f"--sheet {missing[0]}=...: no --{missing[0]} file given")
+    try:
+        sheets, overrides = _table_options(args, tables, manifest)
+    except ValueError as exc:
+        return _bad(str(exc))
 
     from loaders import validate_files
 
     try:
-        ok, reports = validate_files(boundaries=boundaries, tables=tables, sheets=sheets, manifest=manifest)
+        ok, reports = validate_files(
+            boundaries=boundaries, tables=tables, sheets=sheets, manifest=manifest, overrides=overrides
+        )
     except (FileNotFoundError, ValueError) as exc:
         return _bad(str(exc))
     if getattr(args, "json", False):

@@ -34,6 +34,7 @@ Each boundary or table entry may instead be a table of options::
     columns = { idp = "Estimated de facto IDPs present" }   # field = header text or column letter
     codes = { Temp03 = "UA80000000000093317" }   # code in the file = KATOTTG code
     header_row = 1                               # when the header cannot be found
+    cells = { "-" = "unknown" }                  # signs that differ from the State Statistics conventions
     disaggregate = "population"                  # oblast/raion figures to hromadas: "population" or "none"
     reference_date = "2025-04-30"
     source = "IOM DTM General Population Survey, round 20"
@@ -106,7 +107,17 @@ _EXTRA_COLUMNS = (
     "children_disabilities",
     "open_cases",
 )
-_TABLE_OPTIONS = {"path", "sheet", "columns", "codes", "header_row", "disaggregate", "reference_date", "source"}
+_TABLE_OPTIONS = {
+    "path",
+    "sheet",
+    "columns",
+    "codes",
+    "header_row",
+    "cells",
+    "disaggregate",
+    "reference_date",
+    "source",
+}
 _BOUNDARY_OPTIONS = {"path", "layer", "simplify", "level"}
 _TOP_KEYS = {"title", "approximate_boundaries", "units", "boundaries", "tables", "reference_dates", "sources", "status"}
 _STATUS_OPTIONS = {"path", "sheet", "reference_date", "source"}
@@ -169,10 +180,16 @@ class TableSpec:
     disaggregate: str = "population"
     reference_date: str | None = None
     source: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)
 
     def options(self) -> dict[str, Any]:
         """Keyword arguments of :func:`~loaders.inputs.read_figures`."""
-        return {"columns": self.columns or None, "codes": self.codes or None, "header_row": self.header_row}
+        return {
+            "columns": self.columns or None,
+            "codes": self.codes or None,
+            "header_row": self.header_row,
+            "cells": self.cells or None,
+        }
 
 
 @dataclass(frozen=True)
@@ -253,7 +270,7 @@ def read_manifest(manifest: Path) -> Manifest:
             raise ValueError(
                 f"{where}: tables.{kind}.disaggregate must be one of {', '.join(DISAGGREGATION_RULES)}, got {rule!r}"
             )
-        for option in ("columns", "codes"):
+        for option in ("columns", "codes", "cells"):
             if not isinstance(entry.get(option, {}), dict):
                 raise ValueError(f"{where}: tables.{kind}.{option} must be a table, got {entry[option]!r}")
         header_row = entry.get("header_row")
@@ -266,6 +283,7 @@ def read_manifest(manifest: Path) -> Manifest:
                 sheet=None if entry.get("sheet") is None else str(entry["sheet"]),  # a name, or 1 for the first
                 columns={str(k): str(v) for k, v in entry.get("columns", {}).items()},
                 codes={str(k): str(v) for k, v in entry.get("codes", {}).items()},
+                cells={str(k): str(v) for k, v in entry.get("cells", {}).items()},
                 header_row=header_row,
                 disaggregate=rule,
                 reference_date=entry.get("reference_date"),

@@ -33,9 +33,12 @@ class Issue:
     row: int | None = None
     column: str | None = None
     severity: str = "error"
+    sheet: str | None = None  #: set when a table is read from several sheets together
 
     def __str__(self) -> str:
         where = self.source
+        if self.sheet is not None:
+            where += f" sheet {self.sheet}"
         if self.row is not None:
             where += f" row {self.row}"
         if self.column:
@@ -43,7 +46,10 @@ class Issue:
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        out = {"row": self.row, "column": self.column, "message": self.message}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,16 @@ class ValidationReport:
     matched: int = 0
     unmatched: list[Unmatched] = field(default_factory=list)
     totals: dict[str, float] = field(default_factory=dict)
+    #: the sheet of the row being read, when a table spans several sheets (stamped on issues with a row)
+    current_sheet: str | None = None
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        self.issues.append(Issue(self.source, message, row, column, "error"))
+        sheet = self.current_sheet if row is not None else None
+        self.issues.append(Issue(self.source, message, row, column, "error", sheet))
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        self.issues.append(Issue(self.source, message, row, column, "warning"))
+        sheet = self.current_sheet if row is not None else None
+        self.issues.append(Issue(self.source, message, row, column, "warning", sheet))
 
     @property
     def errors(self) -> list[Issue]:
@@ -189,6 +199,8 @@ class FileReport:
         for kind, issues in (("error", self.errors), ("warning", self.warnings)):
             for i in issues:
                 where = f"row {i.row}" if i.row is not None else "file"
+                if i.sheet is not None:
+                    where = f"sheet {i.sheet} {where}"
                 if i.column:
                     where += f", column '{i.column}'"
                 lines.append(f"  {kind}: {where}: {i.message}")

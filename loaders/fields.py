@@ -236,6 +236,10 @@ VALUE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "total_population_2022",
             "present population",
             "residents",
+            "осіб / persons",
+            "осіб",
+            "persons",
+            "наявне населення / present population",
         ),
         "population_children": (
             "діти",

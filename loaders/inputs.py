@@ -63,7 +63,17 @@ from .names import (
     parse_name,
     unit_index,
 )
-from .tables import MISSING_MARKERS, TOTAL_LABELS, Table, _clean_text, find_table, normalise_header, parse_number
+from .tables import (
+    MISSING_MARKERS,
+    TOTAL_LABELS,
+    Table,
+    _clean_text,
+    cell_conventions,
+    cell_meaning,
+    find_table,
+    normalise_header,
+    parse_number,
+)
 from .tables import read_sheets as _read_sheets
 
 __all__ = [
@@ -144,6 +154,8 @@ class _Row:
         "role",
         "estimated",
         "alternative",
+        "unknown",
+        "sheet",
     )
 
     def __init__(self, number: int, cells: list[object], groups: dict[str, list[int]]):
@@ -162,6 +174,8 @@ class _Row:
         self.role: str | None = None
         self.estimated: bool = False
         self.alternative: Match | None = None
+        self.unknown: dict[str, str] = {}  # field -> the sign that says "not available"
+        self.sheet: str | None = None
 
 
 class _Matcher:
@@ -431,6 +445,7 @@ def read_figures(
     columns: dict[str, str] | None = None,
     codes: dict[str, str] | None = None,
     header_row: int | None = None,
+    cells: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, ValidationReport]:
     """Read a table of ``kind`` (population, idp, staffing, caseload) and match its rows to ``units``.
 
@@ -454,6 +469,11 @@ def read_figures(
         ``{"NA": "UA80000000000093317"}``.
     header_row
         The (first) header row, 1-based, when it cannot be found.
+    cells
+        Cell conventions that differ from the State Statistics ones
+        (:data:`~loaders.tables.DEFAULT_CELLS`): ``{sign: "zero" | "unknown" |
+        "not_applicable"}``, e.g. ``{"-": "unknown"}`` for a file whose dashes
+        mean "not known".
 
     Returns
     -------
@@ -473,6 +493,11 @@ def read_figures(
     report = ValidationReport(f"{KIND_LABELS[kind]} file {path.name}", kind=kind, path=str(path))
     empty = _empty_frame(kind)
     try:
+        conventions = cell_conventions(cells)
+    except ValueError as exc:
+        report.error(str(exc))
+        return empty, report
+    try:
         sheets = _read_sheets(path, sheet)
     except FileNotFoundError:
         raise
@@ -486,6 +511,8 @@ def read_figures(
     if table is None:
         return empty, report
     report.sheet = table.sheet
+    if table.numbering_row is not None:
+        report.warn("a row of column numbers under the header (1, 2, 3 ...) was skipped", row=table.numbering_row)
     index = unit_index(units)
     matcher = _Matcher(table, index, report, codes or {})
     value_cols = {c: f for c, f in table.columns.items() if f in VALUE_FIELDS[kind] or f in CANONICAL_FIELDS[kind]}
@@ -496,26 +523,28 @@ def read_figures(
     unlocated = 0
     last: _Row | None = None
 
-    for cells, number in zip(table.rows, table.numbers):
+    sheets_of = table.row_sheets or [None] * len(table.rows)
+    for cells, number, sheet_name in zip(table.rows, table.numbers, sheets_of):
         row = _Row(number, cells, matcher.groups)
+        row.sheet = report.current_sheet = sheet_name
         key = matcher.key_text(row)
         values_blank = all(_is_blank(matcher.cell(row, c)) for c in value_cols)
         low = key.lower()
         if key and (normalise_header(key) in TOTAL_LABELS or _TOTAL_PREFIX.match(low)):
             report.warn("totals row skipped (not counted as data)", row=number)
-            _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+            _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
             totals_rows.append(row)
             continue
         breakdown = _breakdown(key) if key and not matcher.texts(row, "code") else None
         if breakdown is not None:
             if breakdown == "urban" and kind == "population" and last is not None and not values_blank:
-                _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+                _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
                 urban = row.values.get("population", math.nan)
                 if not math.isnan(urban) and math.isnan(last.values.get("population_urban", math.nan)):
                     last.values["population_urban"] = urban
             continue
         if key and any(word in low for word in _UNLOCATED):
-            _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+            _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
             given = ", ".join(f"{f} {_fmt(v)}" for f, v in row.values.items() if not math.isnan(v))
             report.warn(
                 f"'{key}' names no unit (location unknown); its figures{' (' + given + ')' if given else ''} "
@@ -531,7 +560,7 @@ def read_figures(
             if values_blank and not any(looks_like_code(t) for t in matcher.texts(row, "code")):
                 continue  # a title, note or source line: no figure is lost
             if m.special:
-                _parse_values(row, value_cols, kind, report, None, None, quiet=True)
+                _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
                 report.warn(f"{m.problem}; its figures are not assigned to any unit", row=number)
                 unlocated += 1
                 continue
@@ -544,10 +573,13 @@ def read_figures(
         if m.note:
             report.warn(m.note, row=number, column="code" if matcher.texts(row, "code") else _key_column(matcher, row))
         matcher.remember(m.units[0], m.level or "")
-        _parse_values(row, value_cols, kind, report, text_numbers, real_numbers, quiet=False, table=table)
+        _parse_values(
+            row, value_cols, kind, report, text_numbers, real_numbers, quiet=False, table=table, cells=conventions
+        )
         data.append(row)
         last = row
 
+    report.current_sheet = None
     for name, rows in text_numbers.items():
         if real_numbers[name] and rows:
             shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
@@ -614,6 +646,7 @@ def _parse_values(
     real_numbers: Counter | None,
     quiet: bool,
     table: Table | None = None,
+    cells: dict[str, str] | None = None,
 ) -> None:
     for col, name in value_cols.items():
         value = row.cells[col] if col < len(row.cells) else None
@@ -623,8 +656,10 @@ def _parse_values(
         if name == "estimated":
             row.estimated = _text(value).lower() in _TRUE
             continue
+        if cell_meaning(value, cells) == "unknown":
+            row.unknown[name] = str(value).strip()
         try:
-            number = parse_number(value)
+            number = parse_number(value, cells)
         except ValueError as exc:
             if not quiet:
                 report.error(str(exc), row=row.number, column=name)
@@ -698,7 +733,9 @@ def _roles(rows: list[_Row], table: Table, report: ValidationReport) -> None:
     for r in rows:
         role = _ROLE_LOOKUP.get(normalise_header(r.role))
         if role is None:
+            report.current_sheet = r.sheet
             report.error(f"unknown role '{r.role}'; expected one of {known}", row=r.number, column="role")
+            report.current_sheet = None
         r.role = role
 
 
@@ -712,7 +749,9 @@ def _drop_duplicates(rows: list[_Row], report: ValidationReport, kind: str) -> l
         key = (r.code, r.level, r.role) if kind == "staffing" else (r.code, r.level)
         if key in first:
             what = f"{r.level} {r.code}" + (f", role {r.role}," if kind == "staffing" and r.role else "")
+            report.current_sheet = r.sheet
             report.warn(f"{what} appears again (first in row {first[key]}); this row is not counted", row=r.number)
+            report.current_sheet = None
             continue
         first[key] = r.number
         out.append(r)
@@ -750,12 +789,14 @@ def _subtotals(rows: list[_Row], index: UnitIndex, report: ValidationReport, kin
             total = float(sum(parts))
             if abs(total - value) > max(0.5, 0.001 * abs(value)):
                 unit = {1: "oblast", 2: "raion", 3: "hromada", 4: "settlement"}[deepest]
+                report.current_sheet = r.sheet
                 report.warn(
                     f"{r.level} row {name} gives {field} {_fmt(value)}, but its {len(parts)} {unit} rows sum to "
                     f"{_fmt(total)}; the {unit} rows are used",
                     row=r.number,
                     column=field,
                 )
+                report.current_sheet = None
     return [r for r in rows if not (r.level in ("oblast", "raion") and by_parent.get(r.code))]
 
 
@@ -769,6 +810,7 @@ def _frame(rows: list[_Row], kind: str, index: UnitIndex, report: ValidationRepo
     if not rows:
         return _empty_frame(kind)
     records = []
+    unknown: dict[str, list[tuple[_Row, str]]] = {}
     for r in rows:
         level = "hromada" if r.level == "settlement" else r.level
         record = {"code": r.code, "level": level, "row": r.number, "_settlement": r.level == "settlement"}
@@ -777,13 +819,20 @@ def _frame(rows: list[_Row], kind: str, index: UnitIndex, report: ValidationRepo
                 if name in ("approved", "filled", "annual_cost"):
                     if r.role:
                         record[f"{r.role}_{name}"] = value
+                        if name in r.unknown:
+                            unknown.setdefault(f"{r.role}_{name}", []).append((r, r.unknown[name]))
                 else:
                     record[name] = value
+                    if name in r.unknown:
+                        unknown.setdefault(name, []).append((r, r.unknown[name]))
         else:
             record.update(r.values)
+            for name, sign in r.unknown.items():
+                unknown.setdefault(name, []).append((r, sign))
         if kind == "idp":
             record["idp_estimated"] = r.estimated
         records.append(record)
+    _warn_unknown(unknown, index, report)
     frame = pd.DataFrame.from_records(records)
     for name in fields:
         if name not in frame:
@@ -800,11 +849,35 @@ def _frame(rows: list[_Row], kind: str, index: UnitIndex, report: ValidationRepo
     if kind == "staffing" or frame["_settlement"].any():
         grouped = frame.groupby(["code", "level"], sort=False)
         summed = grouped[list(fields)].sum(min_count=1)
+        # a sum with an unknown part is unknown: a settlement (or role row) "not available" makes its unit's
+        # figure unknown, not the sum of the others
+        for name, entries in unknown.items():
+            if name in summed:
+                for r, _sign in entries:
+                    key = (r.code, "hromada" if r.level == "settlement" else r.level)
+                    if key in summed.index:
+                        summed.loc[key, name] = np.nan
         summed["row"] = grouped["row"].min()
         for e in extra:
             summed[e] = grouped[e].any()
         frame = summed.reset_index()
     return frame[["code", "level", *fields, *extra, "row"]].reset_index(drop=True)
+
+
+def _warn_unknown(unknown: dict[str, list[tuple[_Row, str]]], index: UnitIndex, report: ValidationReport) -> None:
+    """One warning per field given as "not available" ('…', 'н/д', 'n/a'), naming the units."""
+    for name, entries in unknown.items():
+        signs = ", ".join(f"'{s}'" for s in dict.fromkeys(sign for _, sign in entries))
+        shown = "; ".join(
+            f"{index.name_uk[_position(index, r.code, r.unit_level or 'hromada')]} ({r.code}, row {r.number})"
+            for r, _ in entries[:5]
+        )
+        more = f" and {len(entries) - 5} more" if len(entries) > 5 else ""
+        report.warn(
+            f"{name} not available ({signs}) for {len(entries)} unit(s): {shown}{more}; "
+            "any sum that includes them is unknown, never counted as 0",
+            column=name,
+        )
 
 
 def _check_totals(totals_rows: list[_Row], frame: pd.DataFrame, kind: str, report: ValidationReport) -> None:

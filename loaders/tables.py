@@ -12,8 +12,19 @@ column holds.
 
 Numbers may be typed as text with spaces, non-breaking spaces or commas as
 thousands separators, decimal commas or a percent sign
-(:func:`parse_number`); ``…``, ``–``, ``-``, ``н/д``, ``n/a`` and empty
-cells are "no data".
+(:func:`parse_number`). Cells that hold a sign instead of a number follow
+the conventions of the State Statistics Service (:data:`DEFAULT_CELLS`),
+which a file may override (``cells`` in a manifest, ``--cells`` in
+``validate``):
+
+- ``–``, ``—``, ``-``: none (zero);
+- ``…``, ``...``, ``н/д``, ``n/a``, ``na``, ``#n/a``: not available (unknown;
+  a sum with an unknown part is unknown);
+- ``х``, ``x``: not applicable (the figure cannot exist: counted as zero);
+- an empty cell: no figure given (unknown).
+
+A row of column numbers under the header (``1 2 3 … 11``, usual on official
+forms) is recognised and skipped (:attr:`Table.numbering_row`).
 """
 
 from __future__ import annotations
@@ -35,6 +46,10 @@ from .safety import FileRefused, ParseClock, check_file
 
 __all__ = [
     "MISSING_MARKERS",
+    "CELL_MEANINGS",
+    "DEFAULT_CELLS",
+    "cell_conventions",
+    "cell_meaning",
     "TOTAL_LABELS",
     "TABLE_SUFFIXES",
     "Sheet",
@@ -49,6 +64,22 @@ __all__ = [
 ]
 
 MISSING_MARKERS = frozenset({"", "…", "...", "–", "—", "-", "н/д", "n/a", "na", "nan", "none", "x", "х", "#n/a"})
+#: What a sign in a number cell may mean: its value, and whether it makes a sum unknown.
+CELL_MEANINGS = {"zero": 0.0, "unknown": math.nan, "not_applicable": 0.0}
+#: The State Statistics Service's conventions (the default of every table): sign -> meaning.
+DEFAULT_CELLS: dict[str, str] = {
+    "-": "zero",  # also – and —: dashes are read alike
+    "…": "unknown",
+    "...": "unknown",
+    "н/д": "unknown",
+    "n/a": "unknown",
+    "na": "unknown",
+    "#n/a": "unknown",
+    "nan": "unknown",
+    "none": "unknown",
+    "х": "not_applicable",
+    "x": "not_applicable",
+}
 TOTAL_LABELS = frozenset({"всього", "разом", "total", "усього", "україна", "ukraine", "grand total", "итого"})
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 _HEADER_SCAN_ROWS = 30
@@ -101,8 +132,45 @@ def _header_variants(value: object) -> list[str]:
     return seen
 
 
-def parse_number(value: object) -> float:
-    """Parse a cell as a number; missing markers give NaN.
+def _marker_key(text: str) -> str:
+    return re.sub(r"[‐‑‒–—−]", "-", _SPACES.sub("", text)).lower()
+
+
+def cell_conventions(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """:data:`DEFAULT_CELLS` with ``overrides`` (``{sign: zero|unknown|not_applicable}``) applied.
+
+    Raises
+    ------
+    ValueError
+        If a meaning is not one of :data:`CELL_MEANINGS`.
+    """
+    cells = dict(DEFAULT_CELLS)
+    for sign, meaning in (overrides or {}).items():
+        meaning = str(meaning).strip().lower().replace(" ", "_").replace("-", "_")
+        if meaning not in CELL_MEANINGS:
+            raise ValueError(
+                f"cell convention {sign!r} = {meaning!r}: the meaning must be one of {', '.join(CELL_MEANINGS)}"
+            )
+        cells[_marker_key(str(sign))] = meaning
+    return cells
+
+
+def cell_meaning(value: object, cells: dict[str, str] | None = None) -> str | None:
+    """``"zero"``, ``"unknown"`` or ``"not_applicable"`` when the cell is a sign of ``cells`` (default: the
+    State Statistics conventions), ``"blank"`` for an empty cell, ``None`` for anything else."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "blank"
+    if isinstance(value, (int, float)):
+        return None
+    key = _marker_key(str(value))
+    if not key:
+        return "blank"
+    return (cells or DEFAULT_CELLS).get(key)
+
+
+def parse_number(value: object, cells: dict[str, str] | None = None) -> float:
+    """Parse a cell as a number; signs follow ``cells`` (:data:`DEFAULT_CELLS` by default: ``–`` is 0,
+    ``…`` and ``н/д`` are NaN, ``х`` is 0); an empty cell is NaN.
 
     Accepts ints and floats, and text with spaces or non-breaking spaces as
     thousands separators, ``1,234,567`` with commas as thousands separators,
@@ -119,6 +187,9 @@ def parse_number(value: object) -> float:
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, (int, float)):
         return float(value)
+    meaning = cell_meaning(value, cells)
+    if meaning is not None:
+        return math.nan if meaning == "blank" else CELL_MEANINGS[meaning]
     text = _SPACES.sub("", str(value)).strip()
     if text.lower() in MISSING_MARKERS:
         return math.nan
@@ -525,6 +596,8 @@ class Table:
     numbers: list[int]
     typed: bool
     header_keys: frozenset[str] = field(default_factory=frozenset)
+    numbering_row: int | None = None  #: the row of column numbers under the header that was skipped
+    row_sheets: list[str | None] | None = None  #: the sheet of each row, when several sheets are read together
 
     def cells(self, name: str) -> list[int]:
         """Positions of the columns holding field ``name``."""
@@ -646,6 +719,7 @@ def find_table(
     accept = _requirement(kind, required)
     known = set(lookup.values())
     best: tuple[tuple, Table] | None = None
+    per_sheet: dict[int, tuple[tuple, Table, Sheet, int]] = {}
     override_errors: list = []
     for index, sheet in enumerate(sheets):
         rows = sheet.rows
@@ -669,7 +743,11 @@ def find_table(
                 end = start + k
                 if end > len(rows):
                     break
-                if k > 1 and (not any(_clean_text(c) for c in rows[end - 1]) or _is_hxl_row(rows[end - 1])):
+                if k > 1 and (
+                    not any(_clean_text(c) for c in rows[end - 1])
+                    or _is_hxl_row(rows[end - 1])
+                    or is_numbering_row(rows[end - 1])
+                ):
                     break
                 hxl = None
                 if _is_hxl_row(rows[start]):
@@ -686,14 +764,33 @@ def find_table(
                     mapped[c] = name
                     texts[c] = str(columns.get(name)) if columns else name
                 found = set(mapped.values())
+                data_start = end + (1 if hxl is not None and hxl is not rows[start] else 0)
+                if not accept(found) and not found & set(KEY_FIELDS) and kind is not None:
+                    unheaded = _unheaded_name_column(rows, data_start, labels, mapped)
+                    if unheaded is not None:
+                        mapped = {**mapped, unheaded: "name"}
+                        texts = {**texts, unheaded: f"(column {_letters(unheaded)}, no header: names)"}
+                        found = set(mapped.values())
                 if not accept(found):
                     continue
-                data_start = end + (1 if hxl is not None and hxl is not rows[start] else 0)
                 score = (len(found), -index, -k, -start)
-                if best is None or score > best[0]:
+                if index not in per_sheet or score > per_sheet[index][0]:
                     header_keys = frozenset(v for cells in labels for v in cells if v)
-                    best = (score, Table(sheet.name, start + 1, mapped, texts, [], [], sheet.typed, header_keys))
-                    best[1].rows, best[1].numbers = _body(sheet, data_start, mapped, lookup)
+                    table = Table(sheet.name, start + 1, mapped, texts, [], [], sheet.typed, header_keys)
+                    per_sheet[index] = (score, table, sheet, data_start)
+    for score, table, _sheet, _start in per_sheet.values():
+        if best is None or score > best[0]:
+            best = (score, table)
+    if best is not None:
+        chosen = best[1]
+        parts = [
+            (table, sheet, data_start)
+            for score, table, sheet, data_start in per_sheet.values()
+            if table is chosen or (score[0] == best[0][0] and table.columns == chosen.columns)
+        ]
+        _fill(parts, lookup)
+        chosen = _together(parts, chosen)
+        best = (best[0], chosen)
     if best is None:
         if override_errors:
             report.issues.extend(override_errors)
@@ -701,6 +798,82 @@ def find_table(
             report.error(_missing_message(kind, required, lookup, sheets))
         return None
     return best[1]
+
+
+def _letters(column: int) -> str:
+    """0 -> ``A``, 26 -> ``AA``."""
+    out = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _unheaded_name_column(
+    rows: list[list[object]], data_start: int, labels: list[list[str]], mapped: dict[int, str]
+) -> int | None:
+    """The column of names that an official publication leaves without a header: left of the first
+    mapped value column, an empty header, and mostly text (not numbers) in the rows below."""
+    if not mapped:
+        return None
+    for c in range(min(mapped)):
+        if any(labels[c]) if c < len(labels) else False:
+            continue
+        texts = numbers = 0
+        for row in rows[data_start : data_start + 40]:
+            value = row[c] if c < len(row) else None
+            text = _clean_text(value)
+            if not text:
+                continue
+            if isinstance(value, (int, float)) or re.fullmatch(r"[\d\s.,%-]+", text):
+                numbers += 1
+            else:
+                texts += 1
+        if texts >= 3 and texts >= 4 * numbers:
+            return c
+    return None
+
+
+def _fill(parts: list[tuple[Table, Sheet, int]], lookup: dict[str, str]) -> None:
+    for table, sheet, data_start in parts:
+        table.rows, table.numbers, table.numbering_row = _body(sheet, data_start, table.columns, lookup)
+
+
+def _together(parts: list[tuple[Table, Sheet, int]], chosen: Table) -> Table:
+    """One table from the sheets of one publication (sheets for groups of oblasts, the same columns):
+    read together when the units they list do not repeat (yearly sheets of one table are not)."""
+    if len(parts) < 2:
+        return chosen
+    keys = [c for c, f in chosen.columns.items() if f in KEY_FIELDS]
+
+    def names(table: Table) -> set[str]:
+        return {_clean_text(r[c]).lower() for r in table.rows for c in keys if c < len(r) and _clean_text(r[c])}
+
+    seen: set[str] = set()
+    for table, _sheet, _start in parts:
+        own = names(table)
+        if not own or len(own & seen) > 0.5 * len(own):  # names repeat across oblasts, units do not
+            return chosen
+        seen |= own
+    rows, numbers, sheets = [], [], []
+    for table, _sheet, _start in parts:
+        rows += table.rows
+        numbers += table.numbers
+        sheets += [table.sheet] * len(table.rows)
+    numbering = next((t.numbering_row for t, _, _ in parts if t.numbering_row is not None), None)
+    return Table(
+        ", ".join(str(t.sheet) for t, _, _ in parts),
+        chosen.header_row,
+        chosen.columns,
+        chosen.labels,
+        rows,
+        numbers,
+        chosen.typed,
+        chosen.header_keys,
+        numbering,
+        sheets,
+    )
 
 
 def _missing_message(
@@ -724,22 +897,50 @@ def _missing_message(
     )
 
 
-def _body(sheet: Sheet, start: int, columns: dict[int, str], lookup: dict[str, str]) -> tuple[list, list]:
+def is_numbering_row(row: list[object]) -> bool:
+    """A row of column numbers under a header (``1 2 3 … 11``, or ``А Б 1 2 3`` with the letters of the
+    name columns first): its filled cells are letters, then the whole numbers 1, 2, 3... in order. Three
+    numbers at least, or one letter and one number."""
+    letters, values = 0, []
+    for cell in row:
+        text = _clean_text(cell)
+        if not text:
+            continue
+        if isinstance(cell, bool):
+            return False
+        if isinstance(cell, (int, float)) and float(cell).is_integer():
+            values.append(int(cell))
+        elif re.fullmatch(r"\d{1,3}", text):
+            values.append(int(text))
+        elif re.fullmatch(r"[А-ЯA-Z]", text) and not values:
+            letters += 1
+        else:
+            return False
+    if not values or values != list(range(values[0], values[0] + len(values))) or values[0] > 2:
+        return False
+    return len(values) >= 3 or (letters >= 1 and values[0] == 1)
+
+
+def _body(sheet: Sheet, start: int, columns: dict[int, str], lookup: dict[str, str]) -> tuple[list, list, int | None]:
     rows, numbers = [], []
     mapped = list(columns)
     echo_checked = 0
+    numbering = None
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         cells = [row[c] if c < len(row) else None for c in mapped]
         if not any(_clean_text(v) for v in cells):
             continue
-        if echo_checked < 2:
+        if echo_checked < 3:
             echo_checked += 1
             if _is_hxl_row(row) or _is_header_echo(cells, lookup):
                 continue
+            if numbering is None and is_numbering_row(row):
+                numbering = sheet.numbers[r]
+                continue
         rows.append(row)
         numbers.append(sheet.numbers[r])
-    return rows, numbers
+    return rows, numbers, numbering
 
 
 def _is_header_echo(cells: list[object], lookup: dict[str, str]) -> bool:

@@ -52,6 +52,7 @@ def validate_file(
     columns: Mapping[str, str] | None = None,
     codes: Mapping[str, str] | None = None,
     header_row: int | None = None,
+    cells: Mapping[str, str] | None = None,
     simplify: float | None = DISPLAY_TOLERANCE,
 ) -> FileReport:
     """Check one file of ``kind`` (population, idp, staffing, caseload or boundaries).
@@ -71,7 +72,7 @@ def validate_file(
     level, layer, simplify
         Boundaries: the level to read (default: detected), the layer of a
         multi-layer file, the display tolerance.
-    columns, codes, header_row
+    columns, codes, header_row, cells
         Tables: overrides as in a manifest (see :func:`~loaders.inputs.read_figures`).
 
     Returns
@@ -101,6 +102,7 @@ def validate_file(
                 columns=dict(columns) if columns else None,
                 codes=dict(codes) if codes else None,
                 header_row=header_row,
+                cells=dict(cells) if cells else None,
             )
     if budget[1]:
         report.warn(
@@ -128,13 +130,16 @@ def validate_files(
     sheets: Mapping[str, str] | None = None,
     manifest: Path | None = None,
     units: pd.DataFrame | None = None,
+    overrides: Mapping[str, Mapping[str, object]] | None = None,
 ) -> tuple[bool, list[FileReport]]:
     """Check boundary files and tables together; ``(ok, reports)``.
 
     Files named in ``manifest`` are checked with the manifest's options;
     ``boundaries`` and ``tables`` add to them (a table given here replaces
     the manifest's table of the same kind). ``sheets`` maps a kind to the
-    sheet to read. Without boundary files, rows are matched against the
+    sheet to read; ``overrides`` maps a kind to options that replace the
+    manifest's (``header_row``) or add to them (``columns``, ``codes``,
+    ``cells``). Without boundary files, rows are matched against the
     official codifier only; with them, matched rows whose unit the boundary
     files do not draw are warned about.
     """
@@ -157,6 +162,19 @@ def validate_files(
             raise ValueError(f"--sheet {kind}=...: no {kind} file given")
         old = specs[kind]
         specs[kind] = TableSpec(**{**old.__dict__, "sheet": sheet})
+    for kind, options in (overrides or {}).items():
+        if kind not in specs:
+            raise ValueError(f"options for {kind}: no {kind} file given")
+        old = specs[kind].__dict__
+        new = {**old}
+        for key, value in options.items():
+            if key in ("columns", "codes", "cells"):
+                new[key] = {**old[key], **dict(value)}
+            elif key in ("header_row", "sheet"):
+                new[key] = value
+            else:
+                raise ValueError(f"unknown table option {key!r}")
+        specs[kind] = TableSpec(**new)
     index = unit_index(default_units() if units is None else units)
     reports: list[FileReport] = []
     drawn: dict[str, set[str]] = {}

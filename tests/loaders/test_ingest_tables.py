@@ -74,6 +74,8 @@ def test_xls_workbook_finds_the_sheet_with_the_data(units):
     assert _messages(report) == [
         "7|None|totals row skipped (not counted as data)",
         "None|idp|1 number(s) typed as text among numbers were read as numbers (rows 5)",
+        f"None|idp|idp not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 6); "
+        "any sum that includes them is unknown, never counted as 0",
     ]
 
 
@@ -306,10 +308,16 @@ def test_values_missing_markers_text_numbers_and_percent(tmp_path, units):
         delimiter=";",
     )
     frame, report = read_population(path, units)
-    assert _by_code(frame, "population") == {H1: None, H2: 1_234_567, H3: 12_345, H4: None, H5: None}
-    assert _by_code(frame, "population_urban") == {H1: None, H2: 617_284, H3: 6_172, H4: None, H5: None}
+    # State Statistics conventions: "–" is none, "…" / "н/д" / "n/a" are not available
+    assert _by_code(frame, "population") == {H1: None, H2: 1_234_567, H3: 12_345, H4: None, H5: 0}
+    assert _by_code(frame, "population_urban") == {H1: None, H2: 617_284, H3: 6_172, H4: None, H5: 0}
     assert report.totals == {"population": 1_246_912, "population_urban": 623_456}
-    assert report.warnings == []
+    assert [w.message for w in report.warnings] == [
+        f"population not available ('…', 'н/д') for 2 unit(s): Агрономічна ({H1}, row 2); Березівська ({H4}, "
+        "row 5); any sum that includes them is unknown, never counted as 0",
+        f"urban_share not available ('n/a') for 1 unit(s): Березівська ({H4}, row 5); "
+        "any sum that includes them is unknown, never counted as 0",
+    ]
 
 
 def test_warnings_negative_duplicate_filled_above_approved(tmp_path, units):

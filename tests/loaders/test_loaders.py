@@ -48,9 +48,14 @@ def test_parse_number(text, expected):
     assert parse_number(text) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("marker", ["", "…", "–", "-", "н/д", "n/a", None])
+@pytest.mark.parametrize("marker", ["", "…", "...", "н/д", "n/a", None])
 def test_missing_markers_are_no_data(marker):
     assert math.isnan(parse_number(marker))
+
+
+@pytest.mark.parametrize("marker", ["–", "-", "—", "х", "x"])
+def test_state_statistics_dash_is_none_and_x_not_applicable(marker):
+    assert parse_number(marker) == 0
 
 
 def test_parse_number_rejects_text():
@@ -80,6 +85,12 @@ def test_population_with_title_rows_totals_and_pcodes(tmp_path, units):
     assert [(w.row, w.column, w.message) for w in report.warnings] == [
         (8, None, "totals row skipped (not counted as data)"),
         (None, "population", "1 number(s) typed as text among numbers were read as numbers (rows 5)"),
+        (
+            None,
+            "population",
+            f"population not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 7); "
+            "any sum that includes them is unknown, never counted as 0",
+        ),
     ]
 
 
