@@ -262,7 +262,8 @@ class _Matcher:
 
     def match(self, row: _Row) -> Match:
         m = self._match(row)
-        if m.ok and m.level != "settlement":
+        by_code = any(looks_like_code(t) for texts in row.texts.values() for t in texts)
+        if m.ok and m.level != "settlement" and by_code:
             conflict = self._check_name(row, m)
             if conflict is not None:
                 return conflict

@@ -209,17 +209,22 @@ _KOATUU = re.compile(r"^\d{10}$")
 _CODE_LIKE = re.compile(r"^(?:UA\d+|\d{10}|[A-Z]{2,6}\d{1,4})$")
 
 
+_CLEAN_TABLE = str.maketrans({**{m: "'" for m in _APOSTROPHES}, **{d: "-" for d in "‐‑‒–—"}, "\u00a0": " "})
+
+
 def _clean(text: object) -> str:
     if text is None:
         return ""
-    text = str(text).replace("\u00a0", " ")
-    for mark in _APOSTROPHES:
-        text = text.replace(mark, "'")
-    text = re.sub(r"[‐‑‒–—]", "-", text)
-    return " ".join(text.split())
+    return " ".join(str(text).translate(_CLEAN_TABLE).split())
 
 
 def name_key(text: object) -> str:
+    """Comparable form of a Ukrainian (or Latin) name (see :func:`_name_key`)."""
+    return _name_key(text) if isinstance(text, str) else _name_key(str(text) if text is not None else "")
+
+
+@lru_cache(maxsize=262144)
+def _name_key(text: str) -> str:
     """Comparable form of a Ukrainian (or Latin) name.
 
     Lower case, apostrophes, hyphens, spaces and dots dropped, ґ read as г,
@@ -266,6 +271,12 @@ class NameParts:
 
 
 def parse_name(text: object) -> NameParts:
+    """Split ``"Агрономічна сільська ТГ"`` into ``NameParts("Агрономічна", "hromada", "rural")``."""
+    return _parse_name(text if isinstance(text, str) else ("" if text is None else str(text)))
+
+
+@lru_cache(maxsize=262144)
+def _parse_name(text: str) -> NameParts:
     """Split ``"Агрономічна сільська ТГ"`` into ``NameParts("Агрономічна", "hromada", "rural")``."""
     raw = _FOOTNOTE.sub("", _clean(text)).strip(" .,:;")
     low = raw.lower()

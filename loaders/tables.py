@@ -36,6 +36,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -96,12 +97,20 @@ _QUALIFIERS = ("міськ", "сільськ", "urban", "rural", "діт", "chil
 _QUALIFIERS += ("%", "відсот", "pct", "percent", "share", "частка", "впо", "idp", "returnee", "поверн")
 
 
+_TEXT_TABLE = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'", **{d: "-" for d in "‐‑‒–—"}})
+
+
 def _clean_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = str(value).replace("’", "'").replace("ʼ", "'").replace("`", "'").replace("‘", "'")
-    text = re.sub(r"[‐‑‒–—]", "-", text)
-    return _SPACES.sub(" ", text).strip()
+    if isinstance(value, str):
+        return _clean_str(value)
+    return _clean_str(str(value))
+
+
+@lru_cache(maxsize=262144)
+def _clean_str(text: str) -> str:
+    return _SPACES.sub(" ", text.translate(_TEXT_TABLE)).strip()
 
 
 def normalise_header(value: object) -> str:
@@ -115,9 +124,14 @@ def normalise_header(value: object) -> str:
 
 def _header_variants(value: object) -> list[str]:
     """Ways to read one header cell, most specific first."""
+    return list(_header_variants_of(_clean_text(value)))
+
+
+@lru_cache(maxsize=65536)
+def _header_variants_of(value: str) -> tuple[str, ...]:
     text = _clean_text(value).lower().strip(" :.*¹²³")
     if not text:
-        return []
+        return ()
     out = [text]
     parts = [p.strip() for p in re.split(r"\s*(?:/|\||\n|;)\s*", text) if p.strip()]
     for piece in [text, *parts] if len(parts) > 1 else [text]:
@@ -129,7 +143,7 @@ def _header_variants(value: object) -> list[str]:
     for v in out:
         if v and v not in seen:
             seen.append(v)
-    return seen
+    return tuple(seen)
 
 
 def _marker_key(text: str) -> str:
@@ -617,23 +631,37 @@ def _span_labels(rows: list[list[object]], start: int, k: int, width: int) -> li
     return [[block[r][c] for r in range(k)] for c in range(width)]
 
 
+def _label_field(parts: tuple[str, ...], lookup: dict[str, str], kind: str | None, memo: dict) -> str | None:
+    """The field of a header column whose cells read ``parts`` (memoised per table search)."""
+    if parts in memo:
+        return memo[parts]
+    combined = " ".join(dict.fromkeys(parts))
+    whole = _header_variants(combined) if combined else []
+    part_variants: list[str] = []
+    loose: list[str] = []
+    for p in reversed(parts):
+        own = _header_variants(p)
+        part_variants += [v for v in own if v not in part_variants]
+        loose += own[:1] + [v for v in own[1:3] if v not in loose]
+    memo[parts] = name = _match_label(whole, part_variants, loose, lookup, kind) if parts else None
+    return name
+
+
 def _map_columns(
-    labels: list[list[str]], hxl: list[object] | None, lookup: dict[str, str], kind: str | None
+    labels: list[list[str]],
+    hxl: list[object] | None,
+    lookup: dict[str, str],
+    kind: str | None,
+    memo: dict | None = None,
 ) -> tuple[dict[int, str], dict[int, str]]:
     columns: dict[int, str] = {}
     texts: dict[int, str] = {}
     taken: set[str] = set()
+    memo = {} if memo is None else memo
     for c, cells in enumerate(labels):
-        parts = [p for p in cells if p]
+        parts = tuple(p for p in cells if p)
         combined = " ".join(dict.fromkeys(parts))
-        whole = _header_variants(combined) if combined else []
-        part_variants: list[str] = []
-        loose: list[str] = []
-        for p in reversed(parts):
-            own = _header_variants(p)
-            part_variants += [v for v in own if v not in part_variants]
-            loose += own[:1] + [v for v in own[1:3] if v not in loose]
-        name = _match_label(whole, part_variants, loose, lookup, kind) if parts else None
+        name = _label_field(parts, lookup, kind, memo) if parts else None
         if name is None and hxl is not None and c < len(hxl) and isinstance(hxl[c], str):
             name = _hxl_field(hxl[c], kind)
         if name is None:
@@ -721,6 +749,7 @@ def find_table(
     best: tuple[tuple, Table] | None = None
     per_sheet: dict[int, tuple[tuple, Table, Sheet, int]] = {}
     override_errors: list = []
+    memo: dict = {}
     for index, sheet in enumerate(sheets):
         rows = sheet.rows
         width = max((len(r) for r in rows[: _HEADER_SCAN_ROWS + _MAX_HEADER_ROWS + 1]), default=0)
@@ -758,7 +787,7 @@ def find_table(
                     labels = _span_labels(rows, start, k, width)
                     if end < len(rows) and _is_hxl_row(rows[end]):
                         hxl = rows[end]
-                mapped, texts = _map_columns(labels, hxl, lookup, kind)
+                mapped, texts = _map_columns(labels, hxl, lookup, kind, memo)
                 for c, name in forced.items():
                     mapped = {col: f for col, f in mapped.items() if f != name or name in KEY_FIELDS}
                     mapped[c] = name
@@ -830,7 +859,7 @@ def _unheaded_name_column(
                 numbers += 1
             else:
                 texts += 1
-        if texts >= 3 and texts >= 4 * numbers:
+        if texts >= 1 and texts >= 4 * numbers:
             return c
     return None
 
