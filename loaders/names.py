@@ -561,18 +561,20 @@ class UnitIndex:
         """The unit of ``name`` at ``level`` inside the scope: today's names first, then former names."""
         note = None
         chosen: list[int] = []
-        found: list[int] = []
-        for table, key in ((self._by_name, keys[0]), (self._by_latin, keys[1])):
-            found = table.get((level, key), [])
-            if found:
+        # today's exact name, a former exact name, then the same by the spelling-tolerant skeleton
+        for table, key in ((self._by_name, keys[0]), (self._renamed, keys[0]), (self._by_latin, keys[1]),
+                           (self._renamed, keys[1])):  # fmt: skip
+            entries = table.get((level, key), [])
+            if not entries:
+                continue
+            if table is self._renamed:
+                notes = dict(entries)
+                chosen = self._narrow([i for i, _ in entries], oblast, raion)
+                note = notes[chosen[0]] if chosen else None
+            else:
+                chosen = self._narrow(list(entries), oblast, raion)
+            if chosen:
                 break
-        if found:
-            chosen = self._narrow(found, oblast, raion)
-        if not chosen:
-            renamed = self._renamed.get((level, keys[0])) or self._renamed.get((level, keys[1])) or []
-            notes = dict(renamed)
-            chosen = self._narrow([i for i, _ in renamed], oblast, raion)
-            note = notes[chosen[0]] if chosen else None
         if not chosen:
             return None
         if level == "hromada" and htype:
