@@ -26,6 +26,7 @@ __all__ = [
     "COMMUNITY_ROLES",
     "ESTIMATE_FLAGS",
     "HROMADA_COLUMNS",
+    "REPORTED_FLAGS",
     "HROMADA_SCHEMA",
     "HROMADA_TYPES",
     "KINDS",
@@ -63,6 +64,9 @@ KINDS = ("population", "idp", "staffing", "caseload")
 
 #: ``{kind}_estimated`` flags: True where a hromada's figure was split from an oblast or raion figure.
 ESTIMATE_FLAGS = tuple(f"{kind}_estimated" for kind in KINDS)
+#: ``{kind}_reported`` flags: True where the table of the kind covers the hromada (a partial return covers
+#: some hromadas only; a dataset without the table covers none). Aggregates count only reporting hromadas.
+REPORTED_FLAGS = tuple(f"{kind}_reported" for kind in KINDS)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,12 @@ HROMADA_SCHEMA: tuple[Column, ...] = (
         if flag != "idp_estimated"
     ],
     Column("territorial_status", "str", "", "occupied, hostilities, deoccupied or none (see loaders.status)"),
+    *[
+        Column(
+            flag, "bool", "", f"the {flag[: -len('_reported')]} table has a row for the hromada (or its raion/oblast)"
+        )
+        for flag in REPORTED_FLAGS
+    ],
 )
 
 #: Column names of ``Dataset.hromadas``, in order.

@@ -7,16 +7,21 @@ from .dataset import (
     DEMO_MANIFEST,
     HROMADA_COLUMNS,
     LEVELS,
+    UPLOAD_MODES,
     BoundarySpec,
     Dataset,
     Manifest,
+    TableChange,
     TableSpec,
+    covered_hromadas,
     default_units,
     load_dataset,
     load_demo,
     read_boundaries,
     read_manifest,
     read_units,
+    table_change,
+    unit_counts,
     with_file,
 )
 from .errors import DataValidationError, FileReport, Issue, Unmatched, ValidationReport
@@ -30,6 +35,11 @@ from .validate import FILE_KINDS, validate_file, validate_files
 
 __all__ = [
     "with_file",
+    "table_change",
+    "unit_counts",
+    "covered_hromadas",
+    "TableChange",
+    "UPLOAD_MODES",
     "ALL_ROLES",
     "CANONICAL_FIELDS",
     "DEFAULT_ASSUMPTIONS",

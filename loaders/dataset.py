@@ -84,8 +84,15 @@ __all__ = [
     "read_boundaries",
     "assemble",
     "with_file",
+    "table_change",
+    "TableChange",
+    "UPLOAD_MODES",
+    "covered_hromadas",
+    "unit_counts",
 ]
 
+KYIV_CODE = "UA80000000000093317"
+_OCCUPIED_SINCE_2014 = ("UA01", "UA85")  # Crimea and Sevastopol
 DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "demo" / "manifest.toml"
 DEFAULT_UNITS = DEMO_MANIFEST.parent / "units.csv"
 LEVELS = UNIT_LEVELS
@@ -434,7 +441,41 @@ def assemble(
     for kind in KINDS:
         hromadas[f"{kind}_estimated"] = flags.get(kind, pd.Series(False, index=hromadas.index)).to_numpy(dtype=bool)
     hromadas["territorial_status"] = hromada_status(hromadas["code"], status)
+    for kind in KINDS:
+        covered = covered_hromadas(figures[kind], units) if kind in figures else set()
+        hromadas[f"{kind}_reported"] = hromadas["code"].isin(covered).to_numpy(dtype=bool)
     return hromadas[list(HROMADA_COLUMNS)]
+
+
+def unit_counts(units: pd.DataFrame) -> dict[str, int]:
+    """The one count of units: ``hromadas`` (the territorial communities outside Crimea: 1,469 in the
+    codifier), ``kyiv`` (Kyiv city, a hromada-level unit of its own: 1), ``crimea`` (the codifier's units of
+    the Autonomous Republic of Crimea, occupied since 2014: 303, no figures) and ``oblasts``, ``raions``.
+
+    Every output says "N hromadas and Kyiv" from these, so one dataset is counted one way everywhere.
+    """
+    h = units[units["level"] == "hromada"].drop_duplicates("code")
+    crimea = h["code"].str.startswith(_OCCUPIED_SINCE_2014)
+    kyiv = h["code"] == KYIV_CODE
+    return {
+        "hromadas": int((~crimea & ~kyiv).sum()),
+        "kyiv": int(kyiv.sum()),
+        "crimea": int(crimea.sum()),
+        "oblasts": int((units["level"] == "oblast").sum()),
+        "raions": int((units["level"] == "raion").sum()),
+    }
+
+
+def covered_hromadas(frame: pd.DataFrame, units: pd.DataFrame) -> set[str]:
+    """Codes of the hromada-level units that the rows of ``frame`` are about: a hromada row its own, a raion
+    or oblast row every hromada inside it."""
+    if frame is None or frame.empty:
+        return set()
+    h = units[units["level"] == "hromada"]
+    codes = set(frame["code"].astype(str))
+    by_level = {lvl: set(frame.loc[frame["level"] == lvl, "code"].astype(str)) for lvl in ("oblast", "raion")}
+    inside = h["code"].isin(codes) | h["raion_code"].isin(by_level["raion"]) | h["oblast_code"].isin(by_level["oblast"])
+    return set(h.loc[inside, "code"])
 
 
 def load_dataset(manifest: Path) -> Dataset:
@@ -497,25 +538,93 @@ def load_dataset(manifest: Path) -> Dataset:
     )
 
 
-def with_file(dataset: Dataset, report) -> Dataset:
-    """A copy of ``dataset`` in which the file of ``report`` (a usable ``FileReport``) replaces its kind.
+#: How an uploaded table joins the dataset: update only the units it gives (default), or replace the table.
+UPLOAD_MODES = ("update", "replace")
 
-    A table replaces the figures of its kind and the hromada table is
-    assembled again (splitting to hromadas by population where needed);
-    a boundary file replaces the polygons of its level. The original
-    dataset is not changed.
+
+@dataclass(frozen=True)
+class TableChange:
+    """What an uploaded table changed: ``kind``, ``mode``, the hromada-level ``units`` it gives figures for
+    (of ``reporting`` hromadas that now report the kind, of ``total``), the old figures it displaced
+    (``displaced``: rows of the previous table whose units it covers) and each field's national total
+    ``before`` and ``after`` (NaN: no figure)."""
+
+    kind: str
+    mode: str
+    units: int
+    reporting: int
+    total: int
+    displaced: int
+    before: dict[str, float]
+    after: dict[str, float]
+
+    def lines(self) -> list[str]:
+        """The change as short English lines (the Data page translates them through its catalogue)."""
+        out = [
+            f"{self.kind}: {self.mode}; {self.units:,} hromada-level units in the file; "
+            f"{self.reporting:,} of {self.total:,} now report"
+        ]
+        for name in self.after:
+            b, a = self.before.get(name, float("nan")), self.after[name]
+            if not (np.isnan(a) and np.isnan(b)):
+                out.append(f"{name}: {_total(b)} -> {_total(a)}")
+        return out
+
+
+def _total(value: float) -> str:
+    return "no data" if value is None or np.isnan(value) else f"{value:,.0f}"
+
+
+def _merge_figures(old: pd.DataFrame | None, new: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The previous figures of a kind with the rows of ``new`` in place of those about the same units.
+
+    A previous row is displaced when its units overlap the new file's: the same hromada, or an oblast or
+    raion row that contains (or is contained in) a unit the new file gives.
+    """
+    if old is None or old.empty:
+        return new, 0
+    covered = covered_hromadas(new, units)
+    h = units[units["level"] == "hromada"].drop_duplicates("code").set_index("code")
+    keep = []
+    for row in old.itertuples(index=False):
+        if row.level == "hromada":
+            overlaps = row.code in covered
+        else:
+            column = "oblast_code" if row.level == "oblast" else "raion_code"
+            overlaps = bool((h[column] == row.code).loc[list(covered & set(h.index))].any()) if covered else False
+        keep.append(not overlaps)
+    kept = old[np.array(keep, dtype=bool)]
+    merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    return merged.reset_index(drop=True), int(len(old) - len(kept))
+
+
+def with_file(dataset: Dataset, report, mode: str = "update") -> Dataset:
+    """A copy of ``dataset`` with the file of ``report`` (a usable ``FileReport``) in it.
+
+    A table in ``mode="update"`` (the default) changes only the units it
+    gives figures for: rows of the previous table about the same units
+    (the same hromada, or an oblast or raion that overlaps one) are
+    displaced, the others kept, so one oblast's return leaves the other
+    oblasts' figures as they were. ``mode="replace"`` replaces the whole
+    table of the kind. The hromada table is assembled again (splitting to
+    hromadas by population where needed) and ``{kind}_reported`` says which
+    hromadas the kind covers. A boundary file replaces the polygons of its
+    level. The original dataset is not changed; :func:`table_change` says
+    what changed.
 
     Raises
     ------
     ValueError
-        If the report has errors (such a file never replaces loaded data).
+        If the report has errors (such a file never replaces loaded data), or ``mode`` is unknown.
     """
+    if mode not in UPLOAD_MODES:
+        raise ValueError(f"mode must be one of {', '.join(UPLOAD_MODES)}, got {mode!r}")
     if not report.ok or report.frame is None:
         raise ValueError(f"{report.kind} file {report.path}: has errors; the loaded data is kept")
-    reports = tuple(r for r in dataset.reports if getattr(r, "kind", None) != report.kind)
-    reports += (report.report,) if getattr(report, "report", None) is not None else ()
     name = Path(str(report.path)).name
+    new_report = (report.report,) if getattr(report, "report", None) is not None else ()
     if report.kind == "boundaries":
+        reports = tuple(r for r in dataset.reports if getattr(r, "kind", None) != report.kind) + new_report
         boundaries = {**dataset.boundaries, report.level: report.frame}
         approximate = dataset.approximate_boundaries and not {"oblast", "hromada"} <= (
             {report.level} | {k for k, v in dataset.sources.items() if k.startswith("boundaries:")}
@@ -527,17 +636,63 @@ def with_file(dataset: Dataset, report) -> Dataset:
             sources={**dataset.sources, f"boundaries:{report.level}": f"uploaded file {name}"},
             reports=reports,
         )
-    figures = {**dataset.figures, report.kind: report.frame}
+    kind = report.kind
+    old = dataset.figures.get(kind)
+    if mode == "update" and old is not None and not old.empty:
+        frame, _displaced = _merge_figures(old, report.frame, dataset.units)
+        reports = dataset.reports + new_report
+        source = f"{dataset.sources.get(kind, 'previous table')}; updated by uploaded file {name}"
+        level = dataset.levels.get(kind) if dataset.levels.get(kind) == report.level else "mixed"
+        dates = dataset.reference_dates
+    else:
+        frame = report.frame
+        reports = tuple(r for r in dataset.reports if getattr(r, "kind", None) != kind) + new_report
+        source, level = f"uploaded file {name}", report.level
+        dates = {k: v for k, v in dataset.reference_dates.items() if k != kind}
+    figures = {**dataset.figures, kind: frame}
     kind_reports = {r.kind: r for r in reports if getattr(r, "kind", None) in KINDS}
     hromadas = assemble(dataset.units, figures, kind_reports, status=dataset.status)
     return replace(
         dataset,
         hromadas=hromadas,
         figures=figures,
-        levels={**dataset.levels, report.kind: report.level},
-        sources={**dataset.sources, report.kind: f"uploaded file {name}"},
-        reference_dates={k: v for k, v in dataset.reference_dates.items() if k != report.kind},
+        levels={**dataset.levels, kind: level},
+        sources={**dataset.sources, kind: source},
+        reference_dates=dates,
         reports=reports,
+    )
+
+
+def table_change(before: Dataset, after: Dataset, kind: str, report=None, mode: str = "update") -> TableChange:
+    """What :func:`with_file` changed for ``kind``: units, reporting hromadas, national totals before/after.
+
+    Notes
+    -----
+    Totals are sums over hromadas of each canonical field, with ``min_count=1``
+    (a field no hromada has is "no data"). ``units`` counts the hromada-level
+    units the new file covers; ``displaced`` the previous rows it took the
+    place of.
+    """
+    fields = [f for f in CANONICAL_FIELDS[kind] if f in after.hromadas]
+    if kind == "staffing":
+        fields = [f for f in fields if f.endswith(("_approved", "_filled")) and any(f.startswith(r) for r in ROLES)]
+    new = report.frame if report is not None and report.frame is not None else after.figures.get(kind)
+    units = len(covered_hromadas(new, after.units)) if new is not None else 0
+    old = before.figures.get(kind)
+    displaced = 0
+    if mode == "update" and old is not None and new is not None:
+        displaced = _merge_figures(old, new, before.units)[1]
+    flag = f"{kind}_reported"
+    counts = unit_counts(after.units)
+    return TableChange(
+        kind=kind,
+        mode=mode,
+        units=units,
+        reporting=int(after.hromadas[flag].sum()),
+        total=counts["hromadas"] + counts["kyiv"],
+        displaced=displaced,
+        before={f: float(before.hromadas[f].sum(min_count=1)) for f in fields},
+        after={f: float(after.hromadas[f].sum(min_count=1)) for f in fields},
     )
 
 

@@ -115,10 +115,13 @@ class ValidationReport:
 
 
 def _number(value: float) -> float | int:
-    """A total as JSON shows it: whole numbers as ints, NaN never (callers drop it)."""
-    if float(value).is_integer():
-        return int(value)
-    return round(float(value), 6)
+    """A total as JSON shows it: whole numbers as ints (also a sum of split figures that is whole but for
+    floating-point error, 42,999.99999999999 -> 43,000), else rounded to 2 decimals; NaN never (callers drop it).
+    """
+    value = float(value)
+    if abs(value - round(value)) < 1e-6 * max(1.0, abs(value)):
+        return int(round(value))
+    return round(value, 2)
 
 
 @dataclass(frozen=True)
