@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.schema import COMMUNITY_ROLES, LEVELS
+from core.schema import COMMUNITY_ROLES, KINDS, LEVELS
 
 from .assumptions import ROLES, Assumptions
 from .coverage import group_key
@@ -100,6 +100,10 @@ def _describe() -> dict[str, str]:
         d[f"{role}_vacancy_rate"] = f"{role}: 1 - filled / approved"
         d[f"{role}_gap_pct"] = f"{role}: gap in % of the positions needed"
     d["hromadas"] = "hromada-level units in the unit"
+    for kind in KINDS:
+        d[f"{kind}_reporting"] = (
+            f"member hromadas that the {kind} table covers (fewer than 'hromadas': a partial figure; 0: no data)"
+        )
     d["idp_estimated"] = "True if any IDP figure in the unit was estimated by disaggregation"
     return d
 
@@ -168,6 +172,20 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.to_numeric(frame[name], errors="coerce").astype(float)
 
 
+def _sum_reported(frame: pd.DataFrame, columns: list[str], strict: bool = True) -> pd.Series:
+    """Row sums over the roles the table reports (a column with any figure); unknown when a reported role is
+    unknown for the hromada ("н/д" social workers and 1 specialist: unknown, not 1), or none is reported.
+
+    ``strict=False`` (a hand-made table without ``staffing_reported``, where a missing cell means none):
+    the sum of the known values, NaN only when all are unknown."""
+    if not strict:
+        return frame[columns].sum(axis=1, min_count=1)
+    reported = [c for c in columns if frame[c].notna().any()]
+    if not reported:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return frame[reported].sum(axis=1, skipna=False)
+
+
 def _check_table(hromadas: pd.DataFrame) -> None:
     required = ["code", "population", "idp", *[f"{r}_{w}" for r in ROLES for w in ("approved", "filled")]]
     missing = [c for c in required if c not in hromadas]
@@ -199,8 +217,13 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     Notes
     -----
     - population_incl_idp = population + idp_weight x idp (unknown if either is)
-    - workers = filled social work specialists + social workers (NaN only if
-      both are unknown); approved_positions likewise; staff = all roles
+    - workers = filled social work specialists + social workers, over the
+      roles the table reports (a role column with any figure); unknown when
+      a reported role is unknown for the hromada (a sum with an unknown part
+      is unknown); approved_positions likewise; staff = all roles
+    - {kind}_reported = 1 where the kind's table covers the hromada (from
+      ``Dataset.hromadas``); aggregated as ``{kind}_reporting``, the number
+      of member hromadas covered
     - vacancies = approved_positions - workers (unknown if either is)
     - {role}_required_fte = max(norm_per_10k x population_incl_idp / 10,000,
       norm_per_10k_children x children / 10,000); the children term only
@@ -226,11 +249,20 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
         out[f"{role}_filled"] = _column(hromadas, f"{role}_filled")
         out[f"{role}_approved"] = _column(hromadas, f"{role}_approved")
     community = list(COMMUNITY_ROLES)
-    out["workers"] = out[[f"{r}_filled" for r in community]].sum(axis=1, min_count=1)
-    out["approved_positions"] = out[[f"{r}_approved" for r in community]].sum(axis=1, min_count=1)
+    strict = "staffing_reported" in hromadas  # a loaded dataset: NaN in a reported role is "not available"
+    out["workers"] = _sum_reported(out, [f"{r}_filled" for r in community], strict)
+    out["approved_positions"] = _sum_reported(out, [f"{r}_approved" for r in community], strict)
     out["vacancies"] = out["approved_positions"] - out["workers"]
     out["psychologists"] = out["psychologist_filled"]
-    out["staff"] = out[[f"{r}_filled" for r in ROLES]].sum(axis=1, min_count=1)
+    out["staff"] = _sum_reported(out, [f"{r}_filled" for r in ROLES], strict)
+    for kind, known in (
+        ("population", out["population"]),
+        ("idp", out["idp"]),
+        ("staffing", out["staff"]),
+        ("caseload", _column(hromadas, "families_sjo")),
+    ):
+        flag = f"{kind}_reported"
+        out[flag] = hromadas[flag].astype(float) if flag in hromadas else known.notna().astype(float)
     for role in ROLES:
         norm = assumptions.role_norm(role)
         required = norm.workers_per_10k * out["population_incl_idp"] / 10_000
@@ -366,6 +398,10 @@ def aggregate_planning(base: pd.DataFrame, units: pd.DataFrame, level: str, assu
         value = scale * ratio[:, j]
         out[name] = 1 - value if name in _ONE_MINUS else value
     out["hromadas"] = np.bincount(groups, minlength=n).astype(int)
+    for kind in KINDS:
+        reported = base_in[f"{kind}_reported"].to_numpy(dtype=float) if f"{kind}_reported" in base_in else None
+        if reported is not None:
+            out[f"{kind}_reporting"] = np.bincount(groups, weights=np.nan_to_num(reported), minlength=n).astype(int)
     out["idp_estimated"] = np.bincount(groups, weights=base_in["idp_estimated"].to_numpy(dtype=float), minlength=n) > 0
     out.insert(0, "code", np.asarray(uniques))
     return out

@@ -19,7 +19,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from core.text import format_number, t
-from loaders import Dataset, FileReport, ValidationReport, with_file
+from loaders import Dataset, FileReport, TableChange, ValidationReport, load_demo, table_change, with_file
 from loaders.sandbox import validate_untrusted
 
 from .. import ids
@@ -59,6 +59,11 @@ _LABELS = {
         "reset": "Повернутися до демо-даних",
         "totals": "Підсумки",
         "too_big": "файл більший за дозволені {limit} МБ",
+        "mode": "Таблиця охоплює частину країни",
+        "update": "оновити лише її одиниці (типово)",
+        "replace": "замінити всю таблицю",
+        "changed": "Що змінилося",
+        "reporting": "{kind}: {units} одиниць у файлі; тепер звітують {reporting} з {total} громад (з Києвом)",
         "not_base64": "файл пошкоджено під час передавання",
     },
     "en": {
@@ -89,6 +94,11 @@ _LABELS = {
         "reset": "Back to the demo data",
         "totals": "Totals",
         "too_big": "the file is larger than the {limit} MB allowed",
+        "mode": "A table covering part of the country",
+        "update": "update only its units (default)",
+        "replace": "replace the whole table",
+        "changed": "What changed",
+        "reporting": "{kind}: {units} units in the file; {reporting} of {total} hromadas (with Kyiv) now report",
         "not_base64": "the file was damaged in transfer",
     },
 }
@@ -114,9 +124,19 @@ def _rejected(kind: str, filename: str, message: str) -> FileReport:
 
 
 def process_upload(
-    dataset: Dataset, contents: str, filename: str, kind: str, sheet: str | None, limit: int, lang: str = "uk"
+    dataset: Dataset,
+    contents: str,
+    filename: str,
+    kind: str,
+    sheet: str | None,
+    limit: int,
+    lang: str = "uk",
+    mode: str = "update",
 ) -> tuple[FileReport, Dataset | None]:
     """Validate an uploaded file; return its report and the new dataset (None when rejected).
+
+    A table updates only the units it gives (``mode="update"``, the default: one oblast's return leaves
+    the other oblasts as they were) or replaces the whole table of its kind (``mode="replace"``).
 
     ``contents`` is the data URL ``dcc.Upload`` sends. The file is written
     to a private temporary folder under a fixed name (only a known suffix
@@ -149,13 +169,37 @@ def process_upload(
         report = _renamed(report, safe_name)
         if not report.ok:
             return report, None
-        return report, with_file(dataset, report)
+        return report, with_file(dataset, report, mode=mode if mode in ("update", "replace") else "update")
 
 
 def _renamed(report: FileReport, name: str) -> FileReport:
     from dataclasses import replace
 
     return replace(report, path=name)
+
+
+def change_view(change: TableChange, lang: str) -> html.Div:
+    """What an accepted table changed: units, reporting hromadas, national totals before and after."""
+    head = label("reporting", lang).format(
+        kind=label(change.kind, lang),
+        units=format_number(change.units, 0, lang),
+        reporting=format_number(change.reporting, 0, lang),
+        total=format_number(change.total, 0, lang),
+    )
+    rows = [
+        html.Li(f"{name}: {_total(change.before.get(name), lang)} → {_total(value, lang)}")
+        for name, value in change.after.items()
+        if not (_nan(value) and _nan(change.before.get(name)))
+    ]
+    return html.Div([html.H3(label("changed", lang)), html.P(head), html.Ul(rows)], id="data-change")
+
+
+def _nan(value) -> bool:
+    return value is None or value != value
+
+
+def _total(value, lang: str) -> str:
+    return t("no_data", lang) if _nan(value) else format_number(value, 0, lang)
 
 
 def report_view(report: FileReport, lang: str) -> html.Div:
@@ -261,6 +305,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                     html.Label(label("sheet", lang), htmlFor="data-sheet"),
                     dcc.Input(id="data-sheet", type="text", debounce=True, style={"width": "160px"}),
+                    html.Label(label("mode", lang), htmlFor="data-mode"),
+                    dcc.RadioItems(
+                        id="data-mode",
+                        options=[{"label": label(m, lang), "value": m} for m in ("update", "replace")],
+                        value="update",
+                        inline=True,
+                    ),
                 ],
             ),
             dcc.Upload(
@@ -289,16 +340,23 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State("data-upload", "filename"),
         State("data-kind", "value"),
         State("data-sheet", "value"),
+        State("data-mode", "value"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def upload(contents, _reset, filename, kind, sheet, lang):
+    def upload(contents, _reset, filename, kind, sheet, mode, lang):
         if dash.ctx.triggered_id == "data-reset":
-            state.reset_dataset()
+            state.set_dataset(load_demo())  # the demo itself, not the dataset the server was started with
             return None, dataset_view(state.dataset(), lang)
         if not contents:
             return dash.no_update, dash.no_update
-        report, dataset = process_upload(state.dataset(), contents, filename, kind, sheet, upload_limit_bytes(), lang)
+        before = state.dataset()
+        report, dataset = process_upload(
+            before, contents, filename, kind, sheet, upload_limit_bytes(), lang, mode=mode or "update"
+        )
+        change = None
+        if dataset is not None and kind != "boundaries":
+            change = change_view(table_change(before, dataset, kind, report, mode or "update"), lang)
         if dataset is not None:
             try:
                 state.set_dataset(dataset)
@@ -318,4 +376,4 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             LOG.warning(
                 "upload rejected: %s file %s: %s", kind, report.path, "; ".join(str(e) for e in report.errors[:3])
             )
-        return report_view(report, lang), dataset_view(state.dataset(), lang)
+        return html.Div([report_view(report, lang), change]), dataset_view(state.dataset(), lang)

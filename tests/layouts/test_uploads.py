@@ -28,9 +28,18 @@ def test_good_staffing_file_replaces_staffing_only(demo):
     row = dataset.hromadas.set_index("code").loc[code]
     assert row["social_work_specialist_filled"] == 35
     assert dataset.hromadas["population"].sum() == demo.hromadas["population"].sum()
+    # a partial return updates only its unit (issue 12): the other hromadas keep their staff
+    old = demo.hromadas.set_index("code")
+    others = old.drop(index=code)[["social_work_specialist_filled", "social_worker_filled"]].sum().sum()
     measures = prepare(dataset, read_assumptions()).country
-    assert measures["workers"] == 35  # only the uploaded hromada has staff now
+    # the file gives no social workers for its hromada: its workers are unknown, not 35 (a sum with an
+    # unknown part is unknown), so the national figure is the other hromadas'
+    assert measures["workers"] == pytest.approx(others)
     assert "staff.csv" in dataset.sources["staffing"]
+    report, replaced = process_upload(demo, _csv(text), "staff.csv", "staffing", None, 10**6, mode="replace")
+    measures = prepare(replaced, read_assumptions()).country
+    assert measures["workers"] == 35  # the whole table replaced: only the uploaded hromada has staff now
+    assert measures["staffing_reporting"] == 1
 
 
 def test_bad_file_is_rejected_with_rows_and_keeps_the_data(demo):

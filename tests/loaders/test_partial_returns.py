@@ -92,3 +92,35 @@ def test_estimated_totals_print_rounded():
     entry = FileReport.from_report(report)
     assert entry.to_dict()["totals"] == {"idp": 43_000, "idp_children": 12.35}
     assert "totals: idp 43,000, idp_children 12.35" in entry.summary()
+
+
+# --------------------------------------------------------------------------- aggregates know their coverage
+def test_aggregates_count_only_reporting_hromadas(demo, chernihiv_return):
+    from metrics.assumptions import Assumptions
+    from metrics.tables import compute_tables
+
+    report, codes = chernihiv_return
+    replaced = with_file(demo, report, mode="replace")
+    tables = compute_tables(replaced.hromadas, replaced.units, Assumptions())
+    country = tables.country
+    assert country["staffing_reporting"] == 57 and country["population_reporting"] == 1470
+    assert country["hromadas"] == 1773  # every hromada-level unit, Crimea's 303 included
+    base = tables.base.set_index("code")
+    unknown = codes[0]  # its social workers are "н/д": workers unknown, not the 1 specialist
+    assert np.isnan(base.loc[unknown, "workers"]) and base.loc[unknown, "social_work_specialist_filled"] == 1
+    assert country["workers"] == 112  # 56 hromadas of 1 specialist and 1 social worker; the "н/д" one unknown
+    assert country["hromadas_no_social_worker"] == 0  # of the 56 known, none; the others are not counted
+    chernihiv = tables.level("oblast").set_index("code").loc[CHERNIHIV]
+    assert chernihiv["staffing_reporting"] == chernihiv["hromadas"] == 57
+
+
+def test_no_staffing_table_is_no_data_never_zero(demo):
+    from loaders.dataset import assemble
+    from metrics.assumptions import Assumptions
+    from metrics.tables import compute_tables
+
+    figures = {k: v for k, v in demo.figures.items() if k != "staffing"}
+    hromadas = assemble(demo.units, figures, {})
+    country = compute_tables(hromadas, demo.units, Assumptions()).country
+    assert country["staffing_reporting"] == 0
+    assert np.isnan(country["workers"]) and np.isnan(country["hromadas_no_social_worker"])
