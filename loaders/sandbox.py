@@ -262,7 +262,7 @@ def validate_untrusted(
     report.source = _clean(report.source, replacements)
     report.path = name
     report.issues = [
-        Issue(_clean(i.source, replacements), _clean(i.message, replacements), i.row, i.column, i.severity)
+        Issue(_clean(i.source, replacements), _clean(i.message, replacements), i.row, i.column, i.severity, i.sheet)
         for i in report.issues
     ]
     frame = None
