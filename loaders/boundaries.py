@@ -332,7 +332,9 @@ def read_boundary_file(
             special = SPECIAL_AREAS.get(pcode, (name_value or pcode, ""))
             record.update(code=pcode, pcode=pcode, name=special[0])
             kept_special.append(feature)
-            if not m.special:
+            if m.special:
+                report.warn(f"{m.problem}; kept for display with its P-code", row=feature)
+            else:
                 report.warn(
                     f"{pcode} ({name_value or 'no name'}) is not in the codifier (a pre-reform Crimean unit); "
                     "kept for display with its P-code",
@@ -344,6 +346,12 @@ def read_boundary_file(
             continue
         records.append(record)
     report.matched = len(records) - len(kept_special)
+    # every feature accounted for: matched, kept for display, dropped (empty) or unmatched
+    if report.matched != report.rows:
+        report.warn(
+            f"features: {report.rows:,} = {report.matched:,} matched + {len(kept_special):,} kept for display "
+            f"(no unit of the codifier) + {len(empty_rows):,} dropped + {len(report.unmatched):,} unmatched"
+        )
     if not records:
         report.error("no feature matched a unit of the codifier")
         return None, report

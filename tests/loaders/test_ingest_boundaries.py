@@ -70,8 +70,10 @@ def test_cod_ab_adm3_with_kyiv_chornobyl_and_a_crimean_unit(tmp_path, units):
     assert frame.loc[6, "name"] == "Чорнобильська зона відчуження"
     assert report.matched == 6 and report.rows == 8 and report.unmatched == []
     assert [w.message for w in report.warnings] == [
+        "UA3200000 is the Chornobyl Exclusion Zone, no unit of the codifier; kept for display with its P-code",
         "UA0199999 (Передреформена) is not in the codifier (a pre-reform Crimean unit); "
-        "kept for display with its P-code"
+        "kept for display with its P-code",
+        "features: 8 = 6 matched + 2 kept for display (no unit of the codifier) + 0 dropped + 0 unmatched",
     ]
 
 
@@ -126,7 +128,10 @@ def test_names_only_matched_within_their_parents(tmp_path, units):
     assert frame["code"].tolist() == [H6, H4, H8]  # the same name in two oblasts; two of a name in one raion
     assert report.level == "hromada"
     assert report.unmatched[0].row == 4 and report.unmatched[0].value == "Нова"
-    assert report.warnings[-1].message.startswith("'Нова' 'Нова' matches no hromada in its oblast/raion")
+    assert report.warnings[-2].message.startswith("'Нова' 'Нова' matches no hromada in its oblast/raion")
+    assert report.warnings[-1].message == (
+        "features: 4 = 3 matched + 0 kept for display (no unit of the codifier) + 0 dropped + 1 unmatched"
+    )
 
 
 def test_empty_invalid_and_duplicate_geometries(tmp_path, units):
@@ -145,6 +150,7 @@ def test_empty_invalid_and_duplicate_geometries(tmp_path, units):
     assert frame.loc[2, "geometry_full"].area == pytest.approx(2.0)  # two features of one unit merged
     assert [(w.row, w.message) for w in report.warnings] == [
         (1, "UA0502001: empty geometry; feature dropped"),
+        (None, "features: 5 = 4 matched + 0 kept for display (no unit of the codifier) + 1 dropped + 0 unmatched"),
         (None, "1 invalid geometry repaired (features 2)"),
         (None, f"2 features for {H5} (features 4, 5); merged"),
     ]
