@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from layouts.pages.data import process_upload, report_view
 from layouts.views import prepare
 from loaders import read_assumptions

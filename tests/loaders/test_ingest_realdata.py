@@ -44,7 +44,11 @@ def test_cod_ab_hromadas_every_hromada_matched(units):
     report = validate_file(_need(REALDATA / "cod-ab" / "Hromadas.geojson"), "boundaries", units)
     assert report.ok and report.level == "hromada" and report.unmatched == ()
     assert (report.rows, report.matched) == (1769, 1766)  # 2 empty Crimean features, the Chornobyl zone kept apart
-    assert [w.row for w in report.warnings] == [105, 241]  # UA0108039, UA0116047: empty geometry
+    # UA0108039, UA0116047: empty geometry; the Chornobyl zone kept for display; every feature accounted for
+    assert [w.row for w in report.warnings] == [105, 241, 826, None]
+    assert report.warnings[-1].message == (
+        "features: 1,769 = 1,766 matched + 1 kept for display (no unit of the codifier) + 2 dropped + 0 unmatched"
+    )
     codes = set(report.frame["code"])
     mainland = units[(units["level"] == "hromada") & (units["oblast_code"] != CRIMEA)]
     assert set(mainland["code"]) <= codes  # 1,469 hromadas and Kyiv city
