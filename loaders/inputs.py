@@ -523,6 +523,7 @@ def read_figures(
     totals_rows: list[_Row] = []
     unlocated = 0
     last: _Row | None = None
+    unscoped: list[tuple[int, _Row]] = []  # unmatched rows, for suggestions from the file's oblast
 
     sheets_of = table.row_sheets or [None] * len(table.rows)
     for cells, number, sheet_name in zip(table.rows, table.numbers, sheets_of):
@@ -568,6 +569,7 @@ def read_figures(
             column = "code" if matcher.texts(row, "code") else _key_column(matcher, row)
             report.error(m.problem or "no unit found", row=number, column=column)
             report.unmatched.append(Unmatched(number, key, m.suggestions))
+            unscoped.append((len(report.unmatched) - 1, row))
             data.append(row)
             continue
         row.units, row.level, row.note = m.units, m.level, m.note
@@ -607,6 +609,7 @@ def read_figures(
             f"({shown}{more}); the codes are used (renamed units, or shifted rows?)"
         )
     matched = [r for r in data if r.units]
+    _suggest_in_the_files_oblast(unscoped, matched, matcher, index, report)
     report.rows = len(data) + unlocated
     report.matched = len(matched)
     if data and not matched:
@@ -624,6 +627,41 @@ def read_figures(
     report.level = _file_level(counted, report)
     report.totals = {c: float(frame[c].sum()) for c in CANONICAL_FIELDS[kind] if c in frame and frame[c].notna().any()}
     return frame, report
+
+
+def _suggest_in_the_files_oblast(
+    unscoped: list[tuple[int, _Row]], matched: list[_Row], matcher: _Matcher, index: UnitIndex, report: ValidationReport
+) -> None:
+    """Suggestions for unmatched rows that give no oblast of their own, from the oblast of the file: when
+    nine in ten matched rows lie in one oblast (one oblast's return), the closest names or codes there,
+    not in Crimea or Kyiv oblast."""
+    if not unscoped or not matched:
+        return
+    oblasts = Counter(index.oblast[r.units[0]] for r in matched)
+    oblast, count = oblasts.most_common(1)[0]
+    if not oblast or count < 0.9 * len(matched):
+        return
+    from dataclasses import replace as _replace
+
+    for position, row in unscoped:
+        if any(matcher.texts(row, g) for g in ("oblast", "raion")):
+            continue  # the row's own scope decided its suggestions
+        names = [t for g in ("hromada", "name") for t in matcher.texts(row, g) if not looks_like_code(t)]
+        if names:
+            suggestions = index.suggest(names[0], ("hromada", "raion"), oblast, None)
+        else:
+            codes = [t.strip().upper() for g in ("code", *_KEY_GROUPS) for t in matcher.texts(row, g)]
+            code = next((c for c in codes if looks_like_code(c)), "")
+            pool = [i for i in index.positions_at.get("hromada", []) if index.oblast[i] == oblast]
+            scored = sorted(pool, key=lambda i: -_similar(code, index.pcode[i] if len(code) < 19 else index.code[i]))
+            suggestions = tuple(index.label(i) for i in scored[:3]) if code.startswith("UA") else ()
+        report.unmatched[position] = _replace(report.unmatched[position], suggestions=tuple(suggestions))
+
+
+def _similar(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _key_column(matcher: _Matcher, row: _Row) -> str:

@@ -219,3 +219,19 @@ def test_every_cod_ab_hromada_matches_its_p_code_by_names_only(tmp_path, codifie
     pcodes = dict(zip(codifier["code"], codifier["pcode"]))
     matched = mainland[~mainland.index.isin(twins.index)]
     assert len(frame) == 1463 and sorted(frame["code"].map(pcodes)) == sorted(matched["ADM3_PCODE"])
+
+
+def test_an_unknown_row_in_one_oblasts_file_gets_suggestions_from_that_oblast(tmp_path, units):
+    rows = [
+        ["Код", "Громада", "Населення"],
+        [H1, "Агрономічна", 1],
+        [H3, "Гайсинська", 2],
+        [H6, "Березівська", 3],
+        [None, "Агрономна", 4],  # no code, a misspelt name: suggestions from Вінницька oblast only
+        ["UA0502999", None, 5],  # an unknown code: the closest codes of Вінницька oblast
+    ]
+    _, report = read_figures(write_csv(tmp_path / "v.csv", rows), "population", units)
+    by_row = {u.row: u.suggestions for u in report.unmatched}
+    assert by_row[5] and all("in Вінницька oblast" in s for s in by_row[5])
+    assert by_row[5][0] == f"Агрономічна (Ahronomichna), hromada in Вінницька oblast, {H1}"
+    assert by_row[6] and all("in Вінницька oblast" in s for s in by_row[6])
