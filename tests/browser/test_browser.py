@@ -178,8 +178,11 @@ def test_uploads_validate_apply_and_stay_in_their_session(server, browser, secon
 
     browser.get(server + "uk/data")
     _wait(browser, lambda d: d.find_element(By.ID, "data-upload"))
+    # a table for part of the country updates only its units by default; here: replace the whole table
+    browser.find_element(By.CSS_SELECTOR, "#data-mode input[value='replace']").click()
     _upload(browser, "staffing", good)
     _wait(browser, lambda d: "прийнято: дані оновлено" in d.find_element(By.ID, "data-report").text)
+    assert "тепер звітують 1 з 1 470" in browser.find_element(By.ID, "data-change").text.replace("\u00a0", " ")
     browser.get(server + "uk/")
     _wait(browser, lambda d: _card(d, "workers").startswith("35"))
     _wait(browser, lambda d: _units(d, "overview-map") >= 27)
