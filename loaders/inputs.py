@@ -569,7 +569,8 @@ def read_figures(
             column = "code" if matcher.texts(row, "code") else _key_column(matcher, row)
             report.error(m.problem or "no unit found", row=number, column=column)
             report.unmatched.append(Unmatched(number, key, m.suggestions))
-            unscoped.append((len(report.unmatched) - 1, row))
+            if "names" not in (m.problem or "") or not m.suggestions:  # not an ambiguity: its candidates stay
+                unscoped.append((len(report.unmatched) - 1, row))
             data.append(row)
             continue
         row.units, row.level, row.note = m.units, m.level, m.note
@@ -634,8 +635,8 @@ def _suggest_in_the_files_oblast(
 ) -> None:
     """Suggestions for unmatched rows that give no oblast of their own, from the oblast of the file: when
     nine in ten matched rows lie in one oblast (one oblast's return), the closest names or codes there,
-    not in Crimea or Kyiv oblast."""
-    if not unscoped or not matched:
+    not in Crimea or Kyiv oblast (three matched rows at least; an ambiguous name keeps its candidates)."""
+    if not unscoped or len(matched) < 3:
         return
     oblasts = Counter(index.oblast[r.units[0]] for r in matched)
     oblast, count = oblasts.most_common(1)[0]

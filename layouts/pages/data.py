@@ -28,6 +28,7 @@ from ..state import AtlasState, StorageError, upload_folder
 from . import published
 
 LOG = logging.getLogger("atlas.uploads")
+UPLOAD_MODE = "upload_mode"  #: session value: "update" (default) or "replace", set by the page's radio
 KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
 _SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".zip", ".shp"}
 _LABELS = {
@@ -309,7 +310,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     dcc.RadioItems(
                         id="data-mode",
                         options=[{"label": label(m, lang), "value": m} for m in ("update", "replace")],
-                        value="update",
+                        value=state.get_value(UPLOAD_MODE, "update"),
                         inline=True,
                     ),
                 ],
@@ -330,6 +331,11 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
+    @app.callback(Output("data-mode", "className"), Input("data-mode", "value"), prevent_initial_call=True)
+    def choose_mode(mode):
+        state.set_value(UPLOAD_MODE, mode if mode in ("update", "replace") else "update")
+        return "mode-" + str(mode)
+
     published.register(app, state)
 
     @app.callback(
@@ -340,11 +346,11 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State("data-upload", "filename"),
         State("data-kind", "value"),
         State("data-sheet", "value"),
-        State("data-mode", "value"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def upload(contents, _reset, filename, kind, sheet, mode, lang):
+    def upload(contents, _reset, filename, kind, sheet, lang):
+        mode = state.get_value(UPLOAD_MODE, "update")
         if dash.ctx.triggered_id == "data-reset":
             state.set_dataset(load_demo())  # the demo itself, not the dataset the server was started with
             return None, dataset_view(state.dataset(), lang)

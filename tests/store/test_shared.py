@@ -171,6 +171,8 @@ def test_a_session_survives_a_server_restart_with_redis(shared, tmp_path):
     server = Gunicorn(env, workers=1, log=tmp_path / "gunicorn.log")
     try:
         assert workers_card(session, server.base) == "11"
+        # a one-hromada table updates only its unit by default (issue 12): replace the whole table here
+        _call(session, server.base, "data-mode.className", {("data-mode", "value"): "replace"}, "data-mode.value")
         contents = "data:text/csv;base64," + base64.b64encode(staffing.encode()).decode()
         body = _call(
             session,
