@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import H1, H2, H3, H4, H5, R1, REALDATA
 
 from loaders import load_demo
 from loaders.status import read_status
