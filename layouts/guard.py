@@ -216,9 +216,21 @@ def _lang(value: Any) -> None:
         raise BadInput("the language must be uk or en")
 
 
+def _quietly(function: Callable[[], Any]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # noqa: BLE001 - the first request tries again and reports it
+            LOG.exception("could not learn the callback input rules in advance")
+
+    return run
+
+
 def install(app: dash.Dash, pages: Callable[[], list[Any]]) -> None:
     """Check every callback request of ``app``; ``pages()`` renders every page's layout (once, lazily)."""
     rules = _Rules(app, pages)
+    # learn the rules now, in the background, not on the first callback request
+    threading.Thread(target=_quietly(rules.rules), name="atlas-guard-rules", daemon=True).start()
     prefix = app.config.requests_pathname_prefix or "/"
     route = f"{prefix}_dash-update-component"
 
