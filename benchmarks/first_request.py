@@ -113,14 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     demo = load_demo()
     assumptions = read_assumptions()
-    totals = {}
+    totals: dict[int, tuple[float, float]] = {}
     for n in args.units:
         dataset = synthetic_dataset(demo, n)
         runs = [one_run(dataset, assumptions) for _ in range(args.runs)]
         steps = {step: statistics.median(r[0].get(step, 0.0) for r in runs) for step in (*STEPS, "switch")}
         sizes = runs[-1][1]
         total = statistics.median(sum(r[0].get(s, 0.0) for s in STEPS) for r in runs)
-        totals[n] = (total, steps["switch"])
+        totals[len(dataset.hromadas)] = (total, steps["switch"])
         print(f"{len(dataset.hromadas):,} hromada-level units (median of {args.runs} fresh apps):")
         print("  " + ", ".join(f"{s} {steps[s]:.2f} s" for s in STEPS))
         print(f"  first request, server, in all: {total:.2f} s")

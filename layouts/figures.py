@@ -57,11 +57,12 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
     """
     name_col = "name_uk" if lang == "uk" else "name_en"
     names = table[name_col].fillna(table["code"]).astype(str)
+    population, idps, staff = t("population", lang), t("idp", lang), t("workers", lang)  # once, not per unit
     return [
         f"<b>{html.escape(name)}</b><br>"
-        f"{t('population', lang)}: {format_number(pop, 0, lang)}<br>"
-        f"{t('idp', lang)}: {format_number(idp, 0, lang)}{' *' if est else ''}<br>"
-        f"{t('workers', lang)}: {format_number(workers, 0, lang)}"
+        f"{population}: {format_number(pop, 0, lang)}<br>"
+        f"{idps}: {format_number(idp, 0, lang)}{' *' if est else ''}<br>"
+        f"{staff}: {format_number(workers, 0, lang)}"
         for name, pop, idp, est, workers in zip(
             names,
             table["population"],

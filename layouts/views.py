@@ -64,6 +64,16 @@ def gap_per_10k(table: pd.DataFrame) -> pd.Series:
     return 10_000 * table["gap_fte"].astype(float) / population.where(population > 0)
 
 
+def _isin(values, pool) -> np.ndarray:
+    """``values.isin(pool)`` by a Python set: linear in both sizes, and fast for any string dtype.
+
+    pandas' ``isin`` of Arrow-backed (and object) strings took 1.5 s for
+    30,000 codes here, against 0.07 s for a set.
+    """
+    members = set(np.asarray(pool, dtype=object).tolist())
+    return np.fromiter((v in members for v in np.asarray(values, dtype=object).tolist()), bool, len(values))
+
+
 def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | None = None) -> AtlasData:
     """Measures of every level, with names, and what the profile page needs, from the one producer.
 
@@ -82,8 +92,8 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
         # data (Crimea and Sevastopol as wholes) are shown as "no data".
         shown = dataset.boundaries[level]["code"] if level in dataset.boundaries else pd.Series(dtype=str)
         has_figure = table[["population", "workers"]].notna().any(axis=1)
-        table = table[has_figure | table["code"].isin(shown)]
-        extra = shown[~shown.isin(table["code"]) & shown.isin(names.index)].drop_duplicates().sort_values()
+        table = table[has_figure | _isin(table["code"], shown)]
+        extra = shown[~_isin(shown, table["code"]) & _isin(shown, names.index)].drop_duplicates().sort_values()
         if len(extra):
             table = pd.concat(
                 [table, pd.DataFrame({"code": extra.to_numpy()}).join(names, on="code")], ignore_index=True
