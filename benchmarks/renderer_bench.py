@@ -53,19 +53,20 @@ window.run = async function(kind) {
   else layout.map = {style: STYLE, center: {lon: 31.2, lat: 48.4}, zoom: 4.6};
   const gd = document.getElementById('g');
   const drawn = () => new Promise(resolve => gd.once('plotly_afterplot', resolve));
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
   let t0 = performance.now();
-  let done = drawn();
   await Plotly.newPlot(gd, [trace], layout, {topojsonURL: './'});
-  await done;
+  await frame();
   const idle = () => new Promise(r => {
     gd._fullLayout.map._subplot.map.once('idle', r); setTimeout(r, 5000);
   });
   if (kind === 'choroplethmap' && !gd._fullLayout.map._subplot.map.loaded()) await idle();
   const first = performance.now() - t0;
   t0 = performance.now();
-  done = drawn();
+  const done = drawn();
   await Plotly.restyle(gd, {z: [z2]});
   await done;
+  await frame();
   if (kind === 'choroplethmap') await idle();
   const switched = performance.now() - t0;
   Plotly.purge(gd);
@@ -75,7 +76,11 @@ window.run = async function(kind) {
 
 
 def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(folder), **k)  # noqa: E731
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = lambda *a, **k: Quiet(*a, directory=str(folder), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/index.html"
