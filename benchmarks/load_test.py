@@ -104,7 +104,7 @@ class User:
                     ("map-oblast", "data", region),
                     ("map-selected", "data", None),
                 ],
-                [("app-lang", "data", "uk"), ("map-graph", "figure", {"data": []})],
+                [("app-lang", "data", "uk"), ("map-drawn", "data", None)],
                 ["map-metric.value"] if metric_now != metric else ["map-level.value"],
             )
             self.callback(
@@ -116,6 +116,7 @@ class User:
                     ("map-table", "page_current", 0),
                     ("map-table", "filter_query", ""),
                     ("map-table", "sort_by", []),
+                    ("map-selected", "data", None),
                 ],
                 [("app-lang", "data", "uk")],
             )
@@ -130,6 +131,7 @@ class User:
                 ("map-table", "page_current", rng.randint(1, 50)),
                 ("map-table", "filter_query", ""),
                 ("map-table", "sort_by", [{"column_id": "population", "direction": "desc"}]),
+                ("map-selected", "data", None),
             ],
             [("app-lang", "data", "uk")],
         )
