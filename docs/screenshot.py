@@ -1,6 +1,9 @@
 """Take the README screenshots of every view of the demo in headless Chromium.
 
 python docs/screenshot.py  (needs chromium and chromium-driver; starts the app itself)
+
+Every page at 1440x900, and the map and the overview on a phone at 390x844
+(``*_phone.png``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
+def _chrome(width: int, height: int) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in (
@@ -32,11 +31,23 @@ def main() -> None:
         "--no-sandbox",
         "--disable-gpu",
         "--disable-background-networking",
-        "--window-size=1400,900",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={width},{height}",
         "--hide-scrollbars",
     ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def main() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
+    driver = _chrome(1440, 900)
+    phone = _chrome(390, 844)
     try:
         for _ in range(200):
             try:
@@ -51,6 +62,7 @@ def main() -> None:
             ("map", "/uk/map?level=hromada&metric=gap_fte", "map-graph", 1400),
             ("profile", "/en/profile?code=UA18080150000022496", None, 0),
             ("data", "/uk/data", None, 0),
+            ("method", "/uk/method", None, 0),
         ]
         for name, path, graph, minimum in shots:
             driver.get(base + path)
@@ -71,8 +83,14 @@ def main() -> None:
         WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("scenario-map")) >= 52)
         time.sleep(1)
         driver.save_screenshot(str(ROOT / "docs" / "scenarios.png"))
+        for name, path, graph in (("map_phone", "/uk/map", "map-graph"), ("overview_phone", "/uk/", "overview-map")):
+            phone.get(base + path)
+            WebDriverWait(phone, 60).until(lambda d, g=graph: d.execute_script(count.format(g)) >= 27)
+            time.sleep(1.5)
+            phone.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
     finally:
         driver.quit()
+        phone.quit()
         app.terminate()
 
 

@@ -1,8 +1,7 @@
-"""One local server and one headless Chromium shared by every browser test.
+"""One local server for every browser test, and one headless Chromium per test module.
 
-Starting Chromium and the app costs seconds each, so the whole browser
-package shares one of each; a test that needs a fresh user calls
-``fresh_session(driver)`` (new cookies).
+Starting the app costs seconds, so the whole browser package shares it;
+each module gets its own browser (its own cookies: its own user).
 """
 
 from __future__ import annotations
@@ -66,9 +65,13 @@ def server():
     proc.wait(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium logging its network (Chrome performance log) and console."""
+    """Headless Chromium logging its network (Chrome performance log) and console: one per test module.
+
+    A module of its own keeps one test's session (uploads, scenarios) and a
+    renderer that hangs on a slow machine from reaching the other modules.
+    """
     driver = new_chrome()
     yield driver
     driver.quit()

@@ -60,3 +60,12 @@ def test_ukrainian_words_and_numbers_under_uk(server, browser):
 
     browser.get(server + "en/map")
     wait(browser, lambda d: d.execute_script(_DOCUMENT) == ["en", "Map — Social Service Workforce Atlas of Ukraine"])
+
+
+def test_method_page_in_ukrainian_with_assumptions_as_a_table(server, browser):
+    browser.get(server + "uk/method")
+    body = wait(browser, lambda d: d.find_element(By.ID, "method-body").text)
+    assert "Методика" in body and "із сум" in body and "How every figure" not in body
+    table = browser.find_element(By.ID, "method-assumptions").text
+    assert "Вага ВПО" in table and "200 000" in table.replace("\u00a0", " ") and "грн на рік" in table
+    assert "[norm]" not in browser.find_element(By.TAG_NAME, "body").text  # no raw TOML dump
