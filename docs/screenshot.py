@@ -80,7 +80,7 @@ def main() -> None:
         field.clear()
         field.send_keys("50")
         driver.find_element(By.ID, "scenario-apply").click()
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("scenario-map")) >= 52)
+        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("scenario-map")) >= 27)
         time.sleep(1)
         driver.save_screenshot(str(ROOT / "docs" / "scenarios.png"))
         for name, path, graph in (("map_phone", "/uk/map", "map-graph"), ("overview_phone", "/uk/", "overview-map")):
