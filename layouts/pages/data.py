@@ -29,6 +29,30 @@ from . import published
 
 LOG = logging.getLogger("atlas.uploads")
 UPLOAD_MODE = "upload_mode"  #: session value: "update" (default) or "replace", set by the page's radio
+UPLOAD_OVERRIDES = "upload_overrides"  #: session value: {"header_row": int | None, "columns": {field: header}}
+
+
+def parse_overrides(header_row: object, columns: object) -> tuple[dict, str | None]:
+    """The page's override fields as ``{"header_row", "columns"}`` and a problem (or ``None``).
+
+    ``columns`` is ``field=header text or column letter`` pairs separated by ``;`` or new lines, e.g.
+    ``name=A; population=Осіб / Persons``."""
+    out: dict = {"header_row": None, "columns": {}}
+    text = str(header_row or "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            return out, f"header row must be a row number from 1, got {text!r}"
+        out["header_row"] = int(text)
+    for part in re.split(r"[;\n]", str(columns or "")):
+        if not part.strip():
+            continue
+        field, sep, target = part.partition("=")
+        if not sep or not field.strip() or not target.strip():
+            return out, f"columns: expected field=header or letter, got {part.strip()!r}"
+        out["columns"][field.strip()] = target.strip()
+    return out, None
+
+
 KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
 _SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".zip", ".shp"}
 _LABELS = {
@@ -60,6 +84,8 @@ _LABELS = {
         "reset": "Повернутися до демо-даних",
         "totals": "Підсумки",
         "too_big": "файл більший за дозволені {limit} МБ",
+        "header_row": "Рядок заголовка (необов'язково)",
+        "columns": "Стовпці (необов'язково): поле=заголовок або літера; через «;»",
         "mode": "Таблиця охоплює частину країни",
         "update": "оновити лише її одиниці (типово)",
         "replace": "замінити всю таблицю",
@@ -95,6 +121,8 @@ _LABELS = {
         "reset": "Back to the demo data",
         "totals": "Totals",
         "too_big": "the file is larger than the {limit} MB allowed",
+        "header_row": "Header row (optional)",
+        "columns": "Columns (optional): field=header or letter, separated by ';'",
         "mode": "A table covering part of the country",
         "update": "update only its units (default)",
         "replace": "replace the whole table",
@@ -133,11 +161,15 @@ def process_upload(
     limit: int,
     lang: str = "uk",
     mode: str = "update",
+    *,
+    header_row: int | None = None,
+    columns: dict[str, str] | None = None,
 ) -> tuple[FileReport, Dataset | None]:
     """Validate an uploaded file; return its report and the new dataset (None when rejected).
 
     A table updates only the units it gives (``mode="update"``, the default: one oblast's return leaves
     the other oblasts as they were) or replaces the whole table of its kind (``mode="replace"``).
+    ``header_row`` and ``columns`` are the overrides of a manifest (``--header-row``, ``--columns``).
 
     ``contents`` is the data URL ``dcc.Upload`` sends. The file is written
     to a private temporary folder under a fixed name (only a known suffix
@@ -166,7 +198,8 @@ def process_upload(
         path.write_bytes(payload)
         sheet_arg: str | int | None = sheet.strip() if sheet and sheet.strip() else None
         # in a child process under limits of memory and time (loaders.sandbox)
-        report = validate_untrusted(path, kind, dataset.units, sheet_arg, name=safe_name)
+        options = {"header_row": header_row, "columns": columns or None} if kind != "boundaries" else {}
+        report = validate_untrusted(path, kind, dataset.units, sheet_arg, name=safe_name, **options)
         report = _renamed(report, safe_name)
         if not report.ok:
             return report, None
@@ -306,6 +339,22 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                     html.Label(label("sheet", lang), htmlFor="data-sheet"),
                     dcc.Input(id="data-sheet", type="text", debounce=True, style={"width": "160px"}),
+                    html.Label(label("header_row", lang), htmlFor="data-header-row"),
+                    dcc.Input(
+                        id="data-header-row",
+                        type="text",
+                        debounce=True,
+                        value=(state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts", ["", ""])[0],
+                        style={"width": "60px"},
+                    ),
+                    html.Label(label("columns", lang), htmlFor="data-columns"),
+                    dcc.Input(
+                        id="data-columns",
+                        type="text",
+                        debounce=True,
+                        value=(state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts", ["", ""])[1],
+                        style={"width": "320px"},
+                    ),
                     html.Label(label("mode", lang), htmlFor="data-mode"),
                     dcc.RadioItems(
                         id="data-mode",
@@ -336,6 +385,17 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         state.set_value(UPLOAD_MODE, mode if mode in ("update", "replace") else "update")
         return "mode-" + str(mode)
 
+    @app.callback(
+        Output("data-columns", "title"),
+        Input("data-header-row", "value"),
+        Input("data-columns", "value"),
+        prevent_initial_call=True,
+    )
+    def choose_overrides(header_row, columns):
+        overrides, problem = parse_overrides(header_row, columns)
+        state.set_value(UPLOAD_OVERRIDES, {**overrides, "texts": [header_row or "", columns or ""]})
+        return problem or ""
+
     published.register(app, state)
 
     @app.callback(
@@ -351,6 +411,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def upload(contents, _reset, filename, kind, sheet, lang):
         mode = state.get_value(UPLOAD_MODE, "update")
+        overrides = state.get_value(UPLOAD_OVERRIDES, None) or {}
         if dash.ctx.triggered_id == "data-reset":
             state.set_dataset(load_demo())  # the demo itself, not the dataset the server was started with
             return None, dataset_view(state.dataset(), lang)
@@ -358,7 +419,16 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             return dash.no_update, dash.no_update
         before = state.dataset()
         report, dataset = process_upload(
-            before, contents, filename, kind, sheet, upload_limit_bytes(), lang, mode=mode or "update"
+            before,
+            contents,
+            filename,
+            kind,
+            sheet,
+            upload_limit_bytes(),
+            lang,
+            mode=mode or "update",
+            header_row=overrides.get("header_row"),
+            columns=overrides.get("columns") or None,
         )
         change = None
         if dataset is not None and kind != "boundaries":

@@ -75,3 +75,19 @@ def test_upload_limit_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("ATLAS_UPLOAD_LIMIT_MB", "1")
     assert upload_limit_bytes() == 2**20
     assert ROOT.exists()
+
+
+def test_upload_overrides_header_row_and_columns(demo):
+    from layouts.pages.data import parse_overrides
+
+    code = demo.hromadas["code"][demo.hromadas["code"].str.startswith("UA74")].iloc[0]
+    text = f"Штатний розпис\nКод;Посада;Графа А;Графа Б\n{code};Соціальний працівник;4;3\n"
+    report, dataset = process_upload(demo, _csv(text), "s.csv", "staffing", None, 10**6)
+    assert not report.ok  # "Графа А" / "Графа Б" are no headers the loaders know
+    overrides, problem = parse_overrides("2", "approved=Графа А; filled=D")
+    assert problem is None and overrides == {"header_row": 2, "columns": {"approved": "Графа А", "filled": "D"}}
+    report, dataset = process_upload(demo, _csv(text), "s.csv", "staffing", None, 10**6, **overrides)
+    assert report.ok, report.summary()
+    assert dataset.hromadas.set_index("code").loc[code, "social_worker_filled"] == 3
+    assert parse_overrides("0", "")[1] == "header row must be a row number from 1, got '0'"
+    assert parse_overrides("", "filled")[1] == "columns: expected field=header or letter, got 'filled'"
