@@ -34,7 +34,8 @@ def _uploaded(demo):
     from layouts.pages.data import process_upload
 
     url = "data:text/csv;base64," + base64.b64encode(STAFF.encode()).decode()
-    report, dataset = process_upload(demo, url, "staff.csv", "staffing", None, 2**20, "en")
+    # the whole staffing table replaced by one hromada's (an upload updates only its units by default)
+    report, dataset = process_upload(demo, url, "staff.csv", "staffing", None, 2**20, "en", mode="replace")
     assert report.ok
     return dataset
 
