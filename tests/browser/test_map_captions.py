@@ -45,5 +45,5 @@ def test_every_map_has_its_caption_beside_it(server, browser):
     prompt = "return (document.getElementById('funding-map') || {}).textContent || ''"
     wait(browser, lambda d: "Розрахувати план" in d.execute_script(prompt))  # a prompt, not empty axes
     browser.find_element(By.ID, "funding-run").click()
-    wait(browser, lambda d: paths(d, "funding-map") > 1400, timeout=90)
+    wait(browser, lambda d: paths(d, "funding-map") > 1400, timeout=180)
     _has_everything(_caption(browser, "funding-map"), "Профінансовано посад, посад", "за громадами")

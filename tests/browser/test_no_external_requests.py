@@ -71,7 +71,7 @@ def test_no_button_links_outside_and_no_request_leaves_the_machine(server, brows
     wait(browser, lambda d: d.find_element(By.ID, "scenario-status").text)
     seen += _tour_page(browser, f"{server}uk/funding", ("funding-map",))
     browser.find_element(By.ID, "funding-run").click()
-    wait(browser, lambda d: paths(d, "funding-map") > 1400, timeout=90)
+    wait(browser, lambda d: paths(d, "funding-map") > 1400, timeout=180)
     seen.append({"id": "funding run", "dialogs": browser.execute_script(_PRESS_ALL)})
     seen += _tour_page(browser, f"{server}uk/data", ())
     seen += _tour_page(browser, f"{server}uk/method", ())
