@@ -932,6 +932,14 @@ def _problem(
     fill_vacancies: bool,
 ) -> tuple[_Problem, pd.DataFrame, int, int, dict[str, int]]:
     table = hromadas.copy()
+    status = (
+        table["territorial_status"].astype(object).where(table["territorial_status"].notna(), None)
+        if "territorial_status" in table
+        else pd.Series([None] * len(table), index=table.index, dtype=object)
+    )
+    if "territorial_status" in table and "occupied" not in exclude_statuses:
+        # occupied hromadas planned for by choice get a base like any other (the base leaves them out otherwise)
+        table["territorial_status"] = status.where(status != "occupied", None)
     idp = pd.to_numeric(table["idp"], errors="coerce")
     residents_only = idp.isna() & pd.to_numeric(table["population"], errors="coerce").notna()
     if unknown_idp == "residents_only":
@@ -940,18 +948,14 @@ def _problem(
     parents = units[units["level"] == "hromada"].drop_duplicates("code").set_index("code")["oblast_code"]
     base["oblast_code"] = base["code"].map(parents)
     base["residents_only"] = residents_only.to_numpy() & (unknown_idp == "residents_only")
-    status = (
-        table["territorial_status"].astype(object).where(table["territorial_status"].notna(), None)
-        if "territorial_status" in table
-        else pd.Series([None] * len(table), index=table.index, dtype=object)
-    )
     base["territorial_status"] = status.to_numpy()
     people_column = "children" if served == "children" else "population_incl_idp"
     known = base[people_column].notna() & base["workers"].notna() & base["oblast_code"].notna()
     out_by_status = base["territorial_status"].isin(list(exclude_statuses))
-    excluded_status = {s: int((known & (base["territorial_status"] == s)).sum()) for s in exclude_statuses}
+    listed = base["population"].notna() & base["workers"].notna()
+    excluded_status = {s: int((listed & (base["territorial_status"] == s)).sum()) for s in exclude_statuses}
     excluded_status = {s: n for s, n in excluded_status.items() if n}
-    excluded = int((~known).sum())
+    excluded = int((~known & ~out_by_status).sum())
     base = base[known & ~out_by_status].reset_index(drop=True)
 
     codes = base["code"].to_numpy(dtype=object)
@@ -1339,6 +1343,14 @@ def allocate(
         notes.append(f"{excluded} hromadas left out: {what} or staffing not known.")
     if residents_only:
         notes.append(f"{residents_only} hromadas have no IDP figure: their need counts residents only (a lower bound).")
+    if "base_fallback" in base and served == "people":
+        fell = base.loc[base["base_fallback"] == "no_idp", "oblast_code"]
+        if len(fell):
+            names = ", ".join(sorted({str(o)[:4] for o in fell}))
+            notes.append(
+                f"{len(fell)} hromadas (oblasts {names}) have no IDP figure: their population base counts no "
+                "hosted IDPs (a lower bound)."
+            )
     hostile = int(np.sum(p.status == "hostilities"))
     if hostile:
         notes.append(f"{hostile} hromadas planned for are on the list of territories of hostilities (flagged).")

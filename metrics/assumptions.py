@@ -303,6 +303,10 @@ class FundingParameters:
         return dict(self.max_role_share)
 
 
+_BASES = ("pre_war", "residents_plus_idp", "present")
+#: IOM DTM General Population Survey round 20 (Apr 2025), "Top 5 Oblasts of origin of IDPs".
+_DEFAULT_ORIGIN = (("UA14", 0.29), ("UA63", 0.19), ("UA65", 0.11), ("UA23", 0.10), ("UA44", 0.08))
+
 _DEFAULT_NORMS = (
     RoleNorm("social_work_specialist", 1.0, 6.0),
     RoleNorm("social_worker", 1.0, 6.0),
@@ -336,6 +340,12 @@ class Assumptions:
         ``(component, weight)`` for each of :data:`PRIORITY_COMPONENTS`.
     funding
         How a donor programme pays for positions (:class:`FundingParameters`).
+    population_base
+        Whom the need counts: ``"present"`` (default: each displaced person
+        once, occupied territory out), ``"residents_plus_idp"`` (an upper
+        bound) or ``"pre_war"`` (see :mod:`metrics.population`).
+    origin_shares
+        ``(oblast P-code, share)``: where IDPs come from (IOM), for the present base.
     """
 
     norms: tuple[RoleNorm, ...] = _DEFAULT_NORMS
@@ -345,9 +355,21 @@ class Assumptions:
     caseload_per_worker_max: float = 100.0
     priority_weights: tuple[tuple[str, float], ...] = _DEFAULT_WEIGHTS
     funding: FundingParameters = field(default_factory=FundingParameters)
+    population_base: str = "present"
+    priority_min_components: int = 3
+    origin_shares: tuple[tuple[str, float], ...] = _DEFAULT_ORIGIN
 
     def __post_init__(self) -> None:
         problems: list[str] = []
+        if self.population_base not in _BASES:
+            problems.append(f"population.base must be one of {', '.join(_BASES)}, got {self.population_base!r}")
+        for code, share in self.origin_shares:
+            if not re.fullmatch(r"UA\d{2}", str(code)):
+                problems.append(f"population.origin_shares.{code}: expected an oblast P-code such as UA14")
+            if not (_is_number(share) and 0 <= share <= 1):
+                problems.append(f"population.origin_shares.{code} must be a share from 0 to 1, got {share!r}")
+        if all(_is_number(s) for _, s in self.origin_shares) and sum(s for _, s in self.origin_shares) > 1 + 1e-9:
+            problems.append("population.origin_shares: the shares add up to more than 1")
         _check(problems, "norm.idp_weight", self.idp_weight, maximum=MAXIMUM_IDP_WEIGHT)
         roles = [n.role for n in self.norms]
         for role in ROLES:
@@ -438,7 +460,8 @@ class Assumptions:
             },
             "cost": cost,
             "flags": {"caseload_per_worker_max": self.caseload_per_worker_max},
-            "priority": dict(self.priority_weights),
+            "priority": {**dict(self.priority_weights), "min_components": self.priority_min_components},
+            "population": {"base": self.population_base, "origin_shares": dict(self.origin_shares)},
             "funding": {
                 "years": self.funding.years,
                 "handover_share": self.funding.handover_share,
@@ -545,7 +568,7 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
     default = Assumptions()
     if not isinstance(spec, Mapping):
         raise ValueError(f"{where}: expected a table of sections, got {type(spec).__name__}")
-    _unknown(spec, ("norm", "wisn", "cost", "flags", "priority", "funding"), "", problems)
+    _unknown(spec, ("norm", "wisn", "cost", "flags", "priority", "funding", "population"), "", problems)
 
     # [norm]
     norm = _table(spec, "norm", "norm", problems)
@@ -652,7 +675,12 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
     _unknown(flags, ("caseload_per_worker_max",), "flags.", problems)
     threshold = flags.get("caseload_per_worker_max", default.caseload_per_worker_max)
     priority = _table(spec, "priority", "priority", problems)
-    _unknown(priority, PRIORITY_COMPONENTS, "priority.", problems)
+    _unknown(priority, (*PRIORITY_COMPONENTS, "min_components"), "priority.", problems)
+    min_components = priority.get("min_components", default.priority_min_components)
+    if isinstance(min_components, float) and min_components.is_integer():
+        min_components = int(min_components)
+    if isinstance(min_components, bool) or not isinstance(min_components, int) or not 0 <= min_components <= 4:
+        problems.append(f"priority.min_components must be a whole number from 0 to 4, got {min_components!r}")
     weights = {**default.weights, **{k: v for k, v in priority.items() if k in PRIORITY_COMPONENTS}}
 
     # [funding]
@@ -680,6 +708,16 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
         d.max_role_share if role_share is None else tuple((str(k), v) for k, v in role_share.items()),
     )
 
+    # [population]
+    population = _table(spec, "population", "population", problems)
+    _unknown(population, ("base", "origin_shares"), "population.", problems)
+    base_name = population.get("base", default.population_base)
+    origin = (
+        tuple((str(k), v) for k, v in _table(population, "origin_shares", "population.origin_shares", problems).items())
+        if "origin_shares" in population
+        else default.origin_shares
+    )
+
     if problems or None in norms or None in costs or wisn_params is None or funding is None:
         raise ValueError(f"{where}: " + "; ".join(problems))
     try:
@@ -691,6 +729,9 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
             caseload_per_worker_max=float(threshold) if _is_number(threshold) else threshold,
             priority_weights=tuple((k, float(v) if _is_number(v) else v) for k, v in weights.items()),
             funding=funding,
+            population_base=base_name,
+            priority_min_components=min_components,
+            origin_shares=origin,
         )
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None

@@ -23,6 +23,7 @@ from core.schema import COMMUNITY_ROLES, KINDS, LEVELS
 
 from .assumptions import ROLES, Assumptions
 from .coverage import group_key
+from .population import population_base
 from .wisn import wisn_required_staff
 
 __all__ = [
@@ -48,7 +49,7 @@ def _describe() -> dict[str, str]:
     d = {
         "population": "residents, people",
         "idp": "internally displaced persons (IDPs, ВПО), people",
-        "population_incl_idp": "residents + IDP weight x IDPs, people",
+        "population_incl_idp": "the population base of need (default: present population, each IDP once), people",
         "children": "children, people (NaN where not known)",
         "workers": "community social workers in post (filled positions of social work specialists + social workers)",
         "approved_positions": "approved positions of community social workers",
@@ -77,6 +78,8 @@ def _describe() -> dict[str, str]:
         "hromadas_no_social_worker": "hromadas with no community social worker",
         "hromadas_no_psychologist": "hromadas with no psychologist",
         "hromadas_caseload_above": "hromadas whose caseload per worker is above the threshold",
+        "hromadas_occupied": "hromadas on the territorial status list as occupied (NaN without a list)",
+        "hromadas_hostilities": "hromadas on the territorial status list as territories of hostilities",
         "workers_per_10k": "community social workers per 10,000 residents",
         "workers_per_100k": "community social workers per 100,000 residents",
         "workers_per_10k_incl_idp": "community social workers per 10,000 people (residents + weighted IDPs)",
@@ -138,6 +141,8 @@ _SUMS = [
     "hromadas_no_social_worker",
     "hromadas_no_psychologist",
     "hromadas_caseload_above",
+    "hromadas_occupied",
+    "hromadas_hostilities",
 ]
 
 # (name, numerator, denominator, scale); vacancy rates are 1 - ratio.
@@ -216,7 +221,12 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
 
     Notes
     -----
-    - population_incl_idp = population + idp_weight x idp (unknown if either is)
+    - population_incl_idp = the population base of need (``[population] base``,
+      :func:`metrics.population.population_base`): by default residents -
+      IDPs taken off at their origin + idp_weight x IDPs hosted, occupied
+      hromadas without a base; ``residents_plus_idp``: population +
+      idp_weight x idp (unknown if either is); ``base_fallback`` says where a
+      base is partial (no IDP figure) or missing
     - workers = filled social work specialists + social workers, over the
       roles the table reports (a role column with any figure); unknown when
       a reported role is unknown for the hromada (a sum with an unknown part
@@ -242,7 +252,11 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     idp = _column(hromadas, "idp")
     out["population"] = population
     out["idp"] = idp
-    out["population_incl_idp"] = population + assumptions.idp_weight * idp
+    people = population_base(
+        hromadas, assumptions.population_base, assumptions.idp_weight, dict(assumptions.origin_shares)
+    ).frame
+    out["population_incl_idp"] = people["base"]
+    out["base_fallback"] = people["base_fallback"]
     out["_residents_and_idp"] = population + idp
     out["children"] = _column(hromadas, "population_children")
     for role in ROLES:
@@ -291,6 +305,10 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     out["hromadas_caseload_above"] = _flag(
         out["cases"] > assumptions.caseload_per_worker_max * out["workers"], workers_known & out["cases"].notna()
     )
+    status = hromadas["territorial_status"] if "territorial_status" in hromadas else pd.Series(None, index=out.index)
+    listed = status.notna()
+    out["hromadas_occupied"] = _flag(status == "occupied", listed)
+    out["hromadas_hostilities"] = _flag(status == "hostilities", listed)
     out["_one"] = 1.0
     if "idp_estimated" in hromadas:
         out["idp_estimated"] = hromadas["idp_estimated"].astype("boolean").fillna(False).astype(bool)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.text import reason_text
+
 from .assumptions import PRIORITY_COMPONENTS, Assumptions
 from .planning import planning_measures
 
@@ -54,19 +56,6 @@ def _score(values: pd.Series, component: str) -> pd.Series:
     return (ranks - 1) / (n - 1)
 
 
-def _reason(component: str, value: float, score: float, word: str) -> str:
-    beyond = f"higher than in {score:.0%} of the other {word}"
-    if component == "gap_per_10k":
-        return f"{value:.1f} community positions missing per 10,000 people ({beyond})"
-    if component == "idp_share":
-        return f"IDPs are {value:.0%} of people ({beyond})"
-    if component == "no_psychologist":
-        return "no psychologist" if word == "hromadas" else f"{value:.0%} of hromadas without a psychologist"
-    if np.isinf(value):
-        return "cases but no community social worker"
-    return f"{value:.0f} cases per community social worker ({beyond})"
-
-
 def priority_ranking(
     hromadas: pd.DataFrame, units: pd.DataFrame, assumptions: Assumptions, level: str = "hromada"
 ) -> pd.DataFrame:
@@ -79,8 +68,8 @@ def rank_by_priority(measures: pd.DataFrame, assumptions: Assumptions, level: st
 
     Returns
     -------
-    DataFrame sorted by ``rank`` (1 = highest priority; units without any
-    known component last, with rank NaN): ``code``, ``rank``,
+    DataFrame sorted by ``rank`` (1 = highest priority; units listed apart
+    last, with rank NaN): ``code``, ``rank``,
     ``priority_index`` (0 to 100), per component its value and its
     ``<component>_score`` (0 to 1), ``components_known``, ``main_reason``
     (the component that adds most) and ``reasons`` (up to three, in words,
@@ -92,52 +81,74 @@ def rank_by_priority(measures: pd.DataFrame, assumptions: Assumptions, level: st
       smaller value: (rank_min - 1) / (n - 1) among the n units where it is
       known (0 if n = 1); ``no_psychologist`` enters as its share (0 or 1 for
       a hromada)
-    - priority_index = 100 x sum(w_c x score_c) / sum(w_c), both sums over
-      the components known for the unit (weights ``w`` from the
-      ``[priority]`` assumptions); NaN if none is known
+    - priority_index = 100 x sum(w_c x score_c) / sum(w_c) over all
+      components, a component with no data scoring 0 (so missing data
+      never raises a rank); NaN if none is known
     - contribution of a component = 100 x w_c x score_c / sum(w_c)
+    - units scored on fewer than ``priority_min_components`` components, and
+      occupied hromadas, are listed apart (``listed_apart``:
+      ``"not_enough_data"`` or ``"occupied"``) with rank NaN, after the ranked
     - ties are ranked by code
+    - ``reason_codes``: up to three ``(code, params)`` of the components that
+      add most, then ``("no_data", {"components": ...})``; ``reasons``: the
+      same in English words (``core.text.reason_text``)
     """
     values = priority_components(measures)
     weights = assumptions.weights
-    word = "hromadas" if level == "hromada" else f"{level}s"
     out = values.copy()
-    weighted = pd.DataFrame(index=out.index)
-    used = pd.DataFrame(index=out.index)
-    for c in PRIORITY_COMPONENTS:
-        out[f"{c}_score"] = _score(values[c], c)
-        known = out[f"{c}_score"].notna()
-        weighted[c] = (weights[c] * out[f"{c}_score"]).where(known, 0.0)
-        used[c] = np.where(known, weights[c], 0.0)
-    total_weight = used.sum(axis=1)
-    contribution = 100 * weighted.div(total_weight.where(total_weight > 0), axis=0)
-    out["priority_index"] = contribution.sum(axis=1, min_count=1).where(total_weight > 0)
-    out["components_known"] = [int(n) for n in values[list(PRIORITY_COMPONENTS)].notna().sum(axis=1)]
     components = list(PRIORITY_COMPONENTS)
+    weighted = pd.DataFrame(index=out.index)
+    for c in components:
+        out[f"{c}_score"] = _score(values[c], c)
+        # a component with no data scores 0: it never raises a rank
+        weighted[c] = (weights[c] * out[f"{c}_score"]).fillna(0.0)
+    total_weight = float(sum(weights[c] for c in components))
+    contribution = 100 * weighted / total_weight
+    out["components_known"] = [int(n) for n in values[components].notna().sum(axis=1)]
+    out["priority_index"] = contribution.sum(axis=1).where(out["components_known"] > 0)
     share = contribution[components].to_numpy()
     raw = values[components].to_numpy(dtype=float)
     scores = out[[f"{c}_score" for c in components]].to_numpy(dtype=float)
     weight = np.array([weights[c] for c in components])
     order = np.argsort(-np.nan_to_num(share, nan=-1.0), axis=1, kind="stable")
-    main, reasons = [], []
+    main, codes = [], []
     for i in range(len(out)):
         chosen = [j for j in order[i] if share[i, j] > 0 and weight[j] > 0][:3]
-        texts = [_reason(components[j], raw[i, j], scores[i, j], word) for j in chosen]
+        found = [_reason_code(components[j], raw[i, j], scores[i, j], level) for j in chosen]
         missing = [components[j] for j in range(len(components)) if weight[j] > 0 and np.isnan(raw[i, j])]
         if missing:
-            texts.append("no data: " + ", ".join(missing))
+            found.append(("no_data", {"components": ", ".join(missing)}))
         main.append(components[chosen[0]] if chosen else None)
-        reasons.append("; ".join(texts))
+        codes.append(tuple(found))
     out["main_reason"] = main
-    out["reasons"] = reasons
+    out["reason_codes"] = codes
+    out["reasons"] = ["; ".join(reason_text(c, p, "en") for c, p in found) for found in codes]
     # +inf only ranks "cases but no worker" first; the table shows no data
     # (cases / 0 is not a number) and says why in ``cases_without_worker``
     out["cases_without_worker"] = np.isinf(out["caseload_per_worker"])
     out["caseload_per_worker"] = out["caseload_per_worker"].where(~out["cases_without_worker"])
-    out = out.sort_values(["priority_index", "code"], ascending=[False, True], na_position="last")
-    ranked = out["priority_index"].notna()
+    occupied = (
+        (measures["hromadas_occupied"] > 0).to_numpy()
+        if level == "hromada" and "hromadas_occupied" in measures
+        else np.zeros(len(out), dtype=bool)
+    )
+    enough = out["components_known"] >= assumptions.priority_min_components
+    out["listed_apart"] = np.where(occupied, "occupied", np.where(~enough, "not_enough_data", None))
+    ranked_rows = out["listed_apart"].isna() & out["priority_index"].notna()
+    out["_apart"] = (~ranked_rows).astype(int)
+    out = out.sort_values(["_apart", "priority_index", "code"], ascending=[True, False, True], na_position="last")
+    ranked = out["_apart"] == 0
     out["rank"] = np.where(ranked, np.cumsum(ranked), np.nan)
     columns = ["code", "rank", "priority_index"]
     columns += [x for c in PRIORITY_COMPONENTS for x in (c, f"{c}_score")]
-    columns += ["cases_without_worker", "components_known", "main_reason", "reasons"]
+    columns += ["cases_without_worker", "components_known", "listed_apart", "main_reason", "reasons", "reason_codes"]
     return out[columns].reset_index(drop=True)
+
+
+def _reason_code(component: str, value: float, score: float, level: str) -> tuple[str, dict]:
+    """A component's reason as a code with its parameters (rendered by ``core.text.reason_text``)."""
+    if component == "no_psychologist":
+        return ("no_psychologist", {}) if level == "hromada" else ("no_psychologist_share", {"value": value})
+    if component == "caseload_per_worker" and np.isinf(value):
+        return ("cases_without_worker", {})
+    return (component, {"value": round(float(value), 4), "score": round(float(score), 4)})

@@ -16,7 +16,12 @@ def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _norm(workers_per_10k: float = 2.0, idp_weight: float = 1.0):
     """Assumptions with a community-worker norm (split equally between the two community roles)."""
-    return assumptions_from_dict({"norm": {"workers_per_10k": workers_per_10k, "idp_weight": idp_weight}})
+    return assumptions_from_dict(
+        {
+            "norm": {"workers_per_10k": workers_per_10k, "idp_weight": idp_weight},
+            "population": {"base": "residents_plus_idp"},  # hand-checked: residents + IDPs
+        }
+    )
 
 
 def test_hromada_ratios(hromadas, units):
