@@ -19,7 +19,7 @@ from dash import Input, Output, State, dcc, html
 from core.text import label, t
 from exports import table_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
-from metrics.assumptions import PositionCost, RoleNorm
+from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
 
 from .. import ids
 from ..components import data_table, dropdown, graph_config, map_caption, number_format, records
@@ -49,6 +49,8 @@ _TEXT = {
         "defaults": "Типові припущення.",
         "name": "Назва",
         "download": "Завантажити порівняння (.xlsx)",
+        "priority_weight": "Вага в індексі пріоритетності",
+        "min_components": "Мінімум складових для рейтингу (0–4)",
     },
     "en": {
         "intro": "Change assumptions and inputs for this session; “Before” uses the defaults, “After” yours.",
@@ -71,6 +73,8 @@ _TEXT = {
         "defaults": "Default assumptions.",
         "name": "Name",
         "download": "Download the comparison (.xlsx)",
+        "priority_weight": "Weight in the priority index",
+        "min_components": "Fewest components to be ranked (0-4)",
     },
 }
 ROLE_NAMES = {
@@ -111,8 +115,13 @@ def build_scenario(
     costs: dict[str, float],
     idp_percent: float,
     area: str | None,
+    priority_weights: dict[str, float] | None = None,
+    min_components: int | None = None,
 ) -> Scenario:
-    """A scenario from the page's inputs (invalid values raise ``ValueError`` naming the key)."""
+    """A scenario from the page's inputs (invalid values raise ``ValueError`` naming the key).
+
+    ``priority_weights`` and ``min_components`` change ``[priority]`` (the priority index).
+    """
     norm_by_role = {n.role: n for n in defaults.norms}
     new_norms = tuple(
         replace(norm_by_role[r], workers_per_10k=float(norms[r])) if r in norm_by_role else RoleNorm(r, float(norms[r]))
@@ -127,6 +136,11 @@ def build_scenario(
         wisn=replace(defaults.wisn, working_days=float(working_days), hours_per_day=float(hours_per_day)),
         costs=national + per_oblast,
     )
+    priority = {f"priority.{c}": float(w) for c, w in (priority_weights or {}).items() if w is not None}
+    if min_components is not None:
+        priority["priority.min_components"] = int(min_components)
+    if priority:
+        assumptions = assumptions.updated(priority)
     changes = (IdpChange(area or "UA", percent=float(idp_percent)),) if idp_percent else ()
     return Scenario(name="session", assumptions=assumptions, idp_changes=changes)
 
@@ -147,11 +161,30 @@ FIELDS = {
     "scenario-hours": ("hours_per_day", 1, 24),
     **{f"scenario-cost-{r}": ("cost", 0, None) for r in ROLE_KEYS},
     "scenario-idp-percent": ("idp_change", -100, None),
+    **{f"scenario-weight-{c}": ("priority_weight", 0, None) for c in PRIORITY_COMPONENTS},
+    "scenario-min-components": ("min_components", 0, 4),
+}
+_COMPONENT_NAMES = {
+    "uk": {
+        "gap_per_10k": "дефіцит на 10 тис.",
+        "idp_share": "частка ВПО",
+        "no_psychologist": "немає психолога",
+        "caseload_per_worker": "випадків на працівника",
+    },
+    "en": {
+        "gap_per_10k": "gap per 10,000",
+        "idp_share": "IDP share",
+        "no_psychologist": "no psychologist",
+        "caseload_per_worker": "cases per worker",
+    },
 }
 
 
 def field_label(field_id: str, lang: str) -> str:
     key = FIELDS[field_id][0]
+    if key == "priority_weight":
+        component = field_id.removeprefix("scenario-weight-")
+        return f"{_x(key, lang)}: {_COMPONENT_NAMES.get(lang, _COMPONENT_NAMES['uk'])[component]}"
     role = next((r for r in ROLE_KEYS if field_id.endswith(r)), None)
     return f"{_x(key, lang)}: {ROLE_NAMES[lang][role]}" if role else _x(key, lang)
 
@@ -190,11 +223,19 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
         "scenario-hours": current.wisn.hours_per_day,
         **{f"scenario-cost-{r}": costs.get(r, 0.0) for r in ROLE_KEYS},
         "scenario-idp-percent": change.percent if change is not None else 0,
+        **{f"scenario-weight-{c}": current.weights[c] for c in PRIORITY_COMPONENTS},
+        "scenario-min-components": current.priority_min_components,
         "scenario-area": change.area if change is not None else "UA",
     }
 
 
-_STEPS = {"scenario-working-days": 1, "scenario-hours": 0.5, "scenario-idp-percent": 5}
+_STEPS = {
+    "scenario-working-days": 1,
+    "scenario-hours": 0.5,
+    "scenario-idp-percent": 5,
+    "scenario-min-components": 1,
+    **{f"scenario-weight-{c}": 0.05 for c in PRIORITY_COMPONENTS},
+}
 
 
 def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.Div:
@@ -294,6 +335,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         ]
         + [State(f"scenario-cost-{r}", "value") for r in ROLE_KEYS]
         + [State("scenario-idp-percent", "value"), State("scenario-area", "value")]
+        + [State(f"scenario-weight-{c}", "value") for c in PRIORITY_COMPONENTS]
+        + [State("scenario-min-components", "value")]
     )
 
     @app.callback(
@@ -309,7 +352,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         *inputs,
         State(ids.LANG, "data"),
     )
-    def update(_apply, _reset, level, measure, n1, n2, n3, weight, days, hours, c1, c2, c3, percent, area, lang):
+    def update(_apply, _reset, level, measure, n1, n2, n3, weight, days, hours, c1, c2, c3, percent, area, *rest):
+        *priority_weights, min_components, lang = rest
         defaults = state.default_assumptions
         trigger = dash.ctx.triggered_id
         status = ""
@@ -318,7 +362,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             state.set_value("scenario", None)
             status = _x("defaults", lang)
         elif trigger == "scenario-apply":
-            problems = check_fields(dict(zip(FIELDS, (n1, n2, n3, weight, days, hours, c1, c2, c3, percent))), lang)
+            given = (n1, n2, n3, weight, days, hours, c1, c2, c3, percent, *priority_weights, min_components)
+            problems = check_fields(dict(zip(FIELDS, given)), lang)
             if problems:
                 status = html.Ul([html.Li(f"⚠ {p}") for p in problems], className="rejected")
                 return status, dash.no_update, dash.no_update, dash.no_update, dash.no_update
@@ -332,6 +377,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     dict(zip(ROLE_KEYS, (c1, c2, c3))),
                     percent or 0,
                     area,
+                    dict(zip(PRIORITY_COMPONENTS, priority_weights)),
+                    min_components,
                 )
             except (TypeError, ValueError) as exc:
                 return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update, dash.no_update
