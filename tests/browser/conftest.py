@@ -20,13 +20,23 @@ from tests.browser.chrome import CHROMEDRIVER, CHROMIUM, new_chrome
 ROOT = Path(__file__).resolve().parents[2]
 
 
+#: Browser tests wait for a real renderer; on a loaded machine a wait can time out. A timed-out
+#: browser test is run again (at most twice, reported as "rerun" in the summary) when
+#: pytest-rerunfailures is installed; a test that fails three times fails.
+_RERUNS = {"reruns": 2, "reruns_delay": 5}
+
+
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM and CHROMEDRIVER:
-        return
-    skip = pytest.mark.skip(reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
-    for item in items:
-        if "browser" in item.nodeid.split("/"):
+    browser = [item for item in items if "browser" in item.nodeid.split("/")]
+    if not (CHROMIUM and CHROMEDRIVER):
+        reason = "Debian's chromium and chromium-driver are not installed (.ci/run installs them)"
+        skip = pytest.mark.skip(reason=reason)
+        for item in browser:
             item.add_marker(skip)
+        return
+    if config.pluginmanager.hasplugin("rerunfailures"):
+        for item in browser:
+            item.add_marker(pytest.mark.flaky(**_RERUNS))
 
 
 def _free_port() -> int:
