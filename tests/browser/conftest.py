@@ -45,9 +45,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server():
-    """``python app.py`` on a free local port; its base URL."""
+    """``python app.py`` on a free local port, one per test module (no state builds up across modules); its base URL."""
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port)],
