@@ -769,8 +769,17 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_fig_caseload": "Справ на одного працівника",
         "brief_fig_hromadas": "Громад",
         "brief_key_figures_base": "База розрахунку",
-        "brief_base": (
-            "Потреба рахується на мешканців плюс ВПО з вагою {weight}; «немає даних» означає, що показник "
+        "brief_base_present": (
+            "Потреба рахується на наявне населення: мешканці 2022 року без ВПО, що виїхали (за часткою області "
+            "походження МОМ), плюс ВПО, які живуть тут (вага {weight}); окуповані громади не враховано. "
+            "«Немає даних» означає, що показник невідомий, а не нуль. * — оцінка."
+        ),
+        "brief_base_residents_plus_idp": (
+            "Потреба рахується на мешканців плюс ВПО з вагою {weight} (верхня межа: переселені враховані і вдома, "
+            "і там, де живуть тепер); «немає даних» означає, що показник невідомий, а не нуль. * — оцінка."
+        ),
+        "brief_base_pre_war": (
+            "Потреба рахується на мешканців на 01.01.2022 (без ВПО); «немає даних» означає, що показник "
             "невідомий, а не нуль. * — оцінка."
         ),
         "brief_peers": "Місце серед подібних",
@@ -793,6 +802,12 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_priority_rank": "Місце {rank} з {total} {peers} за індексом пріоритету ({index} зі 100). Чому:",
         "brief_priority_top": "{rank}. {unit}, індекс {index}: {reason}",
         "brief_priority_unknown": "Індекс пріоритету не розраховано: немає даних жодного складника.",
+        "brief_priority_apart_occupied": (
+            "Не ранжується: тимчасово окупована громада, потреба не рахується і фінансування не планується."
+        ),
+        "brief_priority_apart_not_enough_data": (
+            "Не ранжується: відомо лише {known} з {total} складників індексу пріоритету."
+        ),
         "brief_reason_gap_per_10k": "бракує {value} посад на 10 тис. людей (більше, ніж у {share} інших {peers})",
         "brief_reason_idp_share": "ВПО становлять {value} людей (більше, ніж у {share} інших {peers})",
         "brief_reason_caseload_per_worker": (
@@ -939,9 +954,18 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_fig_caseload": "Cases per worker",
         "brief_fig_hromadas": "Hromadas",
         "brief_key_figures_base": "Basis of the figures",
-        "brief_base": (
-            'Need counts residents plus IDPs at weight {weight}; "no data" means the figure is unknown, '
-            "not zero. * estimated."
+        "brief_base_present": (
+            "Need counts the present population: 2022 residents less the IDPs who left (by IOM's oblast-of-origin "
+            'shares) plus the IDPs living here (weight {weight}); occupied hromadas are left out. "No data" means '
+            "the figure is unknown, not zero. * estimated."
+        ),
+        "brief_base_residents_plus_idp": (
+            "Need counts residents plus IDPs at weight {weight} (an upper bound: the displaced are counted at home "
+            'and where they live now); "no data" means the figure is unknown, not zero. * estimated.'
+        ),
+        "brief_base_pre_war": (
+            'Need counts residents on 1 Jan 2022 (no IDPs); "no data" means the figure is unknown, not zero. '
+            "* estimated."
         ),
         "brief_peers": "Rank among peers",
         "brief_peers_oblasts": "oblasts",
@@ -963,6 +987,8 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_priority_rank": "Rank {rank} of {total} {peers} on the priority index ({index} of 100). Why:",
         "brief_priority_top": "{rank}. {unit}, index {index}: {reason}",
         "brief_priority_unknown": "No priority index: none of its components is known.",
+        "brief_priority_apart_occupied": "Not ranked: an occupied hromada; no need is counted and no funding planned.",
+        "brief_priority_apart_not_enough_data": "Not ranked: only {known} of the {total} priority components known.",
         "brief_reason_gap_per_10k": (
             "{value} community positions missing per 10,000 people (more than in {share} of the other {peers})"
         ),

@@ -273,7 +273,8 @@ def _key_figures(source: BriefSource, row: pd.Series, scope: pd.DataFrame, level
             (t("hromadas_no_worker", lang), _n(int((known["workers"] == 0).sum()), lang)),
             (t("hromadas_no_psychologist", lang), _n(int((known["psychologists"] == 0).sum()), lang)),
         ]
-    base = _w("brief_base", lang, weight=_n(weight, lang, 1))
+    chosen = getattr(source.assumptions, "population_base", "residents_plus_idp")
+    base = _w(f"brief_base_{chosen}", lang, weight=_n(weight, lang, 1))
     return tuple(figures), base
 
 
@@ -567,7 +568,16 @@ def _priority_section(source: BriefSource, code: str, level: str, weights: dict,
         return Section(t("brief_priority_oblasts", lang), tuple(lines) or (t("no_data", lang),))
     ranking = source.ranking[level]
     peers = "brief_peers_oblasts" if level == "oblast" else "brief_peers_hromadas"
-    if code not in ranking.index or pd.isna(ranking.at[code, "rank"]):
+    if code not in ranking.index:
+        return Section(heading, (t("brief_priority_unknown", lang),))
+    apart = ranking.at[code, "listed_apart"] if "listed_apart" in ranking else None
+    if isinstance(apart, str):
+        # listed apart by the producer: occupied (no need counted, never funded) or too few components known
+        known = int(ranking.at[code, "components_known"])
+        line = _w(f"brief_priority_apart_{apart}", lang, known=_n(known, lang), total=_n(len(weights), lang))
+        extra = (t("brief_reason_cases_no_worker", lang),) if bool(ranking.at[code, "cases_without_worker"]) else ()
+        return Section(heading, (line, *extra))
+    if pd.isna(ranking.at[code, "rank"]):
         return Section(heading, (t("brief_priority_unknown", lang),))
     r = ranking.loc[code]
     total = int(ranking["rank"].notna().sum())

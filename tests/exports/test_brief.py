@@ -8,6 +8,7 @@ dataset without staffing figures.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -150,16 +151,38 @@ def test_oblast_brief_numbers_in_each_language(tiny, tmp_path):
 
 
 def test_hromada_brief_reasons_status_and_roles(tiny, tmp_path):
-    """H5 has cases and no worker: that is its first priority reason; it is occupied; its roles are listed."""
+    """H5 has cases and no worker and is occupied: listed apart, not ranked, with its status and roles."""
     text = _check_pdf(tmp_path, unit_brief_pdf(tiny, H5, "uk"))
     assert "Володимирська міська громада" in text
     assert "Волинська область" in text  # its oblast in the subtitle
+    assert "Не ранжується: тимчасово окупована громада" in text
     assert "є справи, але немає жодного соціального працівника" in text
+    assert "окуповані громади не враховано" in text  # the default base: present population
     assert "Статус території • тимчасово окупована Посади за ролями" in text  # no status date given: none printed
     assert "Фахівець із соціальної роботи" in text
     content = unit_brief(tiny, H5, "en")
     assert content.kind == "hromada"
     assert any("rank 1 of 2 hromadas of the oblast" in line for s in content.sections for line in s.lines)
+
+
+def test_ranked_hromada_brief_gives_cases_without_worker(tiny):
+    """The same H5, not occupied: ranked, and cases without any worker is among its reasons."""
+    hromadas = tiny.dataset.hromadas.assign(territorial_status="none")
+    source = brief_source(Dataset(**{**tiny.dataset.__dict__, "hromadas": hromadas}), tiny.assumptions)
+    section = next(s for s in unit_brief(source, H5, "uk").sections if s.heading == "Пріоритет для фінансування")
+    assert section.lines[0].startswith("Місце 1 з ")
+    assert "є справи, але немає жодного соціального працівника" in section.lines[1:]
+
+
+def test_brief_basis_names_the_population_base(tiny):
+    for base, words in (
+        ("present", "occupied hromadas are left out"),
+        ("residents_plus_idp", "an upper bound"),
+        ("pre_war", "residents on 1 Jan 2022 (no IDPs)"),
+    ):
+        assumptions = dataclasses.replace(tiny.assumptions, population_base=base)
+        source = brief_source(tiny.dataset, assumptions)
+        assert words in unit_brief(source, O1, "en").text()
 
 
 def test_country_brief_lists_oblasts(tiny, tmp_path):
