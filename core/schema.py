@@ -31,6 +31,7 @@ __all__ = [
     "HROMADA_TYPES",
     "KINDS",
     "LEVELS",
+    "OCCUPIED_SINCE_2014",
     "ROLES",
     "UNIT_COLUMNS",
     "UNIT_LEVELS",
@@ -67,6 +68,10 @@ ESTIMATE_FLAGS = tuple(f"{kind}_estimated" for kind in KINDS)
 #: ``{kind}_reported`` flags: True where the table of the kind covers the hromada (a partial return covers
 #: some hromadas only; a dataset without the table covers none). Aggregates count only reporting hromadas.
 REPORTED_FLAGS = tuple(f"{kind}_reported" for kind in KINDS)
+
+#: Code prefixes of the codifier's units of the Autonomous Republic of Crimea and Sevastopol, occupied since
+#: 2014: no table has figures for them, so they are not expected to report (coverage counts the others).
+OCCUPIED_SINCE_2014 = ("UA01", "UA85")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ __all__ = [
     "REASONS",
     "STATUS_LABELS",
     "TEXT",
+    "coverage_note",
     "format_count",
     "format_number",
     "LABELS",
@@ -50,6 +51,14 @@ TEXT: dict[str, dict[str, str]] = {
         "download": "Завантажити таблицю (.xlsx)",
         "ukraine": "Україна",
         "no_data": "немає даних",
+        "coverage_partial": "часткові дані: {reporting} з {total}",
+        "coverage_kind": "{kind}: {note}",
+        "coverage_label": "Охоплення: {kind}",
+        "coverage_none": "немає таблиці цього виду: кожен показник з неї — «немає даних», не нуль",
+        "coverage_cover": (
+            "{note}; суми й частки України та областей — лише з громад, що звітували; "
+            "громади без даних не рахуються нулем"
+        ),
         "name": "Назва",
         "population": "Населення",
         "idp": "ВПО",
@@ -235,6 +244,14 @@ TEXT: dict[str, dict[str, str]] = {
         "download": "Download table (.xlsx)",
         "ukraine": "Ukraine",
         "no_data": "no data",
+        "coverage_partial": "partial: {reporting} of {total}",
+        "coverage_kind": "{kind}: {note}",
+        "coverage_label": "Coverage: {kind}",
+        "coverage_none": "no table of this kind: every figure from it is 'no data', never zero",
+        "coverage_cover": (
+            "{note}; national and oblast sums and ratios are of the reporting hromadas only; "
+            "hromadas without data are not counted as zero"
+        ),
         "name": "Name",
         "population": "Residents",
         "idp": "IDPs",
@@ -475,6 +492,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "raion_name": ("Район", "Raion"),
     "hromada_type": ("Тип громади", "Hromada type"),
     "hromadas": ("Громад", "Hromadas"),
+    "hromadas_expected": ("Громад, що мають звітувати", "Hromadas expected to report"),
+    "population_reporting": ("Громад з даними про населення", "Hromadas with residents data"),
+    "idp_reporting": ("Громад з даними про ВПО", "Hromadas with IDP data"),
+    "staffing_reporting": ("Громад з даними про штат", "Hromadas with staffing data"),
+    "caseload_reporting": ("Громад з даними про навантаження", "Hromadas with caseload data"),
+    "coverage": ("Охоплення даними", "Data coverage"),
     "population": ("Населення", "Residents"),
     "population_estimated": ("Населення оцінено", "Residents estimated"),
     "idp": ("ВПО", "IDPs"),
@@ -640,7 +663,20 @@ NOUNS: dict[str, dict[str, tuple[str, str, str]]] = {
     "position": {"uk": ("посада", "посади", "посад"), "en": ("position", "", "positions")},
     "worker": {"uk": ("працівник", "працівники", "працівників"), "en": ("worker", "", "workers")},
     "row": {"uk": ("рядок", "рядки", "рядків"), "en": ("row", "", "rows")},
+    # after "з" / "of" (genitive in Ukrainian: з 1 громади, з 3 громад, з 21 громади)
+    "hromada_of": {"uk": ("громади", "громад", "громад"), "en": ("hromada", "", "hromadas")},
 }
+
+
+def coverage_note(reporting: float, expected: float, lang: str = "uk") -> str:
+    """``часткові дані: 57 з 1 470 громад`` / ``partial: 57 of 1,470 hromadas`` for a figure of a unit whose
+    table covers ``reporting`` of its ``expected`` member hromadas; "" when it covers all of them, or none
+    (the figure itself is then "no data"), or either count is unknown."""
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (reporting, expected)):
+        return ""
+    if not 0 < int(reporting) < int(expected):
+        return ""
+    return t("coverage_partial", lang, reporting=int(reporting), total=format_count(int(expected), "hromada_of", lang))
 
 
 def metric_label(metric: str, lang: str = "uk") -> str:

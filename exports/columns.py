@@ -106,6 +106,9 @@ _SPECS = [
     ColumnSpec("raion_name", "text"),
     ColumnSpec("hromada_type", "text"),
     ColumnSpec("hromadas", "count"),
+    ColumnSpec("hromadas_expected", "count"),
+    *[ColumnSpec(f"{kind}_reporting", "count") for kind in ("population", "idp", "staffing", "caseload")],
+    ColumnSpec("coverage", "text"),
     # people and cases
     ColumnSpec("population", "count"),
     ColumnSpec("population_estimated", "flag"),

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.schema import HROMADA_TYPES
-from core.text import TEXT, t
+from core.schema import HROMADA_TYPES, KINDS
+from core.text import TEXT, coverage_note, t
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
+from metrics.planning import coverage, coverage_notes
 
 from . import planning
 from .columns import COLUMNS, ColumnSpec
@@ -59,10 +60,12 @@ _KIND_COLUMNS = {
 }
 _ESTIMATED = ("population_estimated", "staffing_estimated", "caseload_estimated")
 
+#: Per aggregate row: how many member hromadas are expected to report and how many each table covers.
+_COVERAGE = ["hromadas", "hromadas_expected", *[f"{kind}_reporting" for kind in KINDS], "coverage"]
 _LEAD = {
     "hromada": ["code", "pcode", "name_uk", "name_en", "oblast_name", "raion_name", "hromada_type"],
-    "raion": ["code", "pcode", "name_uk", "name_en", "oblast_name", "hromadas"],
-    "oblast": ["code", "pcode", "name_uk", "name_en", "hromadas"],
+    "raion": ["code", "pcode", "name_uk", "name_en", "oblast_name", *_COVERAGE],
+    "oblast": ["code", "pcode", "name_uk", "name_en", *_COVERAGE],
 }
 _PEOPLE = ["population", "population_estimated", "idp", "idp_estimated", "population_incl_idp", "idp_share", "children"]
 _CASES = ["families_sjo", "low_income_families", "cases", "caseload_per_worker"]
@@ -160,8 +163,38 @@ def gap_table(
             )
             table = pd.concat([table, blank], ignore_index=True)
     table = table.merge(planning.priority_columns(tables, level), on="code", how="left")
+    if level != "hromada":
+        table["coverage"] = coverage_notes(table, lang, _loaded_kinds(tables))
     table = _localise(table, units, lang)
     return table.sort_values("code").reset_index(drop=True)
+
+
+def _loaded_kinds(tables: AtlasTables) -> tuple[str, ...]:
+    """The kinds of table that cover at least one hromada (a kind with none is said once, on the cover)."""
+    country = tables.country
+    return tuple(k for k in KINDS if country.get(f"{k}_reporting", 0) > 0)
+
+
+def _coverage_rows(tables: AtlasTables) -> list[tuple]:
+    """Cover rows for the kinds of table that cover part of the country, or none of it."""
+    country = tables.level("country")
+    rows = []
+    for kind in KINDS:
+        if f"{kind}_reporting" not in country:
+            continue
+        share = coverage(country, kinds=(kind,)).iloc[0]
+        uk, en = _kind(kind)
+        if share["reporting"] == 0:
+            texts = {lang: t("coverage_none", lang) for lang in ("uk", "en")}
+        elif share["partial"]:
+            texts = {
+                lang: t("coverage_cover", lang, note=coverage_note(share["reporting"], share["expected"], lang))
+                for lang in ("uk", "en")
+            }
+        else:
+            continue
+        rows.append((t("coverage_label", "en", kind=en), texts["en"], t("coverage_label", "uk", kind=uk), texts["uk"]))
+    return rows
 
 
 def _present(table: pd.DataFrame, names: list[str]) -> list[str]:
@@ -172,6 +205,9 @@ def _present(table: pd.DataFrame, names: list[str]) -> list[str]:
             continue
         if c in _ESTIMATED:
             if table[c].fillna(False).astype(bool).any():
+                out.append(c)
+        elif c == "coverage":
+            if table[c].fillna("").astype(bool).any():
                 out.append(c)
         elif c in ("code", "name_uk", "name_en", "idp_estimated") or table[c].notna().any():
             out.append(c)
@@ -195,6 +231,7 @@ def summary_table(
     oblasts = gap_table(dataset, assumptions, "oblast", lang, tables=tables)
     country = tables.level("country")
     country = country.assign(code="UA", pcode="UA", name_uk="Україна", name_en="Ukraine")
+    country = country.assign(coverage=coverage_notes(country, lang, _loaded_kinds(tables)))
     return pd.concat([country, oblasts], ignore_index=True)
 
 
@@ -661,10 +698,14 @@ def build_export(
         assumptions_path=assumptions_path,
         scenario=scenario,
         generated_at=generated_at or dt.datetime.now().astimezone(),
-        extra=facts,
+        extra=(*_coverage_rows(computed), *facts),
     )
     rows = len(main.table) - (1 if level == "oblast" else 0)
     line = _summary_line(summary, rows, level, assumptions)
+    for kind in _loaded_kinds(computed):
+        share = coverage(computed.level("country"), kinds=(kind,)).iloc[0]
+        if share["partial"]:
+            line += f"; {kind} {coverage_note(share['reporting'], share['expected'], 'en')}"
     if scenario:
         line += f"; scenario: {scenario}"
     if "funding" in sheets:

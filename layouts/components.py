@@ -179,8 +179,10 @@ def map_caption(
     )
 
 
-def figure_cards(figures: dict[str, float], lang: str) -> html.Div:
-    """Key figures as a row of cards."""
+def figure_cards(figures: dict[str, float], lang: str, notes: dict[str, str] | None = None) -> html.Div:
+    """Key figures as a row of cards; a figure from part of the hromadas says so under it (``notes``:
+    :func:`layouts.views.key_figure_notes`)."""
+    notes = notes or {}
     order = [
         ("population", 0),
         ("idp", 0),
@@ -194,7 +196,11 @@ def figure_cards(figures: dict[str, float], lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Div(format_number(figures[key], decimals, lang), className="card-value"), html.Div(t(key, lang))],
+                [
+                    html.Div(format_number(figures[key], decimals, lang), className="card-value"),
+                    html.Div(t(key, lang)),
+                    *([html.Div(notes[key], className="card-note")] if notes.get(key) else []),
+                ],
                 className="card",
                 id=f"card-{key}",
             )

@@ -19,7 +19,8 @@ import plotly.graph_objects as go
 from dash import Patch
 from plotly.colors import get_colorscale
 
-from core.text import format_number, metric_label, metric_spec, t
+from core.text import coverage_note, format_number, metric_label, metric_spec, t
+from metrics.planning import coverage
 
 __all__ = [
     "NO_DATA_COLOUR",
@@ -53,23 +54,39 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
     """The part of each unit's hover that does not depend on the metric.
 
     Names come from input files: they are escaped, so they show as text and
-    never as markup.
+    never as markup. A figure computed from part of the unit's hromadas says
+    so: ``Соціальні працівники: 112 (часткові дані: 57 з 1 470 громад)``.
     """
     name_col = "name_uk" if lang == "uk" else "name_en"
     names = table[name_col].fillna(table["code"]).astype(str)
     population, idps, staff = t("population", lang), t("idp", lang), t("workers", lang)  # once, not per unit
+    notes = {kind: _partial_notes(table, kind, lang) for kind in ("population", "idp", "staffing")}
     return [
         f"<b>{html.escape(name)}</b><br>"
-        f"{population}: {format_number(pop, 0, lang)}<br>"
-        f"{idps}: {format_number(idp, 0, lang)}{' *' if est else ''}<br>"
-        f"{staff}: {format_number(workers, 0, lang)}"
-        for name, pop, idp, est, workers in zip(
+        f"{population}: {format_number(pop, 0, lang)}{pop_note}<br>"
+        f"{idps}: {format_number(idp, 0, lang)}{' *' if est else ''}{idp_note}<br>"
+        f"{staff}: {format_number(workers, 0, lang)}{staff_note}"
+        for name, pop, idp, est, workers, pop_note, idp_note, staff_note in zip(
             names,
             table["population"],
             table["idp"],
             table["idp_estimated"].fillna(False).astype(bool),
             table["workers"],
+            notes["population"],
+            notes["idp"],
+            notes["staffing"],
         )
+    ]
+
+
+def _partial_notes(table: pd.DataFrame, kind: str, lang: str) -> list[str]:
+    """`` (partial: 57 of 1,470 hromadas)`` per unit whose ``kind`` table covers part of it, else ""."""
+    if f"{kind}_reporting" not in table:
+        return [""] * len(table)
+    share = coverage(table, kinds=(kind,))
+    return [
+        f" ({note})" if note else ""
+        for note in map(coverage_note, share["reporting"], share["expected"], [lang] * len(table))
     ]
 
 

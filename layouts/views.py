@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from core.schema import ROLES, UNIT_LEVELS
-from core.text import METRIC_LABELS, metric_label, t
+from core.text import METRIC_LABELS, coverage_note, metric_label, t
 from exports import table_workbook
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
+from metrics.planning import coverage, coverage_notes
 
 __all__ = [
     "AtlasData",
@@ -25,6 +26,8 @@ __all__ = [
     "download_bytes",
     "hromada_options",
     "unit_options",
+    "coverage_notes",
+    "key_figure_notes",
     "key_figures",
     "prepare",
     "similar_hromadas",
@@ -156,19 +159,40 @@ def view_table(data: AtlasData, level: str, metric: str, oblast: str | None) -> 
     return table.sort_values([metric, "code"], ascending=[ascending, True], na_position="last").reset_index(drop=True)
 
 
+#: Key figure -> the measure of the national row it shows.
+KEY_FIGURES = {
+    "population": "population",
+    "idp": "idp",
+    "workers": "workers",
+    "psychologists": "psychologists",
+    "positions": "approved_positions",
+    "gap": "gap_fte",
+    "hromadas_no_worker": "hromadas_no_social_worker",
+    "hromadas_no_psychologist": "hromadas_no_psychologist",
+}
+
+
 def key_figures(data: AtlasData) -> dict[str, float]:
-    """National totals for the overview: residents, IDPs, workers, positions, gap, hromadas lacking staff."""
-    detail = data.detail[data.detail["population"].notna()]
-    return {
-        "population": float(data.country["population"]),
-        "idp": float(data.country["idp"]),
-        "workers": float(data.country["workers"]),
-        "psychologists": float(data.country["psychologists"]),
-        "positions": float(data.country["approved_positions"]),
-        "gap": float(data.country["gap_fte"]),
-        "hromadas_no_worker": float((detail["workers"] == 0).sum()),
-        "hromadas_no_psychologist": float((detail["psychologists"] == 0).sum()),
-    }
+    """National totals for the overview: residents, IDPs, workers, positions, gap, hromadas lacking staff.
+
+    Notes
+    -----
+    Each is the national row of the producer's measures (:data:`KEY_FIGURES`):
+    sums over the hromadas whose figure is known, so "hromadas without a
+    social worker" counts only hromadas whose staffing is known, and is "no
+    data" (NaN), never 0, when no hromada's is.
+    """
+    return {key: float(data.country.get(measure, np.nan)) for key, measure in KEY_FIGURES.items()}
+
+
+def key_figure_notes(data: AtlasData, lang: str = "uk") -> dict[str, str]:
+    """Per key figure, "partial: 57 of 1,470 hromadas" when its inputs cover part of the country ("" if all)."""
+    country = data.computed.level("country") if data.computed is not None else data.country.to_frame().T
+    out = {}
+    for key, measure in KEY_FIGURES.items():
+        share = coverage(country, measure).iloc[0]
+        out[key] = coverage_note(share["reporting"], share["expected"], lang)
+    return out
 
 
 def _fold(text: str) -> str:
@@ -309,7 +333,9 @@ def shown_table(
     metric), the column ids of the on-screen table.
     """
     table = view_table(data, level, metric, oblast)
-    table = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
+    table = table.assign(
+        name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric], coverage=coverage_notes(table, lang)
+    )
     return apply_table_query(table, filter_query, sort_by)
 
 

@@ -56,7 +56,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from core.schema import ALL_ROLES, HROMADA_COLUMNS, KINDS, ROLES, UNIT_COLUMNS, UNIT_LEVELS
+from core.schema import ALL_ROLES, HROMADA_COLUMNS, KINDS, OCCUPIED_SINCE_2014, ROLES, UNIT_COLUMNS, UNIT_LEVELS
 
 from .boundaries import DISPLAY_TOLERANCE, read_boundaries, read_boundary_file
 from .errors import DataValidationError, ValidationReport
@@ -92,7 +92,7 @@ __all__ = [
 ]
 
 KYIV_CODE = "UA80000000000093317"
-_OCCUPIED_SINCE_2014 = ("UA01", "UA85")  # Crimea and Sevastopol
+_OCCUPIED_SINCE_2014 = OCCUPIED_SINCE_2014  # Crimea and Sevastopol
 DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "data" / "demo" / "manifest.toml"
 DEFAULT_UNITS = DEMO_MANIFEST.parent / "units.csv"
 LEVELS = UNIT_LEVELS

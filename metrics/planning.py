@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.schema import COMMUNITY_ROLES, KINDS, LEVELS
+from core.schema import COMMUNITY_ROLES, KINDS, LEVELS, OCCUPIED_SINCE_2014
+from core.text import coverage_note, t
 
 from .assumptions import ROLES, Assumptions
 from .coverage import group_key
@@ -29,7 +30,10 @@ from .wisn import wisn_required_staff
 __all__ = [
     "PLANNING_MEASURES",
     "FLAGS",
+    "MEASURE_INPUTS",
     "aggregate_planning",
+    "coverage",
+    "coverage_notes",
     "flags_from_base",
     "hromada_planning_base",
     "hromada_flags",
@@ -103,6 +107,10 @@ def _describe() -> dict[str, str]:
         d[f"{role}_vacancy_rate"] = f"{role}: 1 - filled / approved"
         d[f"{role}_gap_pct"] = f"{role}: gap in % of the positions needed"
     d["hromadas"] = "hromada-level units in the unit"
+    d["hromadas_expected"] = (
+        "member hromada-level units expected to report: all but the codifier's units of Crimea and Sevastopol "
+        "(occupied since 2014, no figures)"
+    )
     for kind in KINDS:
         d[f"{kind}_reporting"] = (
             f"member hromadas that the {kind} table covers (fewer than 'hromadas': a partial figure; 0: no data)"
@@ -171,6 +179,85 @@ _RATIOS = [
 _ONE_MINUS = {"vacancy_rate", *[f"{r}_vacancy_rate" for r in ROLES]}
 
 
+#: The input tables each measure is computed from: a unit's figure is partial when one of them covers only
+#: part of the unit's expected hromadas (see :func:`coverage`). Measures not listed: all three.
+MEASURE_INPUTS: dict[str, tuple[str, ...]] = {
+    "population": ("population",),
+    "idp": ("idp",),
+    "idp_share": ("population", "idp"),
+    "population_incl_idp": ("population", "idp"),
+    **{
+        name: ("staffing",)
+        for name in (
+            "workers",
+            "approved_positions",
+            "vacancies",
+            "vacancy_rate",
+            "psychologists",
+            "staff",
+            "hromadas_no_social_worker",
+            "hromadas_no_psychologist",
+        )
+    },
+    "workers_per_10k": ("staffing", "population"),
+    "workers_per_100k": ("staffing", "population"),
+    "residents_per_worker": ("staffing", "population"),
+    "psychologists_per_100k": ("staffing", "population"),
+    "cases": ("caseload",),
+    "caseload_per_worker": ("caseload", "staffing"),
+    "hromadas_caseload_above": ("caseload", "staffing"),
+}
+_DEFAULT_INPUTS = ("population", "idp", "staffing")
+
+
+def coverage(table: pd.DataFrame, measure: str | None = None, kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """How much of each unit of ``table`` (rows of :func:`planning_measures`) a measure is computed from.
+
+    Returns
+    -------
+    DataFrame aligned with ``table``: ``reporting`` (member hromadas the
+    least complete input table of the measure covers), ``expected``
+    (``hromadas_expected``) and ``partial`` (0 < reporting < expected).
+
+    Notes
+    -----
+    reporting = min over the measure's input tables (:data:`MEASURE_INPUTS`,
+    or ``kinds``) of ``{kind}_reporting``. A figure with reporting = 0 is
+    "no data" itself (its sums are NaN); with 0 < reporting < expected it
+    is a partial figure and says so ("partial: 57 of 1,470 hromadas").
+    """
+    kinds = kinds or MEASURE_INPUTS.get(measure or "", _DEFAULT_INPUTS)
+    columns = [f"{k}_reporting" for k in kinds if f"{k}_reporting" in table]
+    expected = _column(table, "hromadas_expected" if "hromadas_expected" in table else "hromadas")
+    reporting = table[columns].astype(float).min(axis=1) if columns else expected
+    return pd.DataFrame(
+        {"reporting": reporting, "expected": expected, "partial": (reporting > 0) & (reporting < expected)},
+        index=table.index,
+    )
+
+
+def coverage_notes(table: pd.DataFrame, lang: str = "uk", kinds=("population", "idp", "staffing")) -> list[str]:
+    """Per unit of ``table``, which input tables cover only part (or none) of its hromadas, in ``lang``.
+
+    ``штат: часткові дані: 2 з 3 громад`` (or ``штат: немає даних``), several
+    joined by "; "; "" for a unit every table covers.
+    """
+    parts = []
+    for kind in kinds:
+        if f"{kind}_reporting" not in table:
+            continue
+        share = coverage(table, kinds=(kind,))
+        name = t(f"kind_{kind}", lang)
+        notes = [
+            t("coverage_kind", lang, kind=name, note=coverage_note(r, e, lang) or t("no_data", lang))
+            if (p or (r == 0 and e > 0))
+            else ""
+            for r, e, p in zip(share["reporting"], share["expected"], share["partial"])
+        ]
+        parts.append(notes)
+    return ["; ".join(p for p in row if p) for row in zip(*parts)] if parts else [""] * len(table)
+
+
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame:
         return pd.Series(np.nan, index=frame.index, dtype=float)
@@ -233,7 +320,8 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
       is unknown); approved_positions likewise; staff = all roles
     - {kind}_reported = 1 where the kind's table covers the hromada (from
       ``Dataset.hromadas``); aggregated as ``{kind}_reporting``, the number
-      of member hromadas covered
+      of member hromadas covered, beside ``hromadas_expected``, the members
+      outside Crimea and Sevastopol (whose codifier units never have figures)
     - vacancies = approved_positions - workers (unknown if either is)
     - {role}_required_fte = max(norm_per_10k x population_incl_idp / 10,000,
       norm_per_10k_children x children / 10,000); the children term only
@@ -310,6 +398,8 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     out["hromadas_occupied"] = _flag(status == "occupied", listed)
     out["hromadas_hostilities"] = _flag(status == "hostilities", listed)
     out["_one"] = 1.0
+    codes = pd.Series(hromadas["code"].astype(str).to_numpy(), index=out.index)
+    out["_expected"] = (~codes.str.startswith(OCCUPIED_SINCE_2014)).astype(float)
     if "idp_estimated" in hromadas:
         out["idp_estimated"] = hromadas["idp_estimated"].astype("boolean").fillna(False).astype(bool)
     else:
@@ -416,6 +506,9 @@ def aggregate_planning(base: pd.DataFrame, units: pd.DataFrame, level: str, assu
         value = scale * ratio[:, j]
         out[name] = 1 - value if name in _ONE_MINUS else value
     out["hromadas"] = np.bincount(groups, minlength=n).astype(int)
+    if "_expected" in base_in:
+        out["hromadas_expected"] = np.bincount(groups, weights=base_in["_expected"].to_numpy(float), minlength=n)
+        out["hromadas_expected"] = out["hromadas_expected"].astype(int)
     for kind in KINDS:
         reported = base_in[f"{kind}_reported"].to_numpy(dtype=float) if f"{kind}_reported" in base_in else None
         if reported is not None:

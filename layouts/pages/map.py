@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS as LEVELS
-from core.text import METRIC_LABELS, metric_label, t
+from core.text import METRIC_LABELS, label, metric_label, t
 
 from .. import ids
 from ..components import (
@@ -42,6 +42,7 @@ def table_columns(metric: str, lang: str) -> list[dict]:
             "type": "numeric",
             "format": number_format(METRIC_LABELS[metric]["decimals"], lang),
         },
+        {"name": label("coverage", lang), "id": "coverage"},
     ]
 
 
@@ -67,7 +68,7 @@ def table_page(
         page = int(position[0]) // PAGE_SIZE
     page = min(max(page or 0, 0), pages - 1)
     rows = table.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    shown = records(rows, ["code", "name", "population", "idp", "workers", "metric"])
+    shown = records(rows, ["code", "name", "population", "idp", "workers", "metric", "coverage"])
     for row in shown:
         row["id"] = row["code"]
     styles = [

@@ -14,7 +14,7 @@ from ..components import data_table, dropdown, figure_cards, graph_config, map_c
 from ..figures import bar_ranking, choropleth
 from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
-from ..views import key_figures, view_table
+from ..views import coverage_notes, key_figure_notes, key_figures, view_table
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
@@ -22,7 +22,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     metric = query.get("metric") if query.get("metric") in METRIC_LABELS else "workers_per_10k"
     return html.Div(
         [
-            html.Div(figure_cards(key_figures(data), lang), id=ids.OVERVIEW_FIGURES),
+            html.Div(figure_cards(key_figures(data), lang, key_figure_notes(data, lang)), id=ids.OVERVIEW_FIGURES),
             html.Div(
                 className="controls",
                 children=[
@@ -84,11 +84,15 @@ def register(app: dash.Dash, state: AtlasState) -> None:
 
         data = state.tables()
         table = view_table(data, "oblast", metric, None)
-        rows = table.assign(name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric])
+        rows = table.assign(
+            name=table["name_uk" if lang == "uk" else "name_en"],
+            metric=table[metric],
+            coverage=coverage_notes(table, lang),
+        )
         return (
             choropleth(state.geo_url("oblast"), table, metric, lang),
             bar_ranking(table, metric, lang, top=27),
-            records(rows, ["name", "population", "idp", "workers", "metric"]),
+            records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
             table_columns(metric, lang),
             map_caption(state.dataset(), metric, "oblast", lang),
         )
