@@ -40,6 +40,7 @@ SCALES = {
         "names": 400,
         "vertices": 30_000,
         "strings_mb": 12,
+        "styles": 20_000,
         "columns": 1_000,
         "depth": 20_000,
         "cells": 100_000,
@@ -49,6 +50,7 @@ SCALES = {
         "names": 2_000,
         "vertices": 100_000,
         "strings_mb": 160,
+        "styles": 64_000,
         "columns": 5_000,
         "depth": 200_000,
     },
@@ -157,6 +159,29 @@ def xlsx_huge_shared_strings(megabytes: int) -> bytes:
     sheet = _sheet([["Код КАТОТТГ", "Населення"], [HROMADA, 1]])
     entries = '<sheet name="S" sheetId="1" r:id="rId1"/>'
     return _zip(_xlsx_parts(entries, sheet, shared))
+
+
+def xlsx_bloated_styles(n: int) -> bytes:
+    """A one-cell workbook whose ``xl/styles.xml`` holds ``n`` cell formats (openpyxl maps it at about 1 MB/s)."""
+    rng = random.Random(16)
+    formats = "".join(
+        f'<xf numFmtId="{rng.randrange(164)}" fontId="0" fillId="0" borderId="0" xfId="0" '
+        f'applyNumberFormat="1"><alignment indent="{rng.randrange(250)}" textRotation="{rng.randrange(180)}"/></xf>'
+        for _ in range(n)
+    )
+    styles = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{n}">{formats}</cellXfs></styleSheet>'
+    )
+    parts = _xlsx_parts(
+        '<sheet name="S" sheetId="1" r:id="rId1"/>', _sheet([["Код КАТОТТГ", "Населення"], [HROMADA, 1]])
+    )
+    return _zip({**parts, "xl/styles.xml": styles})
 
 
 def csv_unknown_names(n: int) -> bytes:
@@ -297,7 +322,13 @@ def corpus(scale: str = "ci") -> list[tuple[str, bytes, str, str]]:
             "boundaries",
             r"invalid polygon of [\d,]+ vertices",
         ),
-        ("strings.xlsx", xlsx_huge_shared_strings(size["strings_mb"]), "population", r"MB of shared text"),
+        (
+            "strings.xlsx",
+            xlsx_huge_shared_strings(size["strings_mb"]),
+            "population",
+            r"MB of shared text|distinct texts",
+        ),
+        ("styles.xlsx", xlsx_bloated_styles(size["styles"]), "population", r"workbook part 'xl/styles.xml'"),
         (
             "nested.geojson",
             geojson_deep_nesting(size["depth"]),

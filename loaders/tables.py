@@ -43,7 +43,7 @@ import pandas as pd
 
 from .errors import ValidationReport
 from .fields import HXL_NOT_TOTAL, HXL_TAGS, KEY_FIELDS, ROLE_ALIASES, ROLE_LABELS, STAFFING_MEASURES, VALUE_FIELDS
-from .safety import FileRefused, ParseClock, check_file
+from .safety import FileRefused, ParseClock, check_file, load_workbook
 
 __all__ = [
     "MISSING_MARKERS",
@@ -346,17 +346,15 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str | None) -> list[tuple[i
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> list[Sheet]:
-    from openpyxl import load_workbook
-
     handle = path.open("rb")  # a file object: openpyxl then judges by content, not by the extension
+    clock = ParseClock(path.name)  # opening the workbook counts: openpyxl reads its shared texts then
     try:
-        wb = load_workbook(handle, read_only=True, data_only=True)
+        wb = load_workbook(handle, clock)
     except BaseException:
         handle.close()
         raise
     try:
         hidden = [ws.title for ws in wb if getattr(ws, "sheet_state", "visible") != "visible"]
-        clock = ParseClock(path.name)
         clock.sheets(len(wb.sheetnames))
         names = _pick_sheets(wb.sheetnames, sheet, path, hidden=hidden)
         out = []

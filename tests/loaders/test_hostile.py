@@ -153,3 +153,80 @@ def test_data_already_loaded_is_kept(demo, corpus, tmp_path, monkeypatch):
     after_key, after = session_dataset()
     assert after_key == key
     assert after.hromadas.set_index("code").loc["UA05020030000031457", "social_work_specialist_filled"] == 35
+
+
+# -- .xlsx: the parts openpyxl parses whole, before any sheet is read ------------------------------------------------
+_SHARED = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="6">'
+    "<si><t>Вінницька</t></si>"
+    '<si><t xml:space="preserve">  spaced  </t></si>'
+    "<si><r><rPr><b/></rPr><t>Жмерин</t></r><r><t>ська</t></r></si>"
+    '<si><t>Код</t><rPh sb="0" eb="1"><t>phonetic</t></rPh></si>'
+    "<si><t>_x005F_x000D_ kept</t></si>"
+    "<si/>"
+    "</sst>"
+)
+
+
+def test_shared_texts_are_read_as_openpyxl_reads_them():
+    """The bounded reader gives openpyxl's own texts: runs joined, phonetic runs left out, escapes undone."""
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    from loaders.safety import ParseClock, read_shared_strings
+
+    ours = read_shared_strings(io.BytesIO(_SHARED.encode()), ParseClock("t.xlsx"))
+    assert ours == read_string_table(io.BytesIO(_SHARED.encode()))
+    assert ours[:3] == ["Вінницька", "  spaced  ", "Жмеринська"]
+
+
+@pytest.fixture
+def no_object_model(monkeypatch):
+    """openpyxl's shared-text reader (an object per text: 12 MB of texts took 23-32 s) must not be used."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl's read_string_table read the shared texts")
+
+    monkeypatch.setattr("openpyxl.reader.excel.read_string_table", refuse)
+
+
+def test_many_short_shared_texts_are_refused_by_their_count(tmp_path, monkeypatch, no_object_model):
+    """The slow fuzzing case: short texts under the size cap. Refused at the count, not after minutes."""
+    from loaders.tables import read_sheets
+
+    monkeypatch.setenv("ATLAS_MAX_SHARED_STRINGS", "10000")
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(hostile_corpus.xlsx_huge_shared_strings(1))  # about 26,000 texts in 1 MB
+    with pytest.raises(ValueError, match=r"more than 10,000 distinct texts"):
+        read_sheets(path)
+    monkeypatch.setenv("ATLAS_MAX_SHARED_STRINGS", "100000")
+    sheets = read_sheets(path)  # under the count: read, with the bounded reader
+    assert sheets[0].rows[1] == [hostile_corpus.HROMADA, 1]
+
+
+def test_opening_a_workbook_is_on_the_parse_clock(tmp_path, monkeypatch, no_object_model):
+    from loaders.tables import read_sheets
+
+    monkeypatch.setenv("ATLAS_MAX_PARSE_SECONDS", "0")
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(hostile_corpus.xlsx_huge_shared_strings(1))
+    with pytest.raises(ValueError, match=r"reading took longer than 0 s"):
+        read_sheets(path)
+
+
+def test_bloated_styles_are_refused_before_openpyxl(tmp_path, monkeypatch):
+    from openpyxl.styles import stylesheet
+
+    from loaders.tables import read_sheets
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl parsed the styles")
+
+    monkeypatch.setattr(stylesheet, "apply_stylesheet", refuse)
+    monkeypatch.setattr("openpyxl.reader.excel.apply_stylesheet", refuse)
+    path = tmp_path / "styles.xlsx"
+    path.write_bytes(hostile_corpus.xlsx_bloated_styles(20_000))  # 2.5 MB of cell formats: 4-5 s in openpyxl
+    with pytest.raises(ValueError, match=r"workbook part 'xl/styles.xml' is \d+\.\d MB, more than 2 MB"):
+        read_sheets(path)
