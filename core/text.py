@@ -52,6 +52,17 @@ TEXT: dict[str, dict[str, str]] = {
         "ukraine": "Україна",
         "no_data": "немає даних",
         "coverage_partial": "часткові дані: {reporting} з {total}",
+        "upload_cells": "Знаки в клітинках (необов'язково): знак=нуль, невідомо або не застосовується; через «;»",
+        "upload_cells_help": (
+            "Типово — як у таблицях Держстату: «–» = нуль; «…», «н/д», «n/a» = немає даних; "
+            "«х» = не застосовується (рахується нулем). Наприклад: –=невідомо; н/д=нуль"
+        ),
+        "upload_cells_invalid": (
+            "знаки в клітинках: очікується знак=нуль, невідомо або не застосовується, отримано {part}"
+        ),
+        "upload_cells_example": "–=невідомо; н/д=нуль",
+        "upload_header_row_invalid": "рядок заголовка має бути номером рядка від 1, отримано {value}",
+        "upload_columns_invalid": "стовпці: очікується поле=заголовок або літера, отримано {part}",
         "coverage_kind": "{kind}: {note}",
         "coverage_label": "Охоплення: {kind}",
         "coverage_none": "немає таблиці цього виду: кожен показник з неї — «немає даних», не нуль",
@@ -245,6 +256,15 @@ TEXT: dict[str, dict[str, str]] = {
         "ukraine": "Ukraine",
         "no_data": "no data",
         "coverage_partial": "partial: {reporting} of {total}",
+        "upload_cells": "Cell signs (optional): sign=zero, unknown or not applicable, separated by ';'",
+        "upload_cells_help": (
+            "By default as in State Statistics tables: '–' = zero; '…', 'н/д', 'n/a' = not available; "
+            "'х' = not applicable (counted as zero). For example: –=unknown; н/д=zero"
+        ),
+        "upload_cells_invalid": "cell signs: expected sign=zero, unknown or not applicable, got {part}",
+        "upload_cells_example": "–=unknown; н/д=zero",
+        "upload_header_row_invalid": "header row must be a row number from 1, got {value}",
+        "upload_columns_invalid": "columns: expected field=header or letter, got {part}",
         "coverage_kind": "{kind}: {note}",
         "coverage_label": "Coverage: {kind}",
         "coverage_none": "no table of this kind: every figure from it is 'no data', never zero",

@@ -29,27 +29,55 @@ from . import published
 
 LOG = logging.getLogger("atlas.uploads")
 UPLOAD_MODE = "upload_mode"  #: session value: "update" (default) or "replace", set by the page's radio
-UPLOAD_OVERRIDES = "upload_overrides"  #: session value: {"header_row": int | None, "columns": {field: header}}
+#: session value: {"header_row": int | None, "columns": {field: header}, "cells": {sign: meaning}, "texts": [...]}
+UPLOAD_OVERRIDES = "upload_overrides"
 
 
-def parse_overrides(header_row: object, columns: object) -> tuple[dict, str | None]:
-    """The page's override fields as ``{"header_row", "columns"}`` and a problem (or ``None``).
+#: Words for the meaning of a sign in number cells (either language) -> the loaders' meaning.
+CELL_WORDS = {
+    "zero": "zero",
+    "нуль": "zero",
+    "0": "zero",
+    "unknown": "unknown",
+    "not available": "unknown",
+    "невідомо": "unknown",
+    "немає даних": "unknown",
+    "not applicable": "not_applicable",
+    "not_applicable": "not_applicable",
+    "не застосовується": "not_applicable",
+}
+
+
+def parse_overrides(
+    header_row: object, columns: object, cells: object = None, lang: str = "uk"
+) -> tuple[dict, str | None]:
+    """The page's override fields as ``{"header_row", "columns", "cells"}`` and a problem (or ``None``).
 
     ``columns`` is ``field=header text or column letter`` pairs separated by ``;`` or new lines, e.g.
-    ``name=A; population=Осіб / Persons``."""
-    out: dict = {"header_row": None, "columns": {}}
+    ``name=A; population=Осіб / Persons``; ``cells`` is ``sign=meaning`` pairs (meaning: zero, unknown or
+    not applicable, in Ukrainian or English: ``–=невідомо; н/д=нуль``), the manifest's ``cells``
+    (``--cells`` of ``validate``). The problem is in ``lang``."""
+    out: dict = {"header_row": None, "columns": {}, "cells": {}}
     text = str(header_row or "").strip()
     if text:
         if not text.isdigit() or int(text) < 1:
-            return out, f"header row must be a row number from 1, got {text!r}"
+            return out, t("upload_header_row_invalid", lang, value=repr(text))
         out["header_row"] = int(text)
     for part in re.split(r"[;\n]", str(columns or "")):
         if not part.strip():
             continue
         field, sep, target = part.partition("=")
         if not sep or not field.strip() or not target.strip():
-            return out, f"columns: expected field=header or letter, got {part.strip()!r}"
+            return out, t("upload_columns_invalid", lang, part=repr(part.strip()))
         out["columns"][field.strip()] = target.strip()
+    for part in re.split(r"[;\n]", str(cells or "")):
+        if not part.strip():
+            continue
+        sign, sep, meaning = part.partition("=")
+        meaning = CELL_WORDS.get(" ".join(meaning.replace("_", " ").split()).casefold())
+        if not sep or not sign.strip() or meaning is None:
+            return out, t("upload_cells_invalid", lang, part=repr(part.strip()))
+        out["cells"][sign.strip()] = meaning
     return out, None
 
 
@@ -164,12 +192,14 @@ def process_upload(
     *,
     header_row: int | None = None,
     columns: dict[str, str] | None = None,
+    cells: dict[str, str] | None = None,
 ) -> tuple[FileReport, Dataset | None]:
     """Validate an uploaded file; return its report and the new dataset (None when rejected).
 
     A table updates only the units it gives (``mode="update"``, the default: one oblast's return leaves
     the other oblasts as they were) or replaces the whole table of its kind (``mode="replace"``).
-    ``header_row`` and ``columns`` are the overrides of a manifest (``--header-row``, ``--columns``).
+    ``header_row``, ``columns`` and ``cells`` are the overrides of a manifest (``--header-row``,
+    ``--columns``, ``--cells``: what a sign in number cells means in this file).
 
     ``contents`` is the data URL ``dcc.Upload`` sends. The file is written
     to a private temporary folder under a fixed name (only a known suffix
@@ -198,7 +228,8 @@ def process_upload(
         path.write_bytes(payload)
         sheet_arg: str | int | None = sheet.strip() if sheet and sheet.strip() else None
         # in a child process under limits of memory and time (loaders.sandbox)
-        options = {"header_row": header_row, "columns": columns or None} if kind != "boundaries" else {}
+        options = {"header_row": header_row, "columns": columns or None, "cells": cells or None}
+        options = options if kind != "boundaries" else {}
         report = validate_untrusted(path, kind, dataset.units, sheet_arg, name=safe_name, **options)
         report = _renamed(report, safe_name)
         if not report.ok:
@@ -324,6 +355,12 @@ def dataset_view(dataset: Dataset, lang: str) -> html.Div:
     )
 
 
+def _override_text(state: AtlasState, position: int) -> str:
+    """What the analyst typed in override field ``position`` (header row, columns, cells) this session."""
+    texts = (state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts") or []
+    return str(texts[position]) if position < len(texts) and texts[position] is not None else ""
+
+
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     return html.Div(
         [
@@ -344,7 +381,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         id="data-header-row",
                         type="text",
                         debounce=True,
-                        value=(state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts", ["", ""])[0],
+                        value=_override_text(state, 0),
                         style={"width": "60px"},
                     ),
                     html.Label(label("columns", lang), htmlFor="data-columns"),
@@ -352,9 +389,20 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         id="data-columns",
                         type="text",
                         debounce=True,
-                        value=(state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts", ["", ""])[1],
+                        value=_override_text(state, 1),
                         style={"width": "320px"},
                     ),
+                    html.Label(t("upload_cells", lang), htmlFor="data-cells", title=t("upload_cells_help", lang)),
+                    dcc.Input(
+                        id="data-cells",
+                        type="text",
+                        debounce=True,
+                        value=_override_text(state, 2),
+                        placeholder=t("upload_cells_example", lang),
+                        style={"width": "220px"},
+                    ),
+                    html.Small(t("upload_cells_help", lang), id="data-cells-help"),
+                    html.Div(id="data-overrides-problem", className="rejected", role="alert"),
                     html.Label(label("mode", lang), htmlFor="data-mode"),
                     dcc.RadioItems(
                         id="data-mode",
@@ -386,14 +434,18 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         return "mode-" + str(mode)
 
     @app.callback(
-        Output("data-columns", "title"),
+        Output("data-overrides-problem", "children"),
         Input("data-header-row", "value"),
         Input("data-columns", "value"),
+        Input("data-cells", "value"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def choose_overrides(header_row, columns):
-        overrides, problem = parse_overrides(header_row, columns)
-        state.set_value(UPLOAD_OVERRIDES, {**overrides, "texts": [header_row or "", columns or ""]})
+    def choose_overrides(header_row, columns, cells, lang):
+        lang = lang if lang in ("uk", "en") else "uk"
+        overrides, problem = parse_overrides(header_row, columns, cells, lang)
+        texts = [str(v) if isinstance(v, (str, int, float)) else "" for v in (header_row, columns, cells)]
+        state.set_value(UPLOAD_OVERRIDES, {**overrides, "texts": texts})
         return problem or ""
 
     published.register(app, state)
@@ -429,6 +481,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             mode=mode or "update",
             header_row=overrides.get("header_row"),
             columns=overrides.get("columns") or None,
+            cells=overrides.get("cells") or None,
         )
         change = None
         if dataset is not None and kind != "boundaries":

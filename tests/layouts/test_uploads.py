@@ -84,10 +84,70 @@ def test_upload_overrides_header_row_and_columns(demo):
     text = f"Штатний розпис\nКод;Посада;Графа А;Графа Б\n{code};Соціальний працівник;4;3\n"
     report, dataset = process_upload(demo, _csv(text), "s.csv", "staffing", None, 10**6)
     assert not report.ok  # "Графа А" / "Графа Б" are no headers the loaders know
-    overrides, problem = parse_overrides("2", "approved=Графа А; filled=D")
-    assert problem is None and overrides == {"header_row": 2, "columns": {"approved": "Графа А", "filled": "D"}}
+    overrides, problem = parse_overrides("2", "approved=Графа А; filled=D", lang="en")
+    assert problem is None
+    assert overrides == {"header_row": 2, "columns": {"approved": "Графа А", "filled": "D"}, "cells": {}}
     report, dataset = process_upload(demo, _csv(text), "s.csv", "staffing", None, 10**6, **overrides)
     assert report.ok, report.summary()
     assert dataset.hromadas.set_index("code").loc[code, "social_worker_filled"] == 3
-    assert parse_overrides("0", "")[1] == "header row must be a row number from 1, got '0'"
-    assert parse_overrides("", "filled")[1] == "columns: expected field=header or letter, got 'filled'"
+    assert parse_overrides("0", "", lang="en")[1] == "header row must be a row number from 1, got '0'"
+    assert parse_overrides("", "filled", lang="en")[1] == "columns: expected field=header or letter, got 'filled'"
+
+
+# --------------------------------------------------------------------------- cell conventions per file (issue 12)
+def test_cell_conventions_are_parsed_in_either_language():
+    from layouts.pages.data import parse_overrides
+
+    overrides, problem = parse_overrides("", "", "–=невідомо; н/д=нуль\nх=not applicable", "uk")
+    assert problem is None
+    assert overrides["cells"] == {"–": "unknown", "н/д": "zero", "х": "not_applicable"}
+    assert parse_overrides("", "", "-=unknown", "en")[0]["cells"] == {"-": "unknown"}
+    assert parse_overrides("", "", "–=може", "uk")[1] == (
+        "знаки в клітинках: очікується знак=нуль, невідомо або не застосовується, отримано '–=може'"
+    )
+    assert parse_overrides("", "", "–", "en")[1] == (
+        "cell signs: expected sign=zero, unknown or not applicable, got '–'"
+    )
+
+
+def test_the_upload_page_reads_a_file_with_its_own_cell_conventions(demo, tmp_path, monkeypatch):
+    """The overrides callback keeps the page's conventions for the session; the upload callback reads the
+    file with them: "–" is "not available" in this file, not the State Statistics' zero."""
+    import json
+
+    from layouts import create_app
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    client = create_app(demo, read_assumptions()).server.test_client()
+    dependencies = json.loads(client.get("/_dash-dependencies").data)
+
+    def call(prefix, inputs, state, changed):
+        spec = next(d for d in dependencies if d["output"].startswith(prefix))
+        outputs = [dict(zip(("id", "property"), o.split(".", 1))) for o in spec["output"].strip(".").split("...")]
+        body = {
+            "output": spec["output"],
+            "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": [{**i, "value": inputs.get(i["id"])} for i in spec["inputs"]],
+            "state": [{**s, "value": state.get(s["id"])} for s in spec["state"]],
+            "changedPropIds": [changed],
+        }
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data(as_text=True)
+
+    shown = call("data-overrides-problem", {"data-cells": "–=щось"}, {"app-lang": "uk"}, "data-cells.value")
+    assert (
+        "знаки в клітинках: очікується знак=нуль" in json.loads(shown)["response"]["data-overrides-problem"]["children"]
+    )
+    shown = call("data-overrides-problem", {"data-cells": "–=невідомо"}, {"app-lang": "en"}, "data-cells.value")
+    assert json.loads(shown)["response"]["data-overrides-problem"]["children"] == ""
+    code = demo.hromadas["code"][demo.hromadas["code"].str.startswith("UA74")].iloc[0]
+    text = f"Код КАТОТТГ;Посада;Затверджено;Зайнято\n{code};Соціальний працівник;3;–\n"
+    body = call(
+        "..data-report.children",
+        {"data-upload": _csv(text)},
+        {"data-upload": "staff.csv", "data-kind": "staffing", "data-sheet": None, "app-lang": "en"},
+        "data-upload.contents",
+    )
+    assert "File accepted" in body
+    assert "social_worker_filled not available ('–') for 1 unit(s)" in body
