@@ -1,7 +1,8 @@
 """Pure planning math on DataFrames: no file I/O, no Dash, no plotly."""
 
-from .allocator import EQUITY_MEASURES, OBJECTIVES, Allocation, allocate
 from .assumptions import (
+    EQUITY_MEASURES,
+    OBJECTIVES,
     PRIORITY_COMPONENTS,
     ROLES,
     Assumptions,
@@ -77,3 +78,15 @@ __all__ = [
     "wisn_factors",
     "wisn_required_staff",
 ]
+
+#: Names of :mod:`metrics.allocator`, imported on first use: it needs ``scipy.optimize`` (0.6 s of CPU at
+#: start-up), which ``validate``, the loaders and the dashboard's first page do not.
+_ALLOCATOR = ("Allocation", "allocate")
+
+
+def __getattr__(name: str):
+    if name in _ALLOCATOR:
+        from . import allocator
+
+        return getattr(allocator, name)
+    raise AttributeError(f"module 'metrics' has no attribute {name!r}")

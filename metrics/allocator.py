@@ -60,13 +60,11 @@ from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from core.schema import COMMUNITY_ROLES, ROLES
 
-from .assumptions import Assumptions
+from .assumptions import EQUITY_MEASURES, OBJECTIVES, Assumptions
 from .planning import hromada_planning_base
 
 __all__ = ["OBJECTIVES", "EQUITY_MEASURES", "SERVED", "REASONS", "Allocation", "allocate"]
 
-OBJECTIVES = ("coverage", "equity", "lifted")
-EQUITY_MEASURES = ("norm", "wisn")
 SERVED = ("people", "children")
 
 #: Reason codes of a plan row (rendered in the user's language by the text catalogue) and their parameters.

@@ -27,6 +27,8 @@ from typing import Any
 from core.schema import COMMUNITY_ROLES, ROLES
 
 __all__ = [
+    "EQUITY_MEASURES",
+    "OBJECTIVES",
     "ROLES",
     "PRIORITY_COMPONENTS",
     "RoleNorm",
@@ -40,6 +42,11 @@ __all__ = [
 ]
 
 #: Components of the donor priority index (see :mod:`metrics.priority`).
+#: Objectives and equity measures of the funding allocator (:mod:`metrics.allocator`), here so that the
+#: command line can offer them without importing the solver (``scipy.optimize``).
+OBJECTIVES = ("coverage", "equity", "lifted")
+EQUITY_MEASURES = ("norm", "wisn")
+
 PRIORITY_COMPONENTS = ("gap_per_10k", "idp_share", "no_psychologist", "caseload_per_worker")
 
 _OBLAST_CODE = re.compile(r"^UA\d{17}$")
