@@ -356,6 +356,8 @@ def download_bytes(
     """
     table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
     columns = [*_EXPORT_COLUMNS, *([metric] if metric not in _EXPORT_COLUMNS else [])]
+    if table["coverage"].astype(bool).any():  # some figure is from part of its hromadas: say which, per row
+        columns.append("coverage")
     sorting = ", ".join(f"{s.get('column_id')} {s.get('direction', 'asc')}" for s in sort_by or [])
     shown = (
         ("Level", t(level, "en"), "Рівень", t(level, "uk")),

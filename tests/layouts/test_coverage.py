@@ -134,3 +134,18 @@ def test_an_oblast_return_over_a_dataset_without_staffing(demo, tmp_path):
     oblasts = data.tables["oblast"].set_index("code")
     assert oblasts.loc[chernihiv, ["hromadas_expected", "staffing_reporting"]].tolist() == [57, 57]
     assert coverage_note(oblasts.loc[chernihiv, "staffing_reporting"], 57, "uk") == ""
+
+
+def test_the_table_download_carries_the_coverage_column(partial):
+    import io
+
+    from openpyxl import load_workbook
+
+    from layouts.views import download_bytes
+
+    data = prepare(partial, Assumptions())
+    book = load_workbook(io.BytesIO(download_bytes(data, "oblast", "workers", None, "en")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("KATOTTG code")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[O1][header.index("Data coverage")] == "staffing: partial: 2 of 3 hromadas"
