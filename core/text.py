@@ -228,6 +228,16 @@ TEXT: dict[str, dict[str, str]] = {
         "store_lost": (
             "База опублікованих даних зараз недоступна: показано дані, прочитані з неї востаннє. Нічого не записано."
         ),
+        "period_select": "Період",
+        "period_latest": "{period} (найновіші)",
+        "period_compare": "Порівняти з",
+        "period_compare_none": "не порівнювати",
+        "period_change_caption": "Зміна з {before} до {after}",
+        "period_change_none": "Щоб побачити зміну, виберіть період для порівняння.",
+        "period_export": "Період",
+        "trend_title": "Динаміка за періодами",
+        "trend_oblasts": "Динаміка областей: {metric}",
+        "trend_none": "Динаміка з'явиться, коли буде опубліковано більше одного періоду.",
         "storage_failed": "Файл прочитано, але зберегти його не вдалося: {reason}. Поточні дані не змінено.",
         "setting_failed": "Зміну не збережено: {reason}. Діють попередні припущення.",
         "data_expired": "Завантажені вами дані видалено після {hours} год без використання; показано демо-дані.",
@@ -432,6 +442,16 @@ TEXT: dict[str, dict[str, str]] = {
         "store_lost": (
             "The database of published data cannot be reached: showing the data last read from it. Nothing was written."
         ),
+        "period_select": "Period",
+        "period_latest": "{period} (latest)",
+        "period_compare": "Compare with",
+        "period_compare_none": "no comparison",
+        "period_change_caption": "Change from {before} to {after}",
+        "period_change_none": "Choose a period to compare with to see the change.",
+        "period_export": "Period",
+        "trend_title": "Trend over periods",
+        "trend_oblasts": "Oblasts over time: {metric}",
+        "trend_none": "The trend appears once more than one period is published.",
         "storage_failed": "The file was read but could not be kept: {reason}. The data in use is unchanged.",
         "setting_failed": "The change was not kept: {reason}. The previous assumptions still apply.",
         "data_expired": "Your uploaded data was deleted after {hours} h without use; the demo data is shown.",
@@ -479,6 +499,27 @@ METRIC_LABELS: dict[str, dict] = {
     "idp": {
         "unit": {"uk": "осіб", "en": "persons"},
         "scale": "sequential",
+        "decimals": 0,
+    },
+    # change between two periods (metrics.change): diverging, zero neutral
+    "delta_workers": {
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "diverging",
+        "decimals": 0,
+    },
+    "delta_workers_per_10k": {
+        "unit": {"uk": "на 10 тис.", "en": "per 10,000"},
+        "scale": "diverging",
+        "decimals": 2,
+    },
+    "delta_gap_fte": {
+        "unit": {"uk": "посад", "en": "positions"},
+        "scale": "diverging",
+        "decimals": 1,
+    },
+    "delta_idp": {
+        "unit": {"uk": "осіб", "en": "persons"},
+        "scale": "diverging",
         "decimals": 0,
     },
 }
@@ -602,6 +643,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "severity": ("Важливість", "Severity"),
     "message": ("Опис", "Message"),
     "gap_per_10k": ("Дефіцит посад на 10 тис. мешканців", "Gap to the norm per 10,000 residents"),
+    "delta_workers": ("Зміна кількості працівників", "Change in workers"),
+    "delta_workers_per_10k": (
+        "Зміна кількості працівників на 10 тис. мешканців",
+        "Change in workers per 10,000 residents",
+    ),
+    "delta_gap_fte": ("Зміна дефіциту посад", "Change in the gap to the norm"),
+    "delta_idp": ("Зміна кількості ВПО", "Change in IDPs"),
     "change": ("Зміна", "Change"),
     "positions_funded": ("Профінансовано посад", "Positions funded"),
 }

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import dash
 import flask
@@ -31,7 +31,16 @@ from .state import AtlasState, StorageError, idle_seconds
 from .state import cache_dir as cache_folder
 from .views import prepare
 
-__all__ = ["PAGES", "configure_compression", "create_app", "geo_response", "parse_path", "preload_geometry"]
+__all__ = [
+    "PAGES",
+    "configure_compression",
+    "create_app",
+    "geo_response",
+    "parse_path",
+    "period_controls",
+    "preload_geometry",
+    "with_period",
+]
 
 LOG = logging.getLogger("atlas.app")
 #: longest query string a page accepts (a shared link is far shorter)
@@ -59,16 +68,47 @@ def parse_path(pathname: str | None) -> tuple[str, str]:
     return lang, (parts[0] if parts else "")
 
 
-def _nav(lang: str, page: str, search: str) -> html.Nav:
+def _nav(lang: str, page: str, search: str, period: str | None = None) -> html.Nav:
     other = "en" if lang == "uk" else "uk"
+    keep = f"?{urlencode({'period': period})}" if period else ""  # the period chosen goes along to every page
     links = [
-        dcc.Link(t(label, lang), href=f"/{lang}/{name}", className="active" if name == page else "")
+        dcc.Link(t(label, lang), href=f"/{lang}/{name}{keep}", className="active" if name == page else "")
         for name, (_, label) in PAGES.items()
     ]
     links.append(
         dcc.Link(t("language", lang), href=f"/{other}/{page}{search or ''}", id=ids.LANG_LINK, className="lang")
     )
     return html.Nav(links, id=ids.NAV, className="nav", **{"aria-label": "navigation"})
+
+
+LATEST = "latest"
+
+
+def with_period(search: str | None, period: str | None) -> str:
+    """``search`` (a URL query) with ``period=`` set to ``period`` (removed for the latest)."""
+    query = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), max_num_fields=50) if k != "period"]
+    if period:
+        query.append(("period", period))
+    return f"?{urlencode(query)}" if query else ""
+
+
+def period_controls(state: AtlasState, lang: str, period: str | None = None) -> tuple[list, str, list, str, dict]:
+    """Options and values of the shell's period and comparison selectors, and their holder's style.
+
+    The latest published period is offered as ``latest`` (the data as
+    published now); the others by label, newest first. Hidden when the app
+    serves files (one dataset, no periods).
+    """
+    periods = state.periods()
+    if not periods:
+        return [], LATEST, [], "none", {"display": "none"}
+    newest = [
+        {"label": t("period_latest", lang, period=periods[-1]), "value": LATEST},
+        *({"label": p, "value": p} for p in reversed(periods[:-1])),
+    ]
+    compare = [{"label": t("period_compare_none", lang), "value": "none"}]
+    compare += [{"label": p, "value": p} for p in reversed(periods)]
+    return newest, period or LATEST, compare, state.compare_period(period or periods[-1]) or "none", {}
 
 
 #: Compression of text responses (flask-compress, through Dash's ``compress=True``):
@@ -244,12 +284,42 @@ def create_app(
             dcc.Store(id=ids.LANG, data="uk"),
             dcc.Store(id="app-document"),
             html.Header(
-                [html.H1(id="app-title"), html.Div(id="app-nav-holder")],
+                [
+                    html.H1(id="app-title"),
+                    html.Div(id="app-nav-holder"),
+                    html.Div(
+                        [
+                            html.Label(id="app-period-label", htmlFor=ids.PERIOD),
+                            dcc.Dropdown(id=ids.PERIOD, clearable=False, searchable=False, style={"width": "200px"}),
+                            html.Label(id="app-compare-label", htmlFor=ids.COMPARE),
+                            dcc.Dropdown(id=ids.COMPARE, clearable=False, searchable=False, style={"width": "170px"}),
+                        ],
+                        id="app-period-holder",
+                        className="controls period",
+                        style={"display": "none"},
+                    ),
+                ],
                 className="header",
             ),
             html.Main(id=ids.PAGE, className="atlas"),
         ]
     )
+
+    period_outputs = (
+        Output(ids.PERIOD, "options"),
+        Output(ids.PERIOD, "value"),
+        Output(ids.COMPARE, "options"),
+        Output(ids.COMPARE, "value"),
+        Output("app-period-holder", "style"),
+        Output("app-period-label", "children"),
+        Output("app-compare-label", "children"),
+    )
+
+    def url_period(query: dict) -> str | None:
+        """The period a URL names (None: the latest); without one, the session's choice stays."""
+        if "period" not in query:
+            return state.period()
+        return state.published.resolve(query["period"]) if state.published is not None else None
 
     @app.callback(
         Output(ids.PAGE, "children"),
@@ -263,6 +333,19 @@ def create_app(
         lang, page = parse_path(pathname if isinstance(pathname, str) else None)
         search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
         query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        if state.published is not None and "period" in query:
+            state.set_period(url_period(query))
+        return page_body(lang, page, query, search)
+
+    @app.callback(*period_outputs, Input(ids.URL, "pathname"), dash.State(ids.URL, "search"))
+    def period_selectors(pathname, search):
+        """The shell's period selectors, as the URL (else the session) says; runs beside ``route``."""
+        lang, _ = parse_path(pathname if isinstance(pathname, str) else None)
+        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
+        period = url_period(dict(parse_qsl(search.lstrip("?"), max_num_fields=50)))
+        return (*period_controls(state, lang, period), t("period_select", lang), t("period_compare", lang))
+
+    def page_body(lang: str, page: str, query: dict, search: str) -> tuple:
         module = PAGES.get(page, (None, None))[0]
         body = module.layout(state, lang, query) if module else html.P(t("not_found", lang))
         if state.published is not None and state.published.problem:
@@ -270,7 +353,51 @@ def create_app(
         if state.data_expired():
             hours = f"{idle_seconds() / 3600:g}"
             body = html.Div([html.P(t("data_expired", lang).format(hours=hours), className="rejected"), body])
-        return body, _nav(lang, page, search), t("title", lang), lang
+        return body, _nav(lang, page, search, state.period()), t("title", lang), lang
+
+    @app.callback(
+        Output(ids.PAGE, "children", allow_duplicate=True),
+        Output("app-nav-holder", "children", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.COMPARE, "value", allow_duplicate=True),
+        Input(ids.PERIOD, "value"),
+        Input(ids.COMPARE, "value"),
+        dash.State(ids.URL, "pathname"),
+        dash.State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def choose_period(period, compare, pathname, search):
+        """Another period (or comparison) chosen: every table of the page is that period's, and the URL says so."""
+        if state.published is None:
+            raise dash.exceptions.PreventUpdate
+        chosen_before, compare_before = state.period(), state.compare_period()
+        triggered = {item["prop_id"].split(".")[0] for item in dash.ctx.triggered}
+        if ids.COMPARE in triggered and compare != (compare_before or "none"):
+            state.set_compare(compare)
+        state.set_period(None if period in (None, LATEST) else period)
+        if (state.period(), state.compare_period()) == (chosen_before, compare_before):
+            raise dash.exceptions.PreventUpdate  # the route set the selectors to what is already in use
+        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
+        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
+        search = with_period(search, state.period())
+        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        body, nav, _, _ = page_body(lang, page, query, search)
+        return body, nav, search, state.compare_period() or "none"
+
+    # a page that rewrites its URL (map state, the profile's code) keeps the period chosen in it
+    app.clientside_callback(
+        f"""function(search, period) {{
+            search = search || "";
+            if (!period || period === "{LATEST}" || /(^|[?&])period=/.test(search)) {{
+                return window.dash_clientside.no_update;
+            }}
+            return search + (search.length > 1 ? "&" : "?") + "period=" + encodeURIComponent(period);
+        }}""",
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.URL, "search"),
+        dash.State(ids.PERIOD, "value"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(Output("app-document", "data"), Input(ids.URL, "pathname"))
     def document(pathname):

@@ -6,12 +6,15 @@ PAGE = "app-page"
 NAV = "app-nav"
 LANG_LINK = "app-lang-link"
 LANG = "app-lang"
+PERIOD = "app-period"
+COMPARE = "app-compare"
 
 # overview
 OVERVIEW_FIGURES = "overview-figures"
 OVERVIEW_MAP = "overview-map"
 OVERVIEW_METRIC = "overview-metric"
 OVERVIEW_RANKING = "overview-ranking"
+OVERVIEW_TREND = "overview-trend"
 
 # map
 LEVEL = "map-level"
@@ -33,6 +36,7 @@ DRAWN = "map-drawn"
 # profile
 PROFILE_SEARCH = "profile-search"
 PROFILE_BODY = "profile-body"
+PROFILE_TREND = "profile-trend"
 
 # method
 METHOD_BODY = "method-body"

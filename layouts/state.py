@@ -372,6 +372,7 @@ class AtlasState:
         self._compute = compute
         self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
         self._geo = TableCache(3 * _MEMO_SIZE)
+        self._trends = TableCache(2)  # trends over the published periods, per revision and assumptions
         self._datasets = TableCache(_MEMO_SIZE)  # decoded datasets by key (a key's content never changes)
         redis_url = os.environ.get("ATLAS_REDIS_URL")
         if redis_url:
@@ -393,11 +394,65 @@ class AtlasState:
         return self.published.dataset() if self.published is not None else self._default_dataset
 
     def default_key(self) -> str:
-        return self.published.key() if self.published is not None else DEMO_KEY
+        """The key of the published data this session sees: the latest, or the period it chose (``pub<n>@<period>``)."""
+        return self.published.key(self.period()) if self.published is not None else DEMO_KEY
 
     def is_public(self, key: str) -> bool:
-        """True for the default dataset's keys (every session may see it)."""
-        return key == DEMO_KEY or (self.published is not None and self.published.is_key(key))
+        """True for the default dataset's keys, of any published period (every session may see them)."""
+        if key == DEMO_KEY:
+            return True
+        if self.published is None or not self.published.is_key(key):
+            return False
+        period = self.published.period_of_key(key)
+        return period is None or period in self.published.periods()
+
+    # -- the period shown ------------------------------------------------
+    def periods(self) -> list[str]:
+        """The published periods a session may choose, oldest first (none when the app serves files)."""
+        return self.published.periods() if self.published is not None else []
+
+    def _choice(self, name: str) -> Any:
+        """A session's period choice (kept server-side with its settings; read once per request)."""
+        if not flask.has_request_context():
+            return None
+        cache = flask.g.setdefault("atlas_period_choices", {})
+        if name not in cache:
+            cache[name] = self._get(name)
+        return cache[name]
+
+    def _choose(self, name: str, value: Any) -> None:
+        self._set(name, value)
+        flask.g.setdefault("atlas_period_choices", {})[name] = value
+
+    def period(self) -> str | None:
+        """The published period this session looks at; None: the latest (also outside a request)."""
+        if self.published is None:
+            return None
+        return self.published.resolve(self._choice("period"))
+
+    def set_period(self, period: str | None) -> str | None:
+        """Look at the data as it stood at the end of ``period`` (a published period; None or unknown: the latest).
+
+        The choice is kept server-side with the session's settings (not in
+        its cookie, which concurrent callbacks would overwrite), so every
+        page and each of its callbacks serves that period's tables; returns
+        the period now in use.
+        """
+        chosen = self.published.resolve(period) if self.published is not None else None
+        if chosen != self.period():
+            self._choose("period", chosen)
+        return chosen
+
+    def period_label(self) -> str | None:
+        """The period of what this session sees: the chosen one, else the latest published period."""
+        periods = self.periods()
+        return self.period() or (periods[-1] if periods else None)
+
+    def _public_dataset(self, key: str) -> Dataset:
+        if self.published is None:
+            return self._default_dataset
+        period = self.published.period_of_key(key)
+        return self.published.dataset(period) if period else self.published.dataset()
 
     # -- the session ---------------------------------------------------
     def session_id(self) -> str:
@@ -445,7 +500,7 @@ class AtlasState:
     def dataset_of(self, key: str) -> Dataset:
         """The dataset stored under ``key`` (the default one when public or expired); reads no session."""
         if self.is_public(key):
-            return self.default_dataset
+            return self._public_dataset(key)
 
         def load() -> Dataset:
             content = self.store.get("datasets", key, idle_seconds())
@@ -521,12 +576,84 @@ class AtlasState:
         self.store.check()
 
     # -- computed tables -------------------------------------------------
-    def tables(self, assumptions: Any = None) -> Any:
-        """The computed tables of this session's dataset and assumptions (memoised)."""
+    def tables(self, assumptions: Any = None, metric: str | None = None) -> Any:
+        """The computed tables of this session's dataset, period and assumptions (memoised per all three).
+
+        With a change ``metric`` (``delta_*``, :data:`metrics.change.CHANGE_MEASURES`)
+        the change columns compare the period shown with :meth:`compare_period`
+        (both periods' tables from the one producer, each memoised); otherwise
+        they are unknown (NaN) and the earlier period is not computed.
+        """
+        from metrics.change import CHANGE_MEASURES
+
         key = self.dataset_key()
         assumptions = self.assumptions() if assumptions is None else assumptions
-        dataset = self.dataset()
-        return self._memo.get((key, _content_key(assumptions)), lambda: self._compute(dataset, assumptions))
+        content = _content_key(assumptions)
+        dataset = self.dataset_of(key)
+        data = self._memo.get((key, content), lambda: self._compute(dataset, assumptions))
+        before = self.compare_period() if metric in CHANGE_MEASURES and self.is_public(key) else None
+        if before is None:
+            return data
+        from .views import with_change
+
+        before_key = self.published.key(self.published.resolve(before))
+        earlier = self._memo.get(
+            (before_key, content), lambda: self._compute(self._public_dataset(before_key), assumptions)
+        )
+        periods = (before, self.period_label())
+        return self._memo.get((key, before_key, content), lambda: with_change(data, earlier, periods))
+
+    def trend(self, assumptions: Any = None) -> pd.DataFrame | None:
+        """Every unit's trend measures over the published periods (:func:`metrics.change.trend_table`).
+
+        One row per period and unit of every level, each period's values
+        from :func:`metrics.compute_tables` of that period's data (the one
+        producer) under this session's assumptions; memoised per store
+        revision and assumptions. None when the app serves files or the
+        session looks at its own upload (one dataset, no periods).
+        """
+        if self.published is None or not self.is_public(self.dataset_key()):
+            return None
+        from core.schema import LEVELS
+        from metrics import compute_tables
+        from metrics.change import trend_table
+
+        assumptions = self.assumptions() if assumptions is None else assumptions
+        periods = self.periods()
+        key = ("trend", self.published.revision(), tuple(periods), _content_key(assumptions))
+
+        def make() -> pd.DataFrame:
+            by_period = {}
+            for period in periods:
+                dataset = self.published.dataset(self.published.resolve(period))  # kept: the period maps share it
+                tables = compute_tables(dataset.hromadas, dataset.units, assumptions)
+                by_period[period] = pd.concat([tables.level(level) for level in LEVELS], ignore_index=True)
+            return trend_table(by_period)
+
+        return self._trends.get(key, make)
+
+    def compare_period(self, shown: str | None = None) -> str | None:
+        """The period the change metrics compare the one shown (default: this session's) with; None: no comparison.
+
+        The session's choice (kept like the period), else the published
+        period just before the one shown; "none" turns the comparison off.
+        """
+        if self.published is None:
+            return None
+        periods = self.periods()
+        shown = shown or self.period_label()
+        chosen = self._choice("compare")
+        if chosen == "none":
+            return None
+        if chosen in periods and chosen != shown:
+            return chosen
+        earlier = [p for p in periods if shown is not None and periods.index(p) < periods.index(shown)]
+        return earlier[-1] if earlier else None
+
+    def set_compare(self, period: str | None) -> str | None:
+        """Compare with ``period`` (a published period), "none" for no comparison, None for the default."""
+        self._choose("compare", period if period == "none" or period in self.periods() else None)
+        return self.compare_period()
 
     def geo_url(self, level: str) -> str:
         """URL of this session's geometry of ``level``, versioned by its content (``?v=``: cached as immutable)."""
@@ -554,7 +681,7 @@ class AtlasState:
                 return None
             dataset = self.dataset() if self.dataset_key() == key else None
         else:
-            dataset = self.default_dataset
+            dataset = self._public_dataset(key)
         if dataset is None or level not in dataset.boundaries:
             return None
 

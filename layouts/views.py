@@ -6,6 +6,7 @@ callbacks here, so everything can be tested as plain functions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from core.text import METRIC_LABELS, coverage_note, metric_label, t
 from exports import table_workbook
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
+from metrics.change import CHANGE_MEASURES, change_between, no_change
 from metrics.planning import coverage, coverage_notes
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "prepare",
     "similar_hromadas",
     "view_table",
+    "with_change",
 ]
 
 
@@ -53,6 +56,8 @@ class AtlasData:
     idp_estimated: bool
     notes: tuple[tuple[str, str], ...]
     computed: AtlasTables | None = None
+    #: (earlier period, this period) when the change metrics compare two periods, else None
+    change: tuple[str, str] | None = None
 
 
 def gap_per_10k(table: pd.DataFrame) -> pd.Series:
@@ -103,7 +108,7 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
             )
         table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
         table["gap_per_10k"] = gap_per_10k(table)
-        tables[level] = table.reset_index(drop=True)
+        tables[level] = no_change(table).reset_index(drop=True)
     detail = _detail(dataset, tables["hromada"])
     ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reasons"]]
     detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
@@ -131,6 +136,36 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
         notes=tuple(notes),
         computed=computed,
     )
+
+
+def with_change(data: AtlasData, before: AtlasData, periods: tuple[str, str]) -> AtlasData:
+    """``data`` whose change metrics (Δ workers, Δ per 10,000, Δ gap, Δ IDPs) compare it with ``before``.
+
+    ``periods`` is (``before``'s period, ``data``'s period). Each level's
+    change comes from :func:`metrics.change.change_between` of the two
+    periods' producer tables (ratios from each period's sums, then the
+    difference; NaN where either period lacks the figure).
+    """
+    tables = {}
+    for level, table in data.tables.items():
+        change = change_between(before.computed.level(level), data.computed.level(level)).set_index("code")
+        table = table.drop(columns=list(CHANGE_MEASURES))
+        tables[level] = table.join(change, on="code")
+    notes = (*data.notes, ("Change compared with", f"{periods[0]} -> {periods[1]}"))
+    return dataclasses.replace(data, tables=tables, change=periods, notes=notes)
+
+
+def with_change_note(caption, data: AtlasData, metric: str, lang: str):
+    """A map caption, with the two periods a change metric compares (or how to choose them) below it."""
+    if metric not in CHANGE_MEASURES:
+        return caption
+    from dash import html
+
+    if data.change is None:
+        note = t("period_change_none", lang)
+    else:
+        note = t("period_change_caption", lang, before=data.change[0], after=data.change[1])
+    return html.Div([caption, html.P(note, className="change-note")])
 
 
 def _detail(dataset: Dataset, hromada_table: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from loaders import Dataset
+from metrics.tables import TableCache
 
 from .db import StoreError
 from .demo import publish_demo, refresh_demo
@@ -79,6 +80,8 @@ class PublishedData:
         self._fallback = False
         self._files_demo: Dataset | None = None
         self._files_lock = threading.Lock()
+        self._periods: tuple[int, list[str]] | None = None
+        self._by_period = TableCache(12)  # (revision, period) -> the dataset as it stood at that period
         #: the thread publishing the demo (first start), if any
         self.publishing: threading.Thread | None = None
 
@@ -153,13 +156,40 @@ class PublishedData:
             self.problem = str(exc)
         return self._revision
 
-    def key(self) -> str:
-        """The dataset key of the current revision (``pub<revision>``)."""
-        return f"{_KEY_PREFIX}{self.revision()}"
+    def key(self, period: str | None = None) -> str:
+        """The dataset key of the current revision (``pub<revision>``), of a period ``pub<revision>@<period>``."""
+        return f"{_KEY_PREFIX}{self.revision()}" + (f"@{period}" if period else "")
 
     @staticmethod
     def is_key(key: str) -> bool:
-        return key.startswith(_KEY_PREFIX) and key[len(_KEY_PREFIX) :].isdigit()
+        head, _, period = key.partition("@")
+        return head.startswith(_KEY_PREFIX) and head[len(_KEY_PREFIX) :].isdigit() and ("/" not in period)
+
+    @staticmethod
+    def period_of_key(key: str) -> str | None:
+        """The period a dataset key names (None: the latest)."""
+        return key.partition("@")[2] or None
+
+    def periods(self) -> list[str]:
+        """The published periods (those of the quarterly staffing tables), oldest first; kept per revision."""
+        revision = self.revision()
+        known = self._periods
+        if known is not None and known[0] == revision:
+            return known[1]
+        try:
+            periods = self.store.periods()
+        except (StoreError, SQLAlchemyError) as exc:
+            self.problem = str(exc)
+            return known[1] if known is not None else []
+        self._periods = (revision, periods)
+        return periods
+
+    def resolve(self, period: str | None) -> str | None:
+        """``period`` if it is a published period other than the latest one, else None (the latest data)."""
+        periods = self.periods()
+        if not period or period not in periods or period == periods[-1]:
+            return None
+        return period
 
     def record_assumptions(self, assumptions, defaults) -> None:
         """Note in the audit log that a user changed the planning assumptions of their session (what changed)."""
@@ -181,8 +211,20 @@ class PublishedData:
             LOG.warning("could not record the assumption change: %s", exc)
 
     # -- the dataset -----------------------------------------------------------
-    def dataset(self) -> Dataset:
-        """The latest published dataset (read again only when the revision changed)."""
+    def dataset(self, period: str | None = None) -> Dataset:
+        """The latest published dataset (read again only when the revision changed), or as it stood at ``period``.
+
+        A period's dataset (:meth:`store.Store.dataset` of that period) is
+        kept per revision, in memory and as a file like the latest one.
+
+        Raises
+        ------
+        LookupError
+            Nothing is published for ``period``.
+        """
+        if period:
+            revision = self.revision()
+            return self._by_period.get((revision, period), lambda: self._read(revision, period))
         revision = self.revision()
         loaded = self._loaded
         if loaded is not None and loaded[0] == revision:
@@ -200,11 +242,12 @@ class PublishedData:
             self._loaded = (revision, dataset)
             return dataset
 
-    def _read(self, revision: int) -> Dataset:
+    def _read(self, revision: int, period: str | None = None) -> Dataset:
         if revision == 0 and self._fallback:
             LOG.warning("serving the demo from its files while it is being published into the store")
             return self.files_demo()
-        path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}.pickle"
+        at = f"@{period}" if period else ""
+        path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}{at}.pickle"
         if self._cache and path.exists():
             try:
                 with path.open("rb") as handle:
@@ -213,7 +256,7 @@ class PublishedData:
                     return dataset
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
                 LOG.warning("cached dataset %s unreadable (%s); reading the store", path, exc)
-        dataset = self.store.dataset()
+        dataset = self.store.dataset(period)
         if self._cache:
             self._write(path, dataset)
         return dataset

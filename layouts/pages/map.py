@@ -24,7 +24,7 @@ from ..components import (
 )
 from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, shown_table
+from ..views import AtlasData, download_bytes, shown_table, with_change_note
 
 DEFAULT_METRIC = "workers_per_10k"
 
@@ -230,7 +230,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def caption(level, metric, oblast, lang):
-        return map_caption(state.dataset(), metric, level, lang, _area(state.tables(), level, oblast, lang))
+        caption = map_caption(state.dataset(), metric, level, lang, _area(state.tables(), level, oblast, lang))
+        return with_change_note(caption, state.tables(metric=metric), metric, lang)
 
     @app.callback(
         Output(ids.OBLAST, "data"),
@@ -264,7 +265,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def table(level, metric, oblast, page, filter_query, sort_by, selected, lang):
         rows, pages, page, styles = table_page(
-            state.tables(),
+            state.tables(metric=metric),
             level,
             metric,
             oblast,
@@ -292,7 +293,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def render(level, metric, oblast, selected, lang, drawn):
         return render_map(
-            state.tables(),
+            state.tables(metric=metric),
             state.geo_url(level),
             level,
             metric,
@@ -337,7 +338,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def download(_clicks, level, metric, oblast, lang, filter_query, sort_by):
-        content = download_bytes(state.tables(), level, metric, oblast, lang, filter_query, sort_by)
+        content = download_bytes(state.tables(metric=metric), level, metric, oblast, lang, filter_query, sort_by)
         return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
 
 

@@ -14,7 +14,8 @@ from ..components import data_table, dropdown, figure_cards, graph_config, map_c
 from ..figures import bar_ranking, choropleth
 from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
-from ..views import coverage_notes, key_figure_notes, key_figures, view_table
+from ..trends import oblast_trend_figure
+from ..views import coverage_notes, key_figure_notes, key_figures, view_table, with_change_note
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
@@ -60,6 +61,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.H2(t("oblast_ranking", lang)),
                             dcc.Graph(id=ids.OVERVIEW_RANKING, config=graph_config(lang, geo=False)),
                             data_table("overview-table", [], [], page_size=27, lang=lang),
+                            dcc.Graph(id=ids.OVERVIEW_TREND, config=graph_config(lang, geo=False)),
                         ],
                         className="ranking",
                     ),
@@ -82,7 +84,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     def render(metric, lang):
         from .map import table_columns
 
-        data = state.tables()
+        data = state.tables(metric=metric)
         table = view_table(data, "oblast", metric, None)
         rows = table.assign(
             name=table["name_uk" if lang == "uk" else "name_en"],
@@ -94,8 +96,19 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
             table_columns(metric, lang),
-            map_caption(state.dataset(), metric, "oblast", lang),
+            with_change_note(map_caption(state.dataset(), metric, "oblast", lang), data, metric, lang),
         )
+
+    @app.callback(
+        Output(ids.OVERVIEW_TREND, "figure"),
+        Input(ids.OVERVIEW_RANKING, "figure"),  # after the ranking: the first figures never wait for the trend
+        State(ids.OVERVIEW_METRIC, "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def trend(_ranking, metric, lang):
+        """Every oblast's ``metric`` (a change metric: its measure) over the published periods."""
+        return oblast_trend_figure(state.trend(), state.tables().tables["oblast"], metric, lang)
 
     def workbook(ticket, lang, progress):
         """The full export (every sheet) of this session's dataset and assumptions."""

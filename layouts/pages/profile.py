@@ -9,9 +9,10 @@ from core.text import t
 from exports.brief import unit_brief_pdf
 
 from .. import ids
-from ..components import dropdown, profile_card, register_search
+from ..components import dropdown, graph_config, profile_card, register_search
 from ..jobs import brief_button, register_brief
 from ..state import AtlasState
+from ..trends import unit_trend_figure
 from ..views import hromada_options
 
 
@@ -37,6 +38,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 ],
             ),
             html.Div(profile_card(data, code, lang), id=ids.PROFILE_BODY),
+            dcc.Graph(id=ids.PROFILE_TREND, config=graph_config(lang, geo=False)),
             dcc.Link(t("back_to_map", lang), href=f"/{lang}/map?level=hromada"),
         ]
     )
@@ -52,6 +54,11 @@ def _brief(source, lang: str, code: str | None):
 def register(app: dash.Dash, state: AtlasState) -> None:
     register_search(app, state, ids.PROFILE_SEARCH)
     register_brief(app, state, "profile", _brief, [State(ids.PROFILE_SEARCH, "value")])
+
+    @app.callback(Output(ids.PROFILE_TREND, "figure"), Input(ids.PROFILE_SEARCH, "value"), State(ids.LANG, "data"))
+    def trend(code, lang):
+        """The hromada's workers, workers per 10,000 and gap over the published periods."""
+        return unit_trend_figure(state.trend(), code, lang)
 
     @app.callback(
         Output(ids.PROFILE_BODY, "children"),

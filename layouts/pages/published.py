@@ -30,10 +30,6 @@ _AUDIT = ("at", "actor", "action", "target", "detail")
 TEXT = {
     "uk": {
         "published": "Опубліковані дані",
-        "view_period": "Показувати дані станом на кінець періоду (лише для вас)",
-        "latest": "найновіші",
-        "viewing": "Тепер усі сторінки показують дані станом на {period} (для цього сеансу).",
-        "viewing_latest": "Усі сторінки показують найновіші опубліковані дані.",
         "published_note": "Ці дані бачать усі користувачі. Версія, що використовується, позначена «чинна».",
         "publish": "Опублікувати завантажений файл",
         "period": "Звітний період (2025-Q2 або 2025-04-30)",
@@ -68,10 +64,6 @@ TEXT = {
     },
     "en": {
         "published": "Published data",
-        "view_period": "Show the data as it stood at the end of (for you only)",
-        "latest": "latest",
-        "viewing": "Every page now shows the data as it stood at {period} (this session).",
-        "viewing_latest": "Every page shows the latest published data.",
         "published_note": "Every user sees these. The version in use is marked 'current'.",
         "publish": "Publish the uploaded file",
         "period": "Reference period (2025-Q2 or 2025-04-30)",
@@ -163,20 +155,9 @@ def section(state: AtlasState, lang: str) -> html.Div | None:
             dcc.Input(id="store-retract-reason", type="text", placeholder=_l("reason", lang)),
             html.Button(_l("retract_button", lang), id="store-retract", n_clicks=0),
         ]
-    periods = state.published.store.periods()
-    viewing = state.get_value("store_period") if state.dataset_key() != state.default_key() else None
     return html.Div(
         [
             html.H2(_l("published", lang)),
-            html.Label(_l("view_period", lang), htmlFor="store-view-period"),
-            dcc.Dropdown(
-                id="store-view-period",
-                options=[{"label": _l("latest", lang), "value": "latest"}]
-                + [{"label": p, "value": p} for p in reversed(periods)],
-                value=viewing or "latest",
-                clearable=False,
-                style={"width": "220px"},
-            ),
             html.P(_l("published_note", lang)),
             html.Div(publications_table(state, lang), id="store-publications-holder"),
             *controls,
@@ -267,26 +248,6 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             except (LookupError, StoreError) as exc:
                 message = str(exc.args[0] if isinstance(exc, LookupError) else exc)
         return message, publications_table(state, lang), audit_table(state, lang)
-
-    @app.callback(
-        Output("store-message", "children", allow_duplicate=True),
-        Input("store-view-period", "value"),
-        State("app-lang", "data"),
-        prevent_initial_call=True,
-    )
-    def view_period(period, lang):
-        from store import StoreError
-
-        if not period or period == "latest":
-            state.reset_dataset()
-            state.set_value("store_period", None)
-            return _l("viewing_latest", lang)
-        try:
-            state.set_dataset(state.published.store.dataset(period))
-        except (LookupError, ValueError, StoreError) as exc:
-            return str(exc.args[0] if exc.args else exc)
-        state.set_value("store_period", period)
-        return _l("viewing", lang).format(period=period)
 
     @app.callback(
         Output("store-audit-download", "data"),

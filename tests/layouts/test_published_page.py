@@ -132,20 +132,3 @@ def test_the_audit_log_downloads_as_csv(served):
     content = json.loads(body)["response"]["store-audit-download"]["data"]["content"]
     assert content.splitlines()[0] == "id,at,actor,action,target,detail"
     assert "olena,publish,staffing 2025-Q2 v1" in content
-
-
-def test_a_session_looks_at_an_earlier_period(served, tmp_path, units):
-    from tests.store.store_helpers import staffing_csv
-
-    later = write_manifest(tmp_path / "q3", staffing=staffing_csv((9, 9, 9, 9, 9)), units=units)
-    served.publish(served.prepare_manifest(later, period="2025-Q3", kinds=["staffing"]))
-    app = _app(served)
-    mine, other = Client(app), Client(app)
-    assert card_text(json.loads(mine.page("/en/")), "card-workers") == "45"
-    values = {("store-view-period", "value"): "2025-Q2", ("app-lang", "data"): "en"}
-    assert "as it stood at 2025-Q2" in mine.call("..store-message.children", values, "store-view-period.value")
-    assert card_text(json.loads(mine.page("/en/")), "card-workers") == "11"
-    assert card_text(json.loads(other.page("/en/")), "card-workers") == "45"  # only that session
-    values[("store-view-period", "value")] = "latest"
-    mine.call("..store-message.children", values, "store-view-period.value")
-    assert card_text(json.loads(mine.page("/en/")), "card-workers") == "45"
