@@ -267,11 +267,11 @@ def _key_figures(source: BriefSource, row: pd.Series, scope: pd.DataFrame, level
     if "caseload_per_worker" in row.index:
         figures.append((_w("brief_fig_caseload", lang), _n(_value(row, "caseload_per_worker"), lang)))
     if level != "hromada":
-        known = scope[scope["workers"].notna()]
+        # the producer's counts: of the hromadas whose staffing is known; "no data" (never 0) when none is
         figures += [
             (_w("brief_fig_hromadas", lang), _n(len(scope), lang)),
-            (t("hromadas_no_worker", lang), _n(int((known["workers"] == 0).sum()), lang)),
-            (t("hromadas_no_psychologist", lang), _n(int((known["psychologists"] == 0).sum()), lang)),
+            (t("hromadas_no_worker", lang), _n(_value(row, "hromadas_no_social_worker"), lang)),
+            (t("hromadas_no_psychologist", lang), _n(_value(row, "hromadas_no_psychologist"), lang)),
         ]
     chosen = getattr(source.assumptions, "population_base", "residents_plus_idp")
     base = _w(f"brief_base_{chosen}", lang, weight=_n(weight, lang, 1))

@@ -61,3 +61,16 @@ def test_the_workbook_shows_coverage_columns_and_a_cover_note(partial):
     uk = load_workbook(io.BytesIO(build_export(partial, Assumptions(), lang="uk", level="oblast").xlsx()))
     cover_uk = {row[2]: row[3] for row in uk.worksheets[0].iter_rows(values_only=True) if row[2]}
     assert cover_uk["Охоплення: штат"].startswith("часткові дані: 2 з 5 громад; суми й частки України та областей")
+
+
+def test_a_brief_without_a_staffing_table_says_no_data_never_zero(units, hromadas):
+    from exports.brief import brief_source, unit_brief
+
+    h = hromadas.copy()
+    h["population_reported"] = h["idp_reported"] = h["caseload_reported"] = True
+    h["staffing_reported"] = False
+    h[ROLE_COLUMNS] = np.nan
+    dataset = Dataset(title="no staffing", units=units, boundaries={}, hromadas=h)
+    figures = dict(unit_brief(brief_source(dataset, Assumptions()), "UA", "en").figures)
+    assert figures["Hromadas without a social worker"] == "no data"
+    assert figures["Hromadas without a psychologist"] == "no data"
