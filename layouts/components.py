@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import dash_ag_grid as dag
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, dash_table, dcc, html
-from dash.dash_table.Format import Format, Group, Scheme
+from dash import Input, Output, State, dcc, html
 
-from core.text import format_number, label, metric_label, metric_spec, t
+from core.text import format_number, grid_locale, label, metric_label, metric_spec, t
 from loaders import ROLE_LABELS
 
 from . import ids
@@ -19,8 +21,8 @@ __all__ = [
     "dropdown",
     "figure_cards",
     "graph_config",
+    "grid_columns",
     "map_caption",
-    "number_format",
     "profile_card",
     "register_search",
 ]
@@ -59,14 +61,6 @@ def graph_config(lang: str = "uk", *, geo: bool = True, scroll_zoom: bool = Fals
     return config
 
 
-def number_format(decimals: int, lang: str) -> dict:
-    """DataTable number format: thousands grouped in the language's style, "no data" for blanks."""
-    fmt = Format(precision=decimals, scheme=Scheme.fixed, group=Group.yes, nully=t("no_data", lang))
-    if lang == "uk":
-        fmt = fmt.group_delimiter("\u00a0").decimal_delimiter(",")
-    return fmt.to_plotly_json()
-
-
 def parse_amount(text, lang: str, field: str) -> float:
     """A number typed the user's way: ``20 000 000``, ``20 000 000,5`` (uk) or ``20,000,000.5`` (en).
 
@@ -95,30 +89,101 @@ def dropdown(lang: str, **kwargs) -> dcc.Dropdown:
 _DROPDOWN_LABELS = ("search", "clear_search", "clear_selection", "no_options_found", "select_all", "deselect_all")
 
 
+#: the conditions a number column's filter offers (AG Grid's names; :func:`layouts.views.apply_filter_model`
+#: applies the same ones to a download)
+NUMBER_FILTERS = ["equals", "notEqual", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "inRange",
+                  "blank", "notBlank"]  # fmt: skip
+#: the conditions a text column's filter offers
+TEXT_FILTERS = ["contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"]
+
+
+def grid_columns(columns: list[dict], lang: str) -> list[dict]:
+    """AG Grid column definitions from ``{"name": header, "id": field[, "decimals": n]}``.
+
+    A column with ``decimals`` holds numbers: right-aligned, shown in the
+    language's format (``1 234 567,8`` in Ukrainian, ``1,234,567.8`` in
+    English; blanks as "no data"), filtered by number (the filter box takes
+    numbers typed either way). Other columns hold text: left-aligned,
+    filtered by "contains" and the like.
+    """
+    no_data = json.dumps(t("no_data", lang))
+    out = []
+    for column in columns:
+        spec = {"field": column["id"], "headerName": column["name"], "headerTooltip": column["name"]}
+        decimals = column.get("decimals")
+        if decimals is None:
+            spec |= {
+                "filter": "agTextColumnFilter",
+                "cellClass": "cell-text",
+                "valueFormatter": {"function": f"atlasText(params.value, {no_data})"},
+                "filterParams": {"filterOptions": TEXT_FILTERS, "maxNumConditions": 2},
+            }
+        else:
+            spec |= {
+                "filter": "agNumberColumnFilter",
+                "cellClass": "cell-number ag-right-aligned-cell",
+                "headerClass": "ag-right-aligned-header",
+                "valueFormatter": {"function": f"atlasNumber(params.value, {int(decimals)}, '{lang}', {no_data})"},
+                "filterParams": {
+                    "filterOptions": NUMBER_FILTERS,
+                    "maxNumConditions": 2,
+                    "allowedCharPattern": "\\d\\-\\.,\\s",
+                    "numberParser": {"function": f"atlasParseNumber(params, '{lang}')"},
+                },
+            }
+        out.append(spec)
+    return out
+
+
 def data_table(
     table_id: str,
     columns: list[dict],
     records: list[dict],
     page_size: int = 25,
-    server_side: bool = False,
     lang: str = "uk",
-) -> dash_table.DataTable:
-    """A sortable, filterable table; with ``server_side`` only the page shown is sent."""
-    action = "custom" if server_side else "native"
-    return dash_table.DataTable(
+    row_id: str | None = None,
+    select: bool = False,
+) -> dag.AgGrid:
+    """A sortable, filterable table (Dash AG Grid, community features), its words and numbers in ``lang``.
+
+    ``columns`` as for :func:`grid_columns`. Every column has a filter box
+    under its header and sorts on a click; more than ``page_size`` rows are
+    paged. ``row_id`` names the field that identifies a row (its unit code):
+    a click on a row reports it in ``cellClicked["rowId"]``, and with
+    ``select`` the table highlights the rows set in ``selectedRows``.
+    """
+    options = {
+        "localeText": grid_locale(lang),
+        "pagination": True,
+        "paginationPageSize": page_size,
+        "paginationPageSizeSelector": False,
+        "domLayout": "autoHeight",
+        "enableCellTextSelection": True,
+        "suppressDragLeaveHidesColumns": True,
+        "tooltipShowDelay": 300,
+    }
+    if select:
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    return dag.AgGrid(
         id=table_id,
-        filter_options={"placeholder_text": t("table_filter", lang), "case": "insensitive"},
-        columns=columns,
-        data=records,
-        sort_action=action,
-        filter_action=action,
-        page_action=action,
-        page_current=0,
-        page_size=page_size,
-        style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "sans-serif", "fontSize": "13px", "padding": "4px"},
-        style_cell_conditional=[{"if": {"column_id": "name"}, "textAlign": "left"}],
-        style_header={"whiteSpace": "normal", "height": "auto", "fontWeight": "bold"},
+        columnDefs=grid_columns(columns, lang),
+        rowData=records,
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "floatingFilter": True,
+            "resizable": True,
+            "minWidth": 90,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "flex": 1,
+        },  # fmt: skip
+        dashGridOptions=options,
+        columnSize=None,
+        className="atlas-grid",
+        style={"width": "100%"},
+        **extra,
     )
 
 
@@ -327,7 +392,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
 
 
 def records(table: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows for a DataTable: NaN becomes None (shown as "no data")."""
+    """Rows for a table: NaN becomes None (shown as "no data")."""
     out = table[columns].astype(object).where(table[columns].notna(), None)
     return out.to_dict("records")
 

@@ -9,9 +9,11 @@ A ``before_request`` hook on ``/_dash-update-component`` checks
   dropdown, radio or checklist value must be one of its options; a number
   field must hold a finite number within its ``min``/``max`` (and at most
   :data:`MAX_NUMBER`); a text field at most :data:`MAX_TEXT` characters; a
-  table's page a whole number, its filter at most :data:`MAX_FILTER`
-  characters and :data:`MAX_FILTER_PARTS` parts, its sort at most 10
-  columns; clicks a whole number; a URL path or query string a bounded text;
+  table's (AG Grid's) filter model at most :data:`MAX_FILTER_PARTS` columns,
+  each with at most two conditions of a known type, finite numbers and texts
+  of at most :data:`MAX_FILTER` characters; its column state (sorting) at
+  most 50 columns; a clicked cell names its row and column by short texts;
+  clicks a whole number; a URL path or query string a bounded text;
 * any other value: JSON nested at most :data:`MAX_DEPTH` deep, texts of at
   most 100,000 characters (upload contents are bounded by the request size).
 
@@ -100,22 +102,77 @@ def _choice(allowed: frozenset, multi: bool) -> Callable[[Any], None]:
     return check
 
 
-def _filter(value: Any) -> None:
-    _text(value, MAX_FILTER)
-    if value and value.count("&&") + value.count("||") + 1 > MAX_FILTER_PARTS:
-        raise BadInput(f"a filter of more than {MAX_FILTER_PARTS} parts")
+#: the conditions a table's filter may hold (AG Grid's text and number filters)
+_FILTER_TYPES = {
+    "text": {"contains", "notContains", "equals", "notEqual", "startsWith", "endsWith", "blank", "notBlank"},
+    "number": {"equals", "notEqual", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual", "inRange",
+               "blank", "notBlank"},
+}  # fmt: skip
 
 
-def _sort(value: Any) -> None:
+def _filter_condition(kind: Any, condition: Any) -> None:
+    if not isinstance(condition, dict):
+        raise BadInput("a filter condition must be an object")
+    if condition.get("type") not in _FILTER_TYPES[kind]:
+        raise BadInput(f"{str(condition.get('type'))[:40]!r} is not a {kind} filter")
+    for key in ("filter", "filterTo"):
+        value = condition.get(key)
+        if kind == "number":
+            _number(value, None, None)
+        else:
+            _text(value, MAX_FILTER)
+
+
+def _filter_model(value: Any) -> None:
+    """An AG Grid ``filterModel``: {column: {filterType, type, filter[, filterTo]}} or with two ``conditions``."""
     if value is None:
         return
-    if not isinstance(value, list) or len(value) > 10:
-        raise BadInput("expected at most 10 sort columns")
+    if not isinstance(value, dict) or len(value) > MAX_FILTER_PARTS:
+        raise BadInput(f"expected a filter of at most {MAX_FILTER_PARTS} columns")
+    for column, model in value.items():
+        if not isinstance(column, str) or len(column) > 100 or not isinstance(model, dict):
+            raise BadInput("expected a filter as {column: condition}")
+        kind = model.get("filterType")
+        if kind not in _FILTER_TYPES:
+            raise BadInput("a filter must be of text or numbers")
+        if "conditions" in model:
+            conditions = model["conditions"]
+            if not isinstance(conditions, list) or not 1 <= len(conditions) <= 2:
+                raise BadInput("a column filter has one or two conditions")
+            if model.get("operator") not in ("AND", "OR"):
+                raise BadInput("conditions are joined by AND or OR")
+            for condition in conditions:
+                _filter_condition(kind, condition)
+        else:
+            _filter_condition(kind, model)
+
+
+def _column_state(value: Any) -> None:
+    """An AG Grid ``columnState``: at most 50 columns, each named, sorted asc / desc / not."""
+    if value is None:
+        return
+    if not isinstance(value, list) or len(value) > 50:
+        raise BadInput("expected at most 50 columns")
     for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("column_id"), str):
-            raise BadInput("expected sort columns as {column_id, direction}")
-        if item.get("direction") not in ("asc", "desc"):
+        if not isinstance(item, dict) or not isinstance(item.get("colId"), str) or len(item["colId"]) > 100:
+            raise BadInput("expected columns as {colId, ...}")
+        if item.get("sort") not in (None, "asc", "desc"):
             raise BadInput("sort direction must be asc or desc")
+        _number(item.get("sortIndex"), 0, 50, whole=True)
+        _depth(item)
+
+
+def _cell_clicked(value: Any) -> None:
+    """An AG Grid ``cellClicked``: the row's id and the column clicked, short texts."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise BadInput("expected a clicked cell")
+    for key in ("rowId", "colId"):
+        if value.get(key) is not None and (not isinstance(value[key], str) or len(value[key]) > 200):
+            raise BadInput(f"{key} must be a short text")
+    _number(value.get("rowIndex"), 0, 1e7, whole=True)
+    _depth(value)
 
 
 def _rules_of(component: Any, rules: dict[tuple[str, str], Callable[[Any], None]]) -> None:
@@ -147,10 +204,10 @@ def _rules_of(component: Any, rules: dict[tuple[str, str], Callable[[Any], None]
             rules[(cid, "value")] = lambda v, lo=low, hi=high: _number(v, lo, hi)
         else:
             rules[(cid, "value")] = lambda v: _text(v, MAX_TEXT)
-    elif name == "DataTable":
-        rules[(cid, "page_current")] = lambda v: _number(v, 0, 1e6, whole=True)
-        rules[(cid, "filter_query")] = _filter
-        rules[(cid, "sort_by")] = _sort
+    elif name == "AgGrid":
+        rules[(cid, "filterModel")] = _filter_model
+        rules[(cid, "columnState")] = _column_state
+        rules[(cid, "cellClicked")] = _cell_clicked
     elif name == "Upload":
         rules[(cid, "filename")] = lambda v: _text(v, 1024) if not isinstance(v, list) else _depth(v)
         rules[(cid, "contents")] = lambda v: _text(v, 2**31) if not isinstance(v, list) else _depth(v)

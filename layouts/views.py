@@ -7,14 +7,13 @@ callbacks here, so everything can be tested as plain functions.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from core.schema import ROLES, UNIT_LEVELS
-from core.text import METRIC_LABELS, coverage_note, metric_label, t
+from core.text import METRIC_LABELS, coverage_note, format_number, metric_label, t
 from exports import table_workbook
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
@@ -23,7 +22,8 @@ from metrics.planning import coverage, coverage_notes
 
 __all__ = [
     "AtlasData",
-    "apply_table_query",
+    "apply_filter_model",
+    "describe_filter",
     "shown_table",
     "download_bytes",
     "hromada_options",
@@ -359,8 +359,8 @@ def shown_table(
     metric: str,
     oblast: str | None,
     lang: str = "uk",
-    filter_query: str | None = None,
-    sort_by: list[dict] | None = None,
+    filter_model: dict | None = None,
+    sort: list[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """The rows the map page's table shows: ranked, filtered and sorted as on screen.
 
@@ -371,7 +371,7 @@ def shown_table(
     table = table.assign(
         name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric], coverage=coverage_notes(table, lang)
     )
-    return apply_table_query(table, filter_query, sort_by)
+    return apply_filter_model(table, filter_model, sort)
 
 
 def download_bytes(
@@ -380,8 +380,8 @@ def download_bytes(
     metric: str,
     oblast: str | None,
     lang: str = "uk",
-    filter_query: str | None = None,
-    sort_by: list[dict] | None = None,
+    filter_model: dict | None = None,
+    sort: list[tuple[str, str]] | None = None,
 ) -> bytes:
     """The table shown (with its filters and sorting) as an .xlsx workbook, and a ``Notes`` cover.
 
@@ -389,17 +389,29 @@ def download_bytes(
     on, codes as text, numbers as numbers; text never becomes a formula. The
     cover says what is shown (level, metric, oblast, filter, sorting).
     """
-    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by)
+    table = shown_table(data, level, metric, oblast, lang, filter_model, sort)
     columns = [*_EXPORT_COLUMNS, *([metric] if metric not in _EXPORT_COLUMNS else [])]
     if table["coverage"].astype(bool).any():  # some figure is from part of its hromadas: say which, per row
         columns.append("coverage")
-    sorting = ", ".join(f"{s.get('column_id')} {s.get('direction', 'asc')}" for s in sort_by or [])
+
+    def names(lang: str) -> dict[str, str]:
+        counts = {c: t(c, lang) for c in ("name", "population", "idp", "workers")}
+        return counts | {"metric": metric_label(metric, lang)}
+
+    def sorting(lang: str) -> str:
+        return ", ".join(f"{names(lang).get(c, c)} {direction}" for c, direction in sort or []) or metric
+
     shown = (
         ("Level", t(level, "en"), "Рівень", t(level, "uk")),
         ("Metric", metric_label(metric, "en"), "Показник", metric_label(metric, "uk")),
         ("Oblast", oblast or "all Ukraine", "Область", oblast or "уся Україна"),
-        ("Filter", filter_query or "none", "Фільтр", filter_query or "немає"),
-        ("Sorted by", sorting or metric, "Сортування", sorting or metric),
+        (
+            "Filter",
+            describe_filter(filter_model, "en", names("en")) or "none",
+            "Фільтр",
+            describe_filter(filter_model, "uk", names("uk")) or "немає",
+        ),  # fmt: skip
+        ("Sorted by", sorting("en"), "Сортування", sorting("uk")),
         ("Rows", len(table), "Рядків", len(table)),
     )
     return table_workbook(
@@ -413,49 +425,119 @@ def download_bytes(
     )
 
 
-_FILTER_PART = re.compile(r"\{(?P<column>[^}]+)\}\s*(?P<op>s?i?contains|[<>!=]=?|eq|ne|lt|le|gt|ge)\s*(?P<value>.+)")
-_OPERATORS = {"=": "eq", "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_NUMBER_TESTS = {
+    "equals": lambda s, a, b: s == a,
+    "notEqual": lambda s, a, b: s.notna() & (s != a),
+    "greaterThan": lambda s, a, b: s > a,
+    "greaterThanOrEqual": lambda s, a, b: s >= a,
+    "lessThan": lambda s, a, b: s < a,
+    "lessThanOrEqual": lambda s, a, b: s <= a,
+    "inRange": lambda s, a, b: (s > min(a, b)) & (s < max(a, b)),
+}
+_TEXT_TESTS = {
+    "contains": lambda s, v: s.str.contains(v, regex=False),
+    "notContains": lambda s, v: ~s.str.contains(v, regex=False),
+    "equals": lambda s, v: s == v,
+    "notEqual": lambda s, v: s != v,
+    "startsWith": lambda s, v: s.str.startswith(v),
+    "endsWith": lambda s, v: s.str.endswith(v),
+}
+#: the signs of the conditions, for the cover of a download
+_SIGNS = {"equals": "=", "notEqual": "≠", "greaterThan": ">", "greaterThanOrEqual": "≥", "lessThan": "<",
+          "lessThanOrEqual": "≤"}  # fmt: skip
 
 
-def apply_table_query(table: pd.DataFrame, filter_query: str | None, sort_by: list[dict] | None) -> pd.DataFrame:
-    """Rows of ``table`` that pass a DataTable ``filter_query``, sorted by ``sort_by``.
+def _condition(table: pd.DataFrame, column: str, condition: dict) -> pd.Series:
+    """Rows of ``table`` that meet one AG Grid filter condition on ``column`` (see :func:`apply_filter_model`)."""
+    kind, test = condition.get("filterType"), condition.get("type")
+    series = table[column]
+    if test in ("blank", "notBlank"):
+        blank = series.isna() | (series.astype(str).str.strip() == "") if kind == "text" else series.isna()
+        return blank if test == "blank" else ~blank
+    if kind == "number":
+        numbers = pd.to_numeric(series, errors="coerce")
+        value, upper = condition.get("filter"), condition.get("filterTo")
+        if test not in _NUMBER_TESTS or not isinstance(value, int | float):
+            return pd.Series(True, index=table.index)  # an empty or unfinished condition filters nothing
+        if test == "inRange" and not isinstance(upper, int | float):
+            return pd.Series(True, index=table.index)
+        return _NUMBER_TESTS[test](numbers, float(value), float(upper) if upper is not None else None).fillna(False)
+    value = condition.get("filter")
+    if test not in _TEXT_TESTS or value in (None, ""):
+        return pd.Series(True, index=table.index)
+    text = series.astype("string").str.lower()
+    return _TEXT_TESTS[test](text, str(value).lower()).fillna(test in ("notContains", "notEqual")).astype(bool)
 
-    Supports the expressions the DataTable's filter row writes: ``{col}
-    contains text`` (case-insensitive) for text, and ``=``, ``!=``, ``<``,
-    ``<=``, ``>``, ``>=`` (or ``eq``, ``ne``, ``lt``...) for numbers, joined
-    by ``&&``. Unknown columns and unparsable parts are ignored. Missing
-    values sort last.
+
+def apply_filter_model(
+    table: pd.DataFrame, filter_model: dict | None, sort: list[tuple[str, str]] | None = None
+) -> pd.DataFrame:
+    """Rows of ``table`` that pass an AG Grid ``filterModel``, sorted by ``sort`` ([(column, "asc"|"desc")]).
+
+    Follows AG Grid's own filters, so that a download holds the rows the
+    table shows: number conditions ``equals``, ``notEqual``, ``greaterThan``,
+    ``greaterThanOrEqual``, ``lessThan``, ``lessThanOrEqual``, ``inRange``
+    (both ends excluded), ``blank``, ``notBlank``; blanks meet none but
+    ``blank``. Text conditions ``contains``, ``notContains``, ``equals``,
+    ``notEqual``, ``startsWith``, ``endsWith`` (case-insensitive),
+    ``blank``, ``notBlank``. Two conditions on a column are joined by their
+    ``operator`` (AND / OR); columns by AND. Unknown columns are ignored.
+    Missing values sort last.
     """
     out = table
-    for part in (filter_query or "").split(" && "):
-        match = _FILTER_PART.match(part.strip())
-        if not match or match["column"] not in out:
+    for column, model in (filter_model or {}).items():
+        if column not in out or not isinstance(model, dict):
             continue
-        column, op, value = match["column"], match["op"], match["value"].strip().strip("\"'")
-        op = _OPERATORS.get(op, op)
-        series = out[column]
-        if op.endswith("contains"):
-            out = out[series.astype(str).str.casefold().str.contains(value.casefold(), regex=False, na=False)]
-            continue
-        try:
-            number = float(value.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-        except ValueError:
-            out = out[series.astype(str).str.casefold() == value.casefold()] if op == "eq" else out
-            continue
-        numeric = pd.to_numeric(series, errors="coerce")
-        out = out[
-            {
-                "eq": numeric == number,
-                "ne": numeric != number,
-                "lt": numeric < number,
-                "le": numeric <= number,
-                "gt": numeric > number,
-                "ge": numeric >= number,
-            }[op]
-        ]
-    for sort in reversed(sort_by or []):
-        if sort.get("column_id") in out:
-            out = out.sort_values(
-                sort["column_id"], ascending=sort.get("direction") != "desc", na_position="last", kind="stable"
-            )
+        conditions = model.get("conditions")
+        if isinstance(conditions, list) and conditions:
+            masks = [_condition(out, column, {"filterType": model.get("filterType"), **c}) for c in conditions]
+            mask = masks[0]
+            for other in masks[1:]:
+                mask = (mask | other) if model.get("operator") == "OR" else (mask & other)
+        else:
+            mask = _condition(out, column, model)
+        out = out[mask]
+    for column, direction in reversed(sort or []):
+        if column in out:
+            out = out.sort_values(column, ascending=direction != "desc", na_position="last", kind="stable")
     return out
+
+
+def sort_model(column_state: list[dict] | None) -> list[tuple[str, str]]:
+    """[(column, "asc"|"desc")] in sort order, from an AG Grid ``columnState``."""
+    sorted_columns = [
+        c for c in column_state or [] if isinstance(c, dict) and c.get("sort") in ("asc", "desc") and c.get("colId")
+    ]
+    sorted_columns.sort(key=lambda c: c.get("sortIndex") if isinstance(c.get("sortIndex"), int) else 0)
+    return [(str(c["colId"]), c["sort"]) for c in sorted_columns]
+
+
+def _shown_number(value, lang: str):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, 0 if float(value).is_integer() else 2, lang)
+    return value
+
+
+def describe_filter(filter_model: dict | None, lang: str, names: dict[str, str] | None = None) -> str:
+    """A filter model in words, for the cover of a download: ``Населення > 1 000 000``.
+
+    ``names`` gives the column headers (the column id otherwise).
+    """
+    parts = []
+    for column, model in (filter_model or {}).items():
+        if not isinstance(model, dict):
+            continue
+        name = (names or {}).get(column, column)
+        conditions = model.get("conditions") or [model]
+        words = []
+        for c in conditions:
+            test, shown = str(c.get("type") or ""), _shown_number(c.get("filter"), lang)
+            if test == "inRange":
+                words.append(f"{shown} < {name} < {_shown_number(c.get('filterTo'), lang)}")
+            elif test in _SIGNS:
+                words.append(f"{name} {_SIGNS[test]} {shown}")
+            elif test in (*_TEXT_TESTS, "blank", "notBlank"):
+                words.append(f"{name}: {t('grid_' + test, lang).lower()} {'' if shown is None else shown}".strip())
+        joiner = f" {t('grid_orCondition' if model.get('operator') == 'OR' else 'grid_andCondition', lang)} "
+        parts.append(joiner.join(words))
+    return "; ".join(parts)

@@ -21,7 +21,7 @@ from loaders import ROLE_LABELS
 from metrics import ROLES, Allocation, allocate
 
 from .. import ids
-from ..components import data_table, graph_config, map_caption, number_format, parse_amount, records
+from ..components import data_table, graph_config, grid_columns, map_caption, parse_amount, records
 from ..figures import choropleth, prompt_figure
 from ..jobs import brief_button, register_brief
 from ..state import AtlasState
@@ -445,9 +445,9 @@ def _columns(lang: str) -> list[dict]:
         spec = COLUMNS[c]
         column = {"name": spec.header(lang), "id": c}
         if not spec.is_text:
-            column |= {"type": "numeric", "format": number_format(1 if spec.kind == "positions" else 0, lang)}
+            column["decimals"] = 1 if spec.kind == "positions" else 0
         out.append(column)
-    return out
+    return grid_columns(out, lang)
 
 
 def register(app: dash.Dash, state: AtlasState) -> None:
@@ -456,8 +456,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
         Output("funding-result", "children"),
         Output("funding-map", "figure"),
-        Output("funding-table", "data"),
-        Output("funding-table", "columns"),
+        Output("funding-table", "rowData"),
+        Output("funding-table", "columnDefs"),
         Output("funding-caption", "children"),
         Input("funding-run", "n_clicks"),
         State("funding-budget", "value"),

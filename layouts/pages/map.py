@@ -16,67 +16,71 @@ from ..components import (
     data_table,
     dropdown,
     graph_config,
+    grid_columns,
     map_caption,
-    number_format,
     profile_card,
     records,
     register_search,
 )
 from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, shown_table, with_change_note
+from ..views import AtlasData, download_bytes, shown_table, sort_model, with_change_note
 
 DEFAULT_METRIC = "workers_per_10k"
 
 
+#: columns of the ranking table besides the chosen metric
+_COUNT_COLUMNS = ("population", "idp", "workers")
+
+
 def table_columns(metric: str, lang: str) -> list[dict]:
-    """Ranking-table columns; numbers grouped by thousands in the language's style."""
-    return [
-        {"name": t("name", lang), "id": "name"},
-        {"name": t("population", lang), "id": "population", "type": "numeric", "format": number_format(0, lang)},
-        {"name": t("idp", lang), "id": "idp", "type": "numeric", "format": number_format(0, lang)},
-        {"name": t("workers", lang), "id": "workers", "type": "numeric", "format": number_format(0, lang)},
-        {
-            "name": metric_label(metric, lang),
-            "id": "metric",
-            "type": "numeric",
-            "format": number_format(METRIC_LABELS[metric]["decimals"], lang),
-        },
-        {"name": label("coverage", lang), "id": "coverage"},
-    ]
+    """Ranking-table columns (see :func:`~layouts.components.grid_columns`).
+
+    The chosen metric gets its own column unless it is one of the counts
+    shown anyway (population, IDPs, workers): no column twice.
+    """
+    columns = [{"name": t("name", lang), "id": "name"}]
+    columns += [{"name": t(c, lang), "id": c, "decimals": 0} for c in _COUNT_COLUMNS]
+    if metric not in _COUNT_COLUMNS:
+        decimals = METRIC_LABELS[metric]["decimals"]
+        columns.append({"name": metric_label(metric, lang), "id": "metric", "decimals": decimals})
+    return [*columns, {"name": label("coverage", lang), "id": "coverage"}]
 
 
 PAGE_SIZE = 25
 
 
-SELECTED_ROW_STYLE = {"backgroundColor": "#fde9a9", "fontWeight": "bold", "border": "2px solid #1a1a1a"}
+def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
+    """Every row of the ranking table, ranked by the metric; each row's ``code`` identifies it.
 
-
-def table_page(
-    data: AtlasData, level, metric, oblast, lang, page, filter_query, sort_by, selected=None, go_to_selected=False
-) -> tuple[list[dict], int, int, list[dict]]:
-    """One page of the ranking table (server-side paging, filtering and sorting), page count, page, row styles.
-
-    Each row's ``id`` is its unit code (a click on a cell reports it). The
-    ``selected`` unit's row is highlighted; with ``go_to_selected`` the page
-    shown is the one that holds it.
+    The table filters, sorts and pages in the browser; a download applies the
+    same filter and sorting (:func:`~layouts.views.download_bytes`).
     """
-    table = shown_table(data, level, metric, oblast, lang, filter_query, sort_by).reset_index(drop=True)
-    pages = max(1, -(-len(table) // PAGE_SIZE))
-    position = table.index[table["code"] == selected] if selected else []
-    if go_to_selected and len(position):
-        page = int(position[0]) // PAGE_SIZE
-    page = min(max(page or 0, 0), pages - 1)
-    rows = table.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    shown = records(rows, ["code", "name", "population", "idp", "workers", "metric", "coverage"])
-    for row in shown:
-        row["id"] = row["code"]
-    styles = [
-        {"if": {"row_index": i}, **SELECTED_ROW_STYLE}
-        for i, row in enumerate(shown)
-        if selected and row["code"] == selected
-    ]
-    return shown, pages, page, styles
+    table = shown_table(data, level, metric, oblast, lang).reset_index(drop=True)
+    return records(table, ["code", "name", "population", "idp", "workers", "metric", "coverage"])
+
+
+def selected_rows(selected: str | None) -> dict:
+    """The table's highlighted row (``selectedRows``): the selected unit's, if any."""
+    return {"ids": [selected] if selected else []}
+
+
+#: the table turns to the page of the selected unit's row (in the table's own sorting and filter),
+#: once the rows that hold it have arrived
+_GO_TO_SELECTED = f"""async function(selected) {{
+    const no = window.dash_clientside.no_update;
+    if (!selected || !window.dash_ag_grid) {{ return no; }}
+    const api = await window.dash_ag_grid.getApiAsync("{ids.TABLE}");
+    for (let i = 0; i < 100 && !api.getRowNode(selected); i++) {{
+        await new Promise(done => setTimeout(done, 100));
+    }}
+    const node = api.getRowNode(selected);
+    if (node && node.rowIndex !== null) {{
+        api.paginationGoToPage(Math.floor(node.rowIndex / api.paginationGetPageSize()));
+        api.ensureNodeVisible(node, "middle");
+    }}
+    return no;
+}}"""
 
 
 def map_state(query: dict) -> tuple[str, str, str | None, str | None]:
@@ -111,7 +115,7 @@ def drill_down(trigger, click_data, search_value, level, oblast, data: AtlasData
             return search_value, "hromada", None
         return no, no, no
     if trigger == ids.TABLE and table_cell:
-        row = table_cell.get("row_id")
+        row = table_cell.get("rowId")
         if not row:
             return no, no, no
         if level == "oblast":
@@ -207,8 +211,9 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                                 table_columns(metric, lang),
                                 [],
                                 page_size=PAGE_SIZE,
-                                server_side=True,
                                 lang=lang,
+                                row_id="code",
+                                select=True,
                             ),
                         ],
                     ),
@@ -240,7 +245,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Input(ids.MAP, "clickData"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.SEARCH, "value"),
-        Input(ids.TABLE, "active_cell"),
+        Input(ids.TABLE, "cellClicked"),
         State(ids.LEVEL, "value"),
         State(ids.OBLAST, "data"),
         prevent_initial_call=True,
@@ -249,34 +254,23 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables(), cell)
 
     @app.callback(
-        Output(ids.TABLE, "data"),
-        Output(ids.TABLE, "page_count"),
-        Output(ids.TABLE, "columns"),
-        Output(ids.TABLE, "page_current"),
-        Output(ids.TABLE, "style_data_conditional"),
+        Output(ids.TABLE, "rowData"),
+        Output(ids.TABLE, "columnDefs"),
+        Output(ids.TABLE, "selectedRows"),
         Input(ids.LEVEL, "value"),
         Input(ids.METRIC, "value"),
         Input(ids.OBLAST, "data"),
-        Input(ids.TABLE, "page_current"),
-        Input(ids.TABLE, "filter_query"),
-        Input(ids.TABLE, "sort_by"),
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
     )
-    def table(level, metric, oblast, page, filter_query, sort_by, selected, lang):
-        rows, pages, page, styles = table_page(
-            state.tables(metric=metric),
-            level,
-            metric,
-            oblast,
-            lang,
-            page,
-            filter_query,
-            sort_by,
-            selected,
-            go_to_selected=ids.SELECTED in set(dash.ctx.triggered_prop_ids.values()),
-        )
-        return rows, pages, table_columns(metric, lang), page, styles
+    def table(level, metric, oblast, selected, lang):
+        chosen = selected_rows(selected)
+        if set(dash.ctx.triggered_prop_ids.values()) == {ids.SELECTED}:
+            return dash.no_update, dash.no_update, chosen
+        rows = table_rows(state.tables(metric=metric), level, metric, oblast, lang)
+        return rows, grid_columns(table_columns(metric, lang), lang), chosen
+
+    app.clientside_callback(_GO_TO_SELECTED, Output(ids.TABLE, "scrollTo"), Input(ids.SELECTED, "data"))
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -333,12 +327,14 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.METRIC, "value"),
         State(ids.OBLAST, "data"),
         State(ids.LANG, "data"),
-        State(ids.TABLE, "filter_query"),
-        State(ids.TABLE, "sort_by"),
+        State(ids.TABLE, "filterModel"),
+        State(ids.TABLE, "columnState"),
         prevent_initial_call=True,
     )
-    def download(_clicks, level, metric, oblast, lang, filter_query, sort_by):
-        content = download_bytes(state.tables(metric=metric), level, metric, oblast, lang, filter_query, sort_by)
+    def download(_clicks, level, metric, oblast, lang, filter_model, column_state):
+        content = download_bytes(
+            state.tables(metric=metric), level, metric, oblast, lang, filter_model, sort_model(column_state)
+        )
         return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
 
 

@@ -10,7 +10,7 @@ from exports import full_workbook
 from exports.brief import unit_brief_pdf
 
 from .. import ids
-from ..components import data_table, dropdown, figure_cards, graph_config, map_caption, records
+from ..components import data_table, dropdown, figure_cards, graph_config, grid_columns, map_caption, records
 from ..figures import bar_ranking, choropleth
 from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
@@ -75,8 +75,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
         Output(ids.OVERVIEW_MAP, "figure"),
         Output(ids.OVERVIEW_RANKING, "figure"),
-        Output("overview-table", "data"),
-        Output("overview-table", "columns"),
+        Output("overview-table", "rowData"),
+        Output("overview-table", "columnDefs"),
         Output("overview-caption", "children"),
         Input(ids.OVERVIEW_METRIC, "value"),
         State(ids.LANG, "data"),
@@ -95,7 +95,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             choropleth(state.geo_url("oblast"), table, metric, lang),
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
-            table_columns(metric, lang),
+            grid_columns(table_columns(metric, lang), lang),
             with_change_note(map_caption(state.dataset(), metric, "oblast", lang), data, metric, lang),
         )
 

@@ -22,7 +22,7 @@ from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
 
 from .. import ids
-from ..components import data_table, dropdown, graph_config, map_caption, number_format, records
+from ..components import data_table, dropdown, graph_config, grid_columns, map_caption, records
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
@@ -342,8 +342,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
         Output("scenario-status", "children"),
         Output("scenario-map", "figure"),
-        Output("scenario-table", "data"),
-        Output("scenario-table", "columns"),
+        Output("scenario-table", "rowData"),
+        Output("scenario-table", "columnDefs"),
         Output("scenario-caption", "children"),
         Input("scenario-apply", "n_clicks"),
         Input("scenario-reset", "n_clicks"),
@@ -452,10 +452,10 @@ def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: st
         {
             "name": f"{label[lang]}: {_x(part, lang)}",
             "id": f"{measure}_{part}",
-            "type": "numeric",
-            "format": number_format(decimals, lang),
+            "decimals": decimals,
         }
         for part in ("before", "after", "change")
     ]
     ordered = shown.sort_values(f"{measure}_change", key=lambda s: -s.abs(), na_position="last")
-    return figure, records(ordered, ["name", f"{measure}_before", f"{measure}_after", f"{measure}_change"]), columns
+    rows = records(ordered, ["name", f"{measure}_before", f"{measure}_after", f"{measure}_change"])
+    return figure, rows, grid_columns(columns, lang)

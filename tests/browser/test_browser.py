@@ -70,7 +70,7 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
     browser.get(server + "uk/map")
     _wait(browser, lambda d: _units(d) == 27)  # the value layer: 27 units
     assert "наближені" in browser.find_element(By.ID, "map-caption").text
-    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
     assert len(rows) > 10
 
     # switch the metric: the colour bar title follows, the URL keeps it
@@ -217,7 +217,8 @@ def test_scenario_changes_this_session_and_resets(server, second_browser, tmp_pa
     field.send_keys("3")
     driver.find_element(By.ID, "scenario-apply").click()
     _wait(driver, lambda d: "застосовано" in d.find_element(By.ID, "scenario-status").text)
-    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#scenario-table tbody tr")) > 5)
+    rows = "#scenario-table .ag-center-cols-container .ag-row"
+    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) > 5)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     driver.find_element(By.ID, "scenario-download-button").click()
     _wait(driver, lambda d: list(tmp_path.glob("scenario_*.xlsx")), timeout=30)
@@ -241,7 +242,7 @@ def test_funding_plan_runs_and_downloads(server, second_browser, tmp_path):
     driver.get(server + "en/funding")
     _wait(driver, lambda d: d.find_element(By.ID, "funding-run")).click()
     _wait(driver, lambda d: "Exact (MILP)" in d.find_element(By.ID, "funding-result").text, timeout=60)
-    rows = driver.find_elements(By.CSS_SELECTOR, "#funding-table tbody tr")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#funding-table .ag-center-cols-container .ag-row")
     assert len(rows) > 1
     positions = driver.find_element(By.ID, "funding-summary-table").text.split("\n")[1].split()[-2]
     _wait(driver, lambda d: _units(d, "funding-map") > 1400, timeout=60)

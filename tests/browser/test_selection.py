@@ -26,10 +26,11 @@ def _search(driver, text: str) -> list[str]:
 
 
 def _highlighted_rows(driver) -> list[str]:
+    """The table rows drawn as selected (the grid's selected row, in the atlas's highlight colour)."""
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll('#map-table tbody tr')).filter(tr => {"
-        "  const td = tr.querySelector('td:last-child'); return td && getComputedStyle(td).fontWeight >= 600"
-        "    && getComputedStyle(td).backgroundColor === 'rgb(253, 233, 169)'; }).map(tr => tr.innerText);"
+        "return Array.from(document.querySelectorAll('#map-table .ag-center-cols-container .ag-row-selected'))"
+        ".filter(r => { const c = r.querySelector('.ag-cell'); return c && getComputedStyle(c).fontWeight >= 600"
+        "  && getComputedStyle(c).backgroundColor === 'rgb(253, 233, 169)'; }).map(r => r.innerText);"
     )
 
 
@@ -60,10 +61,11 @@ def test_search_and_table_select_with_outline_row_and_profile(server, browser):
     )
 
     # a click on another row of the table selects that hromada
-    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table tbody tr")
-    other = next(r for r in rows if r.find_elements(By.TAG_NAME, "td") and "Звягельська" not in r.text)
-    name = other.find_elements(By.TAG_NAME, "td")[0].text
-    other.find_elements(By.TAG_NAME, "td")[0].click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
+    other = next(r for r in rows if "Звягельська" not in r.text)
+    cell = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=metric]")
+    name = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=name]").text
+    cell.click()
     wait(browser, lambda d: name in d.find_element(By.ID, "map-profile").text)
     wait(browser, lambda d: any(name in row for row in _highlighted_rows(d)))
     assert "code=" in browser.current_url and ZVIAHEL not in browser.current_url

@@ -21,9 +21,12 @@ def test_ukrainian_words_and_numbers_under_uk(server, browser):
     titles = browser.execute_script(_MODEBAR, "map-graph")
     assert "Зберегти у форматі PNG" in titles and not any("Download" in x for x in titles), titles
 
-    inputs = browser.find_elements(By.CSS_SELECTOR, "#map-table th input")
-    filters = [p for p in (e.get_attribute("placeholder") for e in inputs) if p]
-    assert filters and all(p == "фільтр…" for p in filters), filters
+    # the table's own words (AG Grid's localeText): filter boxes, filter menu, pages
+    inputs = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#map-table .ag-floating-filter input"))
+    filters = [e.get_attribute("aria-label") for e in inputs]
+    assert filters and all(p.endswith("Поле фільтра") for p in filters), filters
+    paging = browser.find_element(By.CSS_SELECTOR, "#map-table .ag-paging-panel").get_attribute("textContent")
+    assert "Сторінка" in paging and "Page" not in paging, paging
 
     browser.find_element(By.ID, "map-search").click()
     box = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "input[type=search], .dash-dropdown-search"))

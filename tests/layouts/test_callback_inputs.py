@@ -83,18 +83,24 @@ def test_named_malformed_payloads_get_a_message(app):
     marker = '"id": "funding-budget", "property": "value", "value": '
     raw = json.dumps(_body(key, spec, {("funding-run", "n_clicks"): 1})).replace(marker + "null", marker + "1e999")
     assert _post(client, None, raw).status_code == 400
-    key, spec = _spec(app, "map-table.data")
-    for values in (
-        {("map-level", "value"): "planet"},
-        {("map-metric", "value"): "nonsense"},
-        {("map-table", "page_current"): "two"},
-        {("map-level", "value"): 3},
-        {("map-table", "filter_query"): " && ".join(["{name} contains a"] * 100_000)},
-    ):
+    huge_filter = {f"c{i}": {"filterType": "text", "type": "contains", "filter": "a"} for i in range(100_000)}
+    for prefix, values in (
+        ("map-table.rowData", {("map-level", "value"): "planet"}),
+        ("map-table.rowData", {("map-metric", "value"): "nonsense"}),
+        ("map-table.rowData", {("map-level", "value"): 3}),
+        ("map-oblast.data", {("map-table", "cellClicked"): {"rowId": ["not", "text"], "colId": "name"}}),
+        ("map-download.data", {("map-download-button", "n_clicks"): 1, ("map-table", "filterModel"): huge_filter}),
+        ("map-download.data", {("map-table", "filterModel"): {"population": {"filterType": "number",
+                                                                            "type": "greaterThan", "filter": "x"}}}),
+        ("map-download.data", {("map-table", "filterModel"): {"name": {"filterType": "regex", "filter": ".*"}}}),
+        ("map-download.data", {("map-table", "columnState"): [{"colId": "name", "sort": "sideways"}]}),
+    ):  # fmt: skip
+        key, spec = _spec(app, prefix)
         started = time.monotonic()
         response = _post(client, _body(key, spec, values))
         assert response.status_code == 400, values.keys()
         assert time.monotonic() - started < 5
+    key, spec = _spec(app, "map-table.rowData")
     missing = _body(key, spec)
     missing["state"] = missing["state"][:-1]
     assert _post(client, missing).status_code == 400

@@ -26,8 +26,8 @@ from layouts import (
     view_table,
 )
 from layouts.components import profile_card
-from layouts.pages.map import drill_down, map_state, render_map, table_page
-from layouts.views import apply_table_query, hromada_options, unit_options
+from layouts.pages.map import drill_down, map_state, render_map, table_columns, table_rows
+from layouts.views import apply_filter_model, describe_filter, hromada_options, sort_model, unit_options
 from loaders import Dataset
 from metrics import Assumptions
 from tests.fixtures import H1, H2, H4, H5, O1, O2, R1, R3
@@ -136,8 +136,12 @@ def test_drill_down(data):
     assert drill_down(ids.SEARCH, None, O2, "oblast", None, data) == (O2, "hromada", None)
     assert drill_down(ids.SEARCH, None, R3, "oblast", None, data) == (O2, "raion", R3)
     # a table click: on an oblast it drills in, on a hromada it selects
-    assert drill_down(ids.TABLE, None, None, "oblast", None, data, {"row_id": O1}) == (O1, "hromada", None)
-    assert drill_down(ids.TABLE, None, None, "hromada", O1, data, {"row_id": H2})[2] == H2
+    assert drill_down(ids.TABLE, None, None, "oblast", None, data, {"rowId": O1, "colId": "name"}) == (
+        O1,
+        "hromada",
+        None,
+    )
+    assert drill_down(ids.TABLE, None, None, "hromada", O1, data, {"rowId": H2, "colId": "metric"})[2] == H2
 
 
 def test_map_state_from_url_is_validated():
@@ -202,23 +206,56 @@ def test_format_number():
     assert format_number(np.nan) == "немає даних"
 
 
-def test_table_page_is_filtered_sorted_and_paged_on_the_server(data):
-    rows, pages, _, _ = table_page(data, "hromada", "workers", None, "uk", 0, "{population} > 15000", None)
-    assert pages == 1 and {r["code"] for r in rows} == {H2, "UA05040010000012345", H4}
-    rows, _, _, _ = table_page(data, "hromada", "workers", None, "en", 0, "{name} icontains vinn", None)
-    assert [r["code"] for r in rows] == [H2]
-    rows, _, _, styles = table_page(
-        data, "hromada", "workers", None, "uk", 0, None, [{"column_id": "population", "direction": "asc"}], H2
-    )
-    assert rows[0]["code"] == H5 and rows[0]["id"] == H5  # a cell click reports the row's code
-    assert rows[0]["metric"] == 0
-    highlighted = [rows[style["if"]["row_index"]]["code"] for style in styles]
-    assert highlighted == [H2]
+def test_table_rows_carry_codes_and_a_count_metric_is_not_a_second_column(data):
+    rows = table_rows(data, "hromada", "workers_per_10k", None, "uk")
+    assert {r["code"] for r in rows} == set(data.tables["hromada"]["code"])  # a row click reports its code
+    ids_of = [[c["id"] for c in table_columns(metric, "uk")] for metric in ("workers", "population", "gap_fte")]
+    assert ids_of[0] == ids_of[1] == ["name", "population", "idp", "workers", "coverage"]
+    assert ids_of[2] == ["name", "population", "idp", "workers", "metric", "coverage"]
 
 
-def test_apply_table_query_ignores_garbage(data):
-    table = data.tables["hromada"]
-    assert len(apply_table_query(table, "{nope} > 1 && rubbish", None)) == len(table)
+def test_filter_model_filters_numbers_and_texts_as_the_grid_does(data):
+    table = data.tables["hromada"].assign(name=data.tables["hromada"]["name_en"])
+    over = {"population": {"filterType": "number", "type": "greaterThan", "filter": 15000}}
+    assert set(apply_filter_model(table, over)["code"]) == {H2, "UA05040010000012345", H4}
+    assert set(apply_filter_model(table, {"name": {"filterType": "text", "type": "contains", "filter": "VINN"}})[
+        "code"
+    ]) == {H2}  # fmt: skip
+    either = {
+        "population": {
+            "filterType": "number",
+            "operator": "OR",
+            "conditions": [{"type": "lessThan", "filter": 1}, {"type": "equals", "filter": 40000}],
+        }
+    }
+    assert set(apply_filter_model(table, either)["code"]) == set(table.loc[table["population"].eq(40000), "code"])
+    # a blank value meets no condition but "blank" (AG Grid's default), "not equal" included
+    with_blank = table.assign(population=table["population"].where(table["code"] != H1))
+    not_equal = {"population": {"filterType": "number", "type": "notEqual", "filter": 40000}}
+    assert H1 not in set(apply_filter_model(with_blank, not_equal)["code"])
+    blank = {"population": {"filterType": "number", "type": "blank"}}
+    assert list(apply_filter_model(with_blank, blank)["code"]) == [H1]
+    # unknown columns and unfinished conditions filter nothing; sorting follows the column state
+    assert len(apply_filter_model(table, {"nope": over["population"]})) == len(table)
+    assert len(apply_filter_model(table, {"population": {"filterType": "number", "type": "equals"}})) == len(table)
+    state = [{"colId": "name", "sort": None}, {"colId": "population", "sort": "asc", "sortIndex": 0}]
+    assert sort_model(state) == [("population", "asc")]
+    ordered = apply_filter_model(table, None, sort_model(state))
+    assert list(ordered["population"].dropna()) == sorted(table["population"].dropna())
+    names = {"population": "Населення"}
+    assert describe_filter(over, "uk", names) == "Населення > 15\u00a0000"
+
+
+def test_download_holds_the_filtered_rows(data):
+    over = {"population": {"filterType": "number", "type": "greaterThan", "filter": 15000}}
+    content = download_bytes(data, "hromada", "workers", None, "uk", over, [("population", "desc")])
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    codes = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
+    expected = data.tables["hromada"].query("population > 15000").sort_values("population", ascending=False)
+    assert codes == list(expected["code"])
+    notes = {r[0].value: r[1].value for r in book["Notes"].iter_rows() if r[0].value}
+    assert any("> 15" in str(v) for v in notes.values()), notes
 
 
 def test_search_matches_either_language_and_apostrophes(data):
