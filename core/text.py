@@ -1026,6 +1026,9 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_batch_button": "Брифи всіх областей (.zip)",
         "brief_cancel": "Скасувати",
         "brief_progress": "Готово {done} з {total}",
+        "job_solving": "Складаю план: {seconds} с (не довше ніж {limit} с)",
+        "job_finishing": "План складено; готую таблицю й карту",
+        "job_result_lost": "Результату розрахунку вже немає (сесію або час вичерпано); розрахуйте план ще раз",
         "brief_no_plan": "Спершу розрахуйте план.",
         "brief_cli_wrote": "Записано {path}",
         "brief_cli_batch": "Брифи областей",
@@ -1209,6 +1212,11 @@ _BRIEF_TEXT: dict[str, dict[str, str]] = {
         "brief_batch_button": "Briefs of every oblast (.zip)",
         "brief_cancel": "Cancel",
         "brief_progress": "{done} of {total} done",
+        "job_solving": "Making the plan: {seconds} s (at most {limit} s)",
+        "job_finishing": "Plan made; preparing the table and the map",
+        "job_result_lost": (
+            "The result of the run is no longer kept (the session or its time expired); make the plan again"
+        ),
         "brief_no_plan": "Make the plan first.",
         "brief_cli_wrote": "Wrote {path}",
         "brief_cli_batch": "Oblast briefs",

@@ -15,7 +15,11 @@ Celery worker as well. Two sessions never share a job or its result: the
 id is part of the job's cache key.
 
 :func:`job_controls` + :func:`register_job` give a page a button, a progress
-bar, a cancel button and a download. :func:`brief_button` +
+bar, a cancel button and a download. :func:`register_background` runs work
+whose result the page shows (the Funding page's allocator run): the job keeps
+its result server-side under its ticket id for the session that asked
+(:func:`keep_result`), and an ordinary callback of the page takes it once
+(:func:`take_result`), stores it in the session and draws it. :func:`brief_button` +
 :func:`register_brief` give a page a one-click PDF brief (quick: an ordinary
 callback on the session's memoised tables).
 """
@@ -25,6 +29,8 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import threading
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,9 +48,13 @@ __all__ = [
     "brief_button",
     "issue_ticket",
     "job_controls",
+    "keep_result",
     "oblast_briefs_zip",
+    "register_background",
     "register_brief",
     "register_job",
+    "run_with_clock",
+    "take_result",
     "take_ticket",
 ]
 
@@ -77,7 +87,8 @@ def issue_ticket(state, **extra: Any) -> str:
     from .state import encode_value
 
     job = secrets.token_urlsafe(18)
-    ticket = {"dataset_key": state.dataset_key(), "assumptions": state.assumptions(), **extra}
+    ticket = {"dataset_key": state.dataset_key(), "assumptions": state.assumptions(), "sid": state.session_id()}
+    ticket.update(extra)
     state.store.set("small", f"job:{job}", encode_value(ticket), _TICKET_SECONDS)
     return job
 
@@ -95,6 +106,60 @@ def take_ticket(state, job: str | None) -> dict | None:
     state.store.delete("small", key)
     ticket = decode_value(content)
     return {**ticket, "dataset": state.dataset_of(ticket["dataset_key"])}
+
+
+def keep_result(state, job: str, sid: str, value: Any) -> None:
+    """Keep a job's result for the session ``sid`` under the job's ticket id (JSON, like session settings)."""
+    from .state import encode_value
+
+    state.store.set("small", f"job-result:{job}", encode_value({"sid": sid, "value": value}), _TICKET_SECONDS)
+
+
+def take_result(state, job: str | None) -> tuple[bool, Any]:
+    """In a request: ``(True, value)`` of job ``job`` if this session's (taken once), else ``(False, None)``."""
+    from .state import decode_value
+
+    if not job or not isinstance(job, str):
+        return False, None
+    key = f"job-result:{job}"
+    content = state.store.get("small", key, _TICKET_SECONDS)
+    if content is None:
+        return False, None
+    kept = decode_value(content)
+    if kept.get("sid") != state.session_id():
+        return False, None  # another session's job: not shown, not deleted
+    state.store.delete("small", key)
+    return True, kept["value"]
+
+
+def run_with_clock(
+    work: Callable[[], Any], limit: float, progress: Callable[..., None], text: Callable[[float], str], every=0.5
+) -> Any:
+    """``work()`` in a thread; meanwhile ``progress(elapsed, limit, text(elapsed))`` every ``every`` seconds.
+
+    For work with a wall-clock limit of its own but no steps to count (the
+    allocator's solver): the bar shows the time used of the time allowed.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the job below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="atlas-job", daemon=True)
+    started = time.monotonic()
+    thread.start()
+    while True:
+        thread.join(every)
+        if not thread.is_alive():
+            break
+        elapsed = time.monotonic() - started
+        progress(min(elapsed, limit), limit, text(elapsed))
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 # -- the work ------------------------------------------------------------------------------------------------------
@@ -118,8 +183,12 @@ def _start_id(prefix: str, start_id: str | None) -> str:
     return start_id or f"{prefix}-start"
 
 
-def job_controls(prefix: str, label: str, lang: str, start_id: str | None = None) -> html.Span:
-    """A start button, a cancel button, a progress bar (hidden until the job runs) and the download."""
+def job_controls(prefix: str, label: str, lang: str, start_id: str | None = None, download: bool = True) -> html.Span:
+    """A start button, a cancel button, a progress bar (hidden until the job runs) and the download.
+
+    ``download=False`` (for :func:`register_background`): a ``prefix-done``
+    store that receives the finished job's id instead of a download.
+    """
     return html.Span(
         [
             html.Button(label, id=_start_id(prefix, start_id), n_clicks=0),
@@ -127,10 +196,76 @@ def job_controls(prefix: str, label: str, lang: str, start_id: str | None = None
             html.Progress(id=f"{prefix}-progress", value="0", max="1", style={"visibility": "hidden"}),
             html.Span(id=f"{prefix}-status", className="job-status", role="status"),
             dcc.Store(id=f"{prefix}-ticket"),
-            dcc.Download(id=f"{prefix}-download"),
+            dcc.Download(id=f"{prefix}-download") if download else dcc.Store(id=f"{prefix}-done"),
         ],
         className="job",
     )
+
+
+def _background_options(prefix: str, start_id: str | None) -> dict:
+    """What every job shows while it runs: start disabled, cancel enabled, the bar visible, and its progress."""
+    return {
+        "background": True,
+        "running": [
+            (Output(_start_id(prefix, start_id), "disabled"), True, False),
+            (Output(f"{prefix}-cancel", "disabled"), False, True),
+            (Output(f"{prefix}-progress", "style"), {"visibility": "visible"}, {"visibility": "hidden"}),
+        ],
+        "cancel": [Input(f"{prefix}-cancel", "n_clicks")],
+        "progress": [
+            Output(f"{prefix}-progress", "value"),
+            Output(f"{prefix}-progress", "max"),
+            Output(f"{prefix}-status", "children"),
+        ],
+        "progress_default": ["0", "1", ""],
+        "prevent_initial_call": True,
+    }
+
+
+def _progress_of(set_progress, lang: str) -> Callable[..., None]:
+    """``progress(done, total, text=None)`` for a job; the text defaults to "N of M done"."""
+
+    def progress(done: float, total: float, text: str | None = None) -> None:
+        if text is None:
+            text = t("brief_progress", lang).format(done=done, total=total)
+        set_progress((str(round(done, 1)), str(max(total, 1)), text))
+
+    return progress
+
+
+def register_background(
+    app: dash.Dash,
+    state,
+    prefix: str,
+    work: Callable[[dict, str, Callable[..., None]], Any],
+    start_id: str | None = None,
+) -> None:
+    """Run ``work(ticket, lang, progress) -> value`` in the background when ``prefix-ticket`` gets a ticket.
+
+    The page issues the ticket (:func:`issue_ticket`, from an ordinary
+    callback that checks the user's choices first) and shows the result
+    from an ordinary callback on ``prefix-done`` (:func:`take_result`).
+    A ``ValueError`` of ``work`` is kept as ``{"error": message}``.
+    Cancelling stops the job's process: nothing is kept, nothing shown.
+    """
+
+    @app.callback(
+        Output(f"{prefix}-done", "data"),
+        Input(f"{prefix}-ticket", "data"),
+        State(ids.LANG, "data"),
+        **_background_options(prefix, start_id),
+    )
+    def run(set_progress, job, lang):
+        lang = lang if lang in ("uk", "en") else "uk"
+        taken = take_ticket(state, job)
+        if taken is None:
+            return dash.no_update
+        try:
+            value = work(taken, lang, _progress_of(set_progress, lang))
+        except ValueError as exc:
+            value = {"error": str(exc)}
+        keep_result(state, job, taken["sid"], value)
+        return job
 
 
 def register_job(
@@ -160,31 +295,14 @@ def register_job(
         Output(f"{prefix}-status", "children"),
         Input(f"{prefix}-ticket", "data"),
         State(ids.LANG, "data"),
-        background=True,
-        running=[
-            (Output(_start_id(prefix, start_id), "disabled"), True, False),
-            (Output(f"{prefix}-cancel", "disabled"), False, True),
-            (Output(f"{prefix}-progress", "style"), {"visibility": "visible"}, {"visibility": "hidden"}),
-        ],
-        cancel=[Input(f"{prefix}-cancel", "n_clicks")],
-        progress=[
-            Output(f"{prefix}-progress", "value"),
-            Output(f"{prefix}-progress", "max"),
-            Output(f"{prefix}-status", "children"),
-        ],
-        progress_default=["0", "1", ""],
-        prevent_initial_call=True,
+        **_background_options(prefix, start_id),
     )
     def run(set_progress, job, lang):
         lang = lang if lang in ("uk", "en") else "uk"
         taken = take_ticket(state, job)
         if taken is None:
             return dash.no_update, dash.no_update
-
-        def progress(done: int, total: int) -> None:
-            set_progress((str(done), str(max(total, 1)), t("brief_progress", lang).format(done=done, total=total)))
-
-        content, filename = work(taken, lang, progress)
+        content, filename = work(taken, lang, _progress_of(set_progress, lang))
         return dcc.send_bytes(content, filename), ""
 
 

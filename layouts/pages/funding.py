@@ -3,6 +3,11 @@
 The allocator (``metrics.allocate``) solves the plan exactly as a mixed-integer
 program and also greedily; both objective values are shown. The plan of the
 session can be downloaded as .xlsx.
+
+A run is a background job (:mod:`layouts.jobs`): a click checks the choices
+and issues a ticket, the job solves the plan with a progress bar (the time
+used of the solver's :data:`PLAN_SECONDS`) and a cancel button, and the page
+takes the result back into the session and draws it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from metrics import ROLES, Allocation, allocate
 from .. import ids
 from ..components import data_table, graph_config, grid_columns, map_caption, parse_amount, records
 from ..figures import choropleth, prompt_figure
-from ..jobs import brief_button, register_brief
+from ..jobs import (
+    brief_button,
+    issue_ticket,
+    job_controls,
+    register_background,
+    register_brief,
+    run_with_clock,
+    take_result,
+)
 from ..state import AtlasState
 
 _TEXT = {
@@ -119,6 +132,8 @@ _TEXT = {
     },
 }
 _OPTIONS = ("min_one", "include_occupied", "exclude_hostilities", "no_vacancies")
+#: wall-clock seconds the allocator may take (the job's progress bar counts them)
+PLAN_SECONDS = 20.0
 ROLE_NAMES = {lang: {role: ROLE_LABELS[role][i] for role in ROLES} for i, lang in enumerate(("uk", "en"))}
 
 
@@ -192,7 +207,7 @@ def make_plan(
         min_one_worker="min_one" in options,
         oblast_budget_caps=_oblast_caps(oblast_caps, dataset.units),
         exclude_statuses=statuses,
-        time_limit=20.0,
+        time_limit=PLAN_SECONDS,
     )
 
 
@@ -395,7 +410,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Button(_x("run", lang), id="funding-run", n_clicks=0),
+                    job_controls("funding-plan", _x("run", lang), lang, start_id="funding-run", download=False),
                     html.Button(_x("download", lang), id="funding-download-button", n_clicks=0),
                     dcc.Download(id="funding-download"),
                     brief_button("funding", lang, "brief_plan_button"),
@@ -459,7 +474,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output("funding-table", "rowData"),
         Output("funding-table", "columnDefs"),
         Output("funding-caption", "children"),
+        Output("funding-plan-ticket", "data"),
         Input("funding-run", "n_clicks"),
+        Input("funding-plan-done", "data"),
         State("funding-budget", "value"),
         State("funding-objective", "value"),
         State("funding-measure", "value"),
@@ -472,27 +489,65 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def run(_clicks, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
-        dataset = state.dataset()
+    def run(_clicks, done, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
+        """A click: check the choices and start the job (a ticket); the job done: keep its plan and draw it."""
+        unchanged = (dash.no_update,) * 5
+        if dash.ctx.triggered_id == "funding-plan-done":
+            return (*show(done, lang), dash.no_update)
         try:
-            budget = parse_amount(budget, lang, _x("budget", lang))
-            plan = make_plan(
-                dataset, state.assumptions(), budget, objective, measure, options, roles, years, hromada_share,
-                psy_share, caps,
-            )  # fmt: skip
+            choices = {
+                "budget": parse_amount(budget, lang, _x("budget", lang)),
+                "objective": objective,
+                "measure": measure,
+                "options": options,
+                "roles": roles,
+                "years": years,
+                "hromada_share": hromada_share,
+                "psychologist_share": psy_share,
+                "oblast_caps": caps,
+            }
+            _oblast_caps(caps, state.dataset().units)  # a bad line is said now, before any job starts
         except ValueError as exc:
-            return html.P(str(exc), className="error"), dash.no_update, [], _columns(lang), dash.no_update
-        table = plan_rows(plan, dataset.units, lang)
-        state.set_value("plan", table)
-        state.set_value("plan_facts", plan_facts(plan, plan_parameters(measure, options, roles, lang)))
-        state.set_value("plan_result", keep_plan(plan, plan_options(options, roles)))
+            error = html.P(str(exc), className="error")
+            return error, dash.no_update, [], _columns(lang), dash.no_update, dash.no_update
+        return (*unchanged, issue_ticket(state, choices=choices))
+
+    def show(job, lang):
+        found, value = take_result(state, job)
+        if not found or "error" in value:
+            message = value["error"] if found else t("job_result_lost", lang)
+            return html.P(message, className="error"), dash.no_update, [], _columns(lang), dash.no_update
+        state.set_value("plan", value["table"])
+        state.set_value("plan_facts", value["facts"])
+        state.set_value("plan_result", value["kept"])
+        plan, _options = kept_plan(value["kept"])
+        table = value["table"]
         return (
             summary_view(plan, lang),
             plan_map(state, plan, lang),
             records(table, list(table.columns)),
             _columns(lang),
-            map_caption(dataset, "positions_funded", "hromada", lang),
+            map_caption(state.dataset(), "positions_funded", "hromada", lang),
         )
+
+    def solve(ticket, lang, progress):
+        """The job: the allocator on the ticket's dataset and assumptions, the bar counting its seconds."""
+        dataset, choices = ticket["dataset"], ticket["choices"]
+        plan = run_with_clock(
+            lambda: make_plan(dataset, ticket["assumptions"], **choices),
+            PLAN_SECONDS,
+            progress,
+            lambda seconds: t("job_solving", lang, seconds=int(seconds), limit=int(PLAN_SECONDS)),
+        )
+        progress(PLAN_SECONDS, PLAN_SECONDS, t("job_finishing", lang))
+        options, roles = choices["options"], choices["roles"]
+        return {
+            "table": plan_rows(plan, dataset.units, lang),
+            "facts": plan_facts(plan, plan_parameters(choices["measure"], options, roles, lang)),
+            "kept": keep_plan(plan, plan_options(options, roles)),
+        }
+
+    register_background(app, state, "funding-plan", solve, start_id="funding-run")
 
     @app.callback(
         Output("funding-download", "data"),

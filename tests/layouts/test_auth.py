@@ -40,7 +40,10 @@ def secured(tmp_path_factory):
         ATLAS_CACHE_DIR=str(tmp_path_factory.mktemp("cache")),
     )
     try:
-        yield app.make_app()
+        made = app.make_app()
+        # the first request sets the server up: Dash then adds the cancel callbacks of background jobs
+        made.server.test_client().get("/_dash-layout", headers=_headers(RIGHT))
+        yield made
     finally:
         for key, value in saved.items():
             if value is None:
@@ -95,6 +98,11 @@ def test_the_matrix_covers_the_server(secured):
     assert ("GET", "/geo/demo/oblast.json") in routes
     assert ("GET", "/_dash-layout") in routes
     assert len(secured.callback_map) >= 10
+    background = [k for k, spec in secured.callback_map.items() if spec.get("background")]
+    assert any("funding-plan-done.data" in k for k in background)  # the allocator run
+    assert any("overview-briefs-download.data" in k for k in background)  # the batch of briefs
+    assert any("overview-workbook-download.data" in k for k in background)  # the full workbook
+    assert any(k.endswith("funding-plan-cancel.id") for k in secured.callback_map)  # Dash's cancel callback
 
 
 def test_every_route_refuses_requests_without_right_credentials(secured):
@@ -187,3 +195,21 @@ def test_an_open_atlas_serves_everyone_as_anonymous(tmp_path, monkeypatch):
     with app.server.test_request_context("/uk/"):
         app.server.preprocess_request()
         assert auth.current_user() is auth.ANONYMOUS
+
+
+@pytest.mark.parametrize("trick", ["/healthz", None])
+def test_background_job_requests_need_credentials(secured, trick):
+    """Polling, cancelling and replacing a job (``cacheKey``, ``job``, ``cancelJob``, ``oldJob``) need credentials."""
+    client = secured.server.test_client()
+    query = "?endId=e&cacheKey=k&job=1&cancelJob=1&oldJob=1"
+    jobs = {k: v for k, v in secured.callback_map.items() if v.get("background") or k.endswith("-cancel.id")}
+    assert len(jobs) >= 6
+    failures = []
+    for key, spec in jobs.items():
+        body = _callback_body(key, spec, trick)
+        for name, header in {**CREDENTIALS, "right": RIGHT}.items():
+            response = client.post("/_dash-update-component" + query, json=body, headers=_headers(header))
+            refused = response.status_code == 401
+            if refused != (name != "right") or response.status_code >= 500:
+                failures.append((key[:60], name, response.status_code))
+    assert not failures

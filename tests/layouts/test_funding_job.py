@@ -1,0 +1,161 @@
+"""The Funding page's allocator run as a Dash background job, through the app's own callback requests.
+
+A click checks the choices and issues a ticket; the background callback
+starts a real job (``DiskcacheManager``: a child process), reports progress
+while the solver runs, and keeps the plan for the session that asked; the
+page takes it once and draws it. Cancelling stops the job: no plan is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.layouts.test_callback_inputs import _body
+
+CHOICES = {
+    ("funding-budget", "value"): "60,000,000",
+    ("funding-objective", "value"): "coverage",
+    ("funding-measure", "value"): "norm",
+    ("funding-options", "value"): [],
+    ("funding-roles", "value"): ["social_work_specialist", "social_worker"],
+    ("funding-years", "value"): 3,
+    ("funding-hromada-share", "value"): 100,
+    ("funding-psychologist-share", "value"): 100,
+    ("funding-oblast-caps", "value"): "",
+    ("app-lang", "data"): "en",
+}
+
+
+@pytest.fixture(scope="module")
+def app(demo, tmp_path_factory):
+    from layouts import create_app
+    from loaders import read_assumptions
+
+    saved = os.environ.get("ATLAS_CACHE_DIR")
+    os.environ["ATLAS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("ATLAS_REDIS_URL", None)
+    try:
+        yield create_app(demo, read_assumptions())
+    finally:
+        if saved is None:
+            os.environ.pop("ATLAS_CACHE_DIR", None)
+        else:
+            os.environ["ATLAS_CACHE_DIR"] = saved
+
+
+class Page:
+    """One page load of one user: the signed ``endId`` the renderer echoes on every callback request."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.server.test_client()
+        html = self.client.get("/en/funding").get_data(as_text=True)
+        self.end_id = re.search(r'"end_id":\s*"([^"]+)"', html).group(1)
+
+    def post(self, output: str, values: dict, changed: str | None = None, **args):
+        key, spec = next((k, v) for k, v in self.app.callback_map.items() if output in k)
+        body = _body(key, spec, values)
+        if changed:
+            body["changedPropIds"] = [changed]
+        query = urlencode({"endId": self.end_id, **args})
+        response = self.client.post(f"/_dash-update-component?{query}", json=body)
+        assert response.status_code in (200, 204), (output, response.status_code, response.get_data(as_text=True))
+        return response.get_json(silent=True) or {}
+
+    def click_run(self) -> str:
+        answer = self.post("funding-result.children", {("funding-run", "n_clicks"): 1, **CHOICES})
+        return answer["response"]["funding-plan-ticket"]["data"]
+
+    def start(self, ticket: str) -> dict:
+        handles = self.post("funding-plan-done.data", {("funding-plan-ticket", "data"): ticket, **CHOICES})
+        assert {"cacheKey", "job"} <= handles.keys()
+        return handles
+
+    def poll(self, ticket: str, handles: dict) -> dict:
+        values = {("funding-plan-ticket", "data"): ticket, **CHOICES}
+        return self.post("funding-plan-done.data", values, cacheKey=handles["cacheKey"], job=handles["job"])
+
+    def show(self, ticket: str) -> dict:
+        values = {("funding-plan-done", "data"): ticket, **CHOICES}
+        return self.post("funding-result.children", values, changed="funding-plan-done.data")["response"]
+
+
+def test_the_run_starts_reports_progress_and_gives_the_plan(app):
+    page = Page(app)
+    ticket = page.click_run()
+    handles = page.start(ticket)
+    statuses, done, deadline = [], None, time.monotonic() + 180
+    while done is None and time.monotonic() < deadline:
+        answer = page.poll(ticket, handles)
+        status = answer.get("progress", {}).get("funding-plan-status.children")
+        if status:
+            statuses.append(status)
+        done = answer.get("response", {}).get("funding-plan-done", {}).get("data")
+        time.sleep(0.2)
+    assert done == ticket, "the job did not finish within 180 s"
+    assert any(re.fullmatch(r"Making the plan: \d+ s \(at most 20 s\)", s) for s in statuses), statuses
+
+    shown = page.show(done)
+    summary = str(shown["funding-result"]["children"])
+    assert "Exact (MILP)" in summary and "Greedy" in summary
+    assert len(shown["funding-table"]["data"]) > 10
+    # the plan is now the session's: its workbook downloads (an ordinary callback reading the session)
+    download = page.post("funding-download.data", {("funding-download-button", "n_clicks"): 1, **CHOICES})
+    assert download["response"]["funding-download"]["data"]["filename"] == "funding_plan.xlsx"
+    # taken once; another user with the id gets nothing
+    again = page.show(done)
+    assert "no longer kept" in str(again["funding-result"]["children"])
+
+
+def test_another_session_cannot_take_the_plan(app):
+    owner, other = Page(app), Page(app)
+    ticket = owner.click_run()
+    handles = owner.start(ticket)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and "response" not in owner.poll(ticket, handles):
+        time.sleep(0.3)
+    assert "no longer kept" in str(other.show(ticket)["funding-result"]["children"])
+    assert "Exact (MILP)" in str(owner.show(ticket)["funding-result"]["children"])
+
+
+def _jobs() -> set[int]:
+    """Running child processes of this process (a DiskcacheManager job is one)."""
+    import psutil
+
+    return {c.pid for c in psutil.Process().children(recursive=True) if c.status() != psutil.STATUS_ZOMBIE}
+
+
+def _wait(condition, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    return condition()
+
+
+def test_a_cancelled_run_stops_and_keeps_no_plan(app):
+    page = Page(app)
+    ticket = page.click_run()
+    before = _jobs()
+    handles = page.start(ticket)
+    job = _wait(lambda: _jobs() - before)
+    assert job, "no job process started"
+    page.post("funding-plan-cancel.id", {("funding-plan-cancel", "n_clicks"): 1}, cancelJob=handles["job"])
+    assert _wait(lambda: not (job & _jobs())), "the job process still runs after cancel"
+    answer = page.poll(ticket, handles)
+    assert answer.get("response", {}).get("funding-plan-done") is None
+    assert "no longer kept" in str(page.show(ticket)["funding-result"]["children"])
+
+
+def test_bad_choices_are_said_at_once_and_start_no_job(app):
+    page = Page(app)
+    values = {("funding-run", "n_clicks"): 1, **CHOICES, ("funding-oblast-caps", "value"): "nowhere=5"}
+    answer = page.post("funding-result.children", values)["response"]
+    assert "line 1 'nowhere=5'" in str(answer["funding-result"]["children"])
+    assert "funding-plan-ticket" not in answer
