@@ -103,7 +103,7 @@ def test_the_run_starts_reports_progress_and_gives_the_plan(app):
     shown = page.show(done)
     summary = str(shown["funding-result"]["children"])
     assert "Exact (MILP)" in summary and "Greedy" in summary
-    assert len(shown["funding-table"]["data"]) > 10
+    assert len(shown["funding-table"]["rowData"]) > 10
     # the plan is now the session's: its workbook downloads (an ordinary callback reading the session)
     download = page.post("funding-download.data", {("funding-download-button", "n_clicks"): 1, **CHOICES})
     assert download["response"]["funding-download"]["data"]["filename"] == "funding_plan.xlsx"
