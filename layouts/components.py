@@ -13,7 +13,7 @@ from core.text import format_number, grid_locale, label, metric_label, metric_sp
 from loaders import ROLE_LABELS
 
 from . import ids
-from .views import AtlasData, role_table, similar_hromadas, unit_options
+from .views import AtlasData, coverage_notes, role_table, similar_hromadas, unit_options
 
 __all__ = [
     "parse_amount",
@@ -291,6 +291,8 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
     row = detail.loc[code]
     name = row["name_uk"] if lang == "uk" else row["name_en"]
     oblast = data.tables["oblast"].set_index("code").loc[row["oblast_code"]]
+    # the oblast's figures from part of its hromadas say so ("штат: часткові дані: 2 з 3 громад")
+    oblast_note = coverage_notes(oblast.to_frame().T, lang)[0]
     similar = similar_hromadas(data, code)
 
     def fig(value, decimals=0):
@@ -323,7 +325,12 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
                     [
                         html.Th(t("figure", lang)),
                         html.Th(t("this_hromada", lang)),
-                        html.Th(f"{t('compare_oblast', lang)}: {row[f'oblast_name_{lang}']}"),
+                        html.Th(
+                            [
+                                f"{t('compare_oblast', lang)}: {row[f'oblast_name_{lang}']}",
+                                *([html.Br(), html.Small(oblast_note, className="card-note")] if oblast_note else []),
+                            ]
+                        ),
                         html.Th(f"{t('compare_similar', lang)}, n={len(similar)}"),
                     ]
                 )

@@ -149,3 +149,11 @@ def test_the_table_download_carries_the_coverage_column(partial):
     header = [c.value for c in sheet[1]]
     rows = {r[header.index("KATOTTG code")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[O1][header.index("Data coverage")] == "staffing: partial: 2 of 3 hromadas"
+
+
+def test_the_profile_says_when_its_oblast_column_is_partial(partial):
+    from layouts.components import profile_card
+
+    data = prepare(partial, Assumptions())
+    card = str(profile_card(data, H1, "uk"))
+    assert "часткові дані: 2 з 3 громад" in card
