@@ -222,14 +222,20 @@ def coverage(table: pd.DataFrame, measure: str | None = None, kinds: tuple[str, 
     Notes
     -----
     reporting = min over the measure's input tables (:data:`MEASURE_INPUTS`,
-    or ``kinds``) of ``{kind}_reporting``. A figure with reporting = 0 is
+    or ``kinds``) that cover any member of ``{kind}_reporting`` (0 when none does). A figure with reporting = 0 is
     "no data" itself (its sums are NaN); with 0 < reporting < expected it
     is a partial figure and says so ("partial: 57 of 1,470 hromadas").
     """
     kinds = kinds or MEASURE_INPUTS.get(measure or "", _DEFAULT_INPUTS)
     columns = [f"{k}_reporting" for k in kinds if f"{k}_reporting" in table]
     expected = _column(table, "hromadas_expected" if "hromadas_expected" in table else "hromadas")
-    reporting = table[columns].astype(float).min(axis=1) if columns else expected
+    if columns:
+        # a table of none of the unit's hromadas does not hide another one's partial coverage (its figures
+        # are either "no data" or computed without it, like the present population without IDP figures)
+        counts = table[columns].astype(float)
+        reporting = counts.where(counts > 0).min(axis=1).fillna(counts.max(axis=1))
+    else:
+        reporting = expected
     return pd.DataFrame(
         {"reporting": reporting, "expected": expected, "partial": (reporting > 0) & (reporting < expected)},
         index=table.index,

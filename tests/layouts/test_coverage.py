@@ -157,3 +157,20 @@ def test_the_profile_says_when_its_oblast_column_is_partial(partial):
     data = prepare(partial, Assumptions())
     card = str(profile_card(data, H1, "uk"))
     assert "часткові дані: 2 з 3 громад" in card
+
+
+def test_a_missing_table_does_not_hide_a_partial_one(partial):
+    """No IDP table at all and staffing for 2 of 5 hromadas: the gap (needing both) is still partial."""
+    from metrics.planning import coverage
+
+    h = partial.hromadas.copy()
+    h["idp_reported"] = False
+    h["idp"] = np.nan
+    from dataclasses import replace as copy
+
+    data = prepare(copy(partial, hromadas=h), Assumptions())
+    country = data.computed.level("country")
+    share = coverage(country, "gap_fte").iloc[0]
+    assert (share["reporting"], share["expected"], bool(share["partial"])) == (2, 5, True)
+    assert key_figure_notes(data, "en")["gap"] == "partial: 2 of 5 hromadas"
+    assert key_figure_notes(data, "en")["idp"] == ""  # none: the figure itself is "no data"
