@@ -47,6 +47,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--budget", type=float, required=True, metavar="UAH", help="budget of the whole programme")
     parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
     parser.add_argument(
+        "--period",
+        default=None,
+        metavar="P",
+        help=(
+            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
+            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
+        ),
+    )
+    parser.add_argument(
         "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
     )
     add_plan_arguments(parser)
@@ -211,10 +220,18 @@ def run_allocate(args: argparse.Namespace) -> int:
     Raises ``FileNotFoundError`` / ``ValueError`` for a missing file or an
     invalid argument (``app.py`` prints them and exits with 2).
     """
-    from loaders import DEFAULT_ASSUMPTIONS, DEMO_MANIFEST, load_dataset, read_assumptions
+    from loaders import DEFAULT_ASSUMPTIONS, read_assumptions
     from metrics import allocate
+    from store import StoreError
 
-    dataset = load_dataset(args.data or DEMO_MANIFEST)
+    from ._period import load_data
+    from ._store import EXIT_STORE
+
+    try:
+        dataset, period = load_data(args.data, args.period)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     assumptions = _funding_options(read_assumptions(args.assumptions), args)
     if args.out is not None and args.out.suffix.lower() != ".xlsx":
         raise ValueError(f"--out must name an .xlsx file, got {args.out}")
@@ -235,13 +252,18 @@ def run_allocate(args: argparse.Namespace) -> int:
         from exports.planning import plan_facts, plan_rows
 
         facts = plan_facts(result, _parameters(args, path))
-        args.out.write_bytes(plan_workbook(plan_rows(result, units, args.lang), facts, dataset, args.lang))
+        content = plan_workbook(plan_rows(result, units, args.lang), facts, dataset, args.lang, period=period)
+        args.out.write_bytes(content)
     if args.json:
         summary = result.summary(names["name_uk"].to_dict(), render=lambda c, p: reason_text(c, p, args.lang))
+        if period:
+            summary = {"period": period, **summary}
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         if result.status != "optimal":
             print(f"{result.status}: {result.message}", file=sys.stderr)
     else:
+        if period:
+            print(f"Period: {period}")
         _print_text(result, names, args.lang)
         if args.out is not None:
             print(f"Wrote {args.out}")

@@ -45,7 +45,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
     )
-    parser.add_argument("--period", default=None, metavar="P", help="period printed on the brief (default: the dates)")
+    parser.add_argument(
+        "--period",
+        default=None,
+        metavar="P",
+        help=(
+            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
+            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
+        ),
+    )
     plan = parser.add_argument_group("funding plan (with --plan; the options of the allocate command)")
     plan.add_argument("--budget", type=float, default=None, metavar="UAH", help="budget of the whole programme")
     add_plan_arguments(plan)
@@ -75,12 +83,20 @@ def run_brief(args: argparse.Namespace) -> int:
     from core.text import t
     from exports.brief import brief_source, plan_brief_pdf, unit_brief_pdf, write_oblast_briefs
     from exports.files import write_atomic
-    from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
+    from loaders import read_assumptions
+    from store import StoreError
+
+    from ._period import load_data
+    from ._store import EXIT_STORE
 
     _check(args)
-    dataset = load_dataset(args.data or DEMO_MANIFEST)
+    try:
+        dataset, period = load_data(args.data, args.period)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     assumptions = read_assumptions(args.assumptions)
-    source = brief_source(dataset, assumptions, period=args.period)
+    source = brief_source(dataset, assumptions, period=period)
     if args.all_oblasts:
         from tqdm import tqdm
 
@@ -102,7 +118,7 @@ def run_brief(args: argparse.Namespace) -> int:
         options = allocate_keywords(args, dataset.units)
         with _solver_output_to_stderr():
             plan = allocate(dataset.hromadas, dataset.units, assumptions, args.budget, args.objective, **options)
-        source = brief_source(dataset, assumptions, period=args.period)
+        source = brief_source(dataset, assumptions, period=period)
         content = plan_brief_pdf(source, plan, args.lang, options=options)
     else:
         content = unit_brief_pdf(source, args.unit, args.lang)

@@ -35,6 +35,15 @@ def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
     parser.add_argument(
+        "--period",
+        default=None,
+        metavar="P",
+        help=(
+            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
+            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
+        ),
+    )
+    parser.add_argument(
         "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
     )
     parser.add_argument("--scenario", type=Path, default=None, help="scenario file (TOML) applied before the export")
@@ -90,7 +99,11 @@ def _scenario(path: Path, dataset, assumptions):
 def run_export(args: argparse.Namespace) -> int:
     """Run the export command; 0 on success, 2 with a message on stderr on bad input."""
     from exports import build_export, write_atomic
-    from loaders import DEMO_MANIFEST, load_dataset, read_assumptions
+    from loaders import DEMO_MANIFEST, read_assumptions
+    from store import StoreError
+
+    from ._period import load_data
+    from ._store import EXIT_STORE
 
     out = Path(args.out)
     try:
@@ -101,9 +114,10 @@ def run_export(args: argparse.Namespace) -> int:
             raise FileNotFoundError(f"--out: folder does not exist: {folder}")
         if out.is_dir():
             raise ValueError(f"--out is a folder, expected a file name: {out}")
-        manifest = Path(args.data or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST)
+        from_store = args.data is None and bool(args.period)
+        manifest = None if from_store else Path(args.data or os.environ.get("ATLAS_DATA") or DEMO_MANIFEST)
         assumptions_path = args.assumptions or os.environ.get("ATLAS_ASSUMPTIONS") or None
-        dataset = load_dataset(manifest)
+        dataset, period = load_data(manifest, args.period)
         assumptions = read_assumptions(Path(assumptions_path) if assumptions_path else None)
         scenario = None
         if args.scenario is not None:
@@ -118,9 +132,13 @@ def run_export(args: argparse.Namespace) -> int:
             scenario=scenario,
             budget=args.budget,
             objective=args.objective,
+            period=period,
         )
         content = export.xlsx() if out.suffix.lower() == ".xlsx" else export.csv()
         write_atomic(out, content)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except (FileNotFoundError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -643,6 +643,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "severity": ("Важливість", "Severity"),
     "message": ("Опис", "Message"),
     "gap_per_10k": ("Дефіцит посад на 10 тис. мешканців", "Gap to the norm per 10,000 residents"),
+    "period": ("Період", "Period"),
     "delta_workers": ("Зміна кількості працівників", "Change in workers"),
     "delta_workers_per_10k": (
         "Зміна кількості працівників на 10 тис. мешканців",

@@ -206,8 +206,11 @@ def _unit_name(source: BriefSource, code: str, lang: str) -> str:
 
 
 def _period(source: BriefSource, lang: str) -> str:
-    if source.period:
-        return source.period
+    """The brief's period: the one given, else the dataset's own (a published period), else its dates."""
+    from .report import period_of
+
+    if source.period or period_of(source.dataset):
+        return source.period or period_of(source.dataset)
     dates = source.dataset.reference_dates
     parts = [f"{_w('brief_kind_' + k, lang)} {_date(dates[k], lang)}" for k in ("population", "idp") if k in dates]
     return "; ".join(parts) or t("no_data", lang)

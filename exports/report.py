@@ -42,6 +42,7 @@ __all__ = [
     "full_workbook",
     "plan_workbook",
     "gap_table",
+    "period_of",
     "quality_tables",
     "summary_table",
     "table_workbook",
@@ -478,6 +479,22 @@ def _display_path(path: Path) -> str:
     return str(path)
 
 
+def period_of(dataset: Dataset) -> str | None:
+    """The reference period of a dataset's figures: its staffing table's period, when that is a period.
+
+    A dataset read from the store (``store.Store.dataset(P)``) carries the
+    period of the staffing table in use (a quarter such as ``2025-Q3``);
+    files whose staffing is dated "synthetic" have none (None).
+    """
+    from store.periods import parse_period
+
+    text = dataset.reference_dates.get("staffing")
+    try:
+        return parse_period(text).label if text else None
+    except ValueError:
+        return None
+
+
 def _cover(
     dataset: Dataset,
     assumptions,
@@ -488,8 +505,11 @@ def _cover(
     scenario: str | None,
     generated_at: dt.datetime,
     extra: tuple = (),
+    period: str | None = None,
 ) -> Cover:
     rows: list[tuple] = [("Dataset", dataset.title, "Набір даних", dataset.title)]
+    if period:
+        rows.append(("Period", period, "Період", period))
     if manifest is not None:
         shown = _display_path(manifest)
         rows.append(("Manifest", shown, "Маніфест", shown))
@@ -591,14 +611,22 @@ class Export:
     sheets: tuple[Sheet, ...]
     main: Sheet
     summary: str
+    #: the reference period the figures are of (``period_of``), written on the cover and in every CSV row
+    period: str | None = None
 
     def xlsx(self) -> bytes:
         """The workbook: cover first, then every sheet."""
         return write_workbook(self.sheets, self.lang, self.cover)
 
     def csv(self) -> bytes:
-        """The table of the chosen level as CSV (UTF-8 with BOM, so Excel reads Cyrillic)."""
-        return table_csv(self.main.table, self.main.specs(), self.lang)
+        """The table of the chosen level as CSV (UTF-8 with BOM, so Excel reads Cyrillic).
+
+        With a known period, its first column says it on every row (a CSV has no cover).
+        """
+        if self.period is None:
+            return table_csv(self.main.table, self.main.specs(), self.lang)
+        table = self.main.table.assign(period=self.period)
+        return table_csv(table, [ColumnSpec("period", "text"), *self.main.specs()], self.lang)
 
 
 def _funding_table(
@@ -643,6 +671,7 @@ def build_export(
     objective: str = "coverage",
     generated_at: dt.datetime | None = None,
     computed: AtlasTables | None = None,
+    period: str | None = None,
 ) -> Export:
     """Every table of the full export of ``dataset`` under ``assumptions``.
 
@@ -668,7 +697,11 @@ def build_export(
         :func:`metrics.compute_tables` of ``dataset`` and ``assumptions`` when
         the caller has it (the dashboard's session does): the workbook then
         shows exactly the figures of the screen. Computed here otherwise.
+    period
+        The reference period of the figures (a published period); default
+        :func:`period_of` the dataset. Named on the cover and in the CSV.
     """
+    period = period or period_of(dataset)
     if lang not in ("uk", "en"):
         raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
     if level not in EXPORT_LEVELS:
@@ -699,6 +732,7 @@ def build_export(
         scenario=scenario,
         generated_at=generated_at or dt.datetime.now().astimezone(),
         extra=(*_coverage_rows(computed), *facts),
+        period=period,
     )
     rows = len(main.table) - (1 if level == "oblast" else 0)
     line = _summary_line(summary, rows, level, assumptions)
@@ -712,7 +746,7 @@ def build_export(
         plan = sheets["funding"].table
         line += f"; funding plan: {int(plan['positions'].sum()):,} positions in {len(plan):,} hromadas"
         line += f" for {plan['cost'].sum():,.0f} of {budget:,.0f} UAH a year"
-    return Export(lang, level, cover, tuple(sheets.values()), main, line)
+    return Export(lang, level, cover, tuple(sheets.values()), main, line, period)
 
 
 def table_workbook(
@@ -755,8 +789,11 @@ def plan_workbook(
     dataset: Dataset,
     lang: str = "uk",
     notes: tuple[tuple[str, str], ...] = (),
+    period: str | None = None,
 ) -> bytes:
     """A funding plan as a workbook a donor can read: the one plan table and its cover.
+
+    The cover names the period of the figures (``period``, else :func:`period_of` the dataset).
 
     ``table`` is :func:`exports.planning.plan_rows` (hromada, oblast, role,
     positions, cost, the figures before and after) and ``facts``
@@ -766,6 +803,9 @@ def plan_workbook(
     --out`` both write it.
     """
     shown = (("Dataset", dataset.title, "Набір даних", dataset.title), *facts)
+    period = period or period_of(dataset)
+    if period:
+        shown = (shown[0], ("Period", period, "Період", period), *shown[1:])
     return table_workbook(
         table,
         list(planning.PLAN_COLUMNS),

@@ -15,6 +15,7 @@ import pandas as pd
 from core.schema import ROLES, UNIT_LEVELS
 from core.text import METRIC_LABELS, coverage_note, format_number, metric_label, t
 from exports import table_workbook
+from exports.report import period_of
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
 from metrics.change import CHANGE_MEASURES, change_between, no_change
@@ -113,6 +114,8 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
     ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reasons"]]
     detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
     notes = [("Dataset", dataset.title)]
+    if period_of(dataset):
+        notes.append(("Period", period_of(dataset)))
     notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
     notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
     notes.append(

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import func, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -212,12 +213,34 @@ def _figure_rows(publication_id: int, frame: pd.DataFrame) -> list[dict[str, Any
     return long[["publication_id", "seq", "code", "field", "level", "row", "value", "text"]].to_dict("records")
 
 
-def _boundary_rows(publication_id: int, frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+def _wkb(geometry, postgis: bool) -> np.ndarray:
+    """WKB of each geometry; for a PostGIS column EWKB with SRID 4326 (PostGIS casts it to ``geometry`` as it is)."""
+    values = np.asarray(geometry)
+    if postgis:
+        return shapely.to_wkb(shapely.set_srid(values, 4326), include_srid=True)
+    return shapely.to_wkb(values)
+
+
+def uses_postgis(engine: Engine) -> bool:
+    """True when the boundaries' geometry is a PostGIS ``geometry`` column (migration 0003 on a PostGIS server)."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        kind = conn.execute(
+            sql_text(
+                "SELECT udt_name FROM information_schema.columns WHERE table_name = 'boundaries' "
+                "AND column_name = 'geometry' AND table_schema = current_schema()"
+            )
+        ).scalar()
+    return kind == "geometry"
+
+
+def _boundary_rows(publication_id: int, frame: gpd.GeoDataFrame, postgis: bool = False) -> list[dict[str, Any]]:
     out = pd.DataFrame(frame[list(_BOUNDARY_COLUMNS)]).astype(object).reset_index(drop=True)
     out = out.where(out.notna(), None)
     out["seq"] = range(len(out))
-    out["geometry"] = shapely.to_wkb(np.asarray(frame.geometry.values))
-    out["geometry_full"] = shapely.to_wkb(np.asarray(frame["geometry_full"].values))
+    out["geometry"] = _wkb(frame.geometry.values, postgis)
+    out["geometry_full"] = _wkb(frame["geometry_full"].values, postgis)
     out["publication_id"] = publication_id
     return out.to_dict("records")
 
@@ -258,6 +281,8 @@ class Store:
             db.migrate(self.engine)
         db.check_schema(self.engine)
         self._writer = self.engine.execution_options(immediate=True)
+        #: boundaries are PostGIS geometry (else WKB in a binary column)
+        self.postgis = uses_postgis(self.engine)
 
     @property
     def display_url(self) -> str:
@@ -456,8 +481,13 @@ class Store:
         return wide[columns]
 
     def _read_boundaries(self, conn, row) -> gpd.GeoDataFrame:
+        columns = list(boundaries.c)
+        if self.postgis:  # WKB out of the PostGIS columns
+            columns = [
+                func.ST_AsBinary(c).label(c.name) if c.name in ("geometry", "geometry_full") else c for c in columns
+            ]
         frame = pd.read_sql(
-            select(boundaries).where(boundaries.c.publication_id == row.id).order_by(boundaries.c.seq), conn
+            select(*columns).where(boundaries.c.publication_id == row.id).order_by(boundaries.c.seq), conn
         )
         geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
         full = shapely.from_wkb(frame.pop("geometry_full").to_numpy())
@@ -788,7 +818,7 @@ class Store:
         if table.kind == "units":
             target, rows = units, _unit_rows(publication_id, frame)
         elif table.kind.startswith("boundaries:"):
-            target, rows = boundaries, _boundary_rows(publication_id, frame)
+            target, rows = boundaries, _boundary_rows(publication_id, frame, self.postgis)
         else:
             target, rows = figures, _figure_rows(publication_id, frame)
         self._insert_rows(conn, target, rows)

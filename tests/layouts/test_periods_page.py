@@ -141,3 +141,14 @@ def test_trend_lines_follow_each_periods_own_tables(two_quarters):
     assert lines["Vinnytska"] == pytest.approx([1.125, 3.375])  # a change metric: the trend of its measure
     assert lines["Ukraine"] == pytest.approx([10_000 * 11 / 105_000, 10_000 * 45 / 105_000])  # from sums
     assert "Workers per 10,000" in json.dumps(body["overview-trend"]["figure"]["layout"]["title"])
+
+
+def test_an_earlier_period_with_the_same_boundaries_shares_their_url(two_quarters):
+    app = _app(two_quarters)
+    state = app.server.extensions["atlas_state"]
+    with app.server.test_request_context():
+        latest = state.geo_url("hromada")
+    with app.server.test_request_context():
+        state.set_period("2025-Q2")
+        assert state.dataset_key().endswith("@2025-Q2")
+        assert state.geo_url("hromada") == latest  # the same polygons: one download for every period
