@@ -47,7 +47,7 @@ def _choose(
 def _oblast_rows(client: Client, metric: str) -> dict[str, float]:
     values = {("overview-metric", "value"): metric, ("app-lang", "data"): "en"}
     body = json.loads(client.call("..overview-map.figure", values, "overview-metric.value"))["response"]
-    rows = body["overview-table"]["data"]
+    rows = body["overview-table"]["rowData"]  # an AG Grid
     return {r["name"]: (math.nan if r["metric"] is None else r["metric"]) for r in rows}, body
 
 
