@@ -306,6 +306,26 @@ def choropleth(
     return fig
 
 
+def zoom_to(fig: go.Figure, bounds, margin: float = 0.1) -> go.Figure:
+    """Frame a map on ``bounds`` (min lon, min lat, max lon, max lat) and a ``margin`` share of it each side.
+
+    Instead of fitting every unit drawn (``fitbounds``), the view holds the
+    units that matter (the Funding map: the hromadas that get money), at
+    least 1 degree wide and tall. Non-finite bounds leave the figure as it is.
+    """
+    west, south, east, north = (float(b) for b in bounds)
+    if not all(np.isfinite([west, south, east, north])):
+        return fig
+    pad_x = max((east - west) * margin, (1.0 - (east - west)) / 2, 0.0)
+    pad_y = max((north - south) * margin, (1.0 - (north - south)) / 2, 0.0)
+    fig.update_geos(
+        fitbounds=False,
+        lonaxis_range=[west - pad_x, east + pad_x],
+        lataxis_range=[south - pad_y, north + pad_y],
+    )
+    return fig
+
+
 def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk") -> Patch:
     """Only what changes when the metric changes: values as numbers, the scale, labels, the no-data units.
 

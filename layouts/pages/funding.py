@@ -27,7 +27,7 @@ from metrics import ROLES, Allocation, allocate
 
 from .. import ids
 from ..components import data_table, graph_config, grid_columns, map_caption, parse_amount, records
-from ..figures import choropleth, prompt_figure
+from ..figures import choropleth, prompt_figure, zoom_to
 from ..jobs import (
     brief_button,
     issue_ticket,
@@ -569,4 +569,8 @@ def plan_map(state: AtlasState, plan, lang: str):
     hromadas = data.tables["hromada"].copy()
     funded = plan.allocations.groupby("code")["positions"].sum() if len(plan.allocations) else pd.Series(dtype=float)
     hromadas["positions_funded"] = hromadas["code"].map(funded)
-    return choropleth(state.geo_url("hromada"), hromadas.sort_values("code"), "positions_funded", lang)
+    figure = choropleth(state.geo_url("hromada"), hromadas.sort_values("code"), "positions_funded", lang)
+    shapes = state.dataset().boundaries.get("hromada")
+    if len(funded) and shapes is not None:  # the view frames the hromadas that get money, not the whole country
+        zoom_to(figure, shapes[shapes["code"].isin(funded.index)].total_bounds)
+    return figure
