@@ -13,7 +13,7 @@ from core.text import format_number, grid_locale, label, metric_label, metric_sp
 from loaders import ROLE_LABELS
 
 from . import ids
-from .views import AtlasData, coverage_notes, role_table, similar_hromadas, unit_options
+from .views import AtlasData, caption_coverage, coverage_notes, role_table, similar_hromadas, unit_options
 
 __all__ = [
     "parse_amount",
@@ -208,9 +208,21 @@ def _date(value: str, lang: str) -> str:
 
 
 def map_caption(
-    dataset, metric: str, level: str, lang: str, area: str | None = None, caption_id=None, title: str | None = None
+    dataset,
+    metric: str,
+    level: str,
+    lang: str,
+    area: str | None = None,
+    caption_id=None,
+    title: str | None = None,
+    *,
+    data: AtlasData | None = None,
+    oblast: str | None = None,
 ) -> html.Div:
-    """What a map shows, next to it: metric and unit (or ``title``), level (and area), data dates, sources, caveats."""
+    """What a map shows, next to it: metric and unit (or ``title``), level (and area), data dates, sources, caveats.
+
+    With ``data`` (the page's tables), an input table that covers only part of Ukraine (or of ``oblast``)
+    says so among the caveats."""
     spec = metric_spec(metric)
     unit = spec["unit"][lang]
     title = title or metric_label(metric, lang) + (f", {unit}" if unit else "")
@@ -227,6 +239,8 @@ def map_caption(
         caveats.append(t("approximate", lang))
     if any(key == "idp" for key in inputs) and bool(dataset.hromadas["idp_estimated"].any()):
         caveats.append(t("estimated", lang))
+    if data is not None:
+        caveats += caption_coverage(data, metric, lang, oblast if level != "oblast" else None)
     return html.Div(
         [
             html.H3([title, html.Span(f" — {subtitle}", className="caption-level")], className="caption-title"),

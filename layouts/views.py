@@ -29,6 +29,7 @@ __all__ = [
     "download_bytes",
     "hromada_options",
     "unit_options",
+    "caption_coverage",
     "coverage_notes",
     "key_figure_notes",
     "key_figures",
@@ -156,6 +157,26 @@ def with_change(data: AtlasData, before: AtlasData, periods: tuple[str, str]) ->
         tables[level] = table.join(change, on="code")
     notes = (*data.notes, ("Change compared with", f"{periods[0]} -> {periods[1]}"))
     return dataclasses.replace(data, tables=tables, change=periods, notes=notes)
+
+
+def caption_coverage(data: AtlasData, metric: str, lang: str, oblast: str | None = None) -> list[str]:
+    """For a map caption: each input table of ``metric`` that covers only part of the map's area (Ukraine, or
+    ``oblast``), as ``штат: часткові дані: 57 з 1 470 громад``."""
+    from metrics.planning import MEASURE_INPUTS
+
+    if data.computed is None:
+        return []
+    table = data.computed.level("oblast" if oblast else "country")
+    table = table[table["code"] == oblast] if oblast else table
+    if table.empty:
+        return []
+    out = []
+    for kind in MEASURE_INPUTS.get(metric, ("population", "idp", "staffing")):
+        share = coverage(table, kinds=(kind,)).iloc[0]
+        note = coverage_note(share["reporting"], share["expected"], lang)
+        if note:
+            out.append(t("coverage_kind", lang, kind=t(f"kind_{kind}", lang), note=note))
+    return out
 
 
 def with_change_note(caption, data: AtlasData, metric: str, lang: str):

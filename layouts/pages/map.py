@@ -194,7 +194,15 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                map_caption(state.dataset(), metric, level, lang, _area(data, level, oblast, lang)),
+                                map_caption(
+                                    state.dataset(),
+                                    metric,
+                                    level,
+                                    lang,
+                                    _area(data, level, oblast, lang),
+                                    data=data,
+                                    oblast=oblast,
+                                ),
                                 id=ids.MAP_CAPTION,
                             ),
                             dcc.Graph(id=ids.MAP, config=graph_config(lang, scroll_zoom=True)),
@@ -235,7 +243,10 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def caption(level, metric, oblast, lang):
-        caption = map_caption(state.dataset(), metric, level, lang, _area(state.tables(), level, oblast, lang))
+        data = state.tables()
+        caption = map_caption(
+            state.dataset(), metric, level, lang, _area(data, level, oblast, lang), data=data, oblast=oblast
+        )
         return with_change_note(caption, state.tables(metric=metric), metric, lang)
 
     @app.callback(

@@ -51,7 +51,9 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                 children=[
                     html.Div(
                         [
-                            html.Div(map_caption(state.dataset(), metric, "oblast", lang), id="overview-caption"),
+                            html.Div(
+                                map_caption(state.dataset(), metric, "oblast", lang, data=data), id="overview-caption"
+                            ),
                             dcc.Graph(id=ids.OVERVIEW_MAP, config=graph_config(lang)),
                         ],
                         className="map",
@@ -96,7 +98,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
             grid_columns(table_columns(metric, lang), lang),
-            with_change_note(map_caption(state.dataset(), metric, "oblast", lang), data, metric, lang),
+            with_change_note(map_caption(state.dataset(), metric, "oblast", lang, data=data), data, metric, lang),
         )
 
     @app.callback(

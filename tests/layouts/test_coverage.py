@@ -174,3 +174,14 @@ def test_a_missing_table_does_not_hide_a_partial_one(partial):
     assert (share["reporting"], share["expected"], bool(share["partial"])) == (2, 5, True)
     assert key_figure_notes(data, "en")["gap"] == "partial: 2 of 5 hromadas"
     assert key_figure_notes(data, "en")["idp"] == ""  # none: the figure itself is "no data"
+
+
+def test_the_map_caption_says_which_input_is_partial(partial):
+    from layouts.components import map_caption
+
+    data = prepare(partial, Assumptions())
+    national = str(map_caption(partial, "workers_per_10k", "oblast", "uk", data=data))
+    assert "штат: часткові дані: 2 з 5 громад" in national and "населення: частков" not in national
+    inside = str(map_caption(partial, "workers", "hromada", "en", "Vinnytska", data=data, oblast=O1))
+    assert "staffing: partial: 2 of 3 hromadas" in inside
+    assert "partial" not in str(map_caption(partial, "population", "oblast", "en", data=data))
