@@ -116,6 +116,9 @@ HROMADA_SCHEMA: tuple[Column, ...] = (
     *[Column(f"{role}_annual_cost", "float", "UAH", f"annual cost of one {role} post") for role in ALL_ROLES],
     Column("children_disabilities", "float", "persons", "children with disabilities"),
     Column("open_cases", "float", "cases", "open cases"),
+    Column(
+        "home_care_recipients", "float", "cases", "people receiving home care (догляд вдома), the social workers' cases"
+    ),
     *[
         Column(flag, "bool", "", f"{flag[: -len('_estimated')]} figure estimated")
         for flag in ESTIMATE_FLAGS

@@ -84,6 +84,10 @@ TEXT: dict[str, dict[str, str]] = {
             "це не офіційні межі. Щоб показати офіційні межі, завантажте файли COD-AB (див. README)."
         ),
         "estimated": "* Кількість ВПО в громадах оцінена розподілом обласних оцінок МОМ.",
+        "estimated_children": (
+            "* Кількість дітей 0–17 оцінена: частка дітей в області (Держстат, 1 січня 2022 р.) × "
+            "база населення громади."
+        ),
         "click_hint": "Клацніть область на карті, щоб побачити її громади; клацніть громаду, щоб побачити її профіль.",
         "table_hint": "Таблиця поруч із картою показує ті самі дані для тих, хто не розрізняє кольори.",
         "sheet": "Таблиця",
@@ -191,6 +195,12 @@ TEXT: dict[str, dict[str, str]] = {
         "assume_hours_per_case": "Годин на випадок",
         "assume_case_families_sjo": "сім'ї у СЖО",
         "assume_case_low_income_families": "малозабезпечені сім'ї з дітьми",
+        "assume_case_home_care_recipients": "отримувачі догляду вдома",
+        "assume_case_flow": "випадків за рік",
+        "assume_case_stock": "відкриті випадки, у середньому {months} міс.",
+        "assume_additional": "Додаткова діяльність (IAS)",
+        "unit_hours_per_case": "годин на випадок",
+        "unit_hours_a_year_each": "годин на рік на особу",
         "assume_cost": "Річна вартість посади",
         "assume_caseload_max": "Найбільше випадків на працівника",
         "assume_priority_weight": "Вага в індексі пріоритетності",
@@ -296,6 +306,10 @@ TEXT: dict[str, dict[str, str]] = {
             "not official boundaries. Load COD-AB files to show official boundaries (see README)."
         ),
         "estimated": "* Hromada IDP figures are estimated by distributing IOM oblast estimates.",
+        "estimated_children": (
+            "* Children 0–17 are estimated: the oblast's share of children (State Statistics, 1 January 2022) × "
+            "the hromada's population base."
+        ),
         "click_hint": "Click an oblast on the map to see its hromadas; click a hromada to see its profile.",
         "table_hint": "The table beside the map shows the same figures for readers who cannot tell colours apart.",
         "sheet": "Table",
@@ -405,6 +419,12 @@ TEXT: dict[str, dict[str, str]] = {
         "assume_hours_per_case": "Hours per case",
         "assume_case_families_sjo": "families in difficult life circumstances",
         "assume_case_low_income_families": "low-income families with children",
+        "assume_case_home_care_recipients": "home-care recipients",
+        "assume_case_flow": "cases a year",
+        "assume_case_stock": "open cases, {months} months on average",
+        "assume_additional": "Additional activity (IAS)",
+        "unit_hours_per_case": "hours per case",
+        "unit_hours_a_year_each": "hours a year per person",
         "assume_cost": "Annual cost of a position",
         "assume_caseload_max": "Most cases per worker",
         "assume_priority_weight": "Weight in the priority index",
@@ -501,6 +521,21 @@ METRIC_LABELS: dict[str, dict] = {
         "scale": "sequential",
         "decimals": 0,
     },
+    "workers_per_10k_children": {
+        "unit": {"uk": "на 10 тис. дітей", "en": "per 10,000 children"},
+        "scale": "sequential",
+        "decimals": 2,
+    },
+    "children_per_worker": {
+        "unit": {"uk": "дітей", "en": "children"},
+        "scale": "sequential_reversed",
+        "decimals": 0,
+    },
+    "children_gap_fte": {
+        "unit": {"uk": "посад", "en": "positions"},
+        "scale": "diverging",
+        "decimals": 1,
+    },
     # change between two periods (metrics.change): diverging, zero neutral
     "delta_workers": {
         "unit": {"uk": "осіб", "en": "persons"},
@@ -565,7 +600,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "idp_estimated": ("ВПО оцінено", "IDPs estimated"),
     "population_incl_idp": ("Населення з ВПО (зважено)", "Residents incl. IDPs (weighted)"),
     "idp_share": ("Частка ВПО", "IDP share"),
-    "children": ("Діти", "Children"),
+    "children": ("Діти 0–17", "Children 0–17"),
+    "children_estimated": ("Дітей оцінено", "Children estimated"),
+    "children_required_fte": ("Потреба за нормативом на дітей, посад", "Required by the children's norm, FTE"),
+    "children_gap_fte": ("Дефіцит посад до нормативу на дітей", "Gap to the children's norm, positions"),
+    "workers_per_10k_children": ("Працівників на 10 тис. дітей", "Workers per 10,000 children"),
+    "children_per_worker": ("Дітей на одного працівника", "Children per worker"),
     "families_sjo": ("Сім'ї у СЖО", "Families in difficult life circumstances"),
     "low_income_families": ("Малозабезпечені сім'ї з дітьми", "Low-income families with children"),
     "cases": ("Випадків на рік", "Cases a year"),
@@ -595,6 +635,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "wisn_required": ("Потреба за WISN, посад", "WISN required staff, FTE"),
     "wisn_difference": ("Різниця WISN (наявні − потрібні)", "WISN difference (actual − required)"),
     "wisn_ratio": ("Коефіцієнт WISN (наявні / потрібні)", "WISN ratio (actual / required)"),
+    "wisn_shortfall": (
+        "Бракує за WISN (сума за посадами й громадами)",
+        "WISN shortfall (summed over roles and hromadas)",
+    ),
+    "home_care_recipients": ("Отримувачі догляду вдома", "Home-care recipients"),
     "priority_rank": ("Місце за пріоритетом", "Priority rank"),
     "priority_index": ("Індекс пріоритету (0–100)", "Priority index (0–100)"),
     "priority_reasons": ("Чому пріоритет (англ.)", "Why a priority"),
@@ -664,6 +709,9 @@ def _generated_labels() -> dict[str, tuple[str, str]]:
         out[f"{role}_approved"] = (f"{uk}: затверджено посад", f"{en}: approved positions")
         out[f"{role}_filled"] = (f"{uk}: зайнято посад", f"{en}: filled positions")
         out[f"{role}_positions"] = (f"Нові посади: {uk}", f"New positions: {en}")
+        out[f"{role}_wisn_required"] = (f"{uk}: потреба за WISN, посад", f"{en}: WISN required, FTE")
+        out[f"{role}_wisn_ratio"] = (f"{uk}: коефіцієнт WISN", f"{en}: WISN ratio")
+        out[f"{role}_wisn_shortfall"] = (f"{uk}: бракує за WISN, посад", f"{en}: WISN shortfall, FTE")
     for year in range(1, 6):
         out[f"cost_year_{year}"] = (f"Рік {year}, грн", f"Year {year}, UAH")
     return out

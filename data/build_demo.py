@@ -55,6 +55,9 @@ CALIBRATION = {
     "kyiv_workers": 18,  # max 18.3 per community, "urban, e.g. Kyiv" (BCN/GSSWA 2023)
     "sjo_families_per_1000": 118 / 25.0,  # Kharkiv-oblast community: 118 families per ~25,000 people
     "low_income_families_per_1000": 75 / 25.0,  # ... and 75 low-income families with children
+    # people receiving home care from a hromada's social workers, per 1,000 residents (an assumption: no
+    # published figure by hromada; older and rural populations need more)
+    "home_care_per_1000": {"urban": 0.3, "settlement": 0.4, "rural": 0.5},
 }
 #: Weight of a hromada's residents when the oblast IDP estimate is spread to
 #: hromadas: IDPs concentrate in towns and cities (IOM DTM GPS).
@@ -185,13 +188,18 @@ def synthesise_caseload(population: pd.DataFrame, idp: pd.DataFrame, rng: np.ran
 
     families_sjo ~ Poisson(4.72 per 1,000 people x f), low_income_families ~
     Poisson(3.0 per 1,000 x f), people = residents + IDPs (IDPs 0 where not
-    estimated), f ~ lognormal(0, 0.35) per hromada.
+    estimated), f ~ lognormal(0, 0.35) per hromada; home_care_recipients ~
+    Poisson(r_type per 1,000 residents x g), r = 0.3 urban, 0.4 settlement,
+    0.5 rural, g ~ lognormal(0, 0.35) (drawn after the others, so they are unchanged).
     """
     people = population["population"].to_numpy(dtype=float) + idp["idp"].fillna(0).to_numpy(dtype=float)
     factor = rng.lognormal(0.0, 0.35, len(people))
     out = population[["code", "name_uk"]].copy()
     out["families_sjo"] = rng.poisson(CALIBRATION["sjo_families_per_1000"] * people / 1000 * factor)
     out["low_income_families"] = rng.poisson(CALIBRATION["low_income_families_per_1000"] * people / 1000 * factor)
+    rate = population["hromada_type"].map(CALIBRATION["home_care_per_1000"]).fillna(0.4).to_numpy(dtype=float)
+    residents = population["population"].to_numpy(dtype=float)
+    out["home_care_recipients"] = rng.poisson(rate * residents / 1000 * rng.lognormal(0.0, 0.35, len(people)))
     return out
 
 
@@ -318,10 +326,21 @@ def build(out_dir: Path = DEMO_DIR, seed: int = SEED) -> dict[str, float]:
     )
     _write_sheet(
         out_dir / "caseload.xlsx",
-        "Сім'ї з дітьми, які перебувають під соціальним супроводом (синтетичні дані)",
+        "Сім'ї з дітьми під соціальним супроводом і отримувачі догляду вдома (синтетичні дані)",
         demo_note + ". Синтетичні дані порядку прикладу громади Харківської області (BCN/GSSWA 2023).",
-        ["Код КАТОТТГ", "Область", "Район", "Громада", "Сім'ї у СЖО", "Малозабезпечені сім'ї з дітьми"],
-        [[*place(r.code), int(r.families_sjo), int(r.low_income_families)] for r in caseload.itertuples()],
+        [
+            "Код КАТОТТГ",
+            "Область",
+            "Район",
+            "Громада",
+            "Сім'ї у СЖО",
+            "Малозабезпечені сім'ї з дітьми",
+            "Отримувачі догляду вдома",
+        ],
+        [
+            [*place(r.code), int(r.families_sjo), int(r.low_income_families), int(r.home_care_recipients)]
+            for r in caseload.itertuples()
+        ],
         text_columns=1,
     )
     shutil.copyfile(STATUS_FACTS, out_dir / "status.csv")  # a cited, dated fact table (data/README.md)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.schema import ALL_ROLES
+from core.schema import ALL_ROLES, ROLES
 from core.text import label
 
 __all__ = ["COLUMNS", "KINDS", "ColumnSpec", "column_spec", "columns_for"]
@@ -117,8 +117,10 @@ _SPECS = [
     ColumnSpec("population_incl_idp", "count"),
     ColumnSpec("idp_share", "percent"),
     ColumnSpec("children", "count"),
+    ColumnSpec("children_estimated", "flag"),
     ColumnSpec("families_sjo", "count"),
     ColumnSpec("low_income_families", "count"),
+    ColumnSpec("home_care_recipients", "count"),
     ColumnSpec("cases", "count"),
     ColumnSpec("caseload_per_worker", "ratio"),
     # staff
@@ -142,6 +144,8 @@ _SPECS = [
     ColumnSpec("workers_per_10k", "ratio"),
     ColumnSpec("workers_per_10k_incl_idp", "ratio"),
     ColumnSpec("workers_per_100k_children", "ratio"),
+    ColumnSpec("workers_per_10k_children", "ratio"),
+    ColumnSpec("children_per_worker", "ratio", "#,##0"),
     ColumnSpec("residents_per_worker", "ratio", "#,##0"),
     ColumnSpec("psychologists_per_100k", "ratio"),
     # need and gap
@@ -154,6 +158,8 @@ _SPECS = [
     ),
     ColumnSpec("psychologist_required_fte", "positions"),
     ColumnSpec("psychologist_gap_fte", "positions", scale="more_is_worse"),
+    ColumnSpec("children_required_fte", "positions"),
+    ColumnSpec("children_gap_fte", "positions", scale="more_is_worse"),
     ColumnSpec("wisn_required", "positions"),
     ColumnSpec(
         "wisn_difference",
@@ -167,6 +173,16 @@ _SPECS = [
         scale="less_is_worse",
         midpoint=1.0,
     ),
+    ColumnSpec("wisn_shortfall", "positions", scale="more_is_worse"),
+    *[
+        spec
+        for role in ROLES
+        for spec in (
+            ColumnSpec(f"{role}_wisn_required", "positions"),
+            ColumnSpec(f"{role}_wisn_ratio", "ratio", "0.00", scale="less_is_worse", midpoint=1.0),
+            ColumnSpec(f"{role}_wisn_shortfall", "positions", scale="more_is_worse"),
+        )
+    ],
     ColumnSpec("priority_rank", "rank"),
     ColumnSpec("priority_index", "ratio"),
     ColumnSpec("priority_reasons", "text"),

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.schema import HROMADA_TYPES, KINDS
+from core.schema import HROMADA_TYPES, KINDS, ROLES
 from core.text import TEXT, coverage_note, t
+from core.text import label as column_label
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
 from metrics.planning import coverage, coverage_notes
@@ -68,14 +69,25 @@ _LEAD = {
     "raion": ["code", "pcode", "name_uk", "name_en", "oblast_name", *_COVERAGE],
     "oblast": ["code", "pcode", "name_uk", "name_en", *_COVERAGE],
 }
-_PEOPLE = ["population", "population_estimated", "idp", "idp_estimated", "population_incl_idp", "idp_share", "children"]
-_CASES = ["families_sjo", "low_income_families", "cases", "caseload_per_worker"]
+_PEOPLE = [
+    "population",
+    "population_estimated",
+    "idp",
+    "idp_estimated",
+    "population_incl_idp",
+    "idp_share",
+    "children",
+    "children_estimated",
+]
+_CASES = ["families_sjo", "low_income_families", "home_care_recipients", "cases", "caseload_per_worker"]
 _STAFF = ["workers", "approved_positions", "vacancies", "vacancy_rate", "psychologists", "staffing_estimated"]
 _COUNTS = ["hromadas_no_social_worker", "hromadas_no_psychologist", "hromadas_caseload_above"]
 _RATIOS = [
     "workers_per_10k",
     "workers_per_10k_incl_idp",
     "workers_per_100k_children",
+    "workers_per_10k_children",
+    "children_per_worker",
     "residents_per_worker",
     "psychologists_per_100k",
 ]
@@ -85,9 +97,13 @@ _NEED = [
     "shortfall_fte",
     "psychologist_required_fte",
     "psychologist_gap_fte",
+    "children_required_fte",
+    "children_gap_fte",
     "wisn_required",
     "wisn_difference",
     "wisn_ratio",
+    "wisn_shortfall",
+    *[f"{role}_wisn_{m}" for role in ROLES for m in ("required", "ratio", "shortfall")],
 ]
 _FLAGS = [f"flag_{name}" for name in planning.FLAG_COLUMNS]
 _PRIORITY = ["priority_rank", "priority_index", "priority_reasons"]
@@ -537,6 +553,16 @@ def _cover(
         )
     )
     rows += _estimated_rows(dataset)
+    given = dataset.hromadas.get("population_children")
+    if assumptions.children_shares and (given is None or given.isna().any()):
+        rows.append(
+            (
+                column_label("children", "en"),
+                t("estimated_children", "en").lstrip("* "),
+                column_label("children", "uk"),
+                t("estimated_children", "uk").lstrip("* "),
+            )
+        )
     rows += list(extra)
     for kind, source in dataset.sources.items():
         uk, en = _kind(kind)

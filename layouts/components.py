@@ -195,6 +195,9 @@ MAP_INPUTS = {
     "workers_per_10k": ("staffing", "population"),
     "workers_per_10k_incl_idp": ("staffing", "population", "idp"),
     "residents_per_worker": ("staffing", "population"),
+    "workers_per_10k_children": ("staffing", "population", "idp"),
+    "children_per_worker": ("staffing", "population", "idp"),
+    "children_gap_fte": ("staffing", "population", "idp"),
 }
 _ALL_INPUTS = ("staffing", "population", "idp")
 
@@ -323,7 +326,11 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("workers_per_10k", 2),
         ("workers_per_10k_incl_idp", 2),
         ("residents_per_worker", 0),
+        ("children", 0),
+        ("workers_per_10k_children", 2),
+        ("children_per_worker", 0),
         ("required_fte", 1),
+        ("children_gap_fte", 1),
         ("gap_fte", 1),
         ("vacancy_rate", 1),
         ("wisn_required", 1),
@@ -406,6 +413,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             comparison,
             priority,
             html.P(t("estimated", lang)) if row["idp_estimated"] else None,
+            html.P(t("estimated_children", lang)) if row.get("children_estimated", False) else None,
             dcc.Link(t("open_profile", lang), href=f"/{lang}/profile?code={code}", className="profile-link"),
         ],
         className="profile",

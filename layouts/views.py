@@ -108,7 +108,8 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
             table = pd.concat(
                 [table, pd.DataFrame({"code": extra.to_numpy()}).join(names, on="code")], ignore_index=True
             )
-        table["idp_estimated"] = table["idp_estimated"].astype("boolean").fillna(False).astype(bool)
+        for flag in ("idp_estimated", "children_estimated"):
+            table[flag] = table[flag].astype("boolean").fillna(False).astype(bool)
         table["gap_per_10k"] = gap_per_10k(table)
         tables[level] = no_change(table).reset_index(drop=True)
     detail = _detail(dataset, tables["hromada"])
@@ -130,6 +131,8 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
         notes.append(("Boundaries", t("approximate", "en")))
     if bool(dataset.hromadas["idp_estimated"].any()):
         notes.append(("Estimated", t("estimated", "en").lstrip("* ")))
+    if bool(computed.level("hromada")["children_estimated"].any()):
+        notes.append(("Estimated", t("estimated_children", "en").lstrip("* ")))
     return AtlasData(
         tables=tables,
         detail=detail,

@@ -78,7 +78,9 @@ def documented_parameters(path: Path | None) -> dict[str, tuple[str, str]]:
             key = f"{section}.{match.group(1)}" if section else match.group(1)
             if not comment and previous[0] == section:
                 source = previous[1]  # a comment above a group of keys documents each of them
-            docs[key] = (unit or section_doc[0], source or section_doc[1])
+            doc = (unit or section_doc[0], source or section_doc[1])
+            if key not in docs or not any(docs[key]):  # a repeated [[array]] block: its first documented one
+                docs[key] = doc
             previous, comment = (section, source), []
     by_leaf: dict[str, str] = {}
     for key, (unit, _) in docs.items():

@@ -113,6 +113,7 @@ _EXTRA_COLUMNS = (
     *[f"{role}_annual_cost" for role in ALL_ROLES],
     "children_disabilities",
     "open_cases",
+    "home_care_recipients",
 )
 _TABLE_OPTIONS = {
     "path",

@@ -338,6 +338,15 @@ VALUE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "open_cases",
             "active cases",
         ),
+        "home_care_recipients": (
+            "отримувачі догляду вдома",
+            "отримувачів догляду вдома",
+            "особи, які отримують догляд вдома",
+            "догляд вдома",
+            "home care recipients",
+            "home_care_recipients",
+            "home care",
+        ),
     },
 }
 
@@ -347,7 +356,7 @@ REQUIRED = {
     "population": ("population",),
     "idp": ("idp",),
     "staffing": ("approved", "filled"),
-    "caseload": ("families_sjo", "low_income_families", "children_disabilities", "open_cases"),
+    "caseload": ("families_sjo", "low_income_families", "children_disabilities", "open_cases", "home_care_recipients"),
 }
 
 #: The canonical fields each kind gives, in order (the columns of the reader's frame).
@@ -355,7 +364,7 @@ CANONICAL_FIELDS = {
     "population": ("population", "population_children", "population_urban"),
     "idp": ("idp", "idp_children"),
     "staffing": tuple(staffing_columns()),
-    "caseload": ("families_sjo", "low_income_families", "children_disabilities", "open_cases"),
+    "caseload": ("families_sjo", "low_income_families", "children_disabilities", "open_cases", "home_care_recipients"),
 }
 
 #: Fields that count people, families, cases or positions: never negative.
@@ -394,4 +403,5 @@ FIELD_LABELS = {
     "low_income_families": "low-income families with children ('Малозабезпечені сім'ї з дітьми')",
     "children_disabilities": "children with disabilities ('Діти з інвалідністю')",
     "open_cases": "open cases ('Відкриті випадки')",
+    "home_care_recipients": "home-care recipients ('Отримувачі догляду вдома')",
 }

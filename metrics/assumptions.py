@@ -34,6 +34,8 @@ __all__ = [
     "RoleNorm",
     "CaseType",
     "IndividualAllowance",
+    "SupportActivity",
+    "WisnCategory",
     "WisnParameters",
     "PositionCost",
     "FundingParameters",
@@ -112,6 +114,10 @@ class RoleNorm:
         _raise(problems)
 
 
+#: How a case type's count is given: cases a year (a flow) or cases open at a date (a stock).
+COUNT_KINDS = ("flow", "stock")
+
+
 @dataclass(frozen=True)
 class CaseType:
     """A case type of the WISN workload: a count column of the hromadas table.
@@ -119,19 +125,61 @@ class CaseType:
     Attributes
     ----------
     column
-        Column of the hromadas table with the number of cases per year
+        Column of the hromadas table with the count of cases
         (``families_sjo``: families in difficult life circumstances, СЖО;
-        ``low_income_families``: low-income families with children).
+        ``low_income_families``: low-income families with children;
+        ``home_care_recipients``: people receiving home care).
     hours_per_case
-        Hours of work per case per year (the WISN activity standard).
+        The WISN activity standard: hours of work per case (per case a year for a flow).
+    count
+        ``"flow"``: the column counts cases a year; ``"stock"``: cases open
+        at a date, each lasting ``duration_months`` on average, so that
+        cases a year = stock x 12 / duration_months (Little's law).
+    duration_months
+        Average duration of a case in months (a stock only), > 0.
+    where
+        The key named in error messages.
     """
 
     column: str
     hours_per_case: float
+    count: str = "flow"
+    duration_months: float = 12.0
+    where: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
-        _check(problems, f"wisn.hours_per_case.{self.column}", self.hours_per_case, positive=True)
+        key = self.where or f"wisn.hours_per_case.{self.column}"
+        _check(problems, key if not self.where else f"{key}.hours_per_case", self.hours_per_case, positive=True)
+        if self.count not in COUNT_KINDS:
+            problems.append(f"{key}.count must be 'flow' (cases a year) or 'stock' (cases open), got {self.count!r}")
+        _check(problems, f"{key}.duration_months", self.duration_months, positive=True, maximum=120)
+        _raise(problems)
+
+    @property
+    def cases_a_year_per_count(self) -> float:
+        """Cases a year per unit of the count: 1 for a flow, 12 / duration_months for a stock."""
+        return 1.0 if self.count == "flow" else 12.0 / self.duration_months
+
+
+@dataclass(frozen=True)
+class SupportActivity:
+    """A WISN support activity of a staff category and its category allowance standard (CAS).
+
+    ``share``: the share of every worker's time it takes (0 to < 1), e.g. 0.1 = 10 %.
+    """
+
+    activity: str
+    share: float
+    where: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not (_is_number(self.share) and 0 <= self.share < 1):
+            problems.append(
+                f"{self.where or 'wisn.support'} ({self.activity!r}).share must be a share >= 0 and < 1 of working "
+                f"time (0.1 = 10 %), got {self.share!r}"
+            )
         _raise(problems)
 
 
@@ -152,26 +200,103 @@ class IndividualAllowance:
     activity: str
     staff: float
     hours_per_year: float
+    where: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
-        _check(problems, f"wisn.individual_allowances ({self.activity!r}).staff", self.staff)
-        _check(problems, f"wisn.individual_allowances ({self.activity!r}).hours_per_year", self.hours_per_year)
+        key = f"{self.where or 'wisn.individual_allowances'} ({self.activity!r})"
+        _check(problems, f"{key}.staff", self.staff)
+        _check(problems, f"{key}.hours_per_year", self.hours_per_year)
         _raise(problems)
+
+
+@dataclass(frozen=True)
+class WisnCategory:
+    """The WISN standards of one staff category (a role): its case types, support activities and additional ones.
+
+    Attributes
+    ----------
+    role
+        One of :data:`ROLES`.
+    case_types
+        The category's case types with its own activity standards (:class:`CaseType`).
+    support
+        Support activities done by every worker of the category, each with its
+        share of working time (CAS); CAF = 1 / (1 - sum of the shares).
+    additional
+        Additional activities done by some workers only (IAS): staff per
+        hromada x hours a year each; IAF = their sum / AWT.
+    """
+
+    role: str
+    case_types: tuple[CaseType, ...]
+    support: tuple[SupportActivity, ...] = ()
+    additional: tuple[IndividualAllowance, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if self.role not in ROLES:
+            problems.append(f"wisn.{self.role}: unknown staff category (expected one of {', '.join(ROLES)})")
+        if not self.case_types:
+            problems.append(f"wisn.{self.role}.case_types: at least one case type is needed")
+        columns = [c.column for c in self.case_types]
+        duplicated = sorted({c for c in columns if columns.count(c) > 1})
+        if duplicated:
+            problems.append(f"wisn.{self.role}.case_types: given twice: {', '.join(duplicated)}")
+        total = sum(a.share for a in self.support if _is_number(a.share))
+        if total >= 1:
+            problems.append(
+                f"wisn.{self.role}.support: the shares add up to {total:g}; support activities must leave "
+                "time for cases (sum < 1)"
+            )
+        _raise(problems)
+
+    @property
+    def support_share(self) -> float:
+        """Share of working time on support activities (the sum of the CAS)."""
+        return float(sum(a.share for a in self.support))
 
 
 _DEFAULT_CASE_TYPES = (CaseType("families_sjo", 40.0), CaseType("low_income_families", 8.0))
 _DEFAULT_ALLOWANCES = (
     IndividualAllowance("coordination with the children's service and interagency meetings", 1.0, 96.0),
 )
+#: The default WISN standards per staff category (data/assumptions.toml, [wisn.<role>]; sources there).
+_DEFAULT_CATEGORIES = (
+    WisnCategory(
+        "social_work_specialist",
+        (CaseType("families_sjo", 24.0, "stock", 6.0), CaseType("low_income_families", 8.0, "flow")),
+        (
+            SupportActivity("records and reporting", 0.10),
+            SupportActivity("team meetings and supervision", 0.05),
+            SupportActivity("travel between settlements", 0.05),
+        ),
+        (IndividualAllowance("coordination with the children's service and interagency meetings", 1.0, 96.0),),
+    ),
+    WisnCategory(
+        "social_worker",
+        (CaseType("home_care_recipients", 240.0, "stock", 12.0),),
+        (SupportActivity("records and reporting", 0.05), SupportActivity("travel between settlements", 0.10)),
+    ),
+    WisnCategory(
+        "psychologist",
+        (CaseType("families_sjo", 6.0, "stock", 6.0),),
+        (SupportActivity("records and reporting", 0.10), SupportActivity("supervision", 0.05)),
+        (IndividualAllowance("group sessions in schools and community centres", 1.0, 96.0),),
+    ),
+)
 
 
 @dataclass(frozen=True)
 class WisnParameters:
-    """Parameters of WHO WISN (Workload Indicators of Staffing Need) for community social workers.
+    """Parameters of WHO WISN (Workload Indicators of Staffing Need).
 
-    Days are working days per year; ``support_share`` is the share of working
-    time (0 to < 1) that every worker spends on support activities.
+    Days are working days per year (the available working time, common to
+    every staff category). ``categories``: the standards of each staff
+    category (:class:`WisnCategory`, the default: per role). Without
+    categories the earlier single-cadre form applies: the community social
+    workers together, with ``case_types`` (hours per case a year),
+    ``support_share`` (0 to < 1) and ``individual_allowances``.
     """
 
     working_days: float = 260.0
@@ -183,9 +308,14 @@ class WisnParameters:
     support_share: float = 0.2
     case_types: tuple[CaseType, ...] = _DEFAULT_CASE_TYPES
     individual_allowances: tuple[IndividualAllowance, ...] = _DEFAULT_ALLOWANCES
+    categories: tuple[WisnCategory, ...] = _DEFAULT_CATEGORIES
 
     def __post_init__(self) -> None:
         problems: list[str] = []
+        roles = [c.role for c in self.categories]
+        duplicated_roles = sorted({r for r in roles if roles.count(r) > 1})
+        if duplicated_roles:
+            problems.append(f"wisn: staff categories given twice: {', '.join(duplicated_roles)}")
         for name in ("working_days", "public_holidays", "annual_leave_days", "sick_days", "training_days"):
             _check(problems, f"wisn.{name}", getattr(self, name))
         _check(problems, "wisn.hours_per_day", self.hours_per_day, positive=True)
@@ -209,6 +339,13 @@ class WisnParameters:
         if duplicated:
             problems.append(f"wisn.hours_per_case: case type(s) given twice: {', '.join(duplicated)}")
         _raise(problems)
+
+    def category(self, role: str) -> WisnCategory | None:
+        """The standards of ``role`` (None: the role has no WISN category)."""
+        for category in self.categories:
+            if category.role == role:
+                return category
+        return None
 
     @property
     def available_days(self) -> float:
@@ -313,6 +450,15 @@ class FundingParameters:
 _BASES = ("pre_war", "residents_plus_idp", "present")
 #: IOM DTM General Population Survey round 20 (Apr 2025), "Top 5 Oblasts of origin of IDPs".
 _DEFAULT_ORIGIN = (("UA14", 0.29), ("UA63", 0.19), ("UA65", 0.11), ("UA23", 0.10), ("UA44", 0.08))
+#: State Statistics Service, resident population by age on 1 Jan 2022 (table 3): residents 0-17 / all residents
+#: per oblast, rounded to 4 decimals (``data/children_2022.csv``; Crimea and Sevastopol: not published).
+_DEFAULT_CHILDREN = (
+    ("UA05", 0.1824), ("UA07", 0.2301), ("UA12", 0.1810), ("UA14", 0.1308), ("UA18", 0.1937),
+    ("UA21", 0.2324), ("UA23", 0.1712), ("UA26", 0.1999), ("UA32", 0.2070), ("UA35", 0.1760),
+    ("UA44", 0.1153), ("UA46", 0.1933), ("UA48", 0.1808), ("UA51", 0.1992), ("UA53", 0.1678),
+    ("UA56", 0.2389), ("UA59", 0.1544), ("UA61", 0.1860), ("UA63", 0.1630), ("UA65", 0.1890),
+    ("UA68", 0.1857), ("UA71", 0.1629), ("UA73", 0.2044), ("UA74", 0.1590), ("UA80", 0.1953),
+)  # fmt: skip
 
 _DEFAULT_NORMS = (
     RoleNorm("social_work_specialist", 1.0, 6.0),
@@ -353,6 +499,11 @@ class Assumptions:
         bound) or ``"pre_war"`` (see :mod:`metrics.population`).
     origin_shares
         ``(oblast P-code, share)``: where IDPs come from (IOM), for the present base.
+    children_shares
+        ``(oblast P-code, share)``: residents aged 0-17 / all residents of the
+        oblast (State Statistics, 1 Jan 2022); children of a hromada whose
+        table gives none are estimated with it (:func:`metrics.population.children_estimate`).
+        Empty: no estimate.
     """
 
     norms: tuple[RoleNorm, ...] = _DEFAULT_NORMS
@@ -365,9 +516,15 @@ class Assumptions:
     population_base: str = "present"
     priority_min_components: int = 3
     origin_shares: tuple[tuple[str, float], ...] = _DEFAULT_ORIGIN
+    children_shares: tuple[tuple[str, float], ...] = _DEFAULT_CHILDREN
 
     def __post_init__(self) -> None:
         problems: list[str] = []
+        for code, share in self.children_shares:
+            if not re.fullmatch(r"UA\d{2}", str(code)):
+                problems.append(f"population.children_share.{code}: expected an oblast P-code such as UA05")
+            if not (_is_number(share) and 0 <= share <= 1):
+                problems.append(f"population.children_share.{code} must be a share from 0 to 1, got {share!r}")
         if self.population_base not in _BASES:
             problems.append(f"population.base must be one of {', '.join(_BASES)}, got {self.population_base!r}")
         for code, share in self.origin_shares:
@@ -457,18 +614,15 @@ class Assumptions:
                     for n in self.norms
                 },
             },
-            "wisn": {
-                **{k: getattr(w, k) for k in _WISN_NUMBERS},
-                "hours_per_case": {c.column: c.hours_per_case for c in w.case_types},
-                "individual_allowances": [
-                    {"activity": a.activity, "staff": a.staff, "hours_per_year": a.hours_per_year}
-                    for a in w.individual_allowances
-                ],
-            },
+            "wisn": _wisn_dict(w),
             "cost": cost,
             "flags": {"caseload_per_worker_max": self.caseload_per_worker_max},
             "priority": {**dict(self.priority_weights), "min_components": self.priority_min_components},
-            "population": {"base": self.population_base, "origin_shares": dict(self.origin_shares)},
+            "population": {
+                "base": self.population_base,
+                "origin_shares": dict(self.origin_shares),
+                "children_share": dict(self.children_shares),
+            },
             "funding": {
                 "years": self.funding.years,
                 "handover_share": self.funding.handover_share,
@@ -505,6 +659,35 @@ class Assumptions:
             else:
                 node[parts[-1]] = value
         return assumptions_from_dict(spec, where="assumption change")
+
+
+def _wisn_dict(w: WisnParameters) -> dict[str, Any]:
+    """``[wisn]`` in the shape of the TOML file: per staff category, or the single-cadre form without categories."""
+    out: dict[str, Any] = {k: getattr(w, k) for k in _WISN_NUMBERS if k != "support_share"}
+    if not w.categories:
+        out["support_share"] = w.support_share
+        out["hours_per_case"] = {c.column: c.hours_per_case for c in w.case_types}
+        out["individual_allowances"] = [
+            {"activity": a.activity, "staff": a.staff, "hours_per_year": a.hours_per_year}
+            for a in w.individual_allowances
+        ]
+        return out
+    for c in w.categories:
+        category: dict[str, Any] = {
+            "case_types": {
+                k.column: {"hours_per_case": k.hours_per_case, "count": k.count}
+                | ({"duration_months": k.duration_months} if k.count == "stock" else {})
+                for k in c.case_types
+            }
+        }
+        if c.support:
+            category["support"] = [{"activity": a.activity, "share": a.share} for a in c.support]
+        if c.additional:
+            category["additional"] = [
+                {"activity": a.activity, "staff": a.staff, "hours_per_year": a.hours_per_year} for a in c.additional
+            ]
+        out[c.role] = category
+    return out
 
 
 _FUNDING_KEYS = (
@@ -557,6 +740,82 @@ def _build(problems: list[str], make, *args):
     except ValueError as exc:
         problems.append(str(exc))
         return None
+
+
+def _allowances(items: Any, path: str, problems: list[str]) -> tuple[IndividualAllowance | None, ...]:
+    """An array of tables ``activity``, ``staff``, ``hours_per_year`` (WISN individual allowances, IAS)."""
+    if not isinstance(items, list):
+        problems.append(f"{path} must be an array of tables, got {items!r}")
+        return ()
+    built = []
+    for i, item in enumerate(items, start=1):
+        where = f"{path}[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{where} must be a table, got {item!r}")
+            continue
+        _unknown(item, ("activity", "staff", "hours_per_year"), f"{where}.", problems)
+        for key in ("activity", "staff", "hours_per_year"):
+            if key not in item:
+                problems.append(f"{where}.{key}: missing")
+        if all(k in item for k in ("activity", "staff", "hours_per_year")):
+            built.append(
+                _build(
+                    problems,
+                    IndividualAllowance,
+                    str(item["activity"]),
+                    item["staff"],
+                    item["hours_per_year"],
+                    path if path != "wisn.individual_allowances" else "",
+                )
+            )
+    return tuple(built)
+
+
+def _category(role: str, spec: Any, problems: list[str]) -> WisnCategory | None:
+    """``[wisn.<role>]``: ``case_types.<column>`` tables, ``support`` and ``additional`` arrays of tables."""
+    path = f"wisn.{role}"
+    if not isinstance(spec, Mapping):
+        problems.append(f"{path} must be a table, got {spec!r}")
+        return None
+    _unknown(spec, ("case_types", "support", "additional"), f"{path}.", problems)
+    cases = _table(spec, "case_types", f"{path}.case_types", problems)
+    case_types = []
+    for column, table in cases.items():
+        where = f"{path}.case_types.{column}"
+        if not isinstance(table, Mapping):
+            problems.append(f"{where} must be a table (hours_per_case, count, duration_months), got {table!r}")
+            continue
+        _unknown(table, ("hours_per_case", "count", "duration_months"), f"{where}.", problems)
+        if "hours_per_case" not in table:
+            problems.append(f"{where}.hours_per_case: missing")
+            continue
+        case_types.append(
+            _build(
+                problems,
+                CaseType,
+                str(column),
+                table["hours_per_case"],
+                table.get("count", "flow"),
+                table.get("duration_months", 12.0),
+                where,
+            )
+        )
+    support = []
+    items = spec.get("support", [])
+    if not isinstance(items, list):
+        problems.append(f"{path}.support must be an array of tables (activity, share), got {items!r}")
+        items = []
+    for i, item in enumerate(items, start=1):
+        where = f"{path}.support[{i}]"
+        if not isinstance(item, Mapping) or "activity" not in item or "share" not in item:
+            problems.append(f"{where} must be a table with activity and share, got {item!r}")
+            continue
+        _unknown(item, ("activity", "share"), f"{where}.", problems)
+        support.append(_build(problems, SupportActivity, str(item["activity"]), item["share"], where))
+    additional = _allowances(spec.get("additional", []), f"{path}.additional", problems)
+    if None in case_types or None in support or None in additional:
+        return None
+    return _build(problems, WisnCategory, role, tuple(case_types), tuple(support), tuple(additional))
 
 
 def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -> Assumptions:
@@ -620,7 +879,7 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
 
     # [wisn]
     wisn = _table(spec, "wisn", "wisn", problems)
-    _unknown(wisn, (*_WISN_NUMBERS, "hours_per_case", "individual_allowances"), "wisn.", problems)
+    _unknown(wisn, (*_WISN_NUMBERS, "hours_per_case", "individual_allowances", *ROLES), "wisn.", problems)
     numbers = {k: wisn.get(k, getattr(default.wisn, k)) for k in _WISN_NUMBERS}
     cases = _table(wisn, "hours_per_case", "wisn.hours_per_case", problems)
     case_types = (
@@ -630,33 +889,23 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
     )
     allowances = default.wisn.individual_allowances
     if "individual_allowances" in wisn:
-        items = wisn["individual_allowances"]
-        if not isinstance(items, list):
-            problems.append(f"wisn.individual_allowances must be an array of tables, got {items!r}")
-            items = []
-        built = []
-        for i, item in enumerate(items, start=1):
-            path = f"wisn.individual_allowances[{i}]"
-            if not isinstance(item, Mapping):
-                problems.append(f"{path} must be a table, got {item!r}")
-                continue
-            _unknown(item, ("activity", "staff", "hours_per_year"), f"{path}.", problems)
-            for key in ("activity", "staff", "hours_per_year"):
-                if key not in item:
-                    problems.append(f"{path}.{key}: missing")
-            if all(k in item for k in ("activity", "staff", "hours_per_year")):
-                built.append(
-                    _build(problems, IndividualAllowance, str(item["activity"]), item["staff"], item["hours_per_year"])
-                )
-        allowances = tuple(built)
+        allowances = _allowances(wisn["individual_allowances"], "wisn.individual_allowances", problems)
+    role_tables = [r for r in ROLES if r in wisn]
+    if role_tables:
+        categories = tuple(_category(role, wisn[role], problems) for role in role_tables)
+    elif any(k in wisn for k in ("hours_per_case", "individual_allowances", "support_share")):
+        categories = ()  # the earlier single-cadre form: the community social workers together
+    else:
+        categories = default.wisn.categories
     wisn_params = None
-    if None not in case_types and None not in allowances:
+    if None not in case_types and None not in allowances and None not in categories:
         wisn_params = _build(
             problems,
             WisnParameters,
             *[float(v) if _is_number(v) else v for v in numbers.values()],
             case_types,
             allowances,
+            categories,
         )
 
     # [cost]
@@ -717,12 +966,19 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
 
     # [population]
     population = _table(spec, "population", "population", problems)
-    _unknown(population, ("base", "origin_shares"), "population.", problems)
+    _unknown(population, ("base", "origin_shares", "children_share"), "population.", problems)
     base_name = population.get("base", default.population_base)
     origin = (
         tuple((str(k), v) for k, v in _table(population, "origin_shares", "population.origin_shares", problems).items())
         if "origin_shares" in population
         else default.origin_shares
+    )
+    children = (
+        tuple(
+            (str(k), v) for k, v in _table(population, "children_share", "population.children_share", problems).items()
+        )
+        if "children_share" in population
+        else default.children_shares
     )
 
     if problems or None in norms or None in costs or wisn_params is None or funding is None:
@@ -739,6 +995,7 @@ def assumptions_from_dict(spec: Mapping[str, Any], where: str = "assumptions") -
             population_base=base_name,
             priority_min_components=min_components,
             origin_shares=origin,
+            children_shares=children,
         )
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None

@@ -24,8 +24,8 @@ from core.text import coverage_note, t
 
 from .assumptions import ROLES, Assumptions
 from .coverage import group_key
-from .population import population_base
-from .wisn import wisn_required_staff
+from .population import children_estimate, population_base
+from .wisn import WISN_ROLE_MEASURES, wisn_by_role, wisn_required_staff
 
 __all__ = [
     "PLANNING_MEASURES",
@@ -54,7 +54,9 @@ def _describe() -> dict[str, str]:
         "population": "residents, people",
         "idp": "internally displaced persons (IDPs, ВПО), people",
         "population_incl_idp": "the population base of need (default: present population, each IDP once), people",
-        "children": "children, people (NaN where not known)",
+        "children": "children 0-17, people (given, or the oblast's 0-17 share x the base: estimated; NaN: not known)",
+        "children_required_fte": "community positions needed by the children's norm (per 10,000 children)",
+        "children_gap_fte": "positions needed by the children's norm - workers (negative: above it)",
         "workers": "community social workers in post (filled positions of social work specialists + social workers)",
         "approved_positions": "approved positions of community social workers",
         "vacancies": "approved - filled community social worker positions (hromadas where both are known)",
@@ -79,6 +81,7 @@ def _describe() -> dict[str, str]:
         "wisn_case_fte": "WISN: case work in full-time positions (before allowances)",
         "wisn_required": "WISN: community social workers required",
         "wisn_difference": "WISN: workers - required (negative: shortage)",
+        "wisn_shortfall": "WISN: community positions missing, summed over roles and hromadas (never netted)",
         "hromadas_no_social_worker": "hromadas with no community social worker",
         "hromadas_no_psychologist": "hromadas with no psychologist",
         "hromadas_caseload_above": "hromadas whose caseload per worker is above the threshold",
@@ -89,6 +92,8 @@ def _describe() -> dict[str, str]:
         "workers_per_10k_incl_idp": "community social workers per 10,000 people (residents + weighted IDPs)",
         "workers_per_100k_incl_idp": "community social workers per 100,000 people (residents + weighted IDPs)",
         "workers_per_100k_children": "community social workers per 100,000 children",
+        "workers_per_10k_children": "community social workers per 10,000 children (the GSSWA ratio)",
+        "children_per_worker": "children per community social worker",
         "psychologists_per_100k": "psychologists per 100,000 residents",
         "residents_per_worker": "residents per community social worker",
         "residents_incl_idp_per_worker": "people (residents + weighted IDPs) per community social worker",
@@ -104,6 +109,12 @@ def _describe() -> dict[str, str]:
         "share_caseload_above": "share of hromadas above the caseload threshold",
     }
     for role in ROLES:
+        d[f"{role}_wisn_workload_hours"] = f"WISN, {role}: hours of case work per year"
+        d[f"{role}_wisn_required"] = f"WISN, {role}: staff required by the category's workload"
+        d[f"{role}_wisn_difference"] = f"WISN, {role}: filled - required (negative: shortage)"
+        d[f"{role}_wisn_shortfall"] = f"WISN, {role}: positions missing, summed over hromadas"
+        d[f"{role}_wisn_ratio"] = f"WISN, {role}: filled / required"
+    for role in ROLES:
         d[f"{role}_vacancy_rate"] = f"{role}: 1 - filled / approved"
         d[f"{role}_gap_pct"] = f"{role}: gap in % of the positions needed"
     d["hromadas"] = "hromada-level units in the unit"
@@ -116,6 +127,7 @@ def _describe() -> dict[str, str]:
             f"member hromadas that the {kind} table covers (fewer than 'hromadas': a partial figure; 0: no data)"
         )
     d["idp_estimated"] = "True if any IDP figure in the unit was estimated by disaggregation"
+    d["children_estimated"] = "True if any children figure in the unit was estimated from the oblast's 0-17 share"
     return d
 
 
@@ -129,6 +141,8 @@ _SUMS = [
     "idp",
     "population_incl_idp",
     "children",
+    "children_required_fte",
+    "children_gap_fte",
     "workers",
     "approved_positions",
     "vacancies",
@@ -146,6 +160,8 @@ _SUMS = [
     "wisn_case_fte",
     "wisn_required",
     "wisn_difference",
+    "wisn_shortfall",
+    *[f"{r}_{m}" for r in ROLES for m in ("wisn_workload_hours", "wisn_required", "wisn_difference", "wisn_shortfall")],
     "hromadas_no_social_worker",
     "hromadas_no_psychologist",
     "hromadas_caseload_above",
@@ -160,6 +176,8 @@ _RATIOS = [
     ("workers_per_10k_incl_idp", "workers", "population_incl_idp", 10_000),
     ("workers_per_100k_incl_idp", "workers", "population_incl_idp", 100_000),
     ("workers_per_100k_children", "workers", "children", 100_000),
+    ("workers_per_10k_children", "workers", "children", 10_000),
+    ("children_per_worker", "children", "workers", 1),
     ("psychologists_per_100k", "psychologists", "population", 100_000),
     ("residents_per_worker", "population", "workers", 1),
     ("residents_incl_idp_per_worker", "population_incl_idp", "workers", 1),
@@ -172,6 +190,7 @@ _RATIOS = [
     ("idp_share", "idp", "_residents_and_idp", 1),
     ("caseload_per_worker", "cases", "workers", 1),
     ("wisn_ratio", "workers", "wisn_required", 1),
+    *[(f"{r}_wisn_ratio", f"{r}_filled", f"{r}_wisn_required", 1) for r in ROLES],
     ("share_no_social_worker", "hromadas_no_social_worker", "_one", 1),
     ("share_no_psychologist", "hromadas_no_psychologist", "_one", 1),
     ("share_caseload_above", "hromadas_caseload_above", "_one", 1),
@@ -332,10 +351,19 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     - {role}_required_fte = max(norm_per_10k x population_incl_idp / 10,000,
       norm_per_10k_children x children / 10,000); the children term only
       where children are known and the children norm is > 0
+    - children = ``population_children`` where given, else the oblast's
+      0-17 share x population_incl_idp (``children_estimated``; see
+      :func:`metrics.population.children_estimate`)
+    - children_required_fte = sum over community roles of
+      norm_per_10k_children x children / 10,000 (the children's norm alone);
+      children_gap_fte = children_required_fte - workers
     - required_fte = sum over community roles; total_required_fte = all roles
     - gap = required - filled (per role, community, total); shortfall = max(gap, 0)
     - cases = sum over case types (unknown if any is unknown)
-    - WISN columns: see :func:`metrics.wisn.wisn_required_staff`
+    - WISN columns: per staff category (role) and for the community roles
+      together, see :func:`metrics.wisn.wisn_by_role` (the earlier
+      single-cadre form without categories: :func:`metrics.wisn.wisn_required_staff`);
+      wisn_shortfall = sum over the community roles of max(required - filled, 0)
     - flags (1 / 0 / NaN): no_social_worker = workers == 0;
       no_psychologist = psychologists == 0;
       caseload_above = cases > caseload_per_worker_max x workers
@@ -352,7 +380,9 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     out["population_incl_idp"] = people["base"]
     out["base_fallback"] = people["base_fallback"]
     out["_residents_and_idp"] = population + idp
-    out["children"] = _column(hromadas, "population_children")
+    out["children"], out["children_estimated"] = children_estimate(
+        hromadas, out["population_incl_idp"], dict(assumptions.children_shares), out["base_fallback"] == "occupied"
+    )
     for role in ROLES:
         out[f"{role}_filled"] = _column(hromadas, f"{role}_filled")
         out[f"{role}_approved"] = _column(hromadas, f"{role}_approved")
@@ -380,6 +410,10 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
         out[f"{role}_required_fte"] = required
         out[f"{role}_gap_fte"] = required - out[f"{role}_filled"]
         out[f"{role}_shortfall_fte"] = out[f"{role}_gap_fte"].clip(lower=0)
+    out["children_required_fte"] = (
+        sum(assumptions.role_norm(r).workers_per_10k_children for r in community) * out["children"] / 10_000
+    )
+    out["children_gap_fte"] = out["children_required_fte"] - out["workers"]
     out["required_fte"] = out[[f"{r}_required_fte" for r in community]].sum(axis=1, skipna=False)
     out["gap_fte"] = out["required_fte"] - out["workers"]
     out["shortfall_fte"] = out["gap_fte"].clip(lower=0)
@@ -390,8 +424,25 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     for column in case_columns:
         out[column] = _column(hromadas, column)
     out["cases"] = out[case_columns].sum(axis=1, skipna=False)
-    wisn = wisn_required_staff(out, out["workers"], assumptions.wisn)
-    for column in ("wisn_workload_hours", "wisn_case_fte", "wisn_required", "wisn_difference"):
+    params = assumptions.wisn
+    if params.categories:
+        for column in wisn_case_columns(assumptions):
+            if column not in out:
+                out[column] = _column(hromadas, column)
+        filled = {role: out[f"{role}_filled"] for role in ROLES}
+        wisn = wisn_by_role(out, filled, params, out["workers"])
+        for role in ROLES:
+            for measure in WISN_ROLE_MEASURES:
+                if measure != "wisn_ratio":
+                    out[f"{role}_{measure}"] = wisn[f"{role}_{measure}"]
+    else:
+        wisn = wisn_required_staff(out, out["workers"], params)
+        wisn["wisn_shortfall"] = (-wisn["wisn_difference"]).clip(lower=0)
+        for role in ROLES:
+            for measure in WISN_ROLE_MEASURES:
+                if measure != "wisn_ratio":
+                    out[f"{role}_{measure}"] = np.nan
+    for column in ("wisn_workload_hours", "wisn_case_fte", "wisn_required", "wisn_difference", "wisn_shortfall"):
         out[column] = wisn[column]
     workers_known = out["workers"].notna()
     out["hromadas_no_social_worker"] = _flag(out["workers"] == 0, workers_known)
@@ -411,6 +462,14 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
     else:
         out["idp_estimated"] = False
     return out
+
+
+def wisn_case_columns(assumptions: Assumptions) -> list[str]:
+    """Every case column the WISN standards read (the categories', else the single cadre's), in order."""
+    params = assumptions.wisn
+    if not params.categories:
+        return [c.column for c in params.case_types]
+    return list(dict.fromkeys(c.column for category in params.categories for c in category.case_types))
 
 
 def _group_sums(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
@@ -452,7 +511,11 @@ def planning_measures(
 
     - workers_per_10k = 10,000 x workers / population  (per_100k: x 100,000)
     - workers_per_10k_incl_idp = 10,000 x workers / (population + idp_weight x IDPs)
-    - workers_per_100k_children = 100,000 x workers / children
+    - workers_per_100k_children = 100,000 x workers / children;
+      workers_per_10k_children = 10,000 x workers / children (GSSWA);
+      children_per_worker = children / workers
+    - children_required_fte = sum over hromadas of the children's norm need;
+      children_gap_fte = children_required_fte - workers
     - psychologists_per_100k = 100,000 x psychologists / population
     - residents_per_worker = population / workers;
       residents_incl_idp_per_worker = (population + idp_weight x IDPs) / workers
@@ -465,9 +528,13 @@ def planning_measures(
     - shortfall_per_10k = 10,000 x shortfall_fte / (population + idp_weight x IDPs)
     - idp_share = IDPs / (residents + IDPs)
     - caseload_per_worker = cases / workers
-    - WISN: wisn_required = (sum over case types of cases / standard workload)
-      x CAF + IAF; wisn_difference = workers - wisn_required;
+    - WISN per role: {role}_wisn_required = (sum over the role's case types
+      of cases a year / standard workload) x CAF + IAF; {role}_wisn_ratio =
+      filled / required from sums; community wisn_required = specialists' +
+      social workers' required; wisn_difference = workers - wisn_required;
       wisn_ratio = workers / wisn_required
+    - wisn_shortfall (and {role}_wisn_shortfall) = sum over hromadas (and
+      community roles) of max(required - filled, 0): summed, never netted
     - hromadas_<flag> = number of member hromadas with the flag;
       share_<flag> = that number / member hromadas where the flag is known
 
@@ -491,8 +558,8 @@ def aggregate_planning(base: pd.DataFrame, units: pd.DataFrame, level: str, assu
     inside = groups >= 0
     groups, base_in = groups[inside], base[inside]
     n = len(uniques)
-    case_columns = [c.column for c in assumptions.wisn.case_types]
-    sums_of = list(dict.fromkeys([*_SUMS, *case_columns]))
+    case_columns = list(dict.fromkeys([c.column for c in assumptions.wisn.case_types] + wisn_case_columns(assumptions)))
+    sums_of = list(dict.fromkeys([*_SUMS, *[c for c in case_columns if c in base_in]]))
     sums = _group_sums(base_in[sums_of].to_numpy(dtype=float), groups, n)
     out = pd.DataFrame(sums, columns=sums_of)
 
@@ -519,7 +586,9 @@ def aggregate_planning(base: pd.DataFrame, units: pd.DataFrame, level: str, assu
         reported = base_in[f"{kind}_reported"].to_numpy(dtype=float) if f"{kind}_reported" in base_in else None
         if reported is not None:
             out[f"{kind}_reporting"] = np.bincount(groups, weights=np.nan_to_num(reported), minlength=n).astype(int)
-    out["idp_estimated"] = np.bincount(groups, weights=base_in["idp_estimated"].to_numpy(dtype=float), minlength=n) > 0
+    for flag in ("idp_estimated", "children_estimated"):
+        weights = base_in[flag].to_numpy(dtype=float) if flag in base_in else np.zeros(len(base_in))
+        out[flag] = np.bincount(groups, weights=weights, minlength=n) > 0
     out.insert(0, "code", np.asarray(uniques))
     return out
 

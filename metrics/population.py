@@ -27,6 +27,13 @@ outflow_h = H x share_o x residents_h / residents_o.
 A hromada whose base cannot be computed in full falls back visibly:
 without a hosted-IDP figure, hosted IDPs count 0 (``base_fallback`` =
 "no_idp", a lower bound); without residents, no base ("no_residents").
+Children (0-17) are counted in the same base (:func:`children_estimate`):
+where the hromada table gives ``population_children`` it is used as given;
+elsewhere children = the oblast's share of residents aged 0-17 (State
+Statistics, 1 January 2022, ``[population.children_share]``) x the
+hromada's base, flagged ``children_estimated``. Hromadas without a base
+(occupied, under the present base) have no children in the need either.
+
 Pure: no file I/O.
 """
 
@@ -37,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["BASES", "PopulationBase", "population_base"]
+__all__ = ["BASES", "PopulationBase", "children_estimate", "population_base"]
 
 BASES = ("pre_war", "residents_plus_idp", "present")
 
@@ -160,3 +167,48 @@ def population_base(
     no_idp = frame["base_fallback"] == "no_idp"
     fallbacks = {str(k): int(v) for k, v in oblast[no_idp].value_counts().sort_index().items()}
     return PopulationBase(frame, reconciliation, fallbacks)
+
+
+def children_estimate(
+    hromadas: pd.DataFrame,
+    base: pd.Series,
+    children_shares: dict[str, float] | None = None,
+    left_out: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """Children 0-17 per hromada and whether each figure is estimated.
+
+    Parameters
+    ----------
+    hromadas
+        ``code`` (its first 4 characters are the oblast P-code), optional
+        ``population_children`` (children given by the hromada table).
+    base
+        The population base of each hromada (:func:`population_base`), aligned with ``hromadas``.
+    children_shares
+        Oblast P-code -> residents aged 0-17 / all residents (State Statistics, 1 Jan 2022).
+    left_out
+        True for hromadas left out of need (occupied, under the present base): no children.
+
+    Returns
+    -------
+    ``(children, estimated)``: floats (NaN: not known) and booleans, aligned with ``hromadas``.
+
+    Notes
+    -----
+    - children_h = population_children_h where the table gives it (not estimated)
+    - otherwise children_h = children_share_o x base_h (estimated): children
+      are counted in the population base in use, so displaced children are
+      taken off at the origin and added where they live like everyone else
+      (at the host oblast's share) and occupied hromadas have none under
+      the present base
+    - no share for the oblast (Crimea, Sevastopol) or no base: NaN (no data)
+    - a hromada left out of need (occupied) has no children, given or estimated
+    """
+    given = _number(hromadas, "population_children")
+    base = pd.to_numeric(base, errors="coerce").astype(float)
+    share = hromadas["code"].astype(str).str[:4].map(dict(children_shares or {})).astype(float)
+    children = given.where(given.notna(), share * base)
+    if left_out is not None:
+        children = children.where(~left_out.to_numpy(dtype=bool))
+    estimated = given.isna() & children.notna()
+    return children, estimated.astype(bool)

@@ -1,10 +1,18 @@
 """Workload-based staffing need: WHO WISN adapted to the case types of a hromada.
 
 WISN (Workload Indicators of Staffing Need, WHO 2010, revised 2016) turns a
-yearly workload into the staff needed to do it. Here the staff category is
-the community social workers (social work specialists + social workers) and
-the workload is the number of cases of each type per year (families in
-difficult life circumstances, СЖО; low-income families with children).
+yearly workload into the staff needed to do it, per staff category with its
+own activity standards. The categories are the roles (:func:`wisn_by_role`):
+social work specialists (families in difficult life circumstances, СЖО, and
+low-income families with children), social workers (home-care recipients)
+and psychologists; each case type's count is a yearly flow or a stock of
+open cases with an average duration; support activities each take their own
+share of working time (CAS) and additional activities their hours per person
+(IAS). Community figures add the specialists' and social workers' need; the
+shortfall is summed over roles and hromadas, never netted.
+
+Without categories (the earlier single-cadre form) the community social
+workers are one category (:func:`wisn_required_staff`).
 
 Pure functions: no file I/O.
 """
@@ -16,10 +24,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assumptions import WisnParameters
+from core.schema import COMMUNITY_ROLES, ROLES
+
+from .assumptions import WisnCategory, WisnParameters
 from .coverage import safe_divide
 
-__all__ = ["WisnFactors", "wisn_factors", "wisn_required_staff"]
+__all__ = [
+    "WISN_ROLE_MEASURES",
+    "WisnFactors",
+    "category_factors",
+    "wisn_by_role",
+    "wisn_factors",
+    "wisn_required_staff",
+]
+
+#: Per-role WISN columns (``{role}_{measure}``) of :func:`wisn_by_role`.
+WISN_ROLE_MEASURES = ("wisn_workload_hours", "wisn_required", "wisn_difference", "wisn_ratio", "wisn_shortfall")
 
 
 @dataclass(frozen=True)
@@ -118,3 +138,112 @@ def wisn_required_staff(cases: pd.DataFrame, actual: pd.Series, params: WisnPara
         },
         index=cases.index,
     )
+
+
+def category_factors(params: WisnParameters, category: WisnCategory) -> WisnFactors:
+    """AWT, standard workloads, CAF and IAF of one staff category.
+
+    Notes
+    -----
+    - AWT as in :func:`wisn_factors` (common to every category)
+    - standard workload of a case type = AWT / hours per case  [cases per worker per year]
+    - CAF = 1 / (1 - sum of the category's support shares (CAS))
+    - IAF = sum of its additional activities' staff x hours per year / AWT (IAS)
+
+    Examples
+    --------
+    Default social work specialists: families in difficult life circumstances
+    take 24 h per episode, so 1,840 / 24 = 76.7 episodes a worker a year;
+    CAF = 1 / (1 - 0.10 - 0.05 - 0.05) = 1.25; IAF = 1 x 96 / 1,840 = 0.052.
+    """
+    awt = params.available_days * params.hours_per_day
+    standard = tuple((c.column, awt / c.hours_per_case) for c in category.case_types)
+    caf = 1.0 / (1.0 - category.support_share)
+    iaf = sum(a.staff * a.hours_per_year for a in category.additional) / awt
+    return WisnFactors(awt, standard, caf, iaf)
+
+
+def _count(cases: pd.DataFrame, column: str) -> pd.Series:
+    if column not in cases:
+        return pd.Series(np.nan, index=cases.index, dtype=float)
+    return pd.to_numeric(cases[column], errors="coerce").astype(float)
+
+
+def wisn_by_role(
+    cases: pd.DataFrame, filled: dict[str, pd.Series], params: WisnParameters, workers: pd.Series | None = None
+) -> pd.DataFrame:
+    """WISN per staff category (role) and for the community social workers, per row (hromada).
+
+    Parameters
+    ----------
+    cases
+        One row per hromada with a column for each case type of the categories
+        (a missing column is unknown: NaN).
+    filled
+        Role -> filled positions (staff in post), aligned with ``cases``.
+    params
+        WISN parameters with ``categories``.
+    workers
+        Community social workers in post (default: the sum of the two community roles in ``filled``).
+
+    Returns
+    -------
+    DataFrame aligned with ``cases``: ``{role}_wisn_workload_hours``,
+    ``{role}_wisn_required``, ``{role}_wisn_difference``, ``{role}_wisn_ratio``,
+    ``{role}_wisn_shortfall`` for each role (NaN for a role without a
+    category), and the community columns ``wisn_workload_hours``,
+    ``wisn_case_fte``, ``wisn_required``, ``wisn_difference``, ``wisn_ratio``,
+    ``wisn_shortfall``.
+
+    Notes
+    -----
+    Per category c and case type k:
+
+    - cases a year_k = count_k for a flow; count_k x 12 / duration_months_k
+      for a stock of open cases (Little's law: a stock of 50 families whose
+      support lasts 6 months is 100 episodes a year)
+    - workload hours_c = sum_k cases a year_k x hours per case_k
+    - case FTE_c = workload hours_c / AWT
+      (= sum_k cases a year_k / standard workload_k)
+    - required_c = case FTE_c x CAF_c + IAF_c
+    - difference_c = filled_c - required_c; ratio_c = filled_c / required_c
+    - shortfall_c = max(required_c - filled_c, 0)
+
+    Community (social work specialists + social workers):
+    wisn_required = sum of the two categories' required; wisn_difference =
+    workers - wisn_required; wisn_ratio = workers / wisn_required;
+    wisn_shortfall = sum of the two categories' shortfalls (a surplus of one
+    role never offsets a shortage of the other). A category with any case
+    count unknown has an unknown workload; a community figure with an
+    unknown part is unknown.
+    """
+    out = pd.DataFrame(index=cases.index)
+    awt = params.available_days * params.hours_per_day
+    for role in ROLES:
+        category = params.category(role)
+        staff = pd.to_numeric(filled.get(role, pd.Series(np.nan, index=cases.index)), errors="coerce").astype(float)
+        if category is None:
+            for measure in WISN_ROLE_MEASURES:
+                out[f"{role}_{measure}"] = np.nan
+            continue
+        f = category_factors(params, category)
+        hours = pd.Series(0.0, index=cases.index)
+        for case in category.case_types:
+            hours = hours + _count(cases, case.column) * case.cases_a_year_per_count * case.hours_per_case
+        required = hours / awt * f.category_allowance_factor + f.individual_allowance_factor
+        out[f"{role}_wisn_workload_hours"] = hours
+        out[f"{role}_wisn_required"] = required
+        out[f"{role}_wisn_difference"] = staff - required
+        out[f"{role}_wisn_ratio"] = safe_divide(staff, required)
+        out[f"{role}_wisn_shortfall"] = (required - staff).clip(lower=0)
+    community = list(COMMUNITY_ROLES)
+    if workers is None:
+        workers = sum(pd.to_numeric(filled.get(r), errors="coerce").astype(float) for r in community)
+    workers = pd.to_numeric(workers, errors="coerce").astype(float)
+    out["wisn_workload_hours"] = out[[f"{r}_wisn_workload_hours" for r in community]].sum(axis=1, skipna=False)
+    out["wisn_case_fte"] = out["wisn_workload_hours"] / awt
+    out["wisn_required"] = out[[f"{r}_wisn_required" for r in community]].sum(axis=1, skipna=False)
+    out["wisn_difference"] = workers - out["wisn_required"]
+    out["wisn_ratio"] = safe_divide(workers, out["wisn_required"])
+    out["wisn_shortfall"] = out[[f"{r}_wisn_shortfall" for r in community]].sum(axis=1, skipna=False)
+    return out

@@ -54,10 +54,29 @@ def assumption_rows(assumptions, lang: str) -> list[tuple[str, str, str]]:
     for key in ("working_days", "public_holidays", "annual_leave_days", "sick_days", "training_days"):
         rows.append((t(f"assume_{key}", lang), n(getattr(wisn, key)), t("unit_days_a_year", lang)))
     rows.append((t("assume_hours_per_day", lang), n(wisn.hours_per_day), t("unit_hours", lang)))
-    rows.append((t("assume_support_share", lang), n(100 * wisn.support_share, 0), "%"))
-    for case in wisn.case_types:
-        rows.append((f"{t('assume_hours_per_case', lang)}: {w(f'assume_case_{case.column}', case.column)}",
-                     n(case.hours_per_case), t("unit_hours_a_year", lang)))  # fmt: skip
+    if not wisn.categories:
+        rows.append((t("assume_support_share", lang), n(100 * wisn.support_share, 0), "%"))
+        for case in wisn.case_types:
+            rows.append((f"{t('assume_hours_per_case', lang)}: {w(f'assume_case_{case.column}', case.column)}",
+                         n(case.hours_per_case), t("unit_hours_a_year", lang)))  # fmt: skip
+    for category in wisn.categories:
+        role = w(f"role_{category.role}", category.role)
+        for case in category.case_types:
+            period = (
+                t("assume_case_flow", lang)
+                if case.count == "flow"
+                else t("assume_case_stock", lang, months=n(case.duration_months))
+            )
+            rows.append((f"WISN, {role}: {t('assume_hours_per_case', lang)}: "
+                         f"{w(f'assume_case_{case.column}', case.column)} ({period})",
+                         n(case.hours_per_case), t("unit_hours_per_case", lang)))  # fmt: skip
+        for activity in category.support:
+            rows.append((f"WISN, {role}: {t('assume_support_share', lang)}: {activity.activity}",
+                         n(100 * activity.share, 0), "%"))  # fmt: skip
+        for activity in category.additional:
+            staff_hours = f"{n(activity.staff)} × {n(activity.hours_per_year)}"
+            rows.append((f"WISN, {role}: {t('assume_additional', lang)}: {activity.activity}",
+                         staff_hours, t("unit_hours_a_year_each", lang)))  # fmt: skip
     for cost in assumptions.costs:
         if cost.oblast_code is None:
             rows.append((f"{t('assume_cost', lang)}: {w(f'role_{cost.role}', cost.role)}", n(cost.annual_cost_uah, 0),

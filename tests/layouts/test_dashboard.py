@@ -55,7 +55,7 @@ def dataset(units, hromadas) -> Dataset:
 def data(dataset):
     # residents + IDPs: H4 (no IDP figure) has no figure per 10,000 people incl. IDPs; under the default
     # present-population base it falls back to residents (see tests/metrics/test_population.py)
-    return prepare(dataset, Assumptions(population_base="residents_plus_idp"))
+    return prepare(dataset, Assumptions(population_base="residents_plus_idp", children_shares=()))
 
 
 def test_view_table_ranks_and_filters(data):

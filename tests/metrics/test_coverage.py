@@ -19,7 +19,8 @@ def _norm(workers_per_10k: float = 2.0, idp_weight: float = 1.0):
     return assumptions_from_dict(
         {
             "norm": {"workers_per_10k": workers_per_10k, "idp_weight": idp_weight},
-            "population": {"base": "residents_plus_idp"},  # hand-checked: residents + IDPs
+            # hand-checked: residents + IDPs, children only where the table gives them
+            "population": {"base": "residents_plus_idp", "children_share": {}},
         }
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,10 +16,14 @@ from metrics import (
     wisn_factors,
     wisn_required_staff,
 )
+from metrics.assumptions import WisnParameters
 from tests.fixtures import H1, H2, H3, H4, H5, O1, O2, R1
 
 #: These hand-checked cases count residents + IDPs (the upper-bound base); the present base has its own tests.
-UPPER = Assumptions(population_base="residents_plus_idp")
+UPPER = Assumptions(population_base="residents_plus_idp", children_shares=())  # children only where given
+#: The WISN cases of CONTEXT.md count the community social workers as one cadre (the single-cadre form);
+#: WISN per staff category has its own tests (test_wisn.py).
+ONE_CADRE = dataclasses.replace(UPPER, wisn=WisnParameters(categories=()))
 
 OBLAST, RAION = "UA63000000000041885", "UA63020000000011111"
 
@@ -105,10 +111,10 @@ def test_wisn_by_hand():
 
 
 def test_wisn_in_the_measures_and_its_parameters(kharkiv):
-    m = _one(planning_measures(*kharkiv, "hromada", UPPER))
+    m = _one(planning_measures(*kharkiv, "hromada", ONE_CADRE))
     assert m["wisn_ratio"] == pytest.approx(0.5455, abs=1e-4)
     assert m["caseload_per_worker"] == pytest.approx(96.5)
-    half_day = UPPER.updated({"wisn.hours_per_day": 4, "wisn.support_share": 0.0})
+    half_day = ONE_CADRE.updated({"wisn.hours_per_day": 4, "wisn.support_share": 0.0})
     m = _one(planning_measures(*kharkiv, "hromada", half_day))
     assert m["wisn_required"] == pytest.approx((118 * 40 + 75 * 8) / 920 + 96 / 920)
 

@@ -18,7 +18,7 @@ from metrics import (
 from tests.fixtures import H1, H2, H3, H4, H5, O1, O2
 
 #: These hand-checked cases count residents + IDPs (the upper-bound base); the present base has its own tests.
-UPPER = Assumptions(population_base="residents_plus_idp")
+UPPER = Assumptions(population_base="residents_plus_idp", children_shares=())  # children only where given
 
 
 def test_idp_percent_change_by_oblast(hromadas, units):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics import Assumptions, planning_measures
-from metrics.population import population_base
+from metrics.population import children_estimate, population_base
 
 # oblast UA14 (origin of half the IDPs) and UA05 (hosts them); P-code = the code's first 4 characters
 A1, A2, B1, B2 = "UA14000000000000001", "UA14000000000000002", "UA05000000000000001", "UA05000000000000002"
@@ -83,3 +83,51 @@ def test_demo_reconciliation_of_the_default_base(demo):
     assert 0 < rec["occupied"] < rec["residents"] and 0 < rec["outflow"] < rec["hosted"]
     # IOM gives no figure for four oblasts: their hromadas fall back, and are named by oblast
     assert set(r.fallbacks) == {"UA14", "UA23", "UA44", "UA65"}
+
+
+def test_children_are_given_or_estimated_from_the_oblast_share_of_the_base():
+    table = _table().assign(population_children=[np.nan, 9_000.0, np.nan, np.nan])
+    table.loc[3, "code"] = "UA01000000000000001"  # Crimea: no share published
+    base = population_base(table, "present", 1.0, {"UA14": 0.5}).frame
+    children, estimated = children_estimate(
+        table, base["base"], {"UA14": 0.13, "UA05": 0.18}, base["base_fallback"] == "occupied"
+    )
+    # A1 occupied: none; A2 given 9,000 (not estimated); B1 = 0.18 x its base; Crimea: no data
+    b1 = base.loc[2, "base"]
+    assert np.isnan(children[0]) and not estimated[0]
+    assert children[1] == 9_000 and not estimated[1]
+    assert children[2] == pytest.approx(0.18 * b1) and estimated[2]
+    assert np.isnan(children[3]) and not estimated[3]
+
+
+def test_children_measures_are_ratios_of_sums_and_reach_the_need():
+    table = pd.DataFrame(
+        {
+            "code": [B1, B2],
+            "population": [10_000.0, 30_000.0],
+            "idp": [0.0, 0.0],
+            "population_children": [np.nan, 6_000.0],
+        }
+    )
+    for role in ("social_work_specialist", "social_worker", "psychologist"):
+        table[f"{role}_approved"] = 1.0
+        table[f"{role}_filled"] = [1.0, 2.0]
+    units = pd.DataFrame(
+        {"code": [B1, B2], "level": "hromada", "oblast_code": "UA05000000000010236", "raion_code": None}
+    )
+    a = Assumptions().updated({"population.base": "pre_war", "population.children_share": {"UA05": 0.2}})
+    m = planning_measures(table, units, "hromada", a).set_index("code")
+    # B1: 0.2 x 10,000 = 2,000 children (estimated), 2 workers; B2: 6,000 given, 4 workers
+    assert m.loc[B1, "children"] == 2_000 and m.loc[B1, "children_estimated"]
+    assert not m.loc[B2, "children_estimated"]
+    assert m.loc[B1, "workers_per_10k_children"] == pytest.approx(10.0)
+    assert m.loc[B2, "children_per_worker"] == pytest.approx(1_500)
+    # children's norm 6 + 6 per 10,000 children: B2 needs 7.2 community positions (people: 2 x 3 = 6)
+    assert m.loc[B2, "children_required_fte"] == pytest.approx(7.2)
+    assert m.loc[B2, "required_fte"] == pytest.approx(7.2) and m.loc[B2, "children_gap_fte"] == pytest.approx(3.2)
+    country = planning_measures(table, units, "country", a).iloc[0]
+    # from sums: 6 workers / 8,000 children = 7.5 per 10,000 (not the mean of 10.0 and 6.67)
+    assert country["workers_per_10k_children"] == pytest.approx(7.5)
+    assert country["children_per_worker"] == pytest.approx(8_000 / 6) and country["children_estimated"]
+    none = planning_measures(table, units, "country", a.updated({"population.children_share": {}})).iloc[0]
+    assert none["children"] == 6_000 and none["workers_per_10k_children"] == pytest.approx(4 / 6_000 * 10_000)
