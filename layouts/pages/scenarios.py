@@ -20,6 +20,7 @@ from core.text import label, t
 from exports import table_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
+from metrics.population import BASES
 
 from .. import ids
 from ..components import data_table, dropdown, graph_config, grid_columns, map_caption, records
@@ -117,10 +118,12 @@ def build_scenario(
     area: str | None,
     priority_weights: dict[str, float] | None = None,
     min_components: int | None = None,
+    population_base: str | None = None,
 ) -> Scenario:
     """A scenario from the page's inputs (invalid values raise ``ValueError`` naming the key).
 
-    ``priority_weights`` and ``min_components`` change ``[priority]`` (the priority index).
+    ``priority_weights`` and ``min_components`` change ``[priority]`` (the priority index);
+    ``population_base`` the ``[population] base`` of need (one of ``metrics.population.BASES``).
     """
     norm_by_role = {n.role: n for n in defaults.norms}
     new_norms = tuple(
@@ -139,6 +142,8 @@ def build_scenario(
     priority = {f"priority.{c}": float(w) for c, w in (priority_weights or {}).items() if w is not None}
     if min_components is not None:
         priority["priority.min_components"] = int(min_components)
+    if population_base is not None:
+        priority["population.base"] = population_base
     if priority:
         assumptions = assumptions.updated(priority)
     changes = (IdpChange(area or "UA", percent=float(idp_percent)),) if idp_percent else ()
@@ -226,6 +231,7 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
         **{f"scenario-weight-{c}": current.weights[c] for c in PRIORITY_COMPONENTS},
         "scenario-min-components": current.priority_min_components,
         "scenario-area": change.area if change is not None else "UA",
+        "scenario-base": current.population_base,
     }
 
 
@@ -246,6 +252,20 @@ def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.D
 
     return html.Div(
         [
+            html.Div(
+                [
+                    html.Label(t("scenario_base", lang), htmlFor="scenario-base"),
+                    dropdown(
+                        lang,
+                        id="scenario-base",
+                        options=[{"label": t(f"base_option_{b}", lang), "value": b} for b in BASES],
+                        value=values["scenario-base"],
+                        clearable=False,
+                        style={"minWidth": "320px"},
+                    ),
+                ],
+                className="field",
+            ),
             *[field(field_id) for field_id in FIELDS],
             html.Div(
                 [
@@ -336,7 +356,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         + [State(f"scenario-cost-{r}", "value") for r in ROLE_KEYS]
         + [State("scenario-idp-percent", "value"), State("scenario-area", "value")]
         + [State(f"scenario-weight-{c}", "value") for c in PRIORITY_COMPONENTS]
-        + [State("scenario-min-components", "value")]
+        + [State("scenario-min-components", "value"), State("scenario-base", "value")]
     )
 
     @app.callback(
@@ -353,7 +373,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.LANG, "data"),
     )
     def update(_apply, _reset, level, measure, n1, n2, n3, weight, days, hours, c1, c2, c3, percent, area, *rest):
-        *priority_weights, min_components, lang = rest
+        *priority_weights, min_components, base, lang = rest
         defaults = state.default_assumptions
         trigger = dash.ctx.triggered_id
         status = ""
@@ -379,6 +399,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     area,
                     dict(zip(PRIORITY_COMPONENTS, priority_weights)),
                     min_components,
+                    base if base in BASES else None,
                 )
             except (TypeError, ValueError) as exc:
                 return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update, dash.no_update
@@ -396,7 +417,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
 
     # after a reset the fields show the defaults again (not the edited values that no longer apply)
     @app.callback(
-        *[Output(field_id, "value") for field_id in (*FIELDS, "scenario-area")],
+        *[Output(field_id, "value") for field_id in (*FIELDS, "scenario-area", "scenario-base")],
         Input("scenario-reset", "n_clicks"),
         prevent_initial_call=True,
     )

@@ -1,16 +1,17 @@
-"""Scenarios page: the priority weights and the minimum of components are the planner's to change."""
+"""Scenarios page: the priority weights, the minimum of components and the population base are the planner's."""
 
 from __future__ import annotations
 
 import pytest
 
-from layouts.pages.scenarios import FIELDS, build_scenario, check_fields, input_values
+from core.text import t
+from layouts.pages.scenarios import FIELDS, _inputs, build_scenario, check_fields, input_values
 from metrics import Assumptions
 
 ROLES = ("social_work_specialist", "social_worker", "psychologist")
 
 
-def _scenario(weights: dict, minimum: int | None):
+def _scenario(weights: dict, minimum: int | None, base: str | None = None):
     defaults = Assumptions()
     return build_scenario(
         defaults,
@@ -23,6 +24,7 @@ def _scenario(weights: dict, minimum: int | None):
         "UA",
         weights,
         minimum,
+        base,
     )
 
 
@@ -31,7 +33,7 @@ def test_weights_and_minimum_reach_the_assumptions():
     assert chosen.assumptions.weights["idp_share"] == 0.6 and chosen.assumptions.priority_min_components == 2
     shown = input_values(chosen.assumptions, chosen)
     assert shown["scenario-weight-idp_share"] == 0.6 and shown["scenario-min-components"] == 2
-    assert list(shown)[:-1] == list(FIELDS)  # the reset callback writes them back in this order
+    assert list(shown) == [*FIELDS, "scenario-area", "scenario-base"]  # the reset callback writes them back so
     with pytest.raises(ValueError, match="priority.min_components"):
         _scenario({}, 9)
 
@@ -39,8 +41,36 @@ def test_weights_and_minimum_reach_the_assumptions():
 def test_bad_weights_are_named_on_the_page():
     values = input_values(Assumptions(), None)
     values.pop("scenario-area")
+    values.pop("scenario-base")
     values["scenario-weight-idp_share"] = -1
     values["scenario-min-components"] = 7
     problems = check_fields(values, "en")
     assert len(problems) == 2
     assert any("IDP share" in p for p in problems) and any("Fewest components" in p for p in problems)
+
+
+def _find(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = _find(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_the_population_base_is_chosen_on_the_page_in_the_users_language(lang):
+    fields = _inputs(input_values(Assumptions(), None), lang, [])
+    control = _find(fields, "scenario-base")
+    assert control is not None and control.value == "present"  # the default: each IDP once, occupied out
+    labels = {o["value"]: o["label"] for o in control.options}
+    assert set(labels) == {"pre_war", "residents_plus_idp", "present"}
+    assert labels["residents_plus_idp"] == t("base_option_residents_plus_idp", lang)
+    assert ("верхня межа" if lang == "uk" else "upper bound") in labels["residents_plus_idp"]
+    upper = _scenario({}, None, "residents_plus_idp")
+    assert upper.assumptions.population_base == "residents_plus_idp"
+    assert input_values(upper.assumptions, upper)["scenario-base"] == "residents_plus_idp"
+    with pytest.raises(ValueError, match="population.base must be one of"):
+        _scenario({}, None, "everyone")
