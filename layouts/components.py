@@ -335,6 +335,9 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("vacancy_rate", 1),
         ("wisn_required", 1),
         ("wisn_ratio", 2),
+        ("social_work_specialist_wisn_ratio", 2),
+        ("social_worker_wisn_ratio", 2),
+        ("wisn_shortfall", 1),
         ("caseload_per_worker", 1),
     ]
     labels = {name: label(name, lang) for name, _ in compare}
