@@ -591,16 +591,15 @@ class AtlasState:
         content = _content_key(assumptions)
         dataset = self.dataset_of(key)
         data = self._memo.get((key, content), lambda: self._compute(dataset, assumptions))
-        before = self.compare_period() if metric in CHANGE_MEASURES and self.is_public(key) else None
-        if before is None:
+        periods = self.change_periods() if metric in CHANGE_MEASURES else None
+        if periods is None:
             return data
         from .views import with_change
 
-        before_key = self.published.key(self.published.resolve(before))
+        before_key = self.published.key(self.published.resolve(periods[0]))
         earlier = self._memo.get(
             (before_key, content), lambda: self._compute(self._public_dataset(before_key), assumptions)
         )
-        periods = (before, self.period_label())
         return self._memo.get((key, before_key, content), lambda: with_change(data, earlier, periods))
 
     def trend(self, assumptions: Any = None) -> pd.DataFrame | None:
@@ -631,6 +630,13 @@ class AtlasState:
             return trend_table(by_period)
 
         return self._trends.get(key, make)
+
+    def change_periods(self) -> tuple[str, str] | None:
+        """(earlier period, period shown) the change metrics of this session compare; None: no comparison."""
+        if self.published is None or not self.is_public(self.dataset_key()):
+            return None
+        before = self.compare_period()
+        return (before, self.period_label()) if before else None
 
     def compare_period(self, shown: str | None = None) -> str | None:
         """The period the change metrics compare the one shown (default: this session's) with; None: no comparison.

@@ -182,16 +182,16 @@ def caption_coverage(data: AtlasData, metric: str, lang: str, oblast: str | None
     return out
 
 
-def with_change_note(caption, data: AtlasData, metric: str, lang: str):
-    """A map caption, with the two periods a change metric compares (or how to choose them) below it."""
+def with_change_note(caption, change: tuple[str, str] | None, metric: str, lang: str):
+    """A map caption, with the two periods a change metric compares (``change``, or how to choose them) below it."""
     if metric not in CHANGE_MEASURES:
         return caption
     from dash import html
 
-    if data.change is None:
+    if change is None:
         note = t("period_change_none", lang)
     else:
-        note = t("period_change_caption", lang, before=data.change[0], after=data.change[1])
+        note = t("period_change_caption", lang, before=change[0], after=change[1])
     return html.Div([caption, html.P(note, className="change-note")])
 
 

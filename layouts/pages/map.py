@@ -194,14 +194,19 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                map_caption(
-                                    state.dataset(),
+                                with_change_note(
+                                    map_caption(
+                                        state.dataset(),
+                                        metric,
+                                        level,
+                                        lang,
+                                        _area(data, level, oblast, lang),
+                                        data=data,
+                                        oblast=oblast,
+                                    ),
+                                    state.change_periods(),
                                     metric,
-                                    level,
                                     lang,
-                                    _area(data, level, oblast, lang),
-                                    data=data,
-                                    oblast=oblast,
                                 ),
                                 id=ids.MAP_CAPTION,
                             ),
@@ -247,7 +252,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         caption = map_caption(
             state.dataset(), metric, level, lang, _area(data, level, oblast, lang), data=data, oblast=oblast
         )
-        return with_change_note(caption, state.tables(metric=metric), metric, lang)
+        return with_change_note(caption, state.change_periods(), metric, lang)
 
     @app.callback(
         Output(ids.OBLAST, "data"),

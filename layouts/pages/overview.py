@@ -52,7 +52,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                map_caption(state.dataset(), metric, "oblast", lang, data=data), id="overview-caption"
+                                with_change_note(
+                                    map_caption(state.dataset(), metric, "oblast", lang, data=data),
+                                    state.change_periods(),
+                                    metric,
+                                    lang,
+                                ),
+                                id="overview-caption",
                             ),
                             dcc.Graph(id=ids.OVERVIEW_MAP, config=graph_config(lang)),
                         ],
@@ -98,7 +104,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
             grid_columns(table_columns(metric, lang), lang),
-            with_change_note(map_caption(state.dataset(), metric, "oblast", lang, data=data), data, metric, lang),
+            with_change_note(
+                map_caption(state.dataset(), metric, "oblast", lang, data=data), data.change, metric, lang
+            ),
         )
 
     @app.callback(

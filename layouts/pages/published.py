@@ -15,6 +15,8 @@ import logging
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.text import t
+
 from .. import auth
 from ..components import data_table
 from ..state import AtlasState
@@ -27,80 +29,10 @@ LAST_UPLOAD = "last_upload"
 _COLUMNS = ("id", "kind", "period", "version", "state", "rows", "published_by", "published_at", "source")
 _AUDIT = ("at", "actor", "action", "target", "detail")
 
-TEXT = {
-    "uk": {
-        "published": "Опубліковані дані",
-        "published_note": "Ці дані бачать усі користувачі. Версія, що використовується, позначена «чинна».",
-        "publish": "Опублікувати завантажений файл",
-        "period": "Звітний період (2025-Q2 або 2025-04-30)",
-        "publish_button": "Опублікувати",
-        "retract": "Відкликати публікацію №",
-        "retract_button": "Відкликати",
-        "reason": "Причина",
-        "audit": "Журнал змін",
-        "audit_download": "Завантажити журнал (.csv)",
-        "nothing_uploaded": "Спершу завантажте файл, що пройшов перевірку.",
-        "not_allowed": "Публікувати й відкликати можуть лише аналітики та адміністратори.",
-        "published_ok": "Опубліковано: {what}.",
-        "unchanged": "Файл не відрізняється від чинної версії: нічого не опубліковано.",
-        "retracted_ok": "Відкликано №{id}; чинна знову попередня версія (якщо вона є).",
-        "id": "№",
-        "period_col": "Період",
-        "kind": "Що",
-        "version": "Версія",
-        "state": "Стан",
-        "rows": "Рядків",
-        "published_by": "Хто",
-        "published_at": "Коли",
-        "source": "Джерело",
-        "current": "чинна",
-        "superseded": "замінена",
-        "retracted": "відкликана",
-        "at": "Коли",
-        "actor": "Хто",
-        "action": "Дія",
-        "target": "Що",
-        "detail": "Подробиці",
-    },
-    "en": {
-        "published": "Published data",
-        "published_note": "Every user sees these. The version in use is marked 'current'.",
-        "publish": "Publish the uploaded file",
-        "period": "Reference period (2025-Q2 or 2025-04-30)",
-        "publish_button": "Publish",
-        "retract": "Retract publication no.",
-        "retract_button": "Retract",
-        "reason": "Reason",
-        "audit": "Audit log",
-        "audit_download": "Download the log (.csv)",
-        "nothing_uploaded": "Upload a file that passes validation first.",
-        "not_allowed": "Only analysts and admins may publish and retract.",
-        "published_ok": "Published: {what}.",
-        "unchanged": "The file is the same as the current version: nothing was published.",
-        "retracted_ok": "Retracted no. {id}; the version before it (if any) is current again.",
-        "id": "No.",
-        "period_col": "Period",
-        "kind": "What",
-        "version": "Version",
-        "state": "State",
-        "rows": "Rows",
-        "published_by": "By",
-        "published_at": "When",
-        "source": "Source",
-        "current": "current",
-        "superseded": "superseded",
-        "retracted": "retracted",
-        "at": "When",
-        "actor": "Who",
-        "action": "Action",
-        "target": "What",
-        "detail": "Details",
-    },
-}
-
 
 def _l(key: str, lang: str) -> str:
-    return TEXT.get(lang, TEXT["uk"])[key]
+    """The Data page's store text ``store_<key>`` of the catalogue (:mod:`core.text`)."""
+    return t(f"store_{key}", lang)
 
 
 def _may_publish() -> bool:
@@ -116,7 +48,7 @@ def publications_table(state: AtlasState, lang: str):
             {
                 "id": p.id,
                 "kind": p.kind,
-                "period": p.period + (" (synthetic)" if p.synthetic else ""),
+                "period": p.period + (f" ({_l('synthetic', lang)})" if p.synthetic else ""),
                 "version": p.version,
                 "state": _l(status, lang),
                 "rows": p.rows,
