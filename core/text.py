@@ -281,6 +281,9 @@ TEXT: dict[str, dict[str, str]] = {
         "period_compare_none": "не порівнювати",
         "period_change_caption": "Зміна з {before} до {after}",
         "period_change_none": "Щоб побачити зміну, виберіть період для порівняння.",
+        "period_change_unavailable": (
+            "Зміни між періодами показує опублікована база даних (python app.py без --data); ці дані мають один період."
+        ),
         "period_export": "Період",
         "trend_title": "Динаміка за періодами",
         "trend_oblasts": "Динаміка областей: {metric}",
@@ -542,6 +545,10 @@ TEXT: dict[str, dict[str, str]] = {
         "period_compare_none": "no comparison",
         "period_change_caption": "Change from {before} to {after}",
         "period_change_none": "Choose a period to compare with to see the change.",
+        "period_change_unavailable": (
+            "Changes between periods come from the published store (python app.py without --data); "
+            "these data have one period."
+        ),
         "period_export": "Period",
         "trend_title": "Trend over periods",
         "trend_oblasts": "Oblasts over time: {metric}",

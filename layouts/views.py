@@ -182,13 +182,19 @@ def caption_coverage(data: AtlasData, metric: str, lang: str, oblast: str | None
     return out
 
 
-def with_change_note(caption, change: tuple[str, str] | None, metric: str, lang: str):
-    """A map caption, with the two periods a change metric compares (``change``, or how to choose them) below it."""
+def with_change_note(caption, change: tuple[str, str] | None, metric: str, lang: str, periods: bool = True):
+    """A map caption, with the two periods a change metric compares (``change``, or how to choose them) below it.
+
+    ``periods`` is False when the app has no published periods (it serves
+    files): the note then says where changes come from.
+    """
     if metric not in CHANGE_MEASURES:
         return caption
     from dash import html
 
-    if change is None:
+    if not periods:
+        note = t("period_change_unavailable", lang)
+    elif change is None:
         note = t("period_change_none", lang)
     else:
         note = t("period_change_caption", lang, before=change[0], after=change[1])

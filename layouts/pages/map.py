@@ -207,6 +207,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                                     state.change_periods(),
                                     metric,
                                     lang,
+                                    bool(state.periods()),
                                 ),
                                 id=ids.MAP_CAPTION,
                             ),
@@ -252,7 +253,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         caption = map_caption(
             state.dataset(), metric, level, lang, _area(data, level, oblast, lang), data=data, oblast=oblast
         )
-        return with_change_note(caption, state.change_periods(), metric, lang)
+        return with_change_note(caption, state.change_periods(), metric, lang, bool(state.periods()))
 
     @app.callback(
         Output(ids.OBLAST, "data"),

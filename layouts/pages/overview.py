@@ -57,6 +57,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                                     state.change_periods(),
                                     metric,
                                     lang,
+                                    bool(state.periods()),
                                 ),
                                 id="overview-caption",
                             ),
@@ -105,7 +106,11 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
             grid_columns(table_columns(metric, lang), lang),
             with_change_note(
-                map_caption(state.dataset(), metric, "oblast", lang, data=data), data.change, metric, lang
+                map_caption(state.dataset(), metric, "oblast", lang, data=data),
+                data.change,
+                metric,
+                lang,
+                bool(state.periods()),
             ),
         )
 

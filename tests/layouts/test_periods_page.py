@@ -110,8 +110,9 @@ def test_an_app_serving_files_has_no_period_selector(demo):
     client = Client(create_app(demo, read_assumptions()))
     shown = _page(client, "/en/", "?period=2025-Q2")
     assert shown["app-period-holder"]["style"] == {"display": "none"}
-    rows, _ = _oblast_rows(client, "delta_gap_fte")
+    rows, body = _oblast_rows(client, "delta_gap_fte")
     assert all(math.isnan(v) for v in rows.values())
+    assert "Changes between periods come from the published store" in json.dumps(body["overview-caption"])
 
 
 def test_trend_lines_follow_each_periods_own_tables(two_quarters):
