@@ -153,3 +153,16 @@ def test_an_earlier_period_with_the_same_boundaries_shares_their_url(two_quarter
         state.set_period("2025-Q2")
         assert state.dataset_key().endswith("@2025-Q2")
         assert state.geo_url("hromada") == latest  # the same polygons: one download for every period
+
+
+def test_exports_made_from_a_period_name_it(two_quarters):
+    """The map's table download (its notes), the full workbook's cover and the CSV of the same data."""
+    from exports import build_export
+    from layouts.views import prepare
+    from loaders import read_assumptions
+
+    dataset, assumptions = two_quarters.dataset("2025-Q2"), read_assumptions()
+    assert ("Period", "2025-Q2") in prepare(dataset, assumptions).notes
+    export = build_export(dataset, assumptions, lang="en", level="oblast")
+    assert ("Period", "2025-Q2", "Період", "2025-Q2") in export.cover.rows
+    assert export.csv().decode("utf-8-sig").splitlines()[1].startswith("2025-Q2,")
