@@ -620,8 +620,9 @@ def plan_brief(
       to the norm (``people_served``) are the plan's own figures
     - people in funded hromadas = sum of ``people`` (residents + idp_weight
       x IDPs) over hromadas that get at least one position
-    - children in funded hromadas = sum of ``population_children`` +
-      ``idp_children`` of those hromadas (where known)
+    - children in funded hromadas = sum of the producer's ``children`` of
+      those hromadas (given by the table, or estimated from the oblast's 0-17
+      share x the population base; see ``metrics.population.children_estimate``)
     - hromadas lifted from zero = hromadas with no community social worker
       before and at least one after
     """
@@ -630,7 +631,7 @@ def plan_brief(
     per_hromada = plan.hromadas
     funded = per_hromada[per_hromada["positions"] > 0]
     lifted = int(((per_hromada["workers_before"] == 0) & (per_hromada["workers_after"] > 0)).sum())
-    children = _children(source.dataset.hromadas, funded["code"])
+    children = _children(source.data.computed.base, funded["code"])
     objective = t(f"brief_objective_{plan.objective}", lang)
     if plan.objective == "equity" and plan.equity_measure:
         objective += f" ({t('brief_measure_' + plan.equity_measure, lang)})"
@@ -701,12 +702,12 @@ def plan_brief(
     )
 
 
-def _children(hromadas: pd.DataFrame, codes: Iterable[str]) -> float:
-    rows = hromadas[hromadas["code"].isin(list(codes))]
-    columns = [c for c in ("population_children", "idp_children") if c in rows]
-    if not columns or rows.empty:
+def _children(base: pd.DataFrame, codes: Iterable[str]) -> float:
+    """Children of the hromadas ``codes``, from the producer's per-hromada base (NaN when none is known)."""
+    rows = base[base["code"].isin(list(codes))]
+    if "children" not in rows or rows.empty:
         return np.nan
-    return float(rows[columns].sum(axis=1, min_count=1).sum(min_count=1))
+    return float(rows["children"].sum(min_count=1))
 
 
 def _constraints(source: BriefSource, options: dict, lang: str) -> str:

@@ -242,6 +242,11 @@ def test_plan_brief_figures(tiny, tmp_path):
     assert lifted == 1  # H5, by the min-one-worker constraint
     assert f"Hromadas that get their first social worker {lifted}" in en
     assert "at least one worker in every hromada without one" in en
+    # children in the funded hromadas: the producer's children (estimated from the oblasts' 0-17 shares here)
+    funded = plan.hromadas.loc[plan.hromadas["positions"] > 0, "code"]
+    base = tiny.data.computed.base
+    children = base.loc[base["code"].isin(funded), "children"].sum(min_count=1)
+    assert children > 0 and f"Children in those hromadas {children:,.0f}" in en
     assert "Volodymyrska" in en  # the top of the plan table
     uk = _check_pdf(tmp_path, plan_brief_pdf(source, plan, "uk", options=options), "uk.pdf")
     assert "План фінансування: 3 000 000 грн на 3 р." in uk
