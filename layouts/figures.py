@@ -38,6 +38,9 @@ __all__ = [
 NO_DATA_COLOUR = "#ffffff"
 NO_DATA_LINE = "#4d4d4d"
 NO_DATA_LINE_WIDTH = 1.2
+#: Occupied territory (every hromada of the unit on the status list as occupied): its own class, grey.
+OCCUPIED_COLOUR = "#a6a6a6"
+OCCUPIED_LINE = "#4d4d4d"
 #: Colour-blind safe scales: cividis for ratios and counts, blue-red
 #: diverging (ColorBrewer RdBu) centred on zero for gaps. Resolved here to
 #: lists of ``[position, colour]``: Plotly.js knows neither ``Cividis_r`` nor
@@ -222,6 +225,16 @@ def _selection_part(selected: str | None, codes: list[str]) -> dict:
     return {"locations": shown, "z": [0] * len(shown)}
 
 
+def occupied_units(table: pd.DataFrame) -> np.ndarray:
+    """True for units all of whose hromadas are on the status list as occupied (``hromadas_occupied``)."""
+    if "hromadas_occupied" not in table or "hromadas" not in table:
+        return np.zeros(len(table), dtype=bool)
+    occupied = pd.to_numeric(table["hromadas_occupied"], errors="coerce").to_numpy(dtype=float)
+    members = pd.to_numeric(table["hromadas"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (occupied > 0) & (occupied >= members)
+
+
 _CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 SELECTED_LINE = "#000000"
 SELECTED_LINE_WIDTH = 2.5
@@ -236,7 +249,11 @@ def choropleth(
     once by the browser): the values of every unit (an unknown value is
     null, so the unit is left unfilled), "no data" (white with a dark
     outline) holding only the units whose value is unknown, and the outline
-    of the ``selected`` unit (no fill, no hover). Hover text is sent once
+    of the ``selected`` unit (no fill, no hover). Where the table has
+    occupied units (``hromadas_occupied`` = ``hromadas``: every hromada of
+    the unit on the status list as occupied) a fourth trace draws them as
+    their own grey class ("occupied territory, left out"), out of the value
+    layer and its colour range. Hover text is sent once
     per unit; the value is a number formatted by the hover template.
 
     Parameters
@@ -250,7 +267,9 @@ def choropleth(
     selected
         Code of a unit to outline, if any.
     """
-    values = table[metric].astype(float)
+    occupied = occupied_units(table)
+    # occupied territory is its own class: left out of the value layer, its colour scale and "no data"
+    values = table[metric].astype(float).where(~occupied)
     codes = table["code"].tolist()
     text = hover_text(table, lang)
     label = metric_label(metric, lang)
@@ -272,7 +291,7 @@ def choropleth(
     no_data = go.Choropleth(
         geojson=geo_url,
         featureidkey="properties.code",
-        **_no_data_part(values, codes, text),
+        **_no_data_part(values.where(~occupied, 0.0), codes, text),
         hovertemplate=_no_data_template(metric, lang),
         colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
         showscale=False,
@@ -293,7 +312,25 @@ def choropleth(
         showlegend=False,
         name="selected",
     )
-    fig = go.Figure([layer, no_data, outline])
+    traces = [layer, no_data, outline]  # the outline stays third: selection_patch reaches it as data[2]
+    if occupied.any():
+        traces.append(
+            go.Choropleth(
+                geojson=geo_url,
+                featureidkey="properties.code",
+                locations=np.array(codes, dtype=str)[occupied],
+                z=np.zeros(int(occupied.sum())),
+                text=np.array(text, dtype=str)[occupied],
+                hovertemplate=f"%{{text}}<br>{html.escape(t('map_occupied_hover', lang))}<extra></extra>",
+                colorscale=[[0, OCCUPIED_COLOUR], [1, OCCUPIED_COLOUR]],
+                showscale=False,
+                marker_line_color=OCCUPIED_LINE,
+                marker_line_width=0.6,
+                name=t("map_occupied", lang),
+                showlegend=True,
+            )
+        )
+    fig = go.Figure(traces)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         margin=dict(l=0, r=0, t=0, b=0),
@@ -333,7 +370,8 @@ def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk") -> Patch:
     being patched. No geometry, no names of units with a value, no
     formatted strings per unit: the hover template formats ``z``.
     """
-    values = table[metric].astype(float)
+    occupied = occupied_units(table)
+    values = table[metric].astype(float).where(~occupied)  # occupied units: their own trace
     patch = Patch()
     layer = patch["data"][0]
     layer["z"] = values.where(values.notna(), None).tolist()
@@ -341,7 +379,7 @@ def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk") -> Patch:
     layer["name"] = metric_label(metric, lang)
     for key, value in _scale(values, metric, lang).items():
         layer[key] = value
-    missing = values.isna().to_numpy()
+    missing = values.isna().to_numpy() & ~occupied
     no_data = patch["data"][1]
     no_data["locations"] = table["code"].to_numpy()[missing].tolist()
     no_data["z"] = [0] * int(missing.sum())
