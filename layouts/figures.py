@@ -87,6 +87,8 @@ def _partial_notes(table: pd.DataFrame, kind: str, lang: str) -> list[str]:
     if f"{kind}_reporting" not in table:
         return [""] * len(table)
     share = coverage(table, kinds=(kind,))
+    if not share["partial"].any():  # the usual case: no per-unit work
+        return [""] * len(table)
     return [
         f" ({note})" if note else ""
         for note in map(coverage_note, share["reporting"], share["expected"], [lang] * len(table))
