@@ -469,14 +469,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     register_brief(app, state, "funding", _plan_brief(state))
 
     @app.callback(
-        Output("funding-result", "children"),
-        Output("funding-map", "figure"),
-        Output("funding-table", "rowData"),
-        Output("funding-table", "columnDefs"),
-        Output("funding-caption", "children"),
+        Output("funding-result", "children", allow_duplicate=True),
         Output("funding-plan-ticket", "data"),
         Input("funding-run", "n_clicks"),
-        Input("funding-plan-done", "data"),
         State("funding-budget", "value"),
         State("funding-objective", "value"),
         State("funding-measure", "value"),
@@ -489,11 +484,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def run(_clicks, done, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
-        """A click: check the choices and start the job (a ticket); the job done: keep its plan and draw it."""
-        unchanged = (dash.no_update,) * 5
-        if dash.ctx.triggered_id == "funding-plan-done":
-            return (*show(done, lang), dash.no_update)
+    def run(_clicks, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
+        """A click: check the choices, then start the job (a ticket). The plan is drawn by :func:`show`."""
         try:
             choices = {
                 "budget": parse_amount(budget, lang, _x("budget", lang)),
@@ -508,11 +500,21 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             }
             _oblast_caps(caps, state.dataset().units)  # a bad line is said now, before any job starts
         except ValueError as exc:
-            error = html.P(str(exc), className="error")
-            return error, dash.no_update, [], _columns(lang), dash.no_update, dash.no_update
-        return (*unchanged, issue_ticket(state, choices=choices))
+            return html.P(str(exc), className="error"), dash.no_update
+        return dash.no_update, issue_ticket(state, choices=choices)
 
+    @app.callback(
+        Output("funding-result", "children"),
+        Output("funding-map", "figure"),
+        Output("funding-table", "rowData"),
+        Output("funding-table", "columnDefs"),
+        Output("funding-caption", "children"),
+        Input("funding-plan-done", "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
     def show(job, lang):
+        """The job done: keep its plan in the session (for the download and the brief) and draw it."""
         found, value = take_result(state, job)
         if not found or "error" in value:
             message = value["error"] if found else t("job_result_lost", lang)

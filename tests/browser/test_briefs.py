@@ -73,3 +73,33 @@ def test_funding_plan_brief(server, browser, tmp_path):
     pdf = wait(browser, lambda d: list(tmp_path.glob("funding_plan_en*.pdf")), timeout=60)[0]
     text = _pdf_text(pdf)
     assert "Funding plan: UAH 60,000,000 over 3 years" in text and "Where the money goes" in text  # the page default
+
+
+_WATCH_STATUS = """
+window.__statuses = [];
+new MutationObserver(() => {
+    const status = document.getElementById('funding-plan-status');
+    const text = status ? status.textContent : '';
+    if (text && text !== window.__statuses[window.__statuses.length - 1]) window.__statuses.push(text);
+}).observe(document.body, {childList: true, characterData: true, subtree: true});
+"""
+
+
+def test_funding_run_is_a_job_with_a_progress_bar(server, browser):
+    """The allocator runs in the background: the bar and the cancel button show while it runs, then the plan."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "en/funding")
+    run = wait(browser, lambda d: d.find_element(By.ID, "funding-run"))
+    assert browser.find_element(By.ID, "funding-plan-cancel").get_attribute("disabled")
+    assert browser.find_element(By.ID, "funding-plan-progress").value_of_css_property("visibility") == "hidden"
+    browser.execute_script(_WATCH_STATUS)
+    run.click()
+    wait(browser, lambda d: d.find_element(By.ID, "funding-plan-cancel").get_attribute("disabled") is None)
+    assert browser.find_element(By.ID, "funding-plan-progress").value_of_css_property("visibility") == "visible"
+    assert browser.find_element(By.ID, "funding-run").get_attribute("disabled")
+    wait(browser, lambda d: "Exact (MILP)" in d.find_element(By.ID, "funding-result").text, timeout=120)
+    wait(browser, lambda d: d.find_element(By.ID, "funding-run").get_attribute("disabled") is None)
+    assert browser.find_element(By.ID, "funding-plan-progress").value_of_css_property("visibility") == "hidden"
+    seen = browser.execute_script("return window.__statuses")
+    assert any(s.startswith("Making the plan: ") and s.endswith("(at most 20 s)") for s in seen), seen

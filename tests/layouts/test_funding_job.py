@@ -68,7 +68,7 @@ class Page:
         return response.get_json(silent=True) or {}
 
     def click_run(self) -> str:
-        answer = self.post("funding-result.children", {("funding-run", "n_clicks"): 1, **CHOICES})
+        answer = self.post("funding-plan-ticket.data", {("funding-run", "n_clicks"): 1, **CHOICES})
         return answer["response"]["funding-plan-ticket"]["data"]
 
     def start(self, ticket: str) -> dict:
@@ -81,8 +81,7 @@ class Page:
         return self.post("funding-plan-done.data", values, cacheKey=handles["cacheKey"], job=handles["job"])
 
     def show(self, ticket: str) -> dict:
-        values = {("funding-plan-done", "data"): ticket, **CHOICES}
-        return self.post("funding-result.children", values, changed="funding-plan-done.data")["response"]
+        return self.post("funding-map.figure", {("funding-plan-done", "data"): ticket, **CHOICES})["response"]
 
 
 def test_the_run_starts_reports_progress_and_gives_the_plan(app):
@@ -156,6 +155,34 @@ def test_a_cancelled_run_stops_and_keeps_no_plan(app):
 def test_bad_choices_are_said_at_once_and_start_no_job(app):
     page = Page(app)
     values = {("funding-run", "n_clicks"): 1, **CHOICES, ("funding-oblast-caps", "value"): "nowhere=5"}
-    answer = page.post("funding-result.children", values)["response"]
+    answer = page.post("funding-plan-ticket.data", values)["response"]
     assert "line 1 'nowhere=5'" in str(answer["funding-result"]["children"])
     assert "funding-plan-ticket" not in answer
+
+
+def test_the_callback_graph_has_no_cycle(app):
+    """The renderer never fires a callback on a cycle (click -> ticket -> job -> done -> click was one)."""
+    edges: dict[str, set[str]] = {}
+    for spec in app.callback_map.values():
+        outputs = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
+        targets = {f"{o.component_id}.{o.component_property}" for o in outputs}
+        for item in spec["inputs"]:
+            source = f"{item['id']}.{item['property']}"
+            edges.setdefault(source, set()).update(targets - {source})  # a callback may update its own input
+    seen, on_path = set(), []
+
+    def visit(node: str) -> list[str] | None:
+        if node in on_path:
+            return [*on_path[on_path.index(node) :], node]
+        if node in seen:
+            return None
+        seen.add(node)
+        on_path.append(node)
+        for nxt in edges.get(node, ()):
+            if cycle := visit(nxt):
+                return cycle
+        on_path.pop()
+        return None
+
+    for node in list(edges):
+        assert (cycle := visit(node)) is None, " -> ".join(cycle)
