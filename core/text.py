@@ -1452,3 +1452,60 @@ for _key, (_uk, _en) in _GRID_TEXT.items():
 def grid_locale(lang: str) -> dict[str, str]:
     """AG Grid's ``localeText`` in ``lang``: its filter menus, pagination and overlays."""
     return {key: t(f"grid_{key}", lang) for key in _GRID_TEXT}
+
+
+#: The Scenarios page's workbook (exports/scenario.py): sheet names, column headers, cover rows.
+_SCENARIO_BOOK_TEXT: dict[str, tuple[str, str]] = {
+    "sheet_scenario_comparison": ("Сценарій до і після", "Scenario before and after"),
+    "sheet_scenario_parameters": ("Параметри сценарію", "Scenario parameters"),
+    "plan_hromada_share": ("Найбільша частка посад однієї громади", "Largest share of positions in one hromada"),
+    "plan_psychologist_share": ("Найбільша частка посад психологів", "Largest share of psychologist positions"),
+    "plan_oblast_caps": ("Граничні бюджети областей, грн", "Oblast budget caps, UAH"),
+    "scenario_book_yes": ("так", "yes"),
+    "scenario_book_no": ("ні", "no"),
+    "scenario_book_percent": ("%", "%"),
+    "scenario_book_idp_change": (
+        "Зміна кількості ВПО в сценарії (ціла Україна або одна область)",
+        "The scenario's change in the number of IDPs (all Ukraine or one oblast)",
+    ),
+    "scenario_book_before": ("«До»", "Before"),
+    "scenario_book_before_text": (
+        "типові припущення (data/assumptions.toml)",
+        "the default assumptions (data/assumptions.toml)",
+    ),
+    "scenario_book_after": ("«Після»", "After"),
+    "scenario_book_after_text": (
+        "припущення сценарію цієї сесії (аркуш «Параметри сценарію»)",
+        "this session's scenario assumptions (sheet 'Scenario parameters')",
+    ),
+    "scenario_book_change": ("Зміна", "Change"),
+    "scenario_book_change_text": (
+        "після − до, для кожної одиниці; порожньо, якщо одне з двох невідоме",
+        "after − before, per unit; blank when either is unknown",
+    ),
+    "scenario_book_changed": ("Змінені параметри", "Parameters changed"),
+    "scenario_book_caveat": ("Застереження", "Caveat"),
+    "scenario_book_caveat_text": (
+        "Сценарій — розрахунок «що, якщо» за іншими припущеннями, а не прогноз; дефіцит і потреба — оцінки "
+        "за нормативами, а не затверджений штатний розпис.",
+        "A scenario is a what-if under other assumptions, not a forecast; the gap and the need are estimates "
+        "against norms, not an approved staffing plan.",
+    ),
+    "scenario_book_estimated": ("Оцінки ВПО", "Estimated IDPs"),
+    "scenario_book_estimated_text": (
+        "Частина кількостей ВПО — оцінки (див. аркуші повного звіту).",
+        "Some IDP figures are estimates (see the full workbook).",
+    ),
+}
+for _key, (_uk, _en) in _SCENARIO_BOOK_TEXT.items():
+    TEXT["uk"][_key] = _uk
+    TEXT["en"][_key] = _en
+for _measure in ("gap_fte", "required_fte", "workers_per_10k_incl_idp", "wisn_required", "idp"):
+    _uk_name, _en_name = LABELS.get(_measure, (_measure, _measure))
+    for _part, (_uk_part, _en_part) in {"before": ("до", "before"), "after": ("після", "after"),
+                                        "change": ("зміна", "change")}.items():  # fmt: skip
+        LABELS.setdefault(f"{_measure}_{_part}", (f"{_uk_name}: {_uk_part}", f"{_en_name}: {_en_part}"))
+LABELS.setdefault("unit_name", ("Назва", "Name"))
+LABELS.setdefault("value_before", ("Значення «до»", "Value before"))
+LABELS.setdefault("value_after", ("Значення «після»", "Value after"))
+LABELS.setdefault("changed", ("Змінено", "Changed"))

@@ -253,13 +253,34 @@ def _plan_brief(state: AtlasState):
     return make
 
 
-def plan_parameters(measure: str, options: list[str] | None, roles: list[str] | None, lang: str) -> tuple:
-    """The page's choices as (catalogue key, value) rows for the plan's cover."""
+def plan_parameters(
+    measure: str,
+    options: list[str] | None,
+    roles: list[str] | None,
+    lang: str,
+    *,
+    hromada_share: float | None = None,
+    psychologist_share: float | None = None,
+    oblast_caps: str | None = None,
+    units: pd.DataFrame | None = None,
+) -> tuple:
+    """The page's choices as (catalogue key, value) rows for the plan's cover (budget, objective and years are
+    the plan's own: :func:`exports.planning.plan_facts`): roles, constraints, the share caps and oblast caps."""
     chosen = [_x(o, lang) for o in (options or []) if o in _OPTIONS]
-    return (
+    rows = [
         ("plan_roles", ", ".join(t(f"role_{r}", lang) for r in (roles or ROLES))),
         ("plan_constraints", "; ".join(chosen) or "—"),
-    )
+    ]
+    if hromada_share is not None:
+        rows.append(("plan_hromada_share", f"{format_number(float(hromada_share), 0, lang)} %"))
+    if psychologist_share is not None:
+        rows.append(("plan_psychologist_share", f"{format_number(float(psychologist_share), 0, lang)} %"))
+    caps = _oblast_caps(oblast_caps, units) if units is not None and oblast_caps else {}
+    if caps:
+        names = units.drop_duplicates("code").set_index("code")[f"name_{lang}"]
+        shown = [f"{code} ({names.get(code, code)}): {format_number(cap, 0, lang)}" for code, cap in caps.items()]
+        rows.append(("plan_oblast_caps", "; ".join(shown)))
+    return tuple(rows)
 
 
 def summary_view(plan, lang: str) -> html.Div:
@@ -545,7 +566,19 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         options, roles = choices["options"], choices["roles"]
         return {
             "table": plan_rows(plan, dataset.units, lang),
-            "facts": plan_facts(plan, plan_parameters(choices["measure"], options, roles, lang)),
+            "facts": plan_facts(
+                plan,
+                plan_parameters(
+                    choices["measure"],
+                    options,
+                    roles,
+                    lang,
+                    hromada_share=choices["hromada_share"],
+                    psychologist_share=choices["psychologist_share"],
+                    oblast_caps=choices["oblast_caps"],
+                    units=dataset.units,
+                ),
+            ),
             "kept": keep_plan(plan, plan_options(options, roles)),
         }
 

@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.text import label, t
-from exports import table_workbook
+from exports.scenario import scenario_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
 from metrics.population import BASES
@@ -437,14 +437,19 @@ def _download(app: dash.Dash, state: AtlasState) -> None:
     )
     def download(_clicks, level, lang):
         scenario = state.get_value("scenario") or Scenario(name="session", assumptions=state.assumptions())
-        table = comparison(state.dataset(), state.default_assumptions, scenario, level)
-        name_col = "name_uk" if lang == "uk" else "name_en"
-        columns = ["code", name_col, *[c for c in table.columns if c.endswith(("_before", "_after", "_change"))]]
-        content = table_workbook(
-            table[columns],
-            lang=lang,
-            title=_x("download", lang),
-            approximate_boundaries=state.dataset().approximate_boundaries,
+        dataset = state.dataset()
+        table = comparison(dataset, state.default_assumptions, scenario, level)
+        detail = state.tables().detail
+        content = scenario_workbook(
+            table,
+            dataset.units,
+            state.default_assumptions,
+            scenario,
+            level,
+            lang,
+            title=dataset.title,
+            approximate_boundaries=dataset.approximate_boundaries,
+            estimated_idp=bool("idp_estimated" in detail and detail["idp_estimated"].fillna(False).astype(bool).any()),
         )
         return dcc.send_bytes(content, f"scenario_{level}.xlsx")
 
