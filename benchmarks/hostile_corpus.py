@@ -114,10 +114,11 @@ def _xlsx_parts(sheet_entries: str, sheet_xml: str, shared: str | None = None) -
 
 
 def _zip(parts: dict[str, str | bytes]) -> bytes:
+    """The parts as a zip, byte for byte the same every time (a fixed date on every entry)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -270,8 +271,8 @@ def gpkg_zipped_view() -> bytes:
 def zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 2**20))
+        for name, content in (("[Content_Types].xml", "<Types/>"), ("xl/worksheets/sheet1.xml", b"\0" * (300 * 2**20))):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
