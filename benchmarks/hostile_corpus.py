@@ -53,6 +53,7 @@ SCALES = {
         "styles": 64_000,
         "columns": 5_000,
         "depth": 200_000,
+        "cells": 150_000,
     },
 }
 HROMADA = "UA05020030000031457"  # Vinnytska hromada (in the demo's codifier units)
