@@ -217,6 +217,9 @@ class PublishedData:
         A period's dataset (:meth:`store.Store.dataset` of that period) is
         kept per revision, in memory and as a file like the latest one.
 
+        If the database is lost while a period is read, :attr:`problem` says
+        so and the latest dataset last read is returned.
+
         Raises
         ------
         LookupError
@@ -224,7 +227,13 @@ class PublishedData:
         """
         if period:
             revision = self.revision()
-            return self._by_period.get((revision, period), lambda: self._read(revision, period))
+            try:
+                return self._by_period.get((revision, period), lambda: self._read(revision, period))
+            except (StoreError, SQLAlchemyError) as exc:  # lost while serving: pages say so, show the last data
+                latest = self.dataset()
+                self.problem = str(exc)
+                LOG.error("reading %s from the store failed (%s); showing the latest data", period, exc)
+                return latest
         revision = self.revision()
         loaded = self._loaded
         if loaded is not None and loaded[0] == revision:
