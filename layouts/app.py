@@ -302,6 +302,14 @@ def create_app(
                 className="header",
             ),
             html.Main(id=ids.PAGE, className="atlas"),
+            # shown by assets/busy.js while an answer of the server takes more than 300 ms
+            html.Div(
+                [html.Span(t("busy", lang), lang=lang, className=f"busy-{lang}") for lang in ("uk", "en")],
+                id="app-busy",
+                className="busy",
+                role="status",
+                hidden=True,
+            ),
         ]
     )
 
