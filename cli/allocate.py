@@ -19,16 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.text import reason_text
+from core.text import format_number, name_column, reason_text, role_label, t
 
 __all__ = ["add_parser", "add_plan_arguments", "allocate_keywords", "run_allocate"]
-
-_OBJECTIVE_TEXT = {
-    "coverage": "people served to the norm, with a diminishing value per extra position (maximise)",
-    "norm": "lowest ratio of community social workers to the norm's need (maximise)",
-    "wisn": "lowest WISN ratio of community social workers (maximise)",
-    "lifted": "hromadas lifted from no community social worker (maximise)",
-}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -266,37 +259,58 @@ def run_allocate(args: argparse.Namespace) -> int:
             print(f"Period: {period}")
         _print_text(result, names, args.lang)
         if args.out is not None:
-            print(f"Wrote {args.out}")
+            print(t("cli_wrote", args.lang, path=str(args.out)))
     return 1 if result.status == "infeasible" else 0
 
 
-def _fmt(value: float | None, digits: int = 0) -> str:
-    return "no data" if value is None else f"{value:,.{digits}f}"
+def _fmt(value: float | None, digits: int, lang: str) -> str:
+    return t("no_data", lang) if value is None else format_number(value, digits, lang)
 
 
 def _print_text(result, names: pd.DataFrame, lang: str = "uk") -> None:
+    """The plan on the terminal, in ``lang`` (texts ``cli_allocate_*`` of the catalogue)."""
     what = result.equity_measure or result.objective
+    n = lambda value: format_number(value, 0, lang)  # noqa: E731
     print(
-        f"Budget {result.budget:,.0f} UAH for {result.years} year(s); objective {result.objective}: "
-        f"{_OBJECTIVE_TEXT[what]}"
+        t("cli_allocate_head", lang, budget=n(result.budget), years=n(result.years), objective=result.objective)
+        + t(f"cli_objective_{what}", lang)
     )
     print(f"{result.status}: {result.message}")
     digits = 3 if result.objective == "equity" else 0
     print(
-        f"Exact (MILP): {result.positions} positions ({result.vacancies_filled} vacancies filled, "
-        f"{result.new_posts} new posts) in {result.hromadas_funded} hromadas, {result.spent:,.0f} UAH "
-        f"(by year: {', '.join(f'{c:,.0f}' for c in result.cost_by_year)}); objective "
-        f"{_fmt(result.objective_value, digits)}; people served to the norm +{result.people_served:,.0f} "
-        f"({result.seconds:.2f} s)"
+        t(
+            "cli_allocate_exact",
+            lang,
+            positions=n(result.positions),
+            vacancies=n(result.vacancies_filled),
+            new=n(result.new_posts),
+            hromadas=n(result.hromadas_funded),
+            spent=n(result.spent),
+            by_year=", ".join(n(c) for c in result.cost_by_year),
+            value=_fmt(result.objective_value, digits, lang),
+            served=n(result.people_served),
+            seconds=format_number(result.seconds, 2, lang),
+        )
     )
     print(
-        f"Greedy:       {result.greedy_positions} positions, {result.greedy_spent:,.0f} UAH; "
-        f"objective {_fmt(result.greedy_objective_value, digits)}; people served +{result.greedy_people_served:,.0f}"
+        t(
+            "cli_allocate_greedy",
+            lang,
+            positions=n(result.greedy_positions),
+            spent=n(result.greedy_spent),
+            value=_fmt(result.greedy_objective_value, digits, lang),
+            served=n(result.greedy_people_served),
+        )
     )
     if len(result.allocations):
-        shown = result.allocations.head(30).join(names["name_uk"], on="code")
+        name = name_column(lang)
+        shown = result.allocations.head(30).join(names[name], on="code")
         shown["why"] = ["; ".join(reason_text(c, p, lang) for c, p in r) for r in shown["reasons"]]
+        shown["role"] = [role_label(r, lang) for r in shown["role"]]
+        shown["cost"] = [n(c) for c in shown["cost"]]
+        columns = ["code", name, "role", "positions", "cost", "why"]
+        headers = [t("cli_column_name", lang) if c == name else t(f"cli_column_{c}", lang) for c in columns]
         print()
-        print(shown[["code", "name_uk", "role", "positions", "cost", "why"]].to_string(index=False))
+        print(shown[columns].set_axis(headers, axis=1).to_string(index=False))
         if len(result.allocations) > 30:
-            print(f"... and {len(result.allocations) - 30} more rows (use --out FILE.xlsx or --json)")
+            print(t("cli_allocate_more", lang, rows=n(len(result.allocations) - 30)))

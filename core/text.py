@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 
 from .schema import ALL_ROLES
@@ -15,8 +16,16 @@ __all__ = [
     "STATUS_LABELS",
     "TEXT",
     "coverage_note",
+    "NUMBER_STYLE",
     "format_count",
+    "format_date",
     "format_number",
+    "format_percent",
+    "name_column",
+    "other_lang",
+    "parse_number",
+    "plotly_separators",
+    "role_label",
     "LABELS",
     "label",
     "metric_label",
@@ -70,6 +79,39 @@ TEXT: dict[str, dict[str, str]] = {
             "{note}; суми й частки України та областей — лише з громад, що звітували; "
             "громади без даних не рахуються нулем"
         ),
+        "cli_allocate_head": "Бюджет {budget} грн на {years} р.; мета {objective}: ",
+        "cli_objective_coverage": (
+            "люди, обслужені за нормативом, кожна наступна посада в громаді важить менше (максимум)"
+        ),
+        "cli_objective_norm": "найнижче відношення соціальних працівників громад до потреби за нормативом (максимум)",
+        "cli_objective_wisn": "найнижчий коефіцієнт WISN соціальних працівників громад (максимум)",
+        "cli_objective_lifted": "громади, що отримують першого соціального працівника (максимум)",
+        "cli_allocate_exact": (
+            "Точний розв'язок (MILP): {positions} посад ({vacancies} вакантних заповнено, {new} нових) у {hromadas} "
+            "громадах, {spent} грн (за роками: {by_year}); мета {value}; обслужено за нормативом +{served} "
+            "({seconds} с)"
+        ),
+        "cli_allocate_greedy": "Жадібний алгоритм: {positions} посад, {spent} грн; мета {value}; обслужено +{served}",
+        "cli_allocate_more": "… і ще {rows} рядків (--out ФАЙЛ.xlsx або --json)",
+        "cli_column_code": "код",
+        "cli_column_name": "громада",
+        "cli_column_role": "посада",
+        "cli_column_positions": "посад",
+        "cli_column_cost": "вартість, грн",
+        "cli_column_why": "чому",
+        "cli_wrote": "Записано {path}",
+        "profile_priority": "Пріоритет для донорів: {rank} з {total}",
+        "profile_priority_title": "Пріоритет для донорів",
+        "priority_component_gap_per_10k": "дефіцит на 10 тис.",
+        "priority_component_idp_share": "частка ВПО",
+        "priority_component_no_psychologist": "немає психолога",
+        "priority_component_caseload_per_worker": "випадків на працівника",
+        "profile_not_ranked": "Не ранжується: відомо замало складників індексу пріоритету.",
+        "full_workbook": "Повний звіт (.xlsx)",
+        "level_word_oblast": "область",
+        "level_word_raion": "район",
+        "yes": "так",
+        "no": "ні",
         "name": "Назва",
         "population": "Населення",
         "idp": "ВПО",
@@ -134,6 +176,9 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_sheet": "План фінансування",
         "role_social_work_specialist": "Фахівець із соціальної роботи",
         "role_social_worker": "Соціальний працівник",
+        "role_plural_social_work_specialist": "фахівці із соц. роботи",
+        "role_plural_social_worker": "соціальні працівники",
+        "role_plural_psychologist": "психологи",
         "role_psychologist": "Психолог",
         "role_case_manager": "Фахівець із супроводу (кейс-менеджер)",
         "role_children_services_specialist": "Фахівець служби у справах дітей",
@@ -229,7 +274,6 @@ TEXT: dict[str, dict[str, str]] = {
         "dropdown_select_all": "Вибрати всі",
         "dropdown_deselect_all": "Зняти всі",
         "table_filter": "фільтр…",
-        "vacancy_pct": "Частка вакантних посад, %",
         "caption_level_oblast": "за областями",
         "caption_level_raion": "за районами",
         "caption_level_hromada": "за громадами",
@@ -294,6 +338,113 @@ TEXT: dict[str, dict[str, str]] = {
         "setting_failed": "Зміну не збережено: {reason}. Діють попередні припущення.",
         "data_expired": "Завантажені вами дані видалено після {hours} год без використання; показано демо-дані.",
         "bad_input": "Запит не виконано: {reason}.",
+        # scenarios page
+        "scenario_intro": "Змініть припущення та вхідні дані для цієї сесії; «До» — типові припущення, «Після» — ваші.",
+        "scenario_norm": "Норматив, посад на 10 тис. осіб",
+        "scenario_idp_weight": "Вага ВПО (1 = як мешканець)",
+        "scenario_working_days": "Робочих днів на рік (WISN)",
+        "scenario_hours_per_day": "Годин на день (WISN)",
+        "scenario_cost": "Річна вартість посади, грн",
+        "scenario_idp_change": "Зміна кількості ВПО, %",
+        "scenario_area": "Де",
+        "scenario_all": "Уся Україна",
+        "scenario_apply": "Застосувати",
+        "scenario_reset": "Скинути до типових",
+        "scenario_level": "Рівень",
+        "scenario_measure": "Показник",
+        "scenario_before": "До",
+        "scenario_after": "Після",
+        "scenario_change": "Зміна",
+        "scenario_applied": "Сценарій застосовано до цієї сесії.",
+        "scenario_defaults": "Типові припущення.",
+        "scenario_name": "Назва",
+        "scenario_download": "Завантажити порівняння (.xlsx)",
+        "scenario_priority_weight": "Вага в індексі пріоритетності",
+        "scenario_min_components": "Мінімум складових для рейтингу (0–4)",
+        # funding page
+        "funding_budget": "Бюджет програми, грн",
+        "funding_objective": "Мета",
+        "funding_coverage": (
+            "Обслужити якомога більше людей за нормативом (кожна наступна посада в громаді важить менше)"
+        ),
+        "funding_equity": "Спершу найгірше забезпечені громади (відносний дефіцит)",
+        "funding_lifted": "Якомога більше громад без жодного працівника отримують першого",
+        "funding_measure": "Для «найгірше забезпечених»: показник",
+        "funding_norm": "працівники / потреба за нормативом на 10 000",
+        "funding_wisn": "коефіцієнт WISN",
+        "funding_options": "Обмеження",
+        "funding_min_one": "Щонайменше один працівник там, де немає жодного",
+        "funding_include_occupied": "Включити окуповані громади (типово — ні)",
+        "funding_exclude_hostilities": "Виключити громади територій бойових дій",
+        "funding_no_vacancies": "Не заповнювати спершу вакантні посади",
+        "funding_years": "Років програми (1–5)",
+        "funding_hromada_share": "Найбільша частка однієї громади, %",
+        "funding_psychologist_share": "Найбільша частка психологів, %",
+        "funding_oblast_caps": "Ліміти на область (рядок: код=грн)",
+        "funding_status": "Статус",
+        "funding_vacancies": "Вакансії",
+        "funding_new_posts": "Нові",
+        "funding_before": "До",
+        "funding_after": "Після",
+        "funding_why": "Чому",
+        "funding_by_year": "За роками",
+        "funding_served": "Додатково обслужено за нормативом",
+        "funding_roles": "Посади, які можна фінансувати",
+        "funding_run": "Розрахувати план",
+        "funding_download": "Завантажити план (.xlsx)",
+        "funding_spent": "Витрачено",
+        "funding_positions": "посад",
+        "funding_hromadas": "громад",
+        "funding_exact": "Точний розв'язок (MILP)",
+        "funding_greedy": "Жадібний алгоритм",
+        "funding_objective_value": "значення мети",
+        "funding_name": "Громада",
+        "funding_oblast": "Область",
+        "funding_role": "Посада",
+        "funding_cost": "Вартість, грн",
+        "funding_gap": "Дефіцит до плану",
+        "funding_hint": (
+            "Річна вартість посад — у сценаріях; одноразові витрати, передача громаді та вакансії — у файлі "
+            "припущень ([funding]); розрахунок займає до кількох секунд."
+        ),
+        # data page
+        "upload_population": "Населення",
+        "upload_idp": "ВПО",
+        "upload_staffing": "Штатна чисельність",
+        "upload_caseload": "Випадки (СЖО)",
+        "upload_boundaries": "Межі (COD-AB)",
+        "upload_kind": "Що це за файл",
+        "upload_sheet": "Аркуш (необов'язково)",
+        "upload_drop": (
+            "Перетягніть файл сюди або натисніть, щоб вибрати (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)"
+        ),
+        "upload_ok": "Файл прийнято: дані оновлено.",
+        "upload_rejected": "Файл не прийнято: поточні дані збережено. Виправте помилки й завантажте знову.",
+        "upload_rows": "рядків прочитано",
+        "upload_matched": "зіставлено",
+        "upload_level": "рівень",
+        "upload_errors": "Помилки",
+        "upload_warnings": "Попередження",
+        "upload_unmatched": "Незіставлені рядки та найближчі варіанти",
+        "upload_row": "Рядок",
+        "upload_column": "Стовпець",
+        "upload_message": "Повідомлення",
+        "upload_value": "Значення",
+        "upload_suggestions": "Можливо, мали на увазі",
+        "upload_in_use": "Дані, що використовуються",
+        "upload_source": "Джерело",
+        "upload_date": "Дата",
+        "upload_reset": "Повернутися до демо-даних",
+        "upload_totals": "Підсумки",
+        "upload_too_big": "файл більший за дозволені {limit} МБ",
+        "upload_header_row": "Рядок заголовка (необов'язково)",
+        "upload_columns": "Стовпці (необов'язково): поле=заголовок або літера; через «;»",
+        "upload_mode": "Таблиця охоплює частину країни",
+        "upload_update": "оновити лише її одиниці (типово)",
+        "upload_replace": "замінити всю таблицю",
+        "upload_changed": "Що змінилося",
+        "upload_reporting": "{kind}: {units} одиниць у файлі; тепер звітують {reporting} з {total} громад (з Києвом)",
+        "upload_not_base64": "файл пошкоджено під час передавання",
     },
     "en": {
         "title": "Social Service Workforce Atlas of Ukraine",
@@ -334,6 +485,39 @@ TEXT: dict[str, dict[str, str]] = {
             "{note}; national and oblast sums and ratios are of the reporting hromadas only; "
             "hromadas without data are not counted as zero"
         ),
+        "cli_allocate_head": "Budget {budget} UAH for {years} year(s); objective {objective}: ",
+        "cli_objective_coverage": "people served to the norm, with a diminishing value per extra position (maximise)",
+        "cli_objective_norm": "lowest ratio of community social workers to the norm's need (maximise)",
+        "cli_objective_wisn": "lowest WISN ratio of community social workers (maximise)",
+        "cli_objective_lifted": "hromadas lifted from no community social worker (maximise)",
+        "cli_allocate_exact": (
+            "Exact (MILP): {positions} positions ({vacancies} vacancies filled, {new} new posts) in {hromadas} "
+            "hromadas, {spent} UAH (by year: {by_year}); objective {value}; people served to the norm +{served} "
+            "({seconds} s)"
+        ),
+        "cli_allocate_greedy": (
+            "Greedy:       {positions} positions, {spent} UAH; objective {value}; people served +{served}"
+        ),
+        "cli_allocate_more": "... and {rows} more rows (use --out FILE.xlsx or --json)",
+        "cli_column_code": "code",
+        "cli_column_name": "hromada",
+        "cli_column_role": "role",
+        "cli_column_positions": "positions",
+        "cli_column_cost": "cost, UAH",
+        "cli_column_why": "why",
+        "cli_wrote": "Wrote {path}",
+        "profile_priority": "Priority for donors: {rank} of {total}",
+        "profile_priority_title": "Priority for donors",
+        "priority_component_gap_per_10k": "gap per 10,000",
+        "priority_component_idp_share": "IDP share",
+        "priority_component_no_psychologist": "no psychologist",
+        "priority_component_caseload_per_worker": "cases per worker",
+        "profile_not_ranked": "Not ranked: too few of the priority components are known.",
+        "full_workbook": "Full workbook (.xlsx)",
+        "level_word_oblast": "oblast",
+        "level_word_raion": "raion",
+        "yes": "yes",
+        "no": "no",
         "name": "Name",
         "population": "Residents",
         "idp": "IDPs",
@@ -398,6 +582,9 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_sheet": "Funding plan",
         "role_social_work_specialist": "Social work specialist",
         "role_social_worker": "Social worker",
+        "role_plural_social_work_specialist": "social work specialists",
+        "role_plural_social_worker": "social workers",
+        "role_plural_psychologist": "psychologists",
         "role_psychologist": "Psychologist",
         "role_case_manager": "Case manager",
         "role_children_services_specialist": "Children's services specialist",
@@ -495,7 +682,6 @@ TEXT: dict[str, dict[str, str]] = {
         "dropdown_select_all": "Select all",
         "dropdown_deselect_all": "Deselect all",
         "table_filter": "filter…",
-        "vacancy_pct": "Vacancy rate, %",
         "caption_level_oblast": "by oblast",
         "caption_level_raion": "by raion",
         "caption_level_hromada": "by hromada",
@@ -561,6 +747,111 @@ TEXT: dict[str, dict[str, str]] = {
         "setting_failed": "The change was not kept: {reason}. The previous assumptions still apply.",
         "data_expired": "Your uploaded data was deleted after {hours} h without use; the demo data is shown.",
         "bad_input": "Request not done: {reason}.",
+        # scenarios page
+        "scenario_intro": "Change assumptions and inputs for this session; “Before” uses the defaults, “After” yours.",
+        "scenario_norm": "Norm, positions per 10,000 people",
+        "scenario_idp_weight": "IDP weight (1 = as a resident)",
+        "scenario_working_days": "Working days a year (WISN)",
+        "scenario_hours_per_day": "Hours a day (WISN)",
+        "scenario_cost": "Annual cost of a position, UAH",
+        "scenario_idp_change": "Change in IDPs, %",
+        "scenario_area": "Where",
+        "scenario_all": "All Ukraine",
+        "scenario_apply": "Apply",
+        "scenario_reset": "Reset to defaults",
+        "scenario_level": "Level",
+        "scenario_measure": "Measure",
+        "scenario_before": "Before",
+        "scenario_after": "After",
+        "scenario_change": "Change",
+        "scenario_applied": "The scenario applies to this session.",
+        "scenario_defaults": "Default assumptions.",
+        "scenario_name": "Name",
+        "scenario_download": "Download the comparison (.xlsx)",
+        "scenario_priority_weight": "Weight in the priority index",
+        "scenario_min_components": "Fewest components to be ranked (0-4)",
+        # funding page
+        "funding_budget": "Budget of the programme, UAH",
+        "funding_objective": "Objective",
+        "funding_coverage": (
+            "Serve as many people as possible to the norm (each extra position in a hromada counts less)"
+        ),
+        "funding_equity": "Lift the worst-off hromadas first (relative shortage)",
+        "funding_lifted": "As many hromadas with no worker as possible get their first",
+        "funding_measure": "For “worst-off”: measure",
+        "funding_norm": "workers / need by the norm per 10,000",
+        "funding_wisn": "WISN ratio",
+        "funding_options": "Constraints",
+        "funding_min_one": "At least one worker where there is none",
+        "funding_include_occupied": "Include occupied hromadas (default: no)",
+        "funding_exclude_hostilities": "Leave out hromadas of hostilities",
+        "funding_no_vacancies": "Do not fill vacant posts first",
+        "funding_years": "Years of the programme (1-5)",
+        "funding_hromada_share": "Largest share of one hromada, %",
+        "funding_psychologist_share": "Largest share of psychologists, %",
+        "funding_oblast_caps": "Caps per oblast (a line: code=UAH)",
+        "funding_status": "Status",
+        "funding_vacancies": "Vacancies",
+        "funding_new_posts": "New",
+        "funding_before": "Before",
+        "funding_after": "After",
+        "funding_why": "Why",
+        "funding_by_year": "By year",
+        "funding_served": "People served to the norm, added",
+        "funding_roles": "Roles that may be funded",
+        "funding_run": "Make the plan",
+        "funding_download": "Download the plan (.xlsx)",
+        "funding_spent": "Spent",
+        "funding_positions": "positions",
+        "funding_hromadas": "hromadas",
+        "funding_exact": "Exact (MILP)",
+        "funding_greedy": "Greedy",
+        "funding_objective_value": "objective value",
+        "funding_name": "Hromada",
+        "funding_oblast": "Oblast",
+        "funding_role": "Role",
+        "funding_cost": "Cost, UAH",
+        "funding_gap": "Gap before the plan",
+        "funding_hint": (
+            "Annual position costs are set on the Scenarios page; one-off costs, hand-over and vacancies in "
+            "the assumptions file ([funding]); the plan takes up to a few seconds."
+        ),
+        # data page
+        "upload_population": "Population",
+        "upload_idp": "IDPs",
+        "upload_staffing": "Staffing",
+        "upload_caseload": "Caseload",
+        "upload_boundaries": "Boundaries (COD-AB)",
+        "upload_kind": "What the file holds",
+        "upload_sheet": "Sheet (optional)",
+        "upload_drop": "Drag a file here or click to choose one (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)",
+        "upload_ok": "File accepted: the data is updated.",
+        "upload_rejected": "File not accepted: the data in use is kept. Fix the errors and upload again.",
+        "upload_rows": "rows read",
+        "upload_matched": "matched",
+        "upload_level": "level",
+        "upload_errors": "Errors",
+        "upload_warnings": "Warnings",
+        "upload_unmatched": "Unmatched rows and the closest candidates",
+        "upload_row": "Row",
+        "upload_column": "Column",
+        "upload_message": "Message",
+        "upload_value": "Value",
+        "upload_suggestions": "Did you mean",
+        "upload_in_use": "Data in use",
+        "upload_source": "Source",
+        "upload_date": "Reference date",
+        "upload_reset": "Back to the demo data",
+        "upload_totals": "Totals",
+        "upload_too_big": "the file is larger than the {limit} MB allowed",
+        "upload_header_row": "Header row (optional)",
+        "upload_columns": "Columns (optional): field=header or letter, separated by ';'",
+        "upload_mode": "A table covering part of the country",
+        "upload_update": "update only its units (default)",
+        "upload_replace": "replace the whole table",
+        "upload_changed": "What changed",
+        "upload_reporting": "{kind}: {units} units in the file; {reporting} of {total} hromadas (with Kyiv) now report",
+        "upload_not_base64": "the file was damaged in transfer",
     },
 }
 
@@ -699,6 +990,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "approved_positions": ("Затверджені посади", "Approved positions"),
     "vacancies": ("Вакантні посади", "Vacant positions"),
     "vacancy_rate": ("Частка вакантних посад", "Vacancy rate"),
+    "vacancy_rate_pct": ("Частка вакантних посад, %", "Vacancy rate, %"),
     "psychologists": ("Психологи", "Psychologists"),
     "staffing_estimated": ("Штат оцінено", "Staffing estimated"),
     "hromadas_no_social_worker": ("Громад без соціального працівника", "Hromadas without a social worker"),
@@ -886,6 +1178,64 @@ def metric_label(metric: str, lang: str = "uk") -> str:
     return label(metric, lang)
 
 
+def other_lang(lang: str) -> str:
+    """The other interface language (``uk`` <-> ``en``), for the language switch."""
+    return LANGS[1] if lang == LANGS[0] else LANGS[0]
+
+
+def name_column(lang: str) -> str:
+    """The unit-table column holding names in ``lang``: ``name_uk`` or ``name_en``."""
+    return f"name_{lang}" if lang in LANGS else "name_uk"
+
+
+def role_label(role: str, lang: str = "uk") -> str:
+    """The label of a workforce role in ``lang`` (``Фахівець із соціальної роботи``)."""
+    return t(f"role_{role}", lang)
+
+
+#: How numbers are written: decimal mark, thousands separator, and the space before a percent sign.
+NUMBER_STYLE = {
+    "uk": {"decimal": ",", "group": "\u00a0", "percent": "\u00a0%"},
+    "en": {"decimal": ".", "group": ",", "percent": "%"},
+}
+
+
+def plotly_separators(lang: str = "uk") -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands separator) for ``lang``: ``", "`` / ``".,"``."""
+    style = NUMBER_STYLE.get(lang, NUMBER_STYLE["uk"])
+    return style["decimal"] + (" " if style["group"] == "\u00a0" else style["group"])
+
+
+def format_percent(share: float | None, decimals: int = 0, lang: str = "uk") -> str:
+    """A share (0.08) as a percentage in the language's format (``8 %`` / ``8%``); unknown -> "no data"."""
+    if share is None or not math.isfinite(float(share)):
+        return t("no_data", lang)
+    return format_number(100 * float(share), decimals, lang) + NUMBER_STYLE.get(lang, NUMBER_STYLE["uk"])["percent"]
+
+
+def parse_number(text: str, lang: str = "uk") -> float:
+    """A number typed the language's way (``20 000 000,5`` uk, ``20,000,000.5`` en); raises ``ValueError``."""
+    cleaned = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    style = NUMBER_STYLE.get(lang, NUMBER_STYLE["uk"])
+    if style["decimal"] == ",":
+        cleaned = cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    return float(cleaned)
+
+
+def format_date(text, lang: str = "uk") -> str | None:
+    """An ISO date (``2022-01-01``) as the language writes it: ``01.01.2022`` (uk), ``1 Jan 2022`` (en).
+
+    None when ``text`` is not an ISO date (the caller shows it as it is).
+    """
+    try:
+        day = _dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return day.strftime("%d.%m.%Y") if lang == LANGS[0] else f"{day.day} {day.strftime('%b %Y')}"
+
+
 def format_number(value: float | None, decimals: int = 0, lang: str = "uk") -> str:
     """``12345.6`` -> ``12 345,6`` (uk) or ``12,345.6`` (en); NaN -> "no data"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -905,7 +1255,7 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "new_posts": {"uk": "нових посад: {n}", "en": "new posts: {n}"},
     "below_norm": {
-        "uk": "{before} → {after} на 10 000 {per} за нормативу {norm}",
+        "uk": "{before} → {after} на 10 000 {per} при нормативі {norm}",
         "en": "{before} → {after} per 10,000 {per} against a norm of {norm}",
     },
     "no_worker_before": {"uk": "жодного соціального працівника", "en": "no community social worker"},

@@ -31,8 +31,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from core.text import format_number, t
-from loaders import ALL_ROLES, ROLE_LABELS, Dataset
+from core.text import format_date, format_number, format_percent, role_label, t
+from loaders import ALL_ROLES, Dataset
 
 from . import brief_map
 
@@ -77,18 +77,17 @@ def _n(value, lang: str, decimals: int = 0) -> str:
 def _pct(value, lang: str, decimals: int = 0) -> str:
     if value is None or not np.isfinite(float(value)):
         return t("no_data", lang)
-    return format_number(100 * float(value), decimals, lang) + ("\u00a0%" if lang == "uk" else "%")  # 8 % / 8%
+    return format_percent(float(value), decimals, lang)  # 8 % / 8%
 
 
 def _date(text: str | None, lang: str) -> str:
     """``2022-01-01`` -> ``01.01.2022`` (uk) or ``1 Jan 2022`` (en); other text as it is."""
     if not text:
         return t("no_data", lang)
-    try:
-        day = dt.date.fromisoformat(str(text))
-    except ValueError:
+    shown = format_date(text, lang)
+    if shown is None:
         return _w("brief_date_" + str(text), lang) if str(text) == "synthetic" else str(text)
-    return day.strftime("%d.%m.%Y") if lang == "uk" else f"{day.day} {day.strftime('%b %Y')}"
+    return shown
 
 
 # -- content -----------------------------------------------------------------------------------------------------
@@ -375,7 +374,6 @@ def _status_word(value, lang: str, short: bool = False) -> str:
 
 
 def _roles_section(scope: pd.DataFrame, row: pd.Series, source: BriefSource, lang: str) -> Section:
-    i = 0 if lang == "uk" else 1
     header = (
         t("role", lang),
         t("approved", lang),
@@ -391,7 +389,7 @@ def _roles_section(scope: pd.DataFrame, row: pd.Series, source: BriefSource, lan
             continue
         vacant = approved - filled if pd.notna(approved) and pd.notna(filled) else np.nan
         rate = vacant / approved if pd.notna(vacant) and approved > 0 else np.nan
-        rows.append((ROLE_LABELS[role][i], _n(approved, lang), _n(filled, lang), _n(vacant, lang), _pct(rate, lang)))
+        rows.append((role_label(role, lang), _n(approved, lang), _n(filled, lang), _n(vacant, lang), _pct(rate, lang)))
     lines = [
         _w(
             "brief_norm_gap",
@@ -711,11 +709,10 @@ def _children(base: pd.DataFrame, codes: Iterable[str]) -> float:
 
 
 def _constraints(source: BriefSource, options: dict, lang: str) -> str:
-    i = 0 if lang == "uk" else 1
     parts = []
     roles = options.get("roles")
     if roles:
-        parts.append(_w("brief_plan_roles", lang, roles=", ".join(ROLE_LABELS[r][i] for r in roles)))
+        parts.append(_w("brief_plan_roles", lang, roles=", ".join(role_label(r, lang) for r in roles)))
     if options.get("min_one_worker"):
         parts.append(t("brief_plan_min_one", lang))
     if options.get("served") == "children":
@@ -736,7 +733,6 @@ def _constraints(source: BriefSource, options: dict, lang: str) -> str:
 
 
 def _plan_rows(source: BriefSource, plan, lang: str) -> tuple[tuple[str, ...], ...]:
-    i = 0 if lang == "uk" else 1
     header = (
         t("name", lang),
         t("brief_oblast", lang),
@@ -751,7 +747,7 @@ def _plan_rows(source: BriefSource, plan, lang: str) -> tuple[tuple[str, ...], .
         oblast_code=("oblast_code", "first"), positions=("positions", "sum"), cost=("cost", "sum")
     )
     roles = table.groupby("code")[["role", "positions"]].apply(
-        lambda g: ", ".join(f"{ROLE_LABELS[r][i]} {int(p)}" for r, p in zip(g["role"], g["positions"]))
+        lambda g: ", ".join(f"{role_label(r, lang)} {int(p)}" for r, p in zip(g["role"], g["positions"]))
     )
     by_hromada = by_hromada.join(roles.rename("roles")).reset_index()
     by_hromada = by_hromada.sort_values(["positions", "cost", "code"], ascending=[False, False, True])

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from core.text import LANGS, t
+
 from .columns import ColumnSpec, columns_for
 from .xlsx import is_risky_text
 
 __all__ = ["table_csv"]
-
-_YES_NO = {"uk": ("так", "ні"), "en": ("yes", "no")}
 
 
 def _text(value) -> str | None:
@@ -42,11 +42,11 @@ def _numbers(series: pd.Series, spec: ColumnSpec) -> pd.Series:
 
 def table_csv(table: pd.DataFrame, columns: Sequence[ColumnSpec] | None = None, lang: str = "uk") -> bytes:
     """``table`` as CSV bytes, with headers in ``lang`` and the columns of ``columns`` (default: all)."""
-    if lang not in _YES_NO:
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
     specs = list(columns) if columns else columns_for(table)
     out = {}
-    yes, no = _YES_NO[lang]
+    yes, no = t("yes", lang), t("no", lang)
     for spec in specs:
         series = table[spec.name]
         if spec.kind == "flag":

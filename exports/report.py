@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.schema import HROMADA_TYPES, KINDS, ROLES
-from core.text import TEXT, coverage_note, t
+from core.text import TEXT, coverage_note, format_number, t
 from core.text import label as column_label
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
@@ -342,8 +342,7 @@ def _totals_text(totals: dict, lang: str) -> str | None:
     for field, value in totals.items():
         if value is None or pd.isna(value):
             continue
-        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-        parts.append(f"{field} {number.replace(',', chr(0xA0)) if lang == 'uk' else number}")
+        parts.append(f"{field} {format_number(value, 0 if float(value).is_integer() else 1, lang)}")
     return "; ".join(parts) or None
 
 

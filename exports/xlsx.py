@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from core.text import LANGS, t
+
 from .columns import KINDS, ColumnSpec, columns_for
 
 __all__ = ["COVER_SHEET", "RISKY_PREFIXES", "Cover", "Sheet", "is_risky_text", "write_workbook"]
@@ -34,7 +36,6 @@ COVER_SHEET = "Notes"
 #: Leading characters that a spreadsheet may read as the start of a formula.
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-_YES_NO = {"uk": ("так", "ні"), "en": ("yes", "no")}
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
@@ -113,7 +114,7 @@ def _decimals(num_format: str | None) -> int:
 
 def _text_values(series: pd.Series, spec: ColumnSpec, lang: str) -> list[str | None]:
     if spec.kind == "flag":
-        yes, no = _YES_NO.get(lang, _YES_NO["en"])
+        yes, no = t("yes", lang), t("no", lang)
         return [None if pd.isna(v) else (yes if bool(v) else no) for v in series.tolist()]
     out = []
     for v in series.tolist():
@@ -293,7 +294,7 @@ def write_workbook(
     cover
         The cover sheet (sheet name :data:`COVER_SHEET`), if any.
     """
-    if lang not in _YES_NO:
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'uk' or 'en', got {lang!r}")
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(

@@ -18,7 +18,7 @@ import flask
 from dash import Input, Output, dcc, html
 from flask.sessions import SecureCookieSessionInterface
 
-from core.text import LANGS, t
+from core.text import LANGS, other_lang, t
 from loaders import Dataset, sandbox
 
 from . import auth, guard, ids
@@ -69,7 +69,7 @@ def parse_path(pathname: str | None) -> tuple[str, str]:
 
 
 def _nav(lang: str, page: str, search: str, period: str | None = None) -> html.Nav:
-    other = "en" if lang == "uk" else "uk"
+    other = other_lang(lang)
     keep = f"?{urlencode({'period': period})}" if period else ""  # the period chosen goes along to every page
     links = [
         dcc.Link(t(label, lang), href=f"/{lang}/{name}{keep}", className="active" if name == page else "")
@@ -433,7 +433,7 @@ def create_app(
     def language_link(search, pathname):
         lang, page = parse_path(pathname if isinstance(pathname, str) else None)
         search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
-        other = "en" if lang == "uk" else "uk"
+        other = other_lang(lang)
         return f"/{other}/{page}{search or ''}"
 
     for module, _ in PAGES.values():

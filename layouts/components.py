@@ -9,8 +9,20 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import format_number, grid_locale, label, metric_label, metric_spec, t
-from loaders import ROLE_LABELS
+from core.text import (
+    LANGS,
+    format_date,
+    format_number,
+    grid_locale,
+    label,
+    metric_label,
+    metric_spec,
+    name_column,
+    parse_number,
+    reason_text,
+    role_label,
+    t,
+)
 
 from . import ids
 from .views import AtlasData, caption_coverage, coverage_notes, role_table, similar_hromadas, unit_options
@@ -53,7 +65,7 @@ def graph_config(lang: str = "uk", *, geo: bool = True, scroll_zoom: bool = Fals
         "plotlyServerURL": "",
         "modeBarButtonsToRemove": EXTERNAL_BUTTONS + UNUSED_BUTTONS,
         "toImageButtonOptions": {"format": "png", "scale": 2},
-        "locale": "uk" if lang == "uk" else "en",
+        "locale": lang if lang in LANGS else LANGS[0],
         "scrollZoom": scroll_zoom,
     }
     if geo:
@@ -70,10 +82,8 @@ def parse_amount(text, lang: str, field: str) -> float:
         value = float(text)
     else:
         raw = str(text or "").strip()
-        cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        cleaned = cleaned.replace(",", ".") if lang == "uk" else cleaned.replace(",", "")
         try:
-            value = float(cleaned)
+            value = parse_number(raw, lang)
         except ValueError:
             raise ValueError(t("amount_invalid", lang, field=field, value=raw or "—")) from None
     if not np.isfinite(value) or value < 0:
@@ -203,11 +213,18 @@ _ALL_INPUTS = ("staffing", "population", "idp")
 
 
 def _date(value: str, lang: str) -> str:
-    """``2022-01-01`` -> ``01.01.2022`` (uk) or as given (en); other text (``synthetic``) is translated."""
+    """``2022-01-01`` -> ``01.01.2022`` (uk) or ``1 Jan 2022`` (en); other text (``synthetic``) is translated."""
     parts = str(value).split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts):
-        return ".".join(reversed(parts)) if lang == "uk" else str(value)
+        return format_date(value, lang)
     return t("caption_synthetic", lang) if str(value) == "synthetic" else str(value)
+
+
+def _reasons(codes, lang: str) -> str:
+    """A ranked unit's priority reasons (codes with parameters from the producer) in ``lang``."""
+    if not isinstance(codes, (tuple, list)):
+        return ""
+    return "; ".join(reason_text(code, params, lang) for code, params in codes)
 
 
 def map_caption(
@@ -306,7 +323,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
     if not code or code not in detail.index:
         return html.Div(html.P(t("profile_pick", lang)), className="profile")
     row = detail.loc[code]
-    name = row["name_uk"] if lang == "uk" else row["name_en"]
+    name = row[name_column(lang)]
     oblast = data.tables["oblast"].set_index("code").loc[row["oblast_code"]]
     # the oblast's figures from part of its hromadas say so ("штат: часткові дані: 2 з 3 громад")
     oblast_note = coverage_notes(oblast.to_frame().T, lang)[0]
@@ -340,8 +357,8 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
         ("wisn_shortfall", 1),
         ("caseload_per_worker", 1),
     ]
-    labels = {name: label(name, lang) for name, _ in compare}
-    labels["vacancy_rate"] = t("vacancy_pct", lang)  # shown as a percentage
+    # a share shown as a percentage has its own label (``vacancy_rate_pct``: "…, %")
+    labels = {name: label(f"{name}_pct" if name in PERCENT else name, lang) for name, _ in compare}
     comparison = html.Table(
         [
             html.Thead(
@@ -378,12 +395,7 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
     role_rows = html.Table(
         [
             html.Thead(html.Tr([html.Th(t("role", lang)), html.Th(t("approved", lang)), html.Th(t("filled", lang))])),
-            html.Tbody(
-                [
-                    _row(ROLE_LABELS[r.role][0 if lang == "uk" else 1], fig(r.approved), fig(r.filled))
-                    for r in roles.itertuples()
-                ]
-            ),
+            html.Tbody([_row(role_label(r.role, lang), fig(r.approved), fig(r.filled)) for r in roles.itertuples()]),
         ],
         className="profile-table",
     )
@@ -394,19 +406,23 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             ),
             html.Li(f"{t('caseload_sjo', lang)}: {fig(row.get('families_sjo'))}"),
             html.Li(f"{t('caseload_low_income', lang)}: {fig(row.get('low_income_families'))}"),
-            html.Li(f"КАТОТТГ: {code}; P-code: {row['pcode']}"),
+            html.Li(f"{label('code', lang)}: {code}; {label('pcode', lang)}: {row['pcode']}"),
         ]
     )
     priority = None
     if "priority_rank" in row.index and pd.notna(row.get("priority_rank")):
-        title = "Пріоритет для донорів" if lang == "uk" else "Priority for donors"
-        of = "з" if lang == "uk" else "of"
+        total = int(data.detail["priority_rank"].max())
+        rank = t("profile_priority", lang, rank=int(row["priority_rank"]), total=total)
         priority = html.Div(
             [
-                html.H3(f"{title}: {int(row['priority_rank'])} {of} {int(data.detail['priority_rank'].max())}"),
-                html.P(str(row.get("reasons") or ""), id="profile-reasons"),
+                html.H3(rank),
+                html.P(_reasons(row.get("reason_codes"), lang), id="profile-reasons"),
             ]
         )
+    elif isinstance(row.get("listed_apart"), str):  # occupied, or too few components known: not ranked
+        occupied = row["listed_apart"] == "occupied"
+        apart = t("brief_priority_apart_occupied" if occupied else "profile_not_ranked", lang)
+        priority = html.Div([html.H3(t("profile_priority_title", lang)), html.P(apart, id="profile-reasons")])
     return html.Div(
         [
             html.H2(f"{name}", id="profile-name"),

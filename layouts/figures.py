@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import Patch
 from plotly.colors import get_colorscale
 
-from core.text import coverage_note, format_number, metric_label, metric_spec, t
+from core.text import coverage_note, format_number, metric_label, metric_spec, name_column, plotly_separators, t
 from metrics.planning import coverage
 
 __all__ = [
@@ -50,7 +50,6 @@ _SCALES = {
     kind: [[float(position), colour] for position, colour in get_colorscale(name)]
     for kind, name in {"sequential": "Cividis", "sequential_reversed": "Cividis_r", "diverging": "RdBu_r"}.items()
 }
-_SEPARATORS = {"uk": ", ", "en": ".,"}
 
 
 def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
@@ -60,7 +59,7 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
     never as markup. A figure computed from part of the unit's hromadas says
     so: ``Соціальні працівники: 112 (часткові дані: 57 з 1 470 громад)``.
     """
-    name_col = "name_uk" if lang == "uk" else "name_en"
+    name_col = name_column(lang)
     names = table[name_col].fillna(table["code"]).astype(str)
     population, idps, staff = t("population", lang), t("idp", lang), t("workers", lang)  # once, not per unit
     notes = {kind: _partial_notes(table, kind, lang) for kind in ("population", "idp", "staffing")}
@@ -338,7 +337,7 @@ def choropleth(
         margin=dict(l=0, r=0, t=0, b=0),
         height=560,
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.7)"),
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=plotly_separators(lang),
         uirevision="|".join(codes[:3]) + str(len(codes)),
         font=dict(family="sans-serif"),
     )
@@ -400,7 +399,7 @@ def selection_patch(table: pd.DataFrame, selected: str | None) -> Patch:
 
 def bar_ranking(table: pd.DataFrame, metric: str, lang: str = "uk", top: int = 30) -> go.Figure:
     """A horizontal bar chart of units ranked by ``metric`` (no data left out)."""
-    name_col = "name_uk" if lang == "uk" else "name_en"
+    name_col = name_column(lang)
     shown = table.dropna(subset=[metric]).head(top)
     fig = go.Figure(
         go.Bar(
@@ -420,7 +419,7 @@ def bar_ranking(table: pd.DataFrame, metric: str, lang: str = "uk", top: int = 3
         yaxis=dict(autorange="reversed"),
         # numbers the user's way on the axis: "50 000", not plotly's SI "50k"
         xaxis=dict(title=metric_label(metric, lang), tickformat=f",.{metric_spec(metric)['decimals']}~f"),
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=plotly_separators(lang),
         font=dict(family="sans-serif"),
     )
     return fig

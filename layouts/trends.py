@@ -12,10 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.text import format_number, metric_label, metric_spec, t
+from core.text import format_number, metric_label, metric_spec, name_column, plotly_separators, t
 from metrics.change import CHANGE_MEASURES, TREND_MEASURES
 
-from .figures import _SEPARATORS, prompt_figure
+from .figures import prompt_figure
 
 __all__ = ["PROFILE_TREND", "oblast_trend_figure", "trend_measure", "unit_trend_figure"]
 
@@ -67,7 +67,7 @@ def unit_trend_figure(trend: pd.DataFrame | None, code: str | None, lang: str = 
         height=520,
         showlegend=False,
         margin=dict(l=10, r=10, t=30, b=30),
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=plotly_separators(lang),
         font=dict(family="sans-serif"),
         title=dict(text=t("trend_title", lang), x=0, font=dict(size=14)),
     )
@@ -84,7 +84,7 @@ def oblast_trend_figure(trend: pd.DataFrame | None, oblasts: pd.DataFrame, metri
     measure = trend_measure(metric)
     if trend is None or measure is None or trend["period"].nunique() < 2:
         return prompt_figure(t("trend_none", lang))
-    name_col = "name_uk" if lang == "uk" else "name_en"
+    name_col = name_column(lang)
     names = oblasts.drop_duplicates("code").set_index("code")[name_col]
     rows = trend[trend["code"].isin(names.index)].sort_values("order")
     fig = go.Figure()
@@ -120,7 +120,7 @@ def oblast_trend_figure(trend: pd.DataFrame | None, oblasts: pd.DataFrame, metri
         height=360,
         showlegend=False,
         margin=dict(l=10, r=10, t=30, b=30),
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=plotly_separators(lang),
         font=dict(family="sans-serif"),
         title=dict(text=t("trend_oblasts", lang, metric=metric_label(measure, lang)), x=0, font=dict(size=14)),
         yaxis=dict(tickformat=f",.{decimals}~f"),

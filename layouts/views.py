@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.schema import ROLES, UNIT_LEVELS
-from core.text import METRIC_LABELS, coverage_note, format_number, metric_label, t
+from core.text import METRIC_LABELS, coverage_note, format_number, metric_label, name_column, t
 from exports import table_workbook
 from exports.report import period_of
 from loaders import Dataset
@@ -113,7 +113,7 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
         table["gap_per_10k"] = gap_per_10k(table)
         tables[level] = no_change(table).reset_index(drop=True)
     detail = _detail(dataset, tables["hromada"])
-    ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reasons"]]
+    ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reason_codes", "listed_apart"]]
     detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
     notes = [("Dataset", dataset.title)]
     if period_of(dataset):
@@ -325,17 +325,14 @@ def unit_options(
     return options
 
 
-_LEVEL_WORD = {"uk": {"oblast": "область", "raion": "район"}, "en": {"oblast": "oblast", "raion": "raion"}}
-
-
 def _option(row, data: AtlasData, lang: str) -> dict:
-    oblasts = data.tables["oblast"].set_index("code")[f"name_{lang if lang == 'en' else 'uk'}"]
+    oblasts = data.tables["oblast"].set_index("code")[name_column(lang)]
     label = f"{row.name_uk} ({row.name_en})"
     if row.level == "oblast":
-        label += f", {_LEVEL_WORD[lang]['oblast']}"
+        label += ", " + t("level_word_oblast", lang)
     else:
         if row.level == "raion":
-            label += f", {_LEVEL_WORD[lang]['raion']}"
+            label += ", " + t("level_word_raion", lang)
         oblast = oblasts.get(row.oblast_code)
         if isinstance(oblast, str):
             label += f", {oblast}"
@@ -401,9 +398,7 @@ def shown_table(
     metric), the column ids of the on-screen table.
     """
     table = view_table(data, level, metric, oblast)
-    table = table.assign(
-        name=table["name_uk" if lang == "uk" else "name_en"], metric=table[metric], coverage=coverage_notes(table, lang)
-    )
+    table = table.assign(name=table[name_column(lang)], metric=table[metric], coverage=coverage_notes(table, lang))
     return apply_filter_model(table, filter_model, sort)
 
 

@@ -83,86 +83,11 @@ def parse_overrides(
 
 KINDS = ("population", "idp", "staffing", "caseload", "boundaries")
 _SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".geojson", ".json", ".gpkg", ".zip", ".shp"}
-_LABELS = {
-    "uk": {
-        "population": "Населення",
-        "idp": "ВПО",
-        "staffing": "Штатна чисельність",
-        "caseload": "Випадки (СЖО)",
-        "boundaries": "Межі (COD-AB)",
-        "kind": "Що це за файл",
-        "sheet": "Аркуш (необов'язково)",
-        "drop": "Перетягніть файл сюди або натисніть, щоб вибрати (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)",
-        "ok": "Файл прийнято: дані оновлено.",
-        "rejected": "Файл не прийнято: поточні дані збережено. Виправте помилки й завантажте знову.",
-        "rows": "рядків прочитано",
-        "matched": "зіставлено",
-        "level": "рівень",
-        "errors": "Помилки",
-        "warnings": "Попередження",
-        "unmatched": "Незіставлені рядки та найближчі варіанти",
-        "row": "Рядок",
-        "column": "Стовпець",
-        "message": "Повідомлення",
-        "value": "Значення",
-        "suggestions": "Можливо, мали на увазі",
-        "in_use": "Дані, що використовуються",
-        "source": "Джерело",
-        "date": "Дата",
-        "reset": "Повернутися до демо-даних",
-        "totals": "Підсумки",
-        "too_big": "файл більший за дозволені {limit} МБ",
-        "header_row": "Рядок заголовка (необов'язково)",
-        "columns": "Стовпці (необов'язково): поле=заголовок або літера; через «;»",
-        "mode": "Таблиця охоплює частину країни",
-        "update": "оновити лише її одиниці (типово)",
-        "replace": "замінити всю таблицю",
-        "changed": "Що змінилося",
-        "reporting": "{kind}: {units} одиниць у файлі; тепер звітують {reporting} з {total} громад (з Києвом)",
-        "not_base64": "файл пошкоджено під час передавання",
-    },
-    "en": {
-        "population": "Population",
-        "idp": "IDPs",
-        "staffing": "Staffing",
-        "caseload": "Caseload",
-        "boundaries": "Boundaries (COD-AB)",
-        "kind": "What the file holds",
-        "sheet": "Sheet (optional)",
-        "drop": "Drag a file here or click to choose one (.xlsx, .xls, .ods, .csv, .geojson, .gpkg, .zip)",
-        "ok": "File accepted: the data is updated.",
-        "rejected": "File not accepted: the data in use is kept. Fix the errors and upload again.",
-        "rows": "rows read",
-        "matched": "matched",
-        "level": "level",
-        "errors": "Errors",
-        "warnings": "Warnings",
-        "unmatched": "Unmatched rows and the closest candidates",
-        "row": "Row",
-        "column": "Column",
-        "message": "Message",
-        "value": "Value",
-        "suggestions": "Did you mean",
-        "in_use": "Data in use",
-        "source": "Source",
-        "date": "Reference date",
-        "reset": "Back to the demo data",
-        "totals": "Totals",
-        "too_big": "the file is larger than the {limit} MB allowed",
-        "header_row": "Header row (optional)",
-        "columns": "Columns (optional): field=header or letter, separated by ';'",
-        "mode": "A table covering part of the country",
-        "update": "update only its units (default)",
-        "replace": "replace the whole table",
-        "changed": "What changed",
-        "reporting": "{kind}: {units} units in the file; {reporting} of {total} hromadas (with Kyiv) now report",
-        "not_base64": "the file was damaged in transfer",
-    },
-}
 
 
 def label(key: str, lang: str) -> str:
-    return _LABELS.get(lang, _LABELS["uk"])[key]
+    """The page's text ``upload_<key>`` from the catalogue (``core.text``)."""
+    return t(f"upload_{key}", lang)
 
 
 def upload_limit_bytes() -> int:

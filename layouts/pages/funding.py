@@ -18,11 +18,10 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import format_count, format_number, t
+from core.text import format_count, format_number, role_label, t
 from exports import COLUMNS, plan_workbook
 from exports.brief import plan_brief_pdf
 from exports.planning import plan_facts, plan_rows
-from loaders import ROLE_LABELS
 from metrics import ROLES, Allocation, allocate
 
 from .. import ids
@@ -39,106 +38,14 @@ from ..jobs import (
 )
 from ..state import AtlasState
 
-_TEXT = {
-    "uk": {
-        "budget": "Бюджет програми, грн",
-        "objective": "Мета",
-        "coverage": "Обслужити якомога більше людей за нормативом (кожна наступна посада в громаді важить менше)",
-        "equity": "Спершу найгірше забезпечені громади (відносний дефіцит)",
-        "lifted": "Якомога більше громад без жодного працівника отримують першого",
-        "measure": "Для «найгірше забезпечених»: показник",
-        "norm": "працівники / потреба за нормативом на 10 000",
-        "wisn": "коефіцієнт WISN",
-        "options": "Обмеження",
-        "min_one": "Щонайменше один працівник там, де немає жодного",
-        "include_occupied": "Включити окуповані громади (типово — ні)",
-        "exclude_hostilities": "Виключити громади територій бойових дій",
-        "no_vacancies": "Не заповнювати спершу вакантні посади",
-        "years": "Років програми (1–5)",
-        "hromada_share": "Найбільша частка однієї громади, %",
-        "psychologist_share": "Найбільша частка психологів, %",
-        "oblast_caps": "Ліміти на область (рядок: код=грн)",
-        "status": "Статус",
-        "vacancies": "Вакансії",
-        "new_posts": "Нові",
-        "before": "До",
-        "after": "Після",
-        "why": "Чому",
-        "by_year": "За роками",
-        "served": "Додатково обслужено за нормативом",
-        "roles": "Посади, які можна фінансувати",
-        "run": "Розрахувати план",
-        "download": "Завантажити план (.xlsx)",
-        "spent": "Витрачено",
-        "positions": "посад",
-        "hromadas": "громад",
-        "exact": "Точний розв'язок (MILP)",
-        "greedy": "Жадібний алгоритм",
-        "objective_value": "значення мети",
-        "name": "Громада",
-        "oblast": "Область",
-        "role": "Посада",
-        "cost": "Вартість, грн",
-        "gap": "Дефіцит до плану",
-        "hint": (
-            "Річна вартість посад — у сценаріях; одноразові витрати, передача громаді та вакансії — у файлі "
-            "припущень ([funding]); розрахунок займає до кількох секунд."
-        ),
-    },
-    "en": {
-        "budget": "Budget of the programme, UAH",
-        "objective": "Objective",
-        "coverage": "Serve as many people as possible to the norm (each extra position in a hromada counts less)",
-        "equity": "Lift the worst-off hromadas first (relative shortage)",
-        "lifted": "As many hromadas with no worker as possible get their first",
-        "measure": "For “worst-off”: measure",
-        "norm": "workers / need by the norm per 10,000",
-        "wisn": "WISN ratio",
-        "options": "Constraints",
-        "min_one": "At least one worker where there is none",
-        "include_occupied": "Include occupied hromadas (default: no)",
-        "exclude_hostilities": "Leave out hromadas of hostilities",
-        "no_vacancies": "Do not fill vacant posts first",
-        "years": "Years of the programme (1-5)",
-        "hromada_share": "Largest share of one hromada, %",
-        "psychologist_share": "Largest share of psychologists, %",
-        "oblast_caps": "Caps per oblast (a line: code=UAH)",
-        "status": "Status",
-        "vacancies": "Vacancies",
-        "new_posts": "New",
-        "before": "Before",
-        "after": "After",
-        "why": "Why",
-        "by_year": "By year",
-        "served": "People served to the norm, added",
-        "roles": "Roles that may be funded",
-        "run": "Make the plan",
-        "download": "Download the plan (.xlsx)",
-        "spent": "Spent",
-        "positions": "positions",
-        "hromadas": "hromadas",
-        "exact": "Exact (MILP)",
-        "greedy": "Greedy",
-        "objective_value": "objective value",
-        "name": "Hromada",
-        "oblast": "Oblast",
-        "role": "Role",
-        "cost": "Cost, UAH",
-        "gap": "Gap before the plan",
-        "hint": (
-            "Annual position costs are set on the Scenarios page; one-off costs, hand-over and vacancies in the "
-            "assumptions file ([funding]); the plan takes up to a few seconds."
-        ),
-    },
-}
 _OPTIONS = ("min_one", "include_occupied", "exclude_hostilities", "no_vacancies")
 #: wall-clock seconds the allocator may take (the job's progress bar counts them)
 PLAN_SECONDS = 20.0
-ROLE_NAMES = {lang: {role: ROLE_LABELS[role][i] for role in ROLES} for i, lang in enumerate(("uk", "en"))}
 
 
 def _x(key: str, lang: str) -> str:
-    return _TEXT.get(lang, _TEXT["uk"])[key]
+    """The page's text ``funding_<key>`` from the catalogue (``core.text``)."""
+    return t(f"funding_{key}", lang)
 
 
 def _oblast_caps(text: str | None, units: pd.DataFrame) -> dict[str, float]:
@@ -421,7 +328,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             html.Label(_x("roles", lang), htmlFor="funding-roles"),
                             dcc.Checklist(
                                 id="funding-roles",
-                                options=[{"label": v, "value": k} for k, v in ROLE_NAMES[lang].items()],
+                                options=[{"label": role_label(k, lang), "value": k} for k in ROLES],
                                 value=["social_work_specialist", "social_worker"],
                             ),
                         ],

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS as LEVELS
-from core.text import METRIC_LABELS, label, metric_label, t
+from core.text import METRIC_LABELS, label, metric_label, name_column, t
 
 from .. import ids
 from ..components import (
@@ -139,7 +139,7 @@ def _area(data: AtlasData, level: str, oblast: str | None, lang: str) -> str | N
     """The oblast a raion or hromada map is limited to, by name."""
     if not oblast or level == "oblast":
         return None
-    names = data.tables["oblast"].set_index("code")["name_uk" if lang == "uk" else "name_en"]
+    names = data.tables["oblast"].set_index("code")[name_column(lang)]
     return str(names[oblast]) if oblast in names.index else None
 
 
@@ -407,7 +407,7 @@ def render_map(
     if oblast and level != "oblast":
         oblasts = data.tables["oblast"].set_index("code")
         if oblast in oblasts.index:
-            crumb += " › " + str(oblasts.loc[oblast, "name_uk" if lang == "uk" else "name_en"])
+            crumb += " › " + str(oblasts.loc[oblast, name_column(lang)])
     query = {"level": level, "metric": metric}
     if oblast and level != "oblast":
         query["oblast"] = oblast

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def method_markdown(lang: str = "en") -> str:
     """``docs/method.uk.md`` in Ukrainian, ``docs/method.md`` in English (else README's method section)."""
-    page = ROOT / "docs" / ("method.uk.md" if lang == "uk" else "method.md")
+    page = ROOT / "docs" / {"uk": "method.uk.md"}.get(lang, "method.md")
     if not page.exists():
         page = ROOT / "docs" / "method.md"
     if page.exists():

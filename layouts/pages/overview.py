@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
-from core.text import METRIC_LABELS, metric_label, t
+from core.text import METRIC_LABELS, metric_label, name_column, t
 from exports import full_workbook
 from exports.brief import unit_brief_pdf
 
@@ -30,7 +30,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Label(t("metric", lang), htmlFor=ids.OVERVIEW_METRIC),
                     job_controls(
                         "overview-workbook",
-                        "Повний звіт (.xlsx)" if lang == "uk" else "Full workbook (.xlsx)",
+                        t("full_workbook", lang),
                         lang,
                         start_id="overview-workbook-button",
                     ),
@@ -96,7 +96,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         data = state.tables(metric=metric)
         table = view_table(data, "oblast", metric, None)
         rows = table.assign(
-            name=table["name_uk" if lang == "uk" else "name_en"],
+            name=table[name_column(lang)],
             metric=table[metric],
             coverage=coverage_notes(table, lang),
         )

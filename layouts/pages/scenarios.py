@@ -16,7 +16,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import label, t
+from core.schema import ROLES
+from core.text import label, name_column, t
 from exports.scenario import scenario_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
@@ -27,69 +28,6 @@ from ..components import data_table, dropdown, graph_config, grid_columns, map_c
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
-ROLE_KEYS = ("social_work_specialist", "social_worker", "psychologist")
-_TEXT = {
-    "uk": {
-        "intro": "Змініть припущення та вхідні дані для цієї сесії; «До» — типові припущення, «Після» — ваші.",
-        "norm": "Норматив, посад на 10 тис. осіб",
-        "idp_weight": "Вага ВПО (1 = як мешканець)",
-        "working_days": "Робочих днів на рік (WISN)",
-        "hours_per_day": "Годин на день (WISN)",
-        "cost": "Річна вартість посади, грн",
-        "idp_change": "Зміна кількості ВПО, %",
-        "area": "Де",
-        "all": "Уся Україна",
-        "apply": "Застосувати",
-        "reset": "Скинути до типових",
-        "level": "Рівень",
-        "measure": "Показник",
-        "before": "До",
-        "after": "Після",
-        "change": "Зміна",
-        "applied": "Сценарій застосовано до цієї сесії.",
-        "defaults": "Типові припущення.",
-        "name": "Назва",
-        "download": "Завантажити порівняння (.xlsx)",
-        "priority_weight": "Вага в індексі пріоритетності",
-        "min_components": "Мінімум складових для рейтингу (0–4)",
-    },
-    "en": {
-        "intro": "Change assumptions and inputs for this session; “Before” uses the defaults, “After” yours.",
-        "norm": "Norm, positions per 10,000 people",
-        "idp_weight": "IDP weight (1 = as a resident)",
-        "working_days": "Working days a year (WISN)",
-        "hours_per_day": "Hours a day (WISN)",
-        "cost": "Annual cost of a position, UAH",
-        "idp_change": "Change in IDPs, %",
-        "area": "Where",
-        "all": "All Ukraine",
-        "apply": "Apply",
-        "reset": "Reset to defaults",
-        "level": "Level",
-        "measure": "Measure",
-        "before": "Before",
-        "after": "After",
-        "change": "Change",
-        "applied": "The scenario applies to this session.",
-        "defaults": "Default assumptions.",
-        "name": "Name",
-        "download": "Download the comparison (.xlsx)",
-        "priority_weight": "Weight in the priority index",
-        "min_components": "Fewest components to be ranked (0-4)",
-    },
-}
-ROLE_NAMES = {
-    "uk": {
-        "social_work_specialist": "фахівці із соц. роботи",
-        "social_worker": "соціальні працівники",
-        "psychologist": "психологи",
-    },
-    "en": {
-        "social_work_specialist": "social work specialists",
-        "social_worker": "social workers",
-        "psychologist": "psychologists",
-    },
-}
 #: Measures compared before and after (labels from the catalogue, ``core.text.label``), with decimals.
 COMPARED = {
     name: ({lang: label(name, lang) for lang in ("uk", "en")}, decimals)
@@ -104,7 +42,8 @@ COMPARED = {
 
 
 def _x(key: str, lang: str) -> str:
-    return _TEXT.get(lang, _TEXT["uk"])[key]
+    """The page's text ``scenario_<key>`` from the catalogue (``core.text``)."""
+    return t(f"scenario_{key}", lang)
 
 
 def build_scenario(
@@ -128,9 +67,9 @@ def build_scenario(
     norm_by_role = {n.role: n for n in defaults.norms}
     new_norms = tuple(
         replace(norm_by_role[r], workers_per_10k=float(norms[r])) if r in norm_by_role else RoleNorm(r, float(norms[r]))
-        for r in ROLE_KEYS
+        for r in ROLES
     )
-    national = tuple(PositionCost(r, float(costs[r])) for r in ROLE_KEYS)
+    national = tuple(PositionCost(r, float(costs[r])) for r in ROLES)
     per_oblast = tuple(c for c in defaults.costs if c.oblast_code)
     assumptions = replace(
         defaults,
@@ -160,28 +99,14 @@ def comparison(dataset, defaults, scenario: Scenario, level: str) -> pd.DataFram
 
 #: the page's number fields: id -> (label key, lowest, highest allowed); the browser is not trusted with the bounds
 FIELDS = {
-    **{f"scenario-norm-{r}": ("norm", 0, None) for r in ROLE_KEYS},
+    **{f"scenario-norm-{r}": ("norm", 0, None) for r in ROLES},
     "scenario-idp-weight": ("idp_weight", 0, None),
     "scenario-working-days": ("working_days", 1, 366),
     "scenario-hours": ("hours_per_day", 1, 24),
-    **{f"scenario-cost-{r}": ("cost", 0, None) for r in ROLE_KEYS},
+    **{f"scenario-cost-{r}": ("cost", 0, None) for r in ROLES},
     "scenario-idp-percent": ("idp_change", -100, None),
     **{f"scenario-weight-{c}": ("priority_weight", 0, None) for c in PRIORITY_COMPONENTS},
     "scenario-min-components": ("min_components", 0, 4),
-}
-_COMPONENT_NAMES = {
-    "uk": {
-        "gap_per_10k": "дефіцит на 10 тис.",
-        "idp_share": "частка ВПО",
-        "no_psychologist": "немає психолога",
-        "caseload_per_worker": "випадків на працівника",
-    },
-    "en": {
-        "gap_per_10k": "gap per 10,000",
-        "idp_share": "IDP share",
-        "no_psychologist": "no psychologist",
-        "caseload_per_worker": "cases per worker",
-    },
 }
 
 
@@ -189,9 +114,9 @@ def field_label(field_id: str, lang: str) -> str:
     key = FIELDS[field_id][0]
     if key == "priority_weight":
         component = field_id.removeprefix("scenario-weight-")
-        return f"{_x(key, lang)}: {_COMPONENT_NAMES.get(lang, _COMPONENT_NAMES['uk'])[component]}"
-    role = next((r for r in ROLE_KEYS if field_id.endswith(r)), None)
-    return f"{_x(key, lang)}: {ROLE_NAMES[lang][role]}" if role else _x(key, lang)
+        return f"{_x(key, lang)}: {t(f'priority_component_{component}', lang)}"
+    role = next((r for r in ROLES if field_id.endswith(r)), None)
+    return f"{_x(key, lang)}: {t(f'role_plural_{role}', lang)}" if role else _x(key, lang)
 
 
 def check_fields(values: dict[str, object], lang: str) -> list[str]:
@@ -222,11 +147,11 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
     costs = {c.role: c.annual_cost_uah for c in current.costs if not c.oblast_code}
     change = scenario.idp_changes[0] if scenario is not None and scenario.idp_changes else None
     return {
-        **{f"scenario-norm-{r}": norms.get(r, 0.0) for r in ROLE_KEYS},
+        **{f"scenario-norm-{r}": norms.get(r, 0.0) for r in ROLES},
         "scenario-idp-weight": current.idp_weight,
         "scenario-working-days": current.wisn.working_days,
         "scenario-hours": current.wisn.hours_per_day,
-        **{f"scenario-cost-{r}": costs.get(r, 0.0) for r in ROLE_KEYS},
+        **{f"scenario-cost-{r}": costs.get(r, 0.0) for r in ROLES},
         "scenario-idp-percent": change.percent if change is not None else 0,
         **{f"scenario-weight-{c}": current.weights[c] for c in PRIORITY_COMPONENTS},
         "scenario-min-components": current.priority_min_components,
@@ -289,7 +214,7 @@ def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.D
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     data = state.tables()
     oblasts = [
-        {"label": r.name_uk if lang == "uk" else r.name_en, "value": r.code}
+        {"label": getattr(r, name_column(lang)), "value": r.code}
         for r in data.tables["oblast"].sort_values("name_uk").itertuples()
     ]
     current = state.assumptions()
@@ -313,8 +238,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     dcc.RadioItems(
                         id="scenario-level",
                         options=[
-                            {"label": "Області" if lang == "uk" else "Oblasts", "value": "oblast"},
-                            {"label": "Громади" if lang == "uk" else "Hromadas", "value": "hromada"},
+                            {"label": t("oblast", lang), "value": "oblast"},
+                            {"label": t("hromada", lang), "value": "hromada"},
                         ],
                         value="oblast",
                         inline=True,
@@ -347,13 +272,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
 
 def register(app: dash.Dash, state: AtlasState) -> None:
     inputs = (
-        [State(f"scenario-norm-{r}", "value") for r in ROLE_KEYS]
+        [State(f"scenario-norm-{r}", "value") for r in ROLES]
         + [
             State("scenario-idp-weight", "value"),
             State("scenario-working-days", "value"),
             State("scenario-hours", "value"),
         ]
-        + [State(f"scenario-cost-{r}", "value") for r in ROLE_KEYS]
+        + [State(f"scenario-cost-{r}", "value") for r in ROLES]
         + [State("scenario-idp-percent", "value"), State("scenario-area", "value")]
         + [State(f"scenario-weight-{c}", "value") for c in PRIORITY_COMPONENTS]
         + [State("scenario-min-components", "value"), State("scenario-base", "value")]
@@ -390,11 +315,11 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             try:
                 scenario = build_scenario(
                     defaults,
-                    dict(zip(ROLE_KEYS, (n1, n2, n3))),
+                    dict(zip(ROLES, (n1, n2, n3))),
                     weight,
                     days,
                     hours,
-                    dict(zip(ROLE_KEYS, (c1, c2, c3))),
+                    dict(zip(ROLES, (c1, c2, c3))),
                     percent or 0,
                     area,
                     dict(zip(PRIORITY_COMPONENTS, priority_weights)),
@@ -463,7 +388,7 @@ def scenario_view(state: AtlasState, scenario: Scenario, level: str, measure: st
     """The change map and the before / after / change table."""
     table = comparison(state.dataset(), state.default_assumptions, scenario, level)
     shown = table.assign(
-        name=table["name_uk" if lang == "uk" else "name_en"],
+        name=table[name_column(lang)],
         population=float("nan"),
         workers=float("nan"),
         idp_estimated=False,

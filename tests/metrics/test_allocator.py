@@ -195,7 +195,7 @@ def test_reasons_are_codes_with_parameters_rendered_in_both_languages():
     reasons = dict(r.allocations.iloc[0]["reasons"])
     assert reasons["below_norm"] == {"before": 0.0, "after": 0.5, "norm": 1.0, "per": "people"}
     assert "lifted_from_none" in reasons
-    assert reason_text("below_norm", reasons["below_norm"], "uk") == "0 → 0,50 на 10 000 людей за нормативу 1"
+    assert reason_text("below_norm", reasons["below_norm"], "uk") == "0 → 0,50 на 10 000 людей при нормативі 1"
     assert reason_text("below_norm", reasons["below_norm"], "en") == "0 → 0.50 per 10,000 people against a norm of 1"
 
 
@@ -312,6 +312,6 @@ def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     with pytest.raises(ValueError, match="--oblast-cap 'XX=1'"):
         run_allocate(_args(budget=1_000, oblast_cap="XX=1"))
     assert run_allocate(_args(budget=5_000_000, oblast_cap="UA23=1000000", roles=SW, years=2)) == 0
-    assert "Exact (MILP)" in capsys.readouterr().out
+    assert "Точний розв'язок (MILP)" in capsys.readouterr().out
     with pytest.raises(ValueError, match="funding.years"):
         run_allocate(_args(budget=5_000_000, years=9))
