@@ -39,16 +39,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1400,1000",
-)
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # tests.browser.chrome
 SWITCH_LABEL = "Дефіцит посад"  # gap to the norm (Ukrainian label, the same in both apps)
 
 _DRAWN = """
@@ -89,18 +81,10 @@ def _start(command: list[str], port: int) -> subprocess.Popen:
 
 
 def _driver(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    """Chromium as the tests start it (``tests.browser.chrome``), keeping its cache in ``profile``."""
+    from tests.browser.chrome import new_chrome
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.set_page_load_timeout(300)
-    return driver
+    return new_chrome(1400, 1000, profile=profile, page_load_timeout=300)
 
 
 def _wait(condition, timeout: float = 300, what: str = ""):

@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.map_bench import FLAGS  # noqa: E402
 from benchmarks.synthetic import synthetic_dataset  # noqa: E402
 from loaders import load_demo  # noqa: E402
 
@@ -87,16 +86,10 @@ def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def _driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    """Chromium as the tests start it (``tests.browser.chrome``), with WebGL in software (no GPU here)."""
+    from tests.browser.chrome import new_chrome
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument("--use-angle=swiftshader")  # WebGL in software: no GPU here
-    options.add_argument("--enable-unsafe-swiftshader")
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = new_chrome(1400, 1000, extra=("--use-angle=swiftshader", "--enable-unsafe-swiftshader"))
     driver.set_script_timeout(600)
     return driver
 

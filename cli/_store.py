@@ -1,10 +1,11 @@
-"""What the store commands share: opening the store with a clear message when it cannot be used."""
+"""What the store commands share: opening the store, running one action on it, and the exit status of failures."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-__all__ = ["EXIT_STORE", "open_or_explain"]
+__all__ = ["EXIT_STORE", "open_or_explain", "run_on_store"]
 
 #: Exit status when the database cannot be reached or is not migrated.
 EXIT_STORE = 3
@@ -19,3 +20,32 @@ def open_or_explain(**options):
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
+
+
+def _message(exc: Exception) -> str:
+    # a LookupError's str() quotes its message (KeyError); its first argument is the sentence
+    return str(exc.args[0]) if isinstance(exc, LookupError) and exc.args else str(exc)
+
+
+def run_on_store(action: Callable[..., int], expected: tuple[type[Exception], ...] = (), **options) -> int:
+    """Open the store, run ``action(store)`` and close it; its return value is the exit status.
+
+    A failure the user can act on (``expected``, e.g. an unknown publication) is printed as
+    ``error: …`` with status 1; a database failure (:class:`store.StoreError`) with
+    :data:`EXIT_STORE`. The store is closed in every case.
+    """
+    from store import StoreError
+
+    store = open_or_explain(**options)
+    if store is None:
+        return EXIT_STORE
+    try:
+        return action(store)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except expected as exc:
+        print(f"error: {_message(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from ._store import EXIT_STORE, open_or_explain
+from ._store import run_on_store
 
 __all__ = ["add_parser", "run_datasets"]
 
@@ -39,12 +39,7 @@ def _state(p) -> str:
 
 
 def run_datasets(args: argparse.Namespace) -> int:
-    from store import StoreError
-
-    store = open_or_explain()
-    if store is None:
-        return EXIT_STORE
-    try:
+    def select(store) -> int:
         publications = store.publications()
         if args.period:
             try:
@@ -55,19 +50,22 @@ def run_datasets(args: argparse.Namespace) -> int:
             publications = [p for p in publications if p.id in chosen]
         elif args.current:
             publications = [p for p in publications if p.current]
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    finally:
-        store.close()
-    if args.json:
-        rows = [{**p.to_dict(), "state": _state(p)} for p in publications]
-        print(json.dumps({"store": store.display_url, "publications": rows}, ensure_ascii=False))
+        _show(publications, store.display_url, args.json)
         return 0
-    print(f"store: {store.display_url}")
+
+    return run_on_store(select)
+
+
+def _show(publications, display_url: str, as_json: bool) -> None:
+    """Print the publications, one line each (or one JSON object)."""
+    if as_json:
+        rows = [{**p.to_dict(), "state": _state(p)} for p in publications]
+        print(json.dumps({"store": display_url, "publications": rows}, ensure_ascii=False))
+        return
+    print(f"store: {display_url}")
     if not publications:
         print("nothing is published")
-        return 0
+        return
     for p in publications:
         synthetic = ", synthetic" if p.synthetic else ""
         line = (
@@ -79,4 +77,3 @@ def run_datasets(args: argparse.Namespace) -> int:
         print(line)
         if p.source:
             print(f"      source: {p.source}")
-    return 0

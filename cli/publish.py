@@ -21,7 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._store import EXIT_STORE, open_or_explain
+from ._store import run_on_store
 
 __all__ = ["add_parser", "run_publish"]
 
@@ -54,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run_publish(args: argparse.Namespace) -> int:
     from loaders import FileReport
-    from store import PublishConflict, PublishRefused, StoreError, parse_period
+    from store import PublishConflict, PublishRefused, parse_period
 
     if args.period is not None:
         try:
@@ -62,29 +62,22 @@ def run_publish(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"error: --period: {exc}", file=sys.stderr)
             return 2
-    store = open_or_explain()
-    if store is None:
-        return EXIT_STORE
-    try:
-        prepared = store.prepare_manifest(args.data, args.period, kinds=args.only)
-        published = store.publish(prepared, by=args.by)
-    except PublishRefused as refused:
-        for report in refused.reports:
-            print(FileReport.from_report(report).summary())
-        print(f"nothing was published: {sum(1 for r in refused.reports if r.errors)} file(s) have errors")
-        return 1
-    except PublishConflict as conflict:
-        print(f"error: {conflict}", file=sys.stderr)
-        return 1
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    finally:
-        store.close()
-    unchanged = len(prepared.tables) - len(published)
-    for p in published:
-        print(f"published #{p.id}: {p.kind} {p.period} version {p.version} ({p.rows} rows, {p.warnings} warnings)")
-    if unchanged:
-        print(f"{unchanged} table(s) unchanged since their current version: not published again")
-    print(f"store: {store.display_url}")
-    return 0
+
+    def publish(store) -> int:
+        try:
+            prepared = store.prepare_manifest(args.data, args.period, kinds=args.only)
+            published = store.publish(prepared, by=args.by)
+        except PublishRefused as refused:
+            for report in refused.reports:
+                print(FileReport.from_report(report).summary())
+            print(f"nothing was published: {sum(1 for r in refused.reports if r.errors)} file(s) have errors")
+            return 1
+        unchanged = len(prepared.tables) - len(published)
+        for p in published:
+            print(f"published #{p.id}: {p.kind} {p.period} version {p.version} ({p.rows} rows, {p.warnings} warnings)")
+        if unchanged:
+            print(f"{unchanged} table(s) unchanged since their current version: not published again")
+        print(f"store: {store.display_url}")
+        return 0
+
+    return run_on_store(publish, expected=(PublishConflict,))

@@ -11,9 +11,8 @@ retracted, 3 when the database cannot be reached or is not migrated.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ._store import EXIT_STORE, open_or_explain
+from ._store import run_on_store
 
 __all__ = ["add_parser", "run_retract"]
 
@@ -32,27 +31,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run_retract(args: argparse.Namespace) -> int:
-    from store import StoreError
-
-    store = open_or_explain()
-    if store is None:
-        return EXIT_STORE
-    try:
+    def retract(store) -> int:
         retracted = store.retract(args.id, by=args.by, reason=args.reason)
         current = [
             p for p in store.publications() if p.current and (p.kind, p.period) == (retracted.kind, retracted.period)
         ]
-    except LookupError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 1
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    finally:
-        store.close()
-    print(f"retracted #{retracted.id}: {retracted.kind} {retracted.period} version {retracted.version}")
-    if current:
-        print(f"in use again: #{current[0].id}, version {current[0].version}")
-    else:
-        print(f"no other version of {retracted.kind} {retracted.period} is published")
-    return 0
+        print(f"retracted #{retracted.id}: {retracted.kind} {retracted.period} version {retracted.version}")
+        if current:
+            print(f"in use again: #{current[0].id}, version {current[0].version}")
+        else:
+            print(f"no other version of {retracted.kind} {retracted.period} is published")
+        return 0
+
+    return run_on_store(retract, expected=(LookupError,))

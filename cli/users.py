@@ -20,7 +20,7 @@ import argparse
 import getpass
 import sys
 
-from ._store import EXIT_STORE, open_or_explain
+from ._store import run_on_store
 
 __all__ = ["add_parser", "run_users"]
 
@@ -60,14 +60,11 @@ def _password() -> str:
 
 
 def run_users(args: argparse.Namespace) -> int:
-    from store import StoreError
     from store import users as accounts
 
-    store = open_or_explain()
-    if store is None:
-        return EXIT_STORE
     by = args.by or getpass.getuser()
-    try:
+
+    def change(store) -> int:
         if args.action == "list":
             rows = accounts.list_users(store)
             if not rows:
@@ -87,12 +84,6 @@ def run_users(args: argparse.Namespace) -> int:
         elif args.action == "remove":
             accounts.remove_user(store, args.name, by)
             print(f"removed {args.name}: they can no longer sign in")
-    except (ValueError, LookupError) as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 1
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    finally:
-        store.close()
-    return 0
+        return 0
+
+    return run_on_store(change, expected=(ValueError, LookupError))

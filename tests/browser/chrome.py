@@ -22,18 +22,34 @@ FLAGS = (
 )
 
 
-def new_chrome(width: int = 1440, height: int = 900):
-    """A fresh headless Chromium with its own profile (its own cookies), logging network and console."""
+def new_chrome(
+    width: int = 1440,
+    height: int = 900,
+    *,
+    extra: tuple[str, ...] = (),
+    profile=None,
+    network_log: bool = True,
+    page_load_timeout: float = 180,
+):
+    """A fresh headless Chromium with its own profile (its own cookies), logging network and console.
+
+    The one place that starts Chromium for the tests, the benchmarks and the README screenshots:
+    ``extra`` flags (e.g. software WebGL), a ``profile`` folder to keep the cache between visits,
+    ``network_log`` for the DevTools performance log.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--window-size={width},{height}"):
+    for flag in (*FLAGS, f"--window-size={width},{height}", *extra):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    if profile is not None:
+        options.add_argument(f"--user-data-dir={profile}")
+    logs = {"performance": "ALL", "browser": "ALL"} if network_log else {"browser": "ALL"}
+    options.set_capability("goog:loggingPrefs", logs)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(180)  # a busy 2-core CI machine renders the hromada map slowly
+    driver.set_page_load_timeout(page_load_timeout)  # a busy 2-core CI machine renders the hromada map slowly
     return driver
 
 
