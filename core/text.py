@@ -79,6 +79,44 @@ TEXT: dict[str, dict[str, str]] = {
             "{note}; суми й частки України та областей — лише з громад, що звітували; "
             "громади без даних не рахуються нулем"
         ),
+        "cover_dataset": "Набір даних",
+        "cover_manifest": "Маніфест",
+        "cover_period": "Період",
+        "cover_reference_date": "Дата даних: {kind}",
+        "cover_norm": "Норматив",
+        "cover_norm_text": "{norm} соціальних працівників громади на 10 000 мешканців; вага ВПО {weight}",
+        "cover_population_base": "База потреби",
+        "base_name_present": (
+            "наявне населення: мешканці 2022 року без ВПО, що виїхали, плюс ВПО, які живуть тут; без окупованих громад"
+        ),
+        "base_name_residents_plus_idp": "мешканці плюс ВПО (верхня межа: переселені враховані двічі)",
+        "base_name_pre_war": "мешканці на 01.01.2022",
+        "cover_boundaries": "Межі",
+        "cover_boundaries_approximate": "наближені, не офіційні межі громад",
+        "cover_boundaries_given": "як у наборі даних",
+        "cover_estimated": "Оцінено: {kind}",
+        "cover_estimated_text": (
+            "{count} з {total} одиниць рівня громади: розподілено з даних області чи району або позначено як оцінку "
+            "у файлі"
+        ),
+        "cover_source": "Джерело: {kind}",
+        "cover_scenario": "Сценарій",
+        "cover_scenario_base": "базовий: файл припущень",
+        "cover_assumptions_file": "Файл припущень",
+        "cover_generated": "Створено",
+        "cover_no_data": "Немає даних",
+        "cover_no_data_text": "Порожня клітинка означає «немає даних», а не нуль. Коди КАТОТТГ записано як текст.",
+        "cover_sheet": "Аркуш: {sheet}",
+        "cover_title_gaps": "Атлас кадрів соціальної сфери України: таблиці розривів",
+        "cover_title_shown": "Атлас кадрів соціальної сфери України: таблиця, як на екрані",
+        "cover_level": "Рівень",
+        "cover_metric": "Показник",
+        "cover_oblast": "Область",
+        "cover_all_ukraine": "уся Україна",
+        "cover_filter": "Фільтр",
+        "cover_none": "немає",
+        "cover_sorted": "Сортування",
+        "cover_rows": "Рядків",
         "cli_allocate_head": "Бюджет {budget} грн на {years} р.; мета {objective}: ",
         "cli_objective_coverage": (
             "люди, обслужені за нормативом, кожна наступна посада в громаді важить менше (максимум)"
@@ -485,6 +523,45 @@ TEXT: dict[str, dict[str, str]] = {
             "{note}; national and oblast sums and ratios are of the reporting hromadas only; "
             "hromadas without data are not counted as zero"
         ),
+        "cover_dataset": "Dataset",
+        "cover_manifest": "Manifest",
+        "cover_period": "Period",
+        "cover_reference_date": "Reference date: {kind}",
+        "cover_norm": "Norm",
+        "cover_norm_text": "{norm} community social workers per 10,000 residents; IDP weight {weight}",
+        "cover_population_base": "Population base of need",
+        "base_name_present": (
+            "present population: 2022 residents less the IDPs who left, plus the IDPs living here; occupied hromadas "
+            "left out"
+        ),
+        "base_name_residents_plus_idp": "residents plus IDPs (an upper bound: the displaced are counted twice)",
+        "base_name_pre_war": "residents on 1 Jan 2022",
+        "cover_boundaries": "Boundaries",
+        "cover_boundaries_approximate": "approximate, not the official hromada boundaries",
+        "cover_boundaries_given": "as given in the dataset",
+        "cover_estimated": "Estimated: {kind}",
+        "cover_estimated_text": (
+            "{count} of {total} hromada-level units: split from oblast or raion figures (disaggregation) or marked "
+            "estimated in the file"
+        ),
+        "cover_source": "Source: {kind}",
+        "cover_scenario": "Scenario",
+        "cover_scenario_base": "base: the assumptions file",
+        "cover_assumptions_file": "Assumptions file",
+        "cover_generated": "Generated at",
+        "cover_no_data": "No data",
+        "cover_no_data_text": "A blank cell means 'no data', never zero. KATOTTG codes are stored as text.",
+        "cover_sheet": "Sheet: {sheet}",
+        "cover_title_gaps": "Social service workforce atlas of Ukraine: gap tables",
+        "cover_title_shown": "Social service workforce atlas of Ukraine: the table as shown",
+        "cover_level": "Level",
+        "cover_metric": "Metric",
+        "cover_oblast": "Oblast",
+        "cover_all_ukraine": "all Ukraine",
+        "cover_filter": "Filter",
+        "cover_none": "none",
+        "cover_sorted": "Sorted by",
+        "cover_rows": "Rows",
         "cli_allocate_head": "Budget {budget} UAH for {years} year(s); objective {objective}: ",
         "cli_objective_coverage": "people served to the norm, with a diminishing value per extra position (maximise)",
         "cli_objective_norm": "lowest ratio of community social workers to the norm's need (maximise)",

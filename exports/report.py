@@ -40,6 +40,8 @@ __all__ = [
     "assumptions_table",
     "build_export",
     "cover_from_notes",
+    "cover_row",
+    "dataset_rows",
     "full_workbook",
     "plan_workbook",
     "gap_table",
@@ -437,20 +439,21 @@ def quality_tables(
 
 # --- cover -----------------------------------------------------------------------------------------------------
 
-_APPROXIMATE = ("наближені, не офіційні межі громад", "approximate, not the official hromada boundaries")
-_OFFICIAL = ("як у наборі даних", "as given in the dataset")
-_NO_DATA = (
-    "Порожня клітинка означає «немає даних», а не нуль. Коди КАТОТТГ записано як текст.",
-    "A blank cell means 'no data', never zero. KATOTTG codes are stored as text.",
-)
+
+def cover_row(key: str, value_en, value_uk=None, **params) -> tuple[str, object, str, object]:
+    """A cover row ``(label_en, value_en, label_uk, value_uk)`` labelled by the catalogue's ``key``."""
+    return (t(key, "en", **params), value_en, t(key, "uk", **params), value_en if value_uk is None else value_uk)
 
 
-def _norm_text(assumptions: Assumptions) -> tuple[str, str]:
-    norm, weight = assumptions.workers_per_10k, assumptions.idp_weight
-    return (
-        f"{norm:g} соціальних працівників громади на 10 000 мешканців; вага ВПО {weight:g}",
-        f"{norm:g} community social workers per 10,000 residents; IDP weight {weight:g}",
-    )
+def _text_row(key: str, text_key: str, **params) -> tuple[str, object, str, object]:
+    """A cover row whose label and value are both catalogue texts (``key`` and ``text_key``)."""
+    return (t(key, "en"), t(text_key, "en", **params), t(key, "uk"), t(text_key, "uk", **params))
+
+
+def _kind_row(key: str, kind: str, value) -> tuple[str, object, str, object]:
+    """A cover row about one kind of data (``Source: population`` / ``Джерело: населення``)."""
+    uk, en = _kind(kind)
+    return (t(key, "en", kind=en), value, t(key, "uk", kind=uk), value)
 
 
 def _kind(kind: str) -> tuple[str, str]:
@@ -467,20 +470,58 @@ def _estimated_rows(dataset: Dataset) -> list[tuple]:
         if column not in dataset.hromadas:
             continue
         count = int(dataset.hromadas[column].fillna(False).astype(bool).sum())
-        if not count:
-            continue
-        uk, en = _kind(kind)
+        if count:
+            uk, en = _kind(kind)
+            rows.append(
+                (
+                    t("cover_estimated", "en", kind=en),
+                    t("cover_estimated_text", "en", count=count, total=n),
+                    t("cover_estimated", "uk", kind=uk),
+                    t("cover_estimated_text", "uk", count=count, total=n),
+                )
+            )
+    return rows
+
+
+def dataset_rows(
+    dataset: Dataset, assumptions: Assumptions | None = None, period: str | None = None
+) -> tuple[tuple[str, object, str, object], ...]:
+    """The cover rows that describe a dataset (and the assumptions its figures use), in both languages.
+
+    Title, the period of the figures (``period``, else :func:`period_of` the dataset), reference
+    date of each table, the norm and the population base of need, boundaries, estimated figures
+    and sources. Every workbook's cover starts with them; the app keeps them
+    as ``AtlasData.notes`` for its table downloads.
+    """
+    rows = [cover_row("cover_dataset", dataset.title)]
+    period = period or period_of(dataset)
+    if period:
+        rows.append(cover_row("cover_period", period))
+    rows += [_kind_row("cover_reference_date", kind, str(date)) for kind, date in dataset.reference_dates.items()]
+    if assumptions is not None:
+        norm, weight = assumptions.workers_per_10k, assumptions.idp_weight
+        rows.append(_text_row("cover_norm", "cover_norm_text", norm=norm, weight=weight))
+        base = getattr(assumptions, "population_base", "residents_plus_idp")
+        rows.append(_text_row("cover_population_base", f"base_name_{base}"))
+    where_from = dataset.sources.get("boundaries")
+    suffix = f" ({where_from})" if where_from else ""
+    which = "cover_boundaries_approximate" if dataset.approximate_boundaries else "cover_boundaries_given"
+    rows.append(
+        (t("cover_boundaries", "en"), t(which, "en") + suffix, t("cover_boundaries", "uk"), t(which, "uk") + suffix)
+    )
+    rows += _estimated_rows(dataset)
+    given = dataset.hromadas.get("population_children")
+    if assumptions is not None and assumptions.children_shares and (given is None or given.isna().any()):
         rows.append(
             (
-                f"Estimated: {en}",
-                f"{count:,} of {n:,} hromada-level units: split from oblast or raion figures "
-                "(disaggregation) or marked estimated in the file",
-                f"Оцінено: {uk}",
-                f"{count:,} з {n:,} одиниць рівня громади: розподілено з даних області чи району "
-                "або позначено як оцінку у файлі".replace(",", "\u00a0"),
+                column_label("children", "en"),
+                t("estimated_children", "en").lstrip("* "),
+                column_label("children", "uk"),
+                t("estimated_children", "uk").lstrip("* "),
             )
         )
-    return rows
+    rows += [_kind_row("cover_source", kind, source) for kind, source in dataset.sources.items()]
+    return tuple(rows)
 
 
 def _display_path(path: Path) -> str:
@@ -522,100 +563,39 @@ def _cover(
     extra: tuple = (),
     period: str | None = None,
 ) -> Cover:
-    rows: list[tuple] = [("Dataset", dataset.title, "Набір даних", dataset.title)]
-    if period:
-        rows.append(("Period", period, "Період", period))
+    rows = list(dataset_rows(dataset, assumptions, period))
     if manifest is not None:
-        shown = _display_path(manifest)
-        rows.append(("Manifest", shown, "Маніфест", shown))
-    for kind, date in dataset.reference_dates.items():
-        uk, en = _kind(kind)
-        rows.append((f"Reference date: {en}", str(date), f"Дата даних: {uk}", str(date)))
-    rows.append(
-        ("Scenario", scenario or "base: the assumptions file", "Сценарій", scenario or "базовий: файл припущень")
-    )
-    where = _display_path(assumptions_path or DEFAULT_ASSUMPTIONS)
-    rows.append(("Assumptions file", where, "Файл припущень", where))
-    uk, en = _norm_text(assumptions)
-    rows.append(("Norm", en, "Норматив", uk))
-    stamp = generated_at.isoformat(timespec="seconds")
-    rows.append(("Generated at", stamp, "Створено", stamp))
-    approx = dataset.approximate_boundaries
-    where_from = dataset.sources.get("boundaries")
-    suffix = f" ({where_from})" if where_from else ""
-    rows.append(
-        (
-            "Boundaries",
-            (_APPROXIMATE[1] if approx else _OFFICIAL[1]) + suffix,
-            "Межі",
-            (_APPROXIMATE[0] if approx else _OFFICIAL[0]) + suffix,
-        )
-    )
-    rows += _estimated_rows(dataset)
-    given = dataset.hromadas.get("population_children")
-    if assumptions.children_shares and (given is None or given.isna().any()):
-        rows.append(
-            (
-                column_label("children", "en"),
-                t("estimated_children", "en").lstrip("* "),
-                column_label("children", "uk"),
-                t("estimated_children", "uk").lstrip("* "),
-            )
-        )
+        rows.insert(1, cover_row("cover_manifest", _display_path(manifest)))
+    if scenario:
+        rows.append(cover_row("cover_scenario", scenario))
+    else:
+        rows.append(_text_row("cover_scenario", "cover_scenario_base"))
+    rows.append(cover_row("cover_assumptions_file", _display_path(assumptions_path or DEFAULT_ASSUMPTIONS)))
     rows += list(extra)
-    for kind, source in dataset.sources.items():
-        uk, en = _kind(kind)
-        rows.append((f"Source: {en}", source, f"Джерело: {uk}", source))
-    rows.append(("No data", _NO_DATA[1], "Немає даних", _NO_DATA[0]))
+    rows.append(cover_row("cover_generated", generated_at.isoformat(timespec="seconds")))
+    rows.append(_text_row("cover_no_data", "cover_no_data_text"))
     for key in contents:
         rows.append(
             (
-                f"Sheet: {t(f'sheet_{key}', 'en')}",
+                t("cover_sheet", "en", sheet=t(f"sheet_{key}", "en")),
                 t(f"sheet_{key}_about", "en"),
-                f"Аркуш: {t(f'sheet_{key}', 'uk')}",
+                t("cover_sheet", "uk", sheet=t(f"sheet_{key}", "uk")),
                 t(f"sheet_{key}_about", "uk"),
             )
         )
-    return Cover(
-        "Social service workforce atlas of Ukraine: gap tables",
-        "Атлас кадрів соціальної сфери України: таблиці розривів",
-        tuple(rows),
-    )
+    return Cover(t("cover_title_gaps", "en"), t("cover_title_gaps", "uk"), tuple(rows))
 
 
-_NOTE_LABELS_UK = {"Dataset": "Набір даних", "Norm": "Норматив", "Boundaries": "Межі", "Estimated": "Оцінено"}
-_NOTE_HEADS_UK = {"Source": "Джерело", "Reference date": "Дата даних"}
+def cover_from_notes(notes=(), *, shown: tuple[tuple[str, object, str, object], ...] = ()) -> Cover:
+    """A cover for a table as the app shows it: the dataset's rows (``notes``, :func:`dataset_rows`), then ``shown``.
 
-
-def cover_from_notes(
-    notes, *, approximate_boundaries: bool = False, shown: tuple[tuple[str, str, str, str], ...] = ()
-) -> Cover:
-    """A cover from the (English label, text) notes of an app table, plus rows that say what is shown.
-
-    Used by the app's table download, which has the notes the dashboard
-    computed rather than the dataset. ``shown`` rows are
-    ``(label_en, value_en, label_uk, value_uk)``.
+    ``shown`` rows (``(label_en, value_en, label_uk, value_uk)``) say what is shown: level,
+    metric, filter, sorting, or a plan's budget and parameters.
     """
-    rows: list[tuple] = []
-    for label, text in notes:
-        uk_label = _NOTE_LABELS_UK.get(label)
-        if uk_label is None and ": " in label:
-            head, kind = label.split(": ", 1)
-            uk_label = f"{_NOTE_HEADS_UK.get(head, head)}: {_kind(kind)[0]}"
-        uk_text = text
-        if label == "Boundaries":
-            uk_text = _APPROXIMATE[0] if approximate_boundaries else _OFFICIAL[0]
-            text = f"{_APPROXIMATE[1] if approximate_boundaries else _OFFICIAL[1]}: {text}"
-        rows.append((label, text, uk_label or label, uk_text))
-    rows += list(shown)
-    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    rows.append(("Generated at", stamp, "Створено", stamp))
-    rows.append(("No data", _NO_DATA[1], "Немає даних", _NO_DATA[0]))
-    return Cover(
-        "Social service workforce atlas of Ukraine: the table as shown",
-        "Атлас кадрів соціальної сфери України: таблиця, як на екрані",
-        tuple(rows),
-    )
+    rows = [*notes, *shown]
+    rows.append(cover_row("cover_generated", dt.datetime.now().astimezone().isoformat(timespec="seconds")))
+    rows.append(_text_row("cover_no_data", "cover_no_data_text"))
+    return Cover(t("cover_title_shown", "en"), t("cover_title_shown", "uk"), tuple(rows))
 
 
 # --- the export ------------------------------------------------------------------------------------------------
@@ -781,7 +761,6 @@ def table_workbook(
     title: str | None = None,
     notes=(),
     *,
-    approximate_boundaries: bool = False,
     shown: tuple[tuple[str, object, str, object], ...] = (),
 ) -> bytes:
     """One table of the app as a workbook: the table (formatted like the full export) and a ``Notes`` cover.
@@ -798,13 +777,13 @@ def table_workbook(
     title
         Sheet name (default "Таблиця" / "Table").
     notes
-        (English label, text) notes of the dataset, as the app keeps them.
-    approximate_boundaries, shown
-        See :func:`cover_from_notes`.
+        The dataset's cover rows (:func:`dataset_rows`; the app keeps them as ``AtlasData.notes``).
+    shown
+        What the table shows (see :func:`cover_from_notes`).
     """
     names = [c for c in (columns or [c for c in table.columns if c in COLUMNS]) if c in table.columns]
     sheet = Sheet(title or t("sheet", lang), table, _specs(names))
-    cover = cover_from_notes(notes, approximate_boundaries=approximate_boundaries, shown=shown)
+    cover = cover_from_notes(notes, shown=shown)
     return write_workbook([sheet], lang, cover, cover_first=False)
 
 
@@ -813,7 +792,7 @@ def plan_workbook(
     facts: tuple,
     dataset: Dataset,
     lang: str = "uk",
-    notes: tuple[tuple[str, str], ...] = (),
+    notes: tuple[tuple[str, object, str, object], ...] = (),
     period: str | None = None,
 ) -> bytes:
     """A funding plan as a workbook a donor can read: the one plan table and its cover.
@@ -827,18 +806,13 @@ def plan_workbook(
     caveat). The Funding page's download and ``python app.py allocate
     --out`` both write it.
     """
-    shown = (("Dataset", dataset.title, "Набір даних", dataset.title), *facts)
-    period = period or period_of(dataset)
-    if period:
-        shown = (shown[0], ("Period", period, "Період", period), *shown[1:])
     return table_workbook(
         table,
         list(planning.PLAN_COLUMNS),
         lang,
         t("plan_sheet", lang),
-        notes,
-        approximate_boundaries=dataset.approximate_boundaries,
-        shown=shown,
+        notes or dataset_rows(dataset, period=period),
+        shown=facts,
     )
 
 

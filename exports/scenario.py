@@ -15,7 +15,7 @@ import pandas as pd
 from core.text import format_number, t
 
 from .columns import COLUMNS, ColumnSpec
-from .report import assumptions_table, cover_from_notes
+from .report import assumptions_table, cover_from_notes, cover_row
 from .xlsx import Sheet, write_workbook
 
 __all__ = ["SCENARIO_MEASURES", "parameter_changes", "scenario_workbook"]
@@ -143,8 +143,8 @@ def scenario_workbook(
         return (t(key, "en"), t(f"{key}_text", "en", **params), t(key, "uk"), t(f"{key}_text", "uk", **params))
 
     shown = [
-        ("Dataset", title, "Набір даних", title),
-        ("Level", t(level, "en"), "Рівень", t(level, "uk")),
+        cover_row("cover_dataset", title),
+        cover_row("cover_level", t(level, "en"), t(level, "uk")),
         both("scenario_book_before"),
         both("scenario_book_after"),
         both("scenario_book_change"),
@@ -158,5 +158,7 @@ def scenario_workbook(
     ]
     if estimated_idp:
         shown.append(both("scenario_book_estimated"))
-    cover = cover_from_notes((("Boundaries", ""),), approximate_boundaries=approximate_boundaries, shown=tuple(shown))
+    which = "cover_boundaries_approximate" if approximate_boundaries else "cover_boundaries_given"
+    boundaries = (t("cover_boundaries", "en"), t(which, "en"), t("cover_boundaries", "uk"), t(which, "uk"))
+    cover = cover_from_notes((boundaries,), shown=tuple(shown))
     return write_workbook(sheets, lang, cover, cover_first=False)

@@ -14,8 +14,7 @@ import pandas as pd
 
 from core.schema import ROLES, UNIT_LEVELS
 from core.text import METRIC_LABELS, coverage_note, format_number, metric_label, name_column, t
-from exports import table_workbook
-from exports.report import period_of
+from exports import cover_row, dataset_rows, table_workbook
 from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
 from metrics.change import CHANGE_MEASURES, change_between, no_change
@@ -56,7 +55,7 @@ class AtlasData:
     title: str
     approximate_boundaries: bool
     idp_estimated: bool
-    notes: tuple[tuple[str, str], ...]
+    notes: tuple[tuple[str, object, str, object], ...]
     computed: AtlasTables | None = None
     #: (earlier period, this period) when the change metrics compare two periods, else None
     change: tuple[str, str] | None = None
@@ -115,24 +114,7 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
     detail = _detail(dataset, tables["hromada"])
     ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reason_codes", "listed_apart"]]
     detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
-    notes = [("Dataset", dataset.title)]
-    if period_of(dataset):
-        notes.append(("Period", period_of(dataset)))
-    notes += [(f"Source: {k}", v) for k, v in dataset.sources.items()]
-    notes += [(f"Reference date: {k}", v) for k, v in dataset.reference_dates.items()]
-    notes.append(
-        (
-            "Norm",
-            f"{assumptions.workers_per_10k:g} community social workers per 10,000 residents; "
-            f"IDP weight {assumptions.idp_weight:g}",
-        )
-    )
-    if dataset.approximate_boundaries:
-        notes.append(("Boundaries", t("approximate", "en")))
-    if bool(dataset.hromadas["idp_estimated"].any()):
-        notes.append(("Estimated", t("estimated", "en").lstrip("* ")))
-    if bool(computed.level("hromada")["children_estimated"].any()):
-        notes.append(("Estimated", t("estimated_children", "en").lstrip("* ")))
+    notes = dataset_rows(dataset, assumptions)
     return AtlasData(
         tables=tables,
         detail=detail,
@@ -430,17 +412,16 @@ def download_bytes(
         return ", ".join(f"{names(lang).get(c, c)} {direction}" for c, direction in sort or []) or metric
 
     shown = (
-        ("Level", t(level, "en"), "Рівень", t(level, "uk")),
-        ("Metric", metric_label(metric, "en"), "Показник", metric_label(metric, "uk")),
-        ("Oblast", oblast or "all Ukraine", "Область", oblast or "уся Україна"),
-        (
-            "Filter",
-            describe_filter(filter_model, "en", names("en")) or "none",
-            "Фільтр",
-            describe_filter(filter_model, "uk", names("uk")) or "немає",
-        ),  # fmt: skip
-        ("Sorted by", sorting("en"), "Сортування", sorting("uk")),
-        ("Rows", len(table), "Рядків", len(table)),
+        cover_row("cover_level", t(level, "en"), t(level, "uk")),
+        cover_row("cover_metric", metric_label(metric, "en"), metric_label(metric, "uk")),
+        cover_row("cover_oblast", oblast or t("cover_all_ukraine", "en"), oblast or t("cover_all_ukraine", "uk")),
+        cover_row(
+            "cover_filter",
+            describe_filter(filter_model, "en", names("en")) or t("cover_none", "en"),
+            describe_filter(filter_model, "uk", names("uk")) or t("cover_none", "uk"),
+        ),
+        cover_row("cover_sorted", sorting("en"), sorting("uk")),
+        cover_row("cover_rows", len(table)),
     )
     return table_workbook(
         table,
@@ -448,7 +429,6 @@ def download_bytes(
         lang,
         t("sheet", lang),
         data.notes,
-        approximate_boundaries=data.approximate_boundaries,
         shown=shown,
     )
 

@@ -64,7 +64,7 @@ from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, disaggregate
 from .names import unit_index
-from .status import hromada_status, read_status
+from .status import hromada_status, read_status_table
 
 __all__ = [
     "DEMO_MANIFEST",
@@ -512,13 +512,7 @@ def load_dataset(manifest: Path) -> Dataset:
         kind_reports[t.kind] = report
     status = None
     if spec.status is not None:
-        status, report = read_status(
-            spec.status.path,
-            index,
-            spec.status.sheet,
-            reference_date=spec.status.reference_date,
-            source=spec.status.source,
-        )
+        status, report = read_status_table(spec.status, index)
         reports.append(report)
         if report.errors:
             raise DataValidationError(report)

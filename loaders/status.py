@@ -37,7 +37,15 @@ from .errors import DataValidationError, Unmatched, ValidationReport
 from .names import UnitIndex, unit_index
 from .tables import _clean_text, read_table
 
-__all__ = ["STATUSES", "STATUS_WORDS", "STATUS_COLUMNS", "read_status", "load_status", "hromada_status"]
+__all__ = [
+    "STATUSES",
+    "STATUS_WORDS",
+    "STATUS_COLUMNS",
+    "read_status",
+    "read_status_table",
+    "load_status",
+    "hromada_status",
+]
 
 #: The statuses, in the order maps and tables show them.
 STATUSES = ("occupied", "hostilities", "deoccupied", "none")
@@ -140,6 +148,11 @@ def _unit_of(record: dict, index: UnitIndex, report: ValidationReport, row: int)
         elif level == "raion":
             raion_code = index.code[i]
     return found
+
+
+def read_status_table(spec, units: pd.DataFrame | UnitIndex) -> tuple[pd.DataFrame, ValidationReport]:
+    """:func:`read_status` of a manifest's ``[tables.status]`` entry (its path, sheet, date and source)."""
+    return read_status(spec.path, units, spec.sheet, reference_date=spec.reference_date, source=spec.source)
 
 
 def read_status(

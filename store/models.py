@@ -68,12 +68,20 @@ publications = Table(
 )
 Index("ix_publications_kind_period", publications.c.kind, publications.c.period_end)
 
+
+def _row_key() -> tuple[Column, Column, Column]:
+    """The columns that place a row of a published table: its publication, its order there, its unit's code."""
+    return (
+        Column("publication_id", Integer, ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
+        Column("seq", Integer, primary_key=True),
+        Column("code", String(32), nullable=False),
+    )
+
+
 figures = Table(
     "figures",
     metadata,
-    Column("publication_id", Integer, ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("code", String(32), nullable=False),
+    *_row_key(),
     Column("field", String(64), primary_key=True),
     Column("level", String(16)),
     Column("row", Integer),
@@ -84,9 +92,7 @@ figures = Table(
 boundaries = Table(
     "boundaries",
     metadata,
-    Column("publication_id", Integer, ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("code", String(32), nullable=False),
+    *_row_key(),
     Column("pcode", String(32)),
     Column("level", String(16), nullable=False),
     Column("name", Text),
@@ -98,9 +104,7 @@ boundaries = Table(
 units = Table(
     "units",
     metadata,
-    Column("publication_id", Integer, ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("code", String(32), nullable=False),
+    *_row_key(),
     Column("pcode", String(32)),
     Column("level", String(16), nullable=False),
     Column("name_uk", Text),

@@ -49,7 +49,7 @@ from loaders.dataset import assemble
 from loaders.fields import KINDS
 from loaders.inputs import read_figures
 from loaders.names import unit_index
-from loaders.status import read_status
+from loaders.status import read_status_table
 
 from . import db
 from .models import audit_log, boundaries, figures, publications, units
@@ -605,13 +605,7 @@ class Store:
             )
         status = None
         if spec.status is not None and (wanted is None or "status" in wanted):
-            status, report = read_status(
-                spec.status.path,
-                index,
-                spec.status.sheet,
-                reference_date=spec.status.reference_date,
-                source=spec.status.source,
-            )
+            status, report = read_status_table(spec.status, index)
             reports.append(report)
             if not report.errors:
                 tables.append(

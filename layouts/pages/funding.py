@@ -21,7 +21,7 @@ from dash import Input, Output, State, dcc, html
 from core.text import format_count, format_number, role_label, t
 from exports import COLUMNS, plan_workbook
 from exports.brief import plan_brief_pdf
-from exports.planning import plan_facts, plan_rows
+from exports.planning import PLAN_COLUMNS, plan_facts, plan_rows
 from metrics import ROLES, Allocation, allocate
 
 from .. import ids
@@ -367,19 +367,9 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     )
 
 
-_SHOWN = (
-    "hromada_name",
-    "oblast_name",
-    "territorial_status",
-    "role",
-    "positions",
-    "vacancies_filled",
-    "new_posts",
-    "cost",
-    "filled_before",
-    "filled_after",
-    "reason",
-)
+#: The plan table's columns shown on the page: hromada, oblast, status, role, positions (vacancies
+#: filled, new posts), cost, before and after, why (the workbook has every one of ``PLAN_COLUMNS``).
+_SHOWN = (*PLAN_COLUMNS[1:9], "filled_before", "filled_after", "reason")
 
 
 def _columns(lang: str) -> list[dict]:
