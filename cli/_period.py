@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["PeriodError", "load_data", "published_period"]
+__all__ = ["PeriodError", "add_data_arguments", "load_data", "published_period"]
 
 
 class PeriodError(ValueError):
@@ -65,3 +65,20 @@ def load_data(data: Path | None, period: str | None, default: Path | None = None
     if data is not None or not period:
         return load_dataset(data or default or DEMO_MANIFEST), period
     return published_period(period)
+
+
+def add_data_arguments(parser) -> None:
+    """``--data``, ``--period`` and ``--assumptions``: where a command's figures come from (see :func:`load_data`)."""
+    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
+    parser.add_argument(
+        "--period",
+        default=None,
+        metavar="P",
+        help=(
+            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
+            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
+        ),
+    )
+    parser.add_argument(
+        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
+    )

@@ -21,6 +21,8 @@ import pandas as pd
 
 from core.text import format_number, name_column, reason_text, role_label, t
 
+from ._period import add_data_arguments
+
 __all__ = ["add_parser", "add_plan_arguments", "allocate_keywords", "run_allocate"]
 
 
@@ -38,19 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ),
     )
     parser.add_argument("--budget", type=float, required=True, metavar="UAH", help="budget of the whole programme")
-    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
-    parser.add_argument(
-        "--period",
-        default=None,
-        metavar="P",
-        help=(
-            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
-            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
-        ),
-    )
-    parser.add_argument(
-        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
-    )
+    add_data_arguments(parser)
     add_plan_arguments(parser)
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -18,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._period import add_data_arguments
+
 __all__ = ["add_parser", "run_brief"]
 
 
@@ -41,19 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.pdf", help="the PDF to write")
     parser.add_argument("--out-dir", type=Path, default=None, metavar="DIR", help="folder for --all-oblasts")
     parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language (default: uk)")
-    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
-    parser.add_argument(
-        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
-    )
-    parser.add_argument(
-        "--period",
-        default=None,
-        metavar="P",
-        help=(
-            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
-            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
-        ),
-    )
+    add_data_arguments(parser)
     plan = parser.add_argument_group("funding plan (with --plan; the options of the allocate command)")
     plan.add_argument("--budget", type=float, default=None, metavar="UAH", help="budget of the whole programme")
     add_plan_arguments(plan)

@@ -24,6 +24,8 @@ import os
 import sys
 from pathlib import Path
 
+from ._period import add_data_arguments
+
 __all__ = ["add_parser", "main", "run_export"]
 
 _SUFFIXES = (".xlsx", ".csv")
@@ -33,19 +35,7 @@ def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--out", type=Path, required=True, help="file to write: .xlsx (every sheet) or .csv (one table)"
     )
-    parser.add_argument("--data", type=Path, default=None, help="dataset manifest (TOML); default: the demo")
-    parser.add_argument(
-        "--period",
-        default=None,
-        metavar="P",
-        help=(
-            "a published period (e.g. 2025-Q3): read the data as it stood then from the store "
-            "(ATLAS_DATABASE_URL or the app's SQLite file); with --data it only names the files' period"
-        ),
-    )
-    parser.add_argument(
-        "--assumptions", type=Path, default=None, help="planning assumptions (TOML); default: data/assumptions.toml"
-    )
+    add_data_arguments(parser)
     parser.add_argument("--scenario", type=Path, default=None, help="scenario file (TOML) applied before the export")
     parser.add_argument(
         "--level",
