@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.text import format_number, name_column, reason_text, role_label, t
+from metrics.assumptions import Assumptions
 
 from ._period import add_data_arguments
 
@@ -123,7 +124,7 @@ def _statuses(args: argparse.Namespace) -> tuple[str, ...]:
     return (*out, "hostilities") if args.exclude_hostilities else out
 
 
-def _funding_options(assumptions, args: argparse.Namespace):
+def _funding_options(assumptions: Assumptions, args: argparse.Namespace):
     """The assumptions with the command line's funding options applied (validated, errors name the option)."""
     changes = {}
     if args.years is not None:

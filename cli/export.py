@@ -24,6 +24,8 @@ import os
 import sys
 from pathlib import Path
 
+from metrics.assumptions import Assumptions
+
 from ._period import add_data_arguments
 
 __all__ = ["add_parser", "main", "run_export"]
@@ -71,7 +73,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return _configure(parser)
 
 
-def _scenario(path: Path, dataset, assumptions):
+def _scenario(path: Path, dataset, assumptions: Assumptions):
     """(dataset, assumptions, name) with the scenario of ``path`` applied (``metrics.apply_scenario``)."""
     import dataclasses
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from core.text import format_date, format_number, format_percent, role_label, t
 from loaders import ALL_ROLES, Dataset
+from metrics.assumptions import Assumptions
 
 from . import brief_map
 
@@ -138,7 +139,7 @@ class BriefSource:
     """
 
     dataset: Dataset
-    assumptions: object
+    assumptions: Assumptions
     data: object
     period: str | None = None
     made: dt.date = field(default_factory=dt.date.today)
@@ -157,7 +158,7 @@ class BriefSource:
         return self.names.loc[self.names["level"] == "hromada", "oblast_code"]
 
 
-def brief_source(dataset: Dataset, assumptions, data=None, period: str | None = None) -> BriefSource:
+def brief_source(dataset: Dataset, assumptions: Assumptions, data=None, period: str | None = None) -> BriefSource:
     """The :class:`BriefSource` of ``dataset`` (``data``: its computed tables, when already at hand)."""
     if data is None:
         from layouts.views import prepare
@@ -243,8 +244,8 @@ def _value(row: pd.Series, column: str):
 def _key_figures(source: BriefSource, row: pd.Series, scope: pd.DataFrame, level: str, lang: str):
     dates = source.dataset.reference_dates
     idp_mark = " *" if bool(scope["idp_estimated"].fillna(False).astype(bool).any()) else ""
-    weight = getattr(source.assumptions, "idp_weight", 1.0)
-    norm = getattr(source.assumptions, "workers_per_10k", None)
+    weight = source.assumptions.idp_weight
+    norm = source.assumptions.workers_per_10k
     figures = [
         (
             _w("brief_fig_population", lang, date=_date(dates.get("population"), lang)),
@@ -275,7 +276,7 @@ def _key_figures(source: BriefSource, row: pd.Series, scope: pd.DataFrame, level
             (t("hromadas_no_worker", lang), _n(_value(row, "hromadas_no_social_worker"), lang)),
             (t("hromadas_no_psychologist", lang), _n(_value(row, "hromadas_no_psychologist"), lang)),
         ]
-    chosen = getattr(source.assumptions, "population_base", "residents_plus_idp")
+    chosen = source.assumptions.population_base
     base = _w(f"brief_base_{chosen}", lang, weight=_n(weight, lang, 1))
     return tuple(figures), base
 

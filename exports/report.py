@@ -275,7 +275,7 @@ def _flatten(value, prefix: str = "") -> list[tuple[str, object]]:
     return [(prefix, value)]
 
 
-def assumptions_table(assumptions, path: Path | None = None) -> pd.DataFrame:
+def assumptions_table(assumptions: Assumptions, path: Path | None = None) -> pd.DataFrame:
     """Every planning parameter with its value, unit and source, in the order of the assumptions file.
 
     Values come from ``assumptions`` (what the export used: its
@@ -501,7 +501,7 @@ def dataset_rows(
     if assumptions is not None:
         norm, weight = assumptions.workers_per_10k, assumptions.idp_weight
         rows.append(_text_row("cover_norm", "cover_norm_text", norm=norm, weight=weight))
-        base = getattr(assumptions, "population_base", "residents_plus_idp")
+        base = assumptions.population_base
         rows.append(_text_row("cover_population_base", f"base_name_{base}"))
     where_from = dataset.sources.get("boundaries")
     suffix = f" ({where_from})" if where_from else ""
@@ -646,7 +646,7 @@ def _count(x: float, decimals: int = 0) -> str:
     return "no data" if pd.isna(x) else f"{x:,.{decimals}f}"
 
 
-def _summary_line(summary: pd.DataFrame, rows: int, level: str, assumptions) -> str:
+def _summary_line(summary: pd.DataFrame, rows: int, level: str, assumptions: Assumptions) -> str:
     country = summary.iloc[0]
     what = {"hromada": "hromadas", "raion": "raions", "oblast": "oblasts"}[level]
     line = (
@@ -816,6 +816,8 @@ def plan_workbook(
     )
 
 
-def full_workbook(dataset: Dataset, assumptions, lang: str = "uk", level: str = "hromada", **options) -> bytes:
+def full_workbook(
+    dataset: Dataset, assumptions: Assumptions, lang: str = "uk", level: str = "hromada", **options
+) -> bytes:
     """The full export of ``dataset`` as .xlsx bytes (``options``: see :func:`build_export`)."""
     return build_export(dataset, assumptions, lang=lang, level=level, **options).xlsx()

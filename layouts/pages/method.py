@@ -8,6 +8,7 @@ import dash
 from dash import dcc, html
 
 from core.text import TEXT, format_number, t
+from metrics.assumptions import Assumptions
 
 from .. import ids
 from ..state import AtlasState
@@ -28,7 +29,7 @@ def method_markdown(lang: str = "en") -> str:
     return readme[start:end]
 
 
-def assumption_rows(assumptions, lang: str) -> list[tuple[str, str, str]]:
+def assumption_rows(assumptions: Assumptions, lang: str) -> list[tuple[str, str, str]]:
     """(parameter, value, unit) of every planning assumption in use, in ``lang``'s words and number format."""
 
     def n(value, decimals=None) -> str:
