@@ -20,11 +20,11 @@ import argparse
 import getpass
 import sys
 
+from core.schema import USER_ROLES
+
 from ._store import run_on_store
 
 __all__ = ["add_parser", "run_users"]
-
-_ROLES = ("viewer", "analyst", "admin")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -37,10 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     actions.add_parser("list", help="every user, role and whether active")
     add = actions.add_parser("add", help="add a user (the password is asked for, or read from stdin)")
     add.add_argument("name")
-    add.add_argument("--role", choices=_ROLES, required=True)
+    add.add_argument("--role", choices=USER_ROLES, required=True)
     role = actions.add_parser("role", help="change a user's role")
     role.add_argument("name")
-    role.add_argument("role", choices=_ROLES)
+    role.add_argument("role", choices=USER_ROLES)
     password = actions.add_parser("password", help="set a new password")
     password.add_argument("name")
     remove = actions.add_parser("remove", help="deactivate a user (kept in the audit log)")

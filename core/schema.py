@@ -33,6 +33,7 @@ __all__ = [
     "LEVELS",
     "OCCUPIED_SINCE_2014",
     "ROLES",
+    "USER_ROLES",
     "UNIT_COLUMNS",
     "UNIT_LEVELS",
     "UNITS_SCHEMA",
@@ -50,6 +51,10 @@ ALL_ROLES = (*ROLES, "case_manager", "children_services_specialist", "other")
 
 #: The community social work roles counted as "workers" (psychologists are counted apart).
 COMMUNITY_ROLES = ("social_work_specialist", "social_worker")
+
+#: Roles of the people who sign in, least to most allowed: viewer reads; analyst uploads,
+#: publishes and retracts; admin manages users and settings (not workforce roles: see ROLES).
+USER_ROLES = ("viewer", "analyst", "admin")
 
 #: Levels at which figures are shown, from the top: Ukraine, oblasts, raions, hromadas.
 LEVELS = ("country", "oblast", "raion", "hromada")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.schema import HROMADA_TYPES, KINDS, ROLES
+from core.schema import HROMADA_TYPES, KINDS, ROLES, UNIT_LEVELS
 from core.text import TEXT, coverage_note, format_number, t
 from core.text import label as column_label
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: Levels a gap table can be exported at.
-EXPORT_LEVELS = ("oblast", "raion", "hromada")
+EXPORT_LEVELS = UNIT_LEVELS  # the levels a gap table can be of
 
 _ROLE_COLUMNS = [f"{r}_{w}" for r in ALL_ROLES for w in ("approved", "filled")]
 #: Columns of ``Dataset.hromadas`` that tell whether a hromada has a figure of each kind.

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import flask
 
+from core.schema import USER_ROLES
+
 __all__ = [
     "ANONYMOUS",
     "ROLES",
@@ -46,7 +48,7 @@ __all__ = [
 ]
 
 #: Roles, least to most allowed.
-ROLES = ("viewer", "analyst", "admin")
+ROLES = USER_ROLES  # who may do what (core.schema.USER_ROLES)
 
 
 @dataclass(frozen=True)

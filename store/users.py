@@ -1,6 +1,6 @@
 """Users and roles kept in the store, and the authenticator that lets them sign in.
 
-Roles (:data:`layouts.auth.ROLES`, least to most allowed): ``viewer`` reads;
+Roles (:data:`core.schema.USER_ROLES`, least to most allowed): ``viewer`` reads;
 ``analyst`` also uploads, publishes and retracts; ``admin`` also manages
 users and settings. Passwords are hashed with ``werkzeug.security``
 (scrypt, salted); the store never holds a password. Every change is in the
@@ -26,12 +26,14 @@ from datetime import UTC, datetime
 from sqlalchemy import func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.schema import USER_ROLES
+
 from .models import users
 from .store import Store
 
 __all__ = ["ROLES", "StoreUsers", "add_user", "has_users", "list_users", "remove_user", "set_password", "set_role"]
 
-ROLES = ("viewer", "analyst", "admin")
+ROLES = USER_ROLES
 _MIN_PASSWORD = 10
 _REMEMBER_SECONDS = 60
 
