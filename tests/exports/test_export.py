@@ -292,15 +292,17 @@ def test_app_table_download_is_the_filtered_table_with_a_cover_saying_what_is_sh
     from layouts import download_bytes, prepare
 
     data = prepare(dataset, Assumptions())
-    content = download_bytes(data, "hromada", "gap_fte", None, "en", "{population} > 15000", [{"column_id": "code"}])
+    number_filter = {"population": {"filterType": "number", "type": "greaterThan", "filter": 15000}}
+    content = download_bytes(data, "hromada", "gap_fte", None, "en", number_filter, [("code", "asc")])
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["Table", COVER_SHEET]
     table = wb["Table"]
     assert [table.cell(row=r, column=1).value for r in range(2, table.max_row + 1)] == [H2, H3, H4]
-    assert table.freeze_panes == "A2" and table.auto_filter.ref == f"A1:N{table.max_row}"
+    assert table.freeze_panes == "A2" and table.auto_filter.ref == f"A1:O{table.max_row}"  # O: data coverage
     assert table["K1"].value == "Workers per 10,000 residents" and table["K2"].number_format == "#,##0.0"
     cover = {r[0]: r for r in _sheet_rows(wb[COVER_SHEET]) if r[0]}
-    assert cover["Filter"][1] == "{population} > 15000" and cover["Rows"][1] == 3
+    assert cover["Filter"][1] == "Residents > 15,000" and cover["Rows"][1] == 3
+    assert cover["Filter"][3].replace("\u00a0", " ") == "Населення > 15 000"
     assert cover["Level"][1] == "Hromadas" and cover["Level"][3] == "Громади"
 
 
