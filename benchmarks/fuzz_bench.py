@@ -164,6 +164,14 @@ def fuzz_payloads(n: int) -> dict:
 
     app = create_app(load_demo(), read_assumptions())
     client = app.server.test_client()
+    # the first callback request waits until the app has learned its input rules (every page rendered once,
+    # in both languages, which computes the tables): the start of a worker, timed apart from the payloads
+    started = time.perf_counter()
+    key, spec = next((k, v) for k, v in app.callback_map.items() if "app-page.children" in k)
+    values = {(d["id"], d["property"]): None for d in (*spec["inputs"], *spec["state"])}
+    values[("app-url", "pathname")] = "/uk/"
+    client.post("/_dash-update-component", json=_body(key, spec, values))
+    warm_up = time.perf_counter() - started
     rng = random.Random(16)
     callbacks = list(app.callback_map.items())
     times, errors, slow, statuses = [], [], [], {}
@@ -182,6 +190,7 @@ def fuzz_payloads(n: int) -> dict:
             slow.append((key[:60], round(seconds, 1)))
     return {
         "count": n,
+        "warm_up_s": warm_up,
         "statuses": statuses,
         "errors": errors,
         "slow": slow,
@@ -218,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"payloads: {r['count']} in {time.perf_counter() - started:.0f} s; answers {r['statuses']}; "
             f"5xx {len(r['errors'])}; over 5 s {len(r['slow'])}; "
-            f"median {r['median_s'] * 1000:.0f} ms, max {r['max_s']:.1f} s"
+            f"median {r['median_s'] * 1000:.0f} ms, max {r['max_s']:.1f} s "
+            f"(after the worker's start: first request {r['warm_up_s']:.1f} s, not counted)"
         )
         for item in (r["errors"] + r["slow"])[:10]:
             print("  ", item)
