@@ -41,6 +41,23 @@ COMPARED = {
 }
 
 
+#: WISN activity standards edited on the page: field id -> (role, case type, attribute) of ``[wisn.<role>]``.
+WISN_STANDARDS = {
+    "scenario-wisn-sjo-hours": ("social_work_specialist", "families_sjo", "hours_per_case"),
+    "scenario-wisn-sjo-months": ("social_work_specialist", "families_sjo", "duration_months"),
+    "scenario-wisn-home-care-hours": ("social_worker", "home_care_recipients", "hours_per_case"),
+}
+
+
+def _wisn_standard(assumptions, field_id: str) -> float | None:
+    role, column, attribute = WISN_STANDARDS[field_id]
+    category = assumptions.wisn.category(role)
+    for case in category.case_types if category else ():
+        if case.column == column:
+            return getattr(case, attribute)
+    return None
+
+
 def _x(key: str, lang: str) -> str:
     """The page's text ``scenario_<key>`` from the catalogue (``core.text``)."""
     return t(f"scenario_{key}", lang)
@@ -58,11 +75,14 @@ def build_scenario(
     priority_weights: dict[str, float] | None = None,
     min_components: int | None = None,
     population_base: str | None = None,
+    wisn_standards: dict[str, float] | None = None,
 ) -> Scenario:
     """A scenario from the page's inputs (invalid values raise ``ValueError`` naming the key).
 
     ``priority_weights`` and ``min_components`` change ``[priority]`` (the priority index);
-    ``population_base`` the ``[population] base`` of need (one of ``metrics.population.BASES``).
+    ``population_base`` the ``[population] base`` of need (one of ``metrics.population.BASES``);
+    ``wisn_standards`` (field id of :data:`WISN_STANDARDS` -> value) the WISN activity standards of the
+    roles whose category has the case type (others are left as they are).
     """
     norm_by_role = {n.role: n for n in defaults.norms}
     new_norms = tuple(
@@ -83,6 +103,10 @@ def build_scenario(
         priority["priority.min_components"] = int(min_components)
     if population_base is not None:
         priority["population.base"] = population_base
+    for field_id, value in (wisn_standards or {}).items():
+        if value is not None and _wisn_standard(defaults, field_id) is not None:
+            role, column, attribute = WISN_STANDARDS[field_id]
+            priority[f"wisn.{role}.case_types.{column}.{attribute}"] = float(value)
     if priority:
         assumptions = assumptions.updated(priority)
     changes = (IdpChange(area or "UA", percent=float(idp_percent)),) if idp_percent else ()
@@ -107,11 +131,16 @@ FIELDS = {
     "scenario-idp-percent": ("idp_change", -100, None),
     **{f"scenario-weight-{c}": ("priority_weight", 0, None) for c in PRIORITY_COMPONENTS},
     "scenario-min-components": ("min_components", 0, 4),
+    "scenario-wisn-sjo-hours": ("scenario_wisn_sjo_hours", 0.1, 2000),
+    "scenario-wisn-sjo-months": ("scenario_wisn_sjo_months", 0.5, 120),
+    "scenario-wisn-home-care-hours": ("scenario_wisn_home_care_hours", 0.1, 2000),
 }
 
 
 def field_label(field_id: str, lang: str) -> str:
     key = FIELDS[field_id][0]
+    if field_id in WISN_STANDARDS:
+        return t(key, lang)
     if key == "priority_weight":
         component = field_id.removeprefix("scenario-weight-")
         return f"{_x(key, lang)}: {t(f'priority_component_{component}', lang)}"
@@ -155,6 +184,7 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
         "scenario-idp-percent": change.percent if change is not None else 0,
         **{f"scenario-weight-{c}": current.weights[c] for c in PRIORITY_COMPONENTS},
         "scenario-min-components": current.priority_min_components,
+        **{f: _wisn_standard(current, f) for f in WISN_STANDARDS},
         "scenario-area": change.area if change is not None else "UA",
         "scenario-base": current.population_base,
     }
@@ -166,6 +196,7 @@ _STEPS = {
     "scenario-idp-percent": 5,
     "scenario-min-components": 1,
     **{f"scenario-weight-{c}": 0.05 for c in PRIORITY_COMPONENTS},
+    **{f: 1 for f in WISN_STANDARDS},
 }
 
 
@@ -281,7 +312,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         + [State(f"scenario-cost-{r}", "value") for r in ROLES]
         + [State("scenario-idp-percent", "value"), State("scenario-area", "value")]
         + [State(f"scenario-weight-{c}", "value") for c in PRIORITY_COMPONENTS]
-        + [State("scenario-min-components", "value"), State("scenario-base", "value")]
+        + [State("scenario-min-components", "value")]
+        + [State(f, "value") for f in WISN_STANDARDS]
+        + [State("scenario-base", "value")]
     )
 
     @app.callback(
@@ -298,7 +331,8 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.LANG, "data"),
     )
     def update(_apply, _reset, level, measure, n1, n2, n3, weight, days, hours, c1, c2, c3, percent, area, *rest):
-        *priority_weights, min_components, base, lang = rest
+        *priority_weights, min_components, sjo_hours, sjo_months, home_care_hours, base, lang = rest
+        standards = dict(zip(WISN_STANDARDS, (sjo_hours, sjo_months, home_care_hours)))
         defaults = state.default_assumptions
         trigger = dash.ctx.triggered_id
         status = ""
@@ -308,7 +342,12 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             status = _x("defaults", lang)
         elif trigger == "scenario-apply":
             given = (n1, n2, n3, weight, days, hours, c1, c2, c3, percent, *priority_weights, min_components)
-            problems = check_fields(dict(zip(FIELDS, given)), lang)
+            given = (*given, *standards.values())
+            values = dict(zip(FIELDS, given))
+            for field_id in WISN_STANDARDS:  # a standard the assumptions have no category for is not asked
+                if _wisn_standard(defaults, field_id) is None:
+                    values.pop(field_id)
+            problems = check_fields(values, lang)
             if problems:
                 status = html.Ul([html.Li(f"⚠ {p}") for p in problems], className="rejected")
                 return status, dash.no_update, dash.no_update, dash.no_update, dash.no_update
@@ -325,6 +364,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     dict(zip(PRIORITY_COMPONENTS, priority_weights)),
                     min_components,
                     base if base in BASES else None,
+                    standards,
                 )
             except (TypeError, ValueError) as exc:
                 return f"⚠ {exc}", dash.no_update, dash.no_update, dash.no_update, dash.no_update

@@ -11,7 +11,7 @@ from metrics import Assumptions
 ROLES = ("social_work_specialist", "social_worker", "psychologist")
 
 
-def _scenario(weights: dict, minimum: int | None, base: str | None = None):
+def _scenario(weights: dict, minimum: int | None, base: str | None = None, standards: dict | None = None):
     defaults = Assumptions()
     return build_scenario(
         defaults,
@@ -25,6 +25,7 @@ def _scenario(weights: dict, minimum: int | None, base: str | None = None):
         weights,
         minimum,
         base,
+        standards,
     )
 
 
@@ -74,3 +75,19 @@ def test_the_population_base_is_chosen_on_the_page_in_the_users_language(lang):
     assert input_values(upper.assumptions, upper)["scenario-base"] == "residents_plus_idp"
     with pytest.raises(ValueError, match="population.base must be one of"):
         _scenario({}, None, "everyone")
+
+
+def test_wisn_activity_standards_per_role_are_fields_of_the_page():
+    shown = input_values(Assumptions(), None)
+    assert shown["scenario-wisn-sjo-hours"] == 24 and shown["scenario-wisn-sjo-months"] == 6
+    assert shown["scenario-wisn-home-care-hours"] == 240
+    changed = _scenario({}, None, None, {"scenario-wisn-sjo-months": 3, "scenario-wisn-home-care-hours": 120})
+    wisn = changed.assumptions.wisn
+    assert wisn.category("social_worker").case_types[0].hours_per_case == 120
+    sjo = wisn.category("social_work_specialist").case_types[0]
+    assert (sjo.column, sjo.duration_months, sjo.hours_per_case) == ("families_sjo", 3, 24)
+    assert input_values(changed.assumptions, changed)["scenario-wisn-sjo-months"] == 3
+    values = {**shown, "scenario-wisn-home-care-hours": 0}
+    values.pop("scenario-area"), values.pop("scenario-base")
+    problems = check_fields(values, "uk")
+    assert len(problems) == 1 and "догляду вдома" in problems[0]
