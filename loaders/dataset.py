@@ -369,6 +369,8 @@ def _hromada_figures(
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Hromada-level figures of one kind, and which were estimated by going down a level."""
     fields = list(CANONICAL_FIELDS[kind])
+    # a field the figures do not carry (a period published before the field existed) is not known: NaN
+    frame = frame.assign(**{f: np.nan for f in fields if f not in frame})
     hromada_codes = set(units.loc[units["level"] == "hromada", "code"])
     own = frame[(frame["level"] == "hromada") & frame["code"].isin(hromada_codes)]
     upper = frame[frame["level"].isin(["oblast", "raion"])]
