@@ -31,6 +31,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from core.schema import OCCUPIED_SINCE_2014
 from core.text import format_date, format_number, format_percent, role_label, t
 from loaders import ALL_ROLES, Dataset
 from metrics.assumptions import Assumptions
@@ -429,12 +430,15 @@ def _caveats(source: BriefSource, scope: pd.DataFrame, lang: str) -> tuple[str, 
     if synthetic:
         kinds = ", ".join(_w("brief_kind_" + k, lang) for k in synthetic)
         out.append(_w("brief_caveat_synthetic", lang, kinds=kinds))
-    total = len(scope)
+    # of the hromadas expected to report: Crimea's codifier units (a COD-AB polygon, never a figure) are not
+    # "partial coverage" (the producer's hromadas_expected)
+    expected = scope[~scope["code"].astype(str).str.startswith(OCCUPIED_SINCE_2014)]
+    total = len(expected)
     for column, key in (
         ("workers", "brief_caveat_staffing_coverage"),
         ("population", "brief_caveat_population_coverage"),
     ):
-        known = int(scope[column].notna().sum()) if column in scope else 0
+        known = int(expected[column].notna().sum()) if column in expected else 0
         if total and known < total:
             out.append(_w(key, lang, known=_n(known, lang), total=_n(total, lang)))
     out.append(t("brief_caveat_norm", lang))

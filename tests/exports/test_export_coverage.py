@@ -74,3 +74,34 @@ def test_a_brief_without_a_staffing_table_says_no_data_never_zero(units, hromada
     figures = dict(unit_brief(brief_source(dataset, Assumptions()), "UA", "en").figures)
     assert figures["Hromadas without a social worker"] == "no data"
     assert figures["Hromadas without a psychologist"] == "no data"
+
+
+def test_a_brief_does_not_count_crimea_as_missing(units, hromadas):
+    """Crimea's codifier units (with a polygon from COD-AB, never a figure) are not "partial coverage"."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from exports.brief import brief_source, unit_brief
+
+    crimea, crimean_hromada = "UA01000000000013043", "UA01020010000048857"
+    more = units.copy()
+    more.loc[len(more)] = [crimea, "UA01", "oblast", "Автономна Республіка Крим", "Crimea", None, crimea, None]
+    more.loc[len(more)] = [
+        crimean_hromada,
+        "UA0102001",
+        "hromada",
+        "Бахчисарайська",
+        "Bakhchysaraiska",
+        "urban",
+        crimea,
+        None,
+    ]
+    h = units[units["level"] == "hromada"]
+    shapes = gpd.GeoDataFrame(
+        {"code": [*h["code"], crimean_hromada]},
+        geometry=[box(30 + i, 50, 31 + i, 51) for i in range(len(h) + 1)],
+        crs=4326,
+    )
+    dataset = Dataset(title="t", units=more, boundaries={"hromada": shapes}, hromadas=hromadas)
+    caveats = unit_brief(brief_source(dataset, Assumptions()), "UA", "en").caveats
+    assert not [c for c in caveats if c.startswith("Partial coverage")], caveats
