@@ -15,6 +15,7 @@ OVERVIEW_MAP = "overview-map"
 OVERVIEW_METRIC = "overview-metric"
 OVERVIEW_RANKING = "overview-ranking"
 OVERVIEW_TREND = "overview-trend"
+OVERVIEW_DRAWN = "overview-drawn"
 
 # map
 LEVEL = "map-level"

@@ -46,7 +46,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from loaders import Dataset, Issue, Unmatched, ValidationReport, default_units, read_manifest, read_units
 from loaders.boundaries import read_boundary_file
 from loaders.dataset import assemble
-from loaders.fields import KINDS
+from loaders.fields import CANONICAL_FIELDS, KINDS
 from loaders.inputs import read_figures
 from loaders.names import unit_index
 from loaders.status import read_status_table
@@ -466,7 +466,12 @@ class Store:
         long["value"] = long["value"].astype(object).where(long["text"].isna(), long["text"])
         wide = keys.join(long.pivot(index="seq", columns="field", values="value")).reset_index(drop=True)
         wide.columns.name = None
-        columns = meta.get("columns") or list(wide.columns)
+        columns = list(meta.get("columns") or wide.columns)
+        # a field added to the kind after this table was published is unknown (NaN) in it, never missing
+        for name in CANONICAL_FIELDS.get(row.kind, ()):
+            if name not in columns:
+                columns.append(name)
+                meta.setdefault("dtypes", {})[name] = "float64"
         for column, dtype in meta.get("dtypes", {}).items():
             if column not in wide:
                 wide[column] = np.nan

@@ -71,6 +71,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             dcc.Graph(id=ids.OVERVIEW_RANKING, config=graph_config(lang, geo=False)),
                             data_table("overview-table", [], [], page_size=27, lang=lang),
                             dcc.Graph(id=ids.OVERVIEW_TREND, config=graph_config(lang, geo=False)),
+                            dcc.Store(id=ids.OVERVIEW_DRAWN),
                         ],
                         className="ranking",
                     ),
@@ -87,6 +88,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output("overview-table", "rowData"),
         Output("overview-table", "columnDefs"),
         Output("overview-caption", "children"),
+        Output(ids.OVERVIEW_DRAWN, "data"),
         Input(ids.OVERVIEW_METRIC, "value"),
         State(ids.LANG, "data"),
     )
@@ -112,16 +114,16 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                 lang,
                 bool(state.periods()),
             ),
+            metric,  # drawn: the trend follows
         )
 
     @app.callback(
         Output(ids.OVERVIEW_TREND, "figure"),
-        Input(ids.OVERVIEW_RANKING, "figure"),  # after the ranking: the first figures never wait for the trend
-        State(ids.OVERVIEW_METRIC, "value"),
+        Input(ids.OVERVIEW_DRAWN, "data"),  # after the map and ranking: the first figures never wait for the trend
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def trend(_ranking, metric, lang):
+    def trend(metric, lang):
         """Every oblast's ``metric`` (a change metric: its measure) over the published periods."""
         return oblast_trend_figure(state.trend(), state.tables().tables["oblast"], metric, lang)
 

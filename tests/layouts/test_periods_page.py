@@ -132,12 +132,8 @@ def test_trend_lines_follow_each_periods_own_tables(two_quarters):
         for d in (two_quarters.dataset("2025-Q2"), two_quarters.dataset("2025-Q3"))
     ]
     assert gap["y"] == pytest.approx(expected)
-    values = {
-        ("overview-ranking", "figure"): {},
-        ("overview-metric", "value"): "delta_workers_per_10k",
-        ("app-lang", "data"): "en",
-    }
-    body = json.loads(client.call("..overview-trend.figure", values, "overview-ranking.figure"))["response"]
+    values = {("overview-drawn", "data"): "delta_workers_per_10k", ("app-lang", "data"): "en"}
+    body = json.loads(client.call("..overview-trend.figure", values, "overview-drawn.data"))["response"]
     lines = {trace["name"]: trace["y"] for trace in body["overview-trend"]["figure"]["data"]}
     assert lines["Vinnytska"] == pytest.approx([1.125, 3.375])  # a change metric: the trend of its measure
     assert lines["Ukraine"] == pytest.approx([10_000 * 11 / 105_000, 10_000 * 45 / 105_000])  # from sums

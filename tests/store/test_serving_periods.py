@@ -43,3 +43,26 @@ def test_a_database_lost_while_reading_a_period_shows_the_last_data_and_says_so(
     monkeypatch.setattr(served.store, "dataset", lost)
     assert served.dataset("2025-Q2") is latest
     assert served.problem and ("cannot be reached" in served.problem or "disk I/O error" in served.problem)
+
+
+def test_a_table_published_before_a_field_existed_reads_it_as_unknown(served):
+    """A field added to a kind later (e.g. caseload's home_care_recipients) is NaN in older tables, not a failure."""
+    import json
+
+    import sqlalchemy as sa
+
+    from loaders.fields import CANONICAL_FIELDS
+    from store.models import figures, publications
+
+    store = served.store
+    row = next(p for p in store.publications() if p.kind == "staffing" and p.period == "2025-Q2")
+    dropped = CANONICAL_FIELDS["staffing"][-1]
+    with store.engine.begin() as conn:
+        meta = json.loads(conn.execute(sa.select(publications.c.report).where(publications.c.id == row.id)).scalar())
+        meta["columns"] = [c for c in meta["columns"] if c != dropped]
+        meta["dtypes"].pop(dropped, None)
+        conn.execute(sa.update(publications).where(publications.c.id == row.id).values(report=json.dumps(meta)))
+        conn.execute(sa.delete(figures).where(figures.c.publication_id == row.id, figures.c.field == dropped))
+    dataset = store.dataset("2025-Q2")
+    assert dataset.figures["staffing"][dropped].isna().all()
+    assert dataset.hromadas["social_work_specialist_filled"].sum() == 11
