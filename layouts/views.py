@@ -140,7 +140,8 @@ def with_change(data: AtlasData, before: AtlasData, periods: tuple[str, str]) ->
         change = change_between(before.computed.level(level), data.computed.level(level)).set_index("code")
         table = table.drop(columns=list(CHANGE_MEASURES))
         tables[level] = table.join(change, on="code")
-    notes = (*data.notes, ("Change compared with", f"{periods[0]} -> {periods[1]}"))
+    change = f"{periods[0]} → {periods[1]}"
+    notes = (*data.notes, ("Change between periods", change, "Зміна між періодами", change))
     return dataclasses.replace(data, tables=tables, change=periods, notes=notes)
 
 

@@ -158,7 +158,7 @@ def test_exports_made_from_a_period_name_it(two_quarters):
     from loaders import read_assumptions
 
     dataset, assumptions = two_quarters.dataset("2025-Q2"), read_assumptions()
-    assert ("Period", "2025-Q2") in prepare(dataset, assumptions).notes
+    assert ("Period", "2025-Q2", "Період", "2025-Q2") in prepare(dataset, assumptions).notes
     export = build_export(dataset, assumptions, lang="en", level="oblast")
     assert ("Period", "2025-Q2", "Період", "2025-Q2") in export.cover.rows
     assert export.csv().decode("utf-8-sig").splitlines()[1].startswith("2025-Q2,")
