@@ -77,9 +77,8 @@ def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
         "map-selected.data": None,
         "app-lang.data": "uk",
         "map-drawn.data": None,
-        "map-table.page_current": 0,
-        "map-table.filter_query": "",
-        "map-table.sort_by": [],
+        "map-table.filterModel": {},
+        "map-table.columnState": [],
     }
     post = "/_dash-update-component"
     route = _request(dependencies, "..app-page.children", values, "app-url.pathname")
@@ -89,13 +88,13 @@ def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
     body = json.loads(response.data)["response"]
     values["map-drawn.data"] = body["map-drawn"]["data"]
     geo_url = body["map-graph"]["figure"]["data"][0]["geojson"]
-    table_request = _request(dependencies, "..map-table.data", values, "map-level.value")
+    table_request = _request(dependencies, "..map-table.rowData", values, "map-level.value")
     timed("table page", lambda: client.post(post, json=table_request, headers=gz))
     timed("geometry", lambda: client.get(geo_url, headers=gz))
     values["map-metric.value"] = "gap_fte"
     switch = [
         _request(dependencies, "..map-graph.figure", values, "map-metric.value"),
-        _request(dependencies, "..map-table.data", values, "map-metric.value"),
+        _request(dependencies, "..map-table.rowData", values, "map-metric.value"),
     ]
     started = time.perf_counter()
     answers = [client.post(post, json=r) for r in switch]

@@ -35,15 +35,24 @@ def flag_columns(tables: AtlasTables) -> pd.DataFrame:
     return found[["code", *columns]].rename(columns=columns)
 
 
-def priority_columns(tables: AtlasTables, level: str) -> pd.DataFrame:
-    """``code``, ``priority_rank``, ``priority_index``, ``priority_reasons`` per unit of ``level``."""
+def priority_columns(tables: AtlasTables, level: str, lang: str = "uk") -> pd.DataFrame:
+    """``code``, ``priority_rank``, ``priority_index``, ``priority_reasons`` per unit of ``level``.
+
+    The reasons are the producer's codes rendered in ``lang``; a unit listed apart (occupied, or
+    scored on too few components) says so instead.
+    """
     ranked = tables.priority(level)
+    apart = {"occupied": t("brief_priority_apart_occupied", lang), "not_enough_data": t("profile_not_ranked", lang)}
+    reasons = [
+        apart[away] if isinstance(away, str) else "; ".join(reason_text(c, p, lang) for c, p in codes)
+        for away, codes in zip(ranked["listed_apart"], ranked["reason_codes"])
+    ]
     return pd.DataFrame(
         {
             "code": ranked["code"],
             "priority_rank": ranked["rank"],
             "priority_index": ranked["priority_index"],
-            "priority_reasons": ranked["reasons"],
+            "priority_reasons": reasons,
         }
     )
 

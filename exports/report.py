@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.periods import parse_period
 from core.schema import HROMADA_TYPES, KINDS, ROLES, UNIT_LEVELS
 from core.text import TEXT, coverage_note, format_number, t
 from core.text import label as column_label
@@ -181,7 +182,7 @@ def gap_table(
                 names[["pcode", "name_uk", "name_en", "oblast_code"]], on="code"
             )
             table = pd.concat([table, blank], ignore_index=True)
-    table = table.merge(planning.priority_columns(tables, level), on="code", how="left")
+    table = table.merge(planning.priority_columns(tables, level, lang), on="code", how="left")
     if level != "hromada":
         table["coverage"] = coverage_notes(table, lang, _loaded_kinds(tables))
     table = _localise(table, units, lang)
@@ -542,8 +543,6 @@ def period_of(dataset: Dataset) -> str | None:
     period of the staffing table in use (a quarter such as ``2025-Q3``);
     files whose staffing is dated "synthetic" have none (None).
     """
-    from store.periods import parse_period
-
     text = dataset.reference_dates.get("staffing")
     try:
         return parse_period(text).label if text else None

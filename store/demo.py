@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from core.periods import parse_period
 from loaders import DEMO_MANIFEST, Dataset, ValidationReport, read_manifest
 
-from .periods import parse_period
 from .store import Prepared, Publication, Store, Table
 
 __all__ = ["DEMO_PERIODS", "DEMO_PUBLISHER", "demo_digest", "publish_demo", "refresh_demo"]

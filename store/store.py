@@ -43,6 +43,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.periods import Period, parse_period
 from loaders import Dataset, Issue, Unmatched, ValidationReport, default_units, read_manifest, read_units
 from loaders.boundaries import read_boundary_file
 from loaders.dataset import assemble
@@ -53,7 +54,6 @@ from loaders.status import read_status_table
 
 from . import db
 from .models import audit_log, boundaries, figures, publications, units
-from .periods import Period, parse_period
 
 __all__ = ["Store", "Table", "Prepared", "PublishRefused", "PublishConflict", "Publication", "open_store"]
 

@@ -141,6 +141,19 @@ def test_english_headers_and_labels(dataset):
     assert ws.cell(row=3, column=col["IDPs estimated"]).value == "yes"
 
 
+def test_priority_reasons_are_in_the_workbook_language(dataset):
+    """The reasons are rendered from the producer's codes in the workbook's language, never English under uk."""
+    from exports import gap_table
+
+    uk = gap_table(dataset, Assumptions(), "hromada", "uk").set_index("code")["priority_reasons"]
+    en = gap_table(dataset, Assumptions(), "hromada", "en").set_index("code")["priority_reasons"]
+    from core.text import reason_text
+
+    assert reason_text("cases_without_worker", {}, "uk") in uk[H5] and "є випадки" in uk[H5]
+    assert reason_text("cases_without_worker", {}, "en") in en[H5]
+    assert not any("community" in text or "no data" in text for text in uk.dropna())
+
+
 def test_summary_is_ukraine_then_every_oblast_from_sums(export):
     ws = load_workbook(io.BytesIO(export.xlsx()))["Україна та області"]
     col = _by_header(ws)
@@ -160,6 +173,8 @@ def test_cover_names_dataset_dates_boundaries_and_estimates(export):
     assert "approximate" in rows["Boundaries"][1] and "наближені" in rows["Boundaries"][3]
     assert rows["Estimated: IDPs"][1].startswith("3 of 5")
     assert "base" in rows["Scenario"][1]
+    assert "present population" in rows["Population base of need"][1]  # the default base, named on every cover
+    assert rows["Norm"][3].startswith("2 соціальних працівників громади на 10 000 мешканців")
     assert rows["Sheet: Hromadas"][2] == "Аркуш: Громади"
 
 
