@@ -89,7 +89,9 @@ def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
     values["map-drawn.data"] = body["map-drawn"]["data"]
     geo_url = body["map-graph"]["figure"]["data"][0]["geojson"]
     table_request = _request(dependencies, "..map-table.rowData", values, "map-level.value")
-    timed("table page", lambda: client.post(post, json=table_request, headers=gz))
+    table = timed("table page", lambda: client.post(post, json=table_request, headers=gz))
+    # the browser keeps which rows it holds (every metric's value is in them)
+    values["map-table-rows.data"] = json.loads(gzip.decompress(table.data))["response"]["map-table-rows"]["data"]
     timed("geometry", lambda: client.get(geo_url, headers=gz))
     values["map-metric.value"] = "gap_fte"
     switch = [

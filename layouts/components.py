@@ -108,7 +108,7 @@ TEXT_FILTERS = ["contains", "notContains", "equals", "notEqual", "startsWith", "
 
 
 def grid_columns(columns: list[dict], lang: str) -> list[dict]:
-    """AG Grid column definitions from ``{"name": header, "id": field[, "decimals": n]}``.
+    """AG Grid column definitions from ``{"name": header, "id": field[, "decimals": n][, "sort": "asc"|"desc"]}``.
 
     A column with ``decimals`` holds numbers: right-aligned, shown in the
     language's format (``1 234 567,8`` in Ukrainian, ``1,234,567.8`` in
@@ -120,6 +120,8 @@ def grid_columns(columns: list[dict], lang: str) -> list[dict]:
     out = []
     for column in columns:
         spec = {"field": column["id"], "headerName": column["name"], "headerTooltip": column["name"]}
+        if column.get("sort") in ("asc", "desc"):
+            spec["sort"] = column["sort"]  # the order the table starts in
         decimals = column.get("decimals")
         if decimals is None:
             spec |= {

@@ -26,6 +26,8 @@ SEARCH = "map-search"
 MAP = "map-graph"
 MAP_CAPTION = "map-caption"
 TABLE = "map-table"
+#: which rows the map table holds (level, oblast, language, tables): a metric switch sends none
+TABLE_ROWS = "map-table-rows"
 DOWNLOAD_BUTTON = "map-download-button"
 DOWNLOAD = "map-download"
 BREADCRUMB = "map-breadcrumb"

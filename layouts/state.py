@@ -631,6 +631,16 @@ class AtlasState:
 
         return self._trends.get(key, make)
 
+    def tables_key(self, metric: str | None = None) -> str:
+        """A short key of the tables :meth:`tables` serves (dataset, period, assumptions, compared period).
+
+        Equal keys mean equal tables: a page that has sent a table's rows can skip sending them again.
+        """
+        from metrics.change import CHANGE_MEASURES
+
+        periods = self.change_periods() if metric in CHANGE_MEASURES else None
+        return _content_key([self.dataset_key(), _content_key(self.assumptions()), periods])
+
     def change_periods(self) -> tuple[str, str] | None:
         """(earlier period, period shown) the change metrics of this session compare; None: no comparison."""
         if self.published is None or not self.is_public(self.dataset_key()):

@@ -34,30 +34,42 @@ _COUNT_COLUMNS = ("population", "idp", "workers")
 
 
 def table_columns(metric: str, lang: str) -> list[dict]:
-    """Ranking-table columns (see :func:`~layouts.components.grid_columns`).
+    """Ranking-table columns (see :func:`~layouts.components.grid_columns`), ranked by the metric.
 
-    The chosen metric gets its own column unless it is one of the counts
-    shown anyway (population, IDPs, workers): no column twice.
+    The chosen metric gets its own column (its field is the metric's name:
+    every metric travels with the rows, see :func:`table_rows`) unless it is
+    one of the counts shown anyway (population, IDPs, workers): no column
+    twice. The table starts sorted by the metric, the map's order.
     """
+    direction = "asc" if METRIC_LABELS[metric]["scale"] == "sequential_reversed" else "desc"
     columns = [{"name": t("name", lang), "id": "name"}]
     columns += [{"name": t(c, lang), "id": c, "decimals": 0} for c in _COUNT_COLUMNS]
-    if metric not in _COUNT_COLUMNS:
+    if metric in _COUNT_COLUMNS:
+        columns[1 + _COUNT_COLUMNS.index(metric)]["sort"] = direction
+    else:
         decimals = METRIC_LABELS[metric]["decimals"]
-        columns.append({"name": metric_label(metric, lang), "id": "metric", "decimals": decimals})
+        columns.append({"name": metric_label(metric, lang), "id": metric, "decimals": decimals, "sort": direction})
     return [*columns, {"name": label("coverage", lang), "id": "coverage"}]
 
 
 PAGE_SIZE = 25
 
 
-def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
-    """Every row of the ranking table, ranked by the metric; each row's ``code`` identifies it.
+def row_metrics(table) -> list[str]:
+    """The map metrics a row carries: every one the table has (a metric switch then sends no rows)."""
+    return [m for m in METRIC_LABELS if m in table and m not in ("code", "name", *_COUNT_COLUMNS)]
 
-    The table filters, sorts and pages in the browser; a download applies the
-    same filter and sorting (:func:`~layouts.views.download_bytes`).
+
+def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
+    """Every row of the ranking table, ranked by the metric, with every map metric's value.
+
+    Each row's ``code`` identifies it. The table filters, sorts and pages in
+    the browser; a download applies the same filter and sorting
+    (:func:`~layouts.views.download_bytes`). Because every metric travels
+    with the rows, a metric switch only changes which column is shown.
     """
     table = shown_table(data, level, metric, oblast, lang).reset_index(drop=True)
-    return records(table, ["code", "name", "population", "idp", "workers", "metric", "coverage"])
+    return records(table, ["code", "name", *_COUNT_COLUMNS, *row_metrics(table), "coverage"])
 
 
 def selected_rows(selected: str | None) -> dict:
@@ -220,6 +232,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         children=[
                             html.Button(t("download", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0),
                             dcc.Download(id=ids.DOWNLOAD),
+                            dcc.Store(id=ids.TABLE_ROWS),
                             data_table(
                                 ids.TABLE,
                                 table_columns(metric, lang),
@@ -274,18 +287,25 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output(ids.TABLE, "rowData"),
         Output(ids.TABLE, "columnDefs"),
         Output(ids.TABLE, "selectedRows"),
+        Output(ids.TABLE_ROWS, "data"),
         Input(ids.LEVEL, "value"),
         Input(ids.METRIC, "value"),
         Input(ids.OBLAST, "data"),
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
+        State(ids.TABLE_ROWS, "data"),
     )
-    def table(level, metric, oblast, selected, lang):
+    def table(level, metric, oblast, selected, lang, sent):
         chosen = selected_rows(selected)
         if set(dash.ctx.triggered_prop_ids.values()) == {ids.SELECTED}:
-            return dash.no_update, dash.no_update, chosen
+            return dash.no_update, dash.no_update, chosen, dash.no_update
+        columns = grid_columns(table_columns(metric, lang), lang)
+        # the rows the browser holds carry every metric: send them again only when they differ
+        key = f"{level}|{oblast or ''}|{lang}|{state.tables_key(metric)}"
+        if key == sent:
+            return dash.no_update, columns, chosen, dash.no_update
         rows = table_rows(state.tables(metric=metric), level, metric, oblast, lang)
-        return rows, grid_columns(table_columns(metric, lang), lang), chosen
+        return rows, columns, chosen, key
 
     app.clientside_callback(_GO_TO_SELECTED, Output(ids.TABLE, "scrollTo"), Input(ids.SELECTED, "data"))
 

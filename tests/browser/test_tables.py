@@ -36,8 +36,8 @@ def test_a_number_filter_filters_and_the_download_holds_the_rows_shown(server, b
     # text left, numbers right, in the Ukrainian format; the grid's own words in Ukrainian
     cells = {col: (text, align) for col, text, align in browser.execute_script(_ROW_0, "map-table")}
     assert cells["name"][1] in ("left", "start"), cells
-    assert all(cells[c][1] == "right" for c in ("population", "idp", "workers", "metric")), cells
-    assert "," in cells["metric"][0] and "." not in cells["metric"][0], cells  # 9,78: a decimal comma
+    assert all(cells[c][1] == "right" for c in ("population", "idp", "workers", "workers_per_10k")), cells
+    assert "," in cells["workers_per_10k"][0] and "." not in cells["workers_per_10k"][0], cells  # 9,78
     paging = browser.find_element(By.CSS_SELECTOR, "#map-table .ag-paging-panel").get_attribute("textContent")
     assert "Сторінка1з" in paging.replace(" ", "") and f"{len(everything):,}".replace(",", "\u00a0") in paging, paging
 

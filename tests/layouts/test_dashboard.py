@@ -211,7 +211,11 @@ def test_table_rows_carry_codes_and_a_count_metric_is_not_a_second_column(data):
     assert {r["code"] for r in rows} == set(data.tables["hromada"]["code"])  # a row click reports its code
     ids_of = [[c["id"] for c in table_columns(metric, "uk")] for metric in ("workers", "population", "gap_fte")]
     assert ids_of[0] == ids_of[1] == ["name", "population", "idp", "workers", "coverage"]
-    assert ids_of[2] == ["name", "population", "idp", "workers", "metric", "coverage"]
+    assert ids_of[2] == ["name", "population", "idp", "workers", "gap_fte", "coverage"]
+    # every map metric travels with the rows once, so that a metric switch sends no rows
+    assert {"workers_per_10k", "gap_fte", "residents_per_worker"} <= set(rows[0])
+    sorts = {c["id"]: c.get("sort") for c in table_columns("residents_per_worker", "uk")}
+    assert sorts["residents_per_worker"] == "asc" and table_columns("gap_fte", "uk")[4]["sort"] == "desc"
 
 
 def test_filter_model_filters_numbers_and_texts_as_the_grid_does(data):

@@ -114,3 +114,41 @@ def test_selection_redraws_only_its_outline(client):
     assert {tuple(op["location"]): op["params"].get("value") for op in patch["operations"]}[
         ("data", 2, "locations")
     ] == []
+
+
+def _table_request(app, trigger: str, metric: str, sent=None, oblast=O1) -> dict:
+    output = next(key for key in app.callback_map if f"{ids.TABLE}.rowData" in key)
+    outputs = [part.split(".") for part in output.strip(".").split("...")]
+    return {
+        "output": output,
+        "outputs": [{"id": i, "property": p.split("@")[0]} for i, p in outputs],
+        "inputs": [
+            {"id": ids.LEVEL, "property": "value", "value": "hromada"},
+            {"id": ids.METRIC, "property": "value", "value": metric},
+            {"id": ids.OBLAST, "property": "data", "value": oblast},
+            {"id": ids.SELECTED, "property": "data", "value": None},
+        ],
+        "changedPropIds": [trigger],
+        "state": [
+            {"id": ids.LANG, "property": "data", "value": "uk"},
+            {"id": ids.TABLE_ROWS, "property": "data", "value": sent},
+        ],
+    }
+
+
+def test_metric_switch_sends_the_table_no_rows(client):
+    """The rows carry every metric once; a switch sends only the columns (issue 17: every row went again)."""
+    app, c = client
+    first = c.post("/_dash-update-component", json=_table_request(app, f"{ids.LEVEL}.value", "workers_per_10k"))
+    response = json.loads(first.data)["response"]
+    rows, sent = response[ids.TABLE]["rowData"], response[ids.TABLE_ROWS]["data"]
+    assert len(rows) == 3 and {"workers_per_10k", "gap_fte"} <= set(rows[0]) and isinstance(sent, str)
+    switch = c.post("/_dash-update-component", json=_table_request(app, f"{ids.METRIC}.value", "gap_fte", sent))
+    answer = json.loads(switch.data)["response"]
+    assert "rowData" not in answer[ids.TABLE] and ids.TABLE_ROWS not in answer
+    shown = [d for d in answer[ids.TABLE]["columnDefs"] if d.get("sort")]
+    assert [(d["field"], d["sort"]) for d in shown] == [("gap_fte", "desc")]
+    assert len(switch.data) < 4_000
+    # another oblast (other rows): the rows go again
+    other = c.post("/_dash-update-component", json=_table_request(app, f"{ids.OBLAST}.data", "gap_fte", sent, None))
+    assert len(json.loads(other.data)["response"][ids.TABLE]["rowData"]) == 5
