@@ -38,7 +38,7 @@ from ..jobs import (
 )
 from ..state import AtlasState
 
-_OPTIONS = ("min_one", "include_occupied", "exclude_hostilities", "no_vacancies")
+_OPTIONS = ("min_one", "include_occupied", "exclude_hostilities", "no_vacancies", "served_children")
 #: wall-clock seconds the allocator may take (the job's progress bar counts them)
 PLAN_SECONDS = 20.0
 
@@ -112,6 +112,7 @@ def make_plan(
         equity_measure=measure or "norm",
         roles=tuple(roles) or None,
         min_one_worker="min_one" in options,
+        served="children" if "served_children" in options else "people",
         oblast_budget_caps=_oblast_caps(oblast_caps, dataset.units),
         exclude_statuses=statuses,
         time_limit=PLAN_SECONDS,
@@ -124,7 +125,12 @@ def plan_options(options: list[str] | None, roles: list[str] | None) -> dict:
     statuses = () if "include_occupied" in options else ("occupied",)
     if "exclude_hostilities" in options:
         statuses = (*statuses, "hostilities")
-    return {"roles": tuple(roles or ()) or None, "min_one_worker": "min_one" in options, "exclude_statuses": statuses}
+    return {
+        "roles": tuple(roles or ()) or None,
+        "min_one_worker": "min_one" in options,
+        "exclude_statuses": statuses,
+        "served": "children" if "served_children" in options else "people",
+    }
 
 
 #: Allocation fields a plan brief does not read and session state cannot keep (tuples of reason codes).
