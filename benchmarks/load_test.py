@@ -4,9 +4,10 @@
 
 Starts ``gunicorn app:server`` on 127.0.0.1 (a free port), then each
 simulated user, in its own thread with its own cookie session, repeats a
-typical visit: open the map page, render the oblast map, switch the metric,
-switch to hromadas (and fetch their geometry), drill into an oblast, page
-the table, and every fourth visit download the table as .xlsx. The run is
+typical visit: open the map page, render the oblast map and its table, switch
+the metric (the table keeps its rows), switch to hromadas (and fetch their
+geometry), drill into an oblast, and every fourth visit download the table,
+filtered and sorted, as .xlsx (the table pages and sorts in the browser). The run is
 bounded in time (``--seconds``) and in requests (``--max-requests``), and
 stops by itself. It prints requests served, p50 / p95 / max latency, errors,
 and the peak memory (VmHWM) of each gunicorn worker.
@@ -90,6 +91,7 @@ class User:
         oblast, metric, other = rng.choice(OBLASTS), rng.choice(METRICS), rng.choice(METRICS)
         self.get("/uk/map")
         self.callback("..app-page.children", [("app-url", "pathname", "/uk/map")], [("app-url", "search", "")])
+        rows = None  # which rows this browser's table holds (a metric switch then sends none)
         for level, metric_now, region in (
             ("oblast", metric, None),
             ("oblast", other, None),
@@ -107,34 +109,24 @@ class User:
                 [("app-lang", "data", "uk"), ("map-drawn", "data", None)],
                 ["map-metric.value"] if metric_now != metric else ["map-level.value"],
             )
-            self.callback(
-                "..map-table.data",
+            body = self.callback(
+                "..map-table.rowData",
                 [
                     ("map-level", "value", level),
                     ("map-metric", "value", metric_now),
                     ("map-oblast", "data", region),
-                    ("map-table", "page_current", 0),
-                    ("map-table", "filter_query", ""),
-                    ("map-table", "sort_by", []),
                     ("map-selected", "data", None),
                 ],
-                [("app-lang", "data", "uk")],
+                [("app-lang", "data", "uk"), ("map-table-rows", "data", rows)],
+                ["map-metric.value"] if metric_now != metric else ["map-level.value"],
             )
+            try:
+                rows = json.loads(body)["response"].get("map-table-rows", {}).get("data", rows) if body else rows
+            except (ValueError, AttributeError):
+                pass
             if level == "hromada" and region is None:
                 self.get("/geo/demo/hromada.json")
-        self.callback(
-            "..map-table.data",
-            [
-                ("map-level", "value", "hromada"),
-                ("map-metric", "value", other),
-                ("map-oblast", "data", None),
-                ("map-table", "page_current", rng.randint(1, 50)),
-                ("map-table", "filter_query", ""),
-                ("map-table", "sort_by", [{"column_id": "population", "direction": "desc"}]),
-                ("map-selected", "data", None),
-            ],
-            [("app-lang", "data", "uk")],
-        )
+        # the table filters, sorts and pages in the browser (AG Grid): no request for another page
         if n % 4 == 0:
             self.callback(
                 "..map-download.data",
@@ -144,8 +136,9 @@ class User:
                     ("map-metric", "value", other),
                     ("map-oblast", "data", oblast),
                     ("app-lang", "data", "uk"),
-                    ("map-table", "filter_query", ""),
-                    ("map-table", "sort_by", []),
+                    ("map-table", "filterModel", {"population": {"filterType": "number", "type": "greaterThan",
+                                                                  "filter": 10_000}}),  # fmt: skip
+                    ("map-table", "columnState", [{"colId": "population", "sort": "desc", "sortIndex": 0}]),
                 ],
                 ["map-download-button.n_clicks"],
             )
@@ -218,8 +211,10 @@ def main() -> None:
         dependencies = json.loads(urllib.request.urlopen(base + "/_dash-dependencies", timeout=60).read())
         outputs = {}
         for d in dependencies:
-            for prefix in ("..app-page.children", "..map-graph.figure", "..map-table.data", "..map-download.data"):
-                if d["output"].startswith(prefix) or d["output"].startswith(prefix.lstrip(".")):
+            for prefix in ("..app-page.children", "..map-graph.figure", "..map-table.rowData", "..map-download.data"):
+                first = d["output"].split("...")[0].lstrip(".")
+                # the callback whose first output is that one, not a later one that may also write it
+                if first == prefix.lstrip(".") and prefix not in outputs:
                     outputs[prefix] = d["output"]
         latencies: list[float] = []
         errors: list[str] = []
