@@ -38,12 +38,13 @@ def main() -> None:
     driver = _chrome(1440, 900)
     phone = _chrome(390, 844)
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 180  # a loaded machine starts the app in 30 s or more
+        while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
                 break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.3)
         base = f"http://127.0.0.1:{port}"
         count = "return document.querySelectorAll('#{} .choroplethlocation').length"
         shots = [
@@ -56,12 +57,12 @@ def main() -> None:
         for name, path, graph, minimum in shots:
             driver.get(base + path)
             if graph:
-                WebDriverWait(driver, 60).until(lambda d, g=graph, m=minimum: d.execute_script(count.format(g)) >= m)
+                WebDriverWait(driver, 120).until(lambda d, g=graph, m=minimum: d.execute_script(count.format(g)) >= m)
             time.sleep(1.5)
             driver.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
         driver.get(base + "/en/funding")
         WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "funding-run")).click()
-        WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("funding-map")) > 1400)
+        WebDriverWait(driver, 180).until(lambda d: d.execute_script(count.format("funding-map")) > 1400)
         time.sleep(1)
         driver.save_screenshot(str(ROOT / "docs" / "funding.png"))
         driver.get(base + "/uk/scenarios")
