@@ -93,19 +93,15 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         State(ids.LANG, "data"),
     )
     def render(metric, lang):
-        from .map import table_columns
+        from .map import row_metrics, table_columns
 
         data = state.tables(metric=metric)
         table = view_table(data, "oblast", metric, None)
-        rows = table.assign(
-            name=table[name_column(lang)],
-            metric=table[metric],
-            coverage=coverage_notes(table, lang),
-        )
+        rows = table.assign(name=table[name_column(lang)], coverage=coverage_notes(table, lang))
         return (
             choropleth(state.geo_url("oblast"), table, metric, lang),
             bar_ranking(table, metric, lang, top=27),
-            records(rows, ["name", "population", "idp", "workers", "metric", "coverage"]),
+            records(rows, ["name", "population", "idp", "workers", *row_metrics(rows), "coverage"]),  # columns: map
             grid_columns(table_columns(metric, lang), lang),
             with_change_note(
                 map_caption(state.dataset(), metric, "oblast", lang, data=data),

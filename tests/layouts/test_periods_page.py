@@ -48,7 +48,7 @@ def _oblast_rows(client: Client, metric: str) -> dict[str, float]:
     values = {("overview-metric", "value"): metric, ("app-lang", "data"): "en"}
     body = json.loads(client.call("..overview-map.figure", values, "overview-metric.value"))["response"]
     rows = body["overview-table"]["rowData"]  # an AG Grid
-    return {r["name"]: (math.nan if r["metric"] is None else r["metric"]) for r in rows}, body
+    return {r["name"]: (math.nan if r[metric] is None else r[metric]) for r in rows}, body  # a column per metric
 
 
 def test_the_url_names_the_period_and_every_page_serves_its_tables(two_quarters):
