@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.schema import ROLES
-from core.text import label, name_column, t
+from core.text import format_number, label, name_column, t
 from exports.scenario import scenario_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
@@ -148,6 +148,31 @@ def field_label(field_id: str, lang: str) -> str:
     return f"{_x(key, lang)}: {t(f'role_plural_{role}', lang)}" if role else _x(key, lang)
 
 
+#: fields of large amounts (UAH): typed and shown grouped the user's way ("200 000"), as text
+GROUPED = frozenset(f"scenario-cost-{r}" for r in ROLES)
+
+
+def typed_number(value: object, lang: str) -> float | None:
+    """A number from a field: a number as is, a text typed the user's way ("200 000", "2,5" in uk); else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    cleaned = str(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = cleaned.replace(",", ".") if lang == "uk" else cleaned.replace(",", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def shown_value(field_id: str, value: object, lang: str) -> object:
+    """What a field shows: a grouped amount as text in the user's format, any other value as is."""
+    if field_id in GROUPED and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, 0 if float(value).is_integer() else 2, lang)
+    return value
+
+
 def check_fields(values: dict[str, object], lang: str) -> list[str]:
     """Every problem among the page's numbers at once, each naming its field: ``[]`` when all are fine."""
     problems = []
@@ -157,9 +182,8 @@ def check_fields(values: dict[str, object], lang: str) -> list[str]:
         if value is None or value == "" or isinstance(value, bool):
             problems.append(t("field_empty", lang, field=label))
             continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
+        number = typed_number(value, lang)
+        if number is None:
             problems.append(t("field_empty", lang, field=label))
             continue
         if not math.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
@@ -202,8 +226,12 @@ _STEPS = {
 
 def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.Div:
     def field(field_id: str) -> html.Div:
-        step = _STEPS.get(field_id, 1000 if "cost" in field_id else 0.1)
-        component = dcc.Input(id=field_id, type="number", step=step, value=values[field_id])
+        if field_id in GROUPED:
+            value = shown_value(field_id, values[field_id], lang)
+            component = dcc.Input(id=field_id, type="text", inputMode="decimal", value=value, debounce=True)
+        else:
+            step = _STEPS.get(field_id, 0.1)
+            component = dcc.Input(id=field_id, type="number", step=step, value=values[field_id])
         return html.Div([html.Label(field_label(field_id, lang), htmlFor=field_id), component], className="field")
 
     return html.Div(
@@ -358,7 +386,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     weight,
                     days,
                     hours,
-                    dict(zip(ROLES, (c1, c2, c3))),
+                    dict(zip(ROLES, (typed_number(c, lang) for c in (c1, c2, c3)))),
                     percent or 0,
                     area,
                     dict(zip(PRIORITY_COMPONENTS, priority_weights)),
@@ -384,10 +412,12 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
         *[Output(field_id, "value") for field_id in (*FIELDS, "scenario-area", "scenario-base")],
         Input("scenario-reset", "n_clicks"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def reset_fields(_clicks):
-        return tuple(input_values(state.default_assumptions, None).values())
+    def reset_fields(_clicks, lang):
+        values = input_values(state.default_assumptions, None)
+        return tuple(shown_value(field_id, value, lang) for field_id, value in values.items())
 
     _download(app, state)
 

@@ -57,3 +57,28 @@ def test_fields_show_the_applied_scenario_reset_and_bad_numbers(server, browser)
     wait(browser, lambda d: "Типові" in _status(d))
     wait(browser, lambda d: _value(d, "scenario-idp-percent") == "0")
     assert _value(browser, NORM) == "1" and _value(browser, "scenario-hours") != ""
+
+
+COST = "scenario-cost-social_work_specialist"
+
+
+def test_amounts_are_typed_and_shown_grouped(server, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.delete_all_cookies()  # a new user
+    browser.get(server + "uk/scenarios")
+    wait(browser, lambda d: paths(d, "scenario-map") >= 27)
+    assert _value(browser, COST) == "200\u00a0000"  # 200 000 UAH, grouped as Ukrainian writes it
+    _type(browser, COST, "250 000")
+    browser.find_element(By.ID, COST).send_keys(Keys.TAB)
+    browser.find_element(By.ID, "scenario-apply").click()
+    wait(browser, lambda d: "застосовано" in _status(d))
+    browser.get(server + "uk/")
+    browser.get(server + "uk/scenarios")
+    wait(browser, lambda d: _value(d, COST) == "250\u00a0000")  # applied: 250 000 UAH a year
+    _type(browser, COST, "двісті")
+    browser.find_element(By.ID, COST).send_keys(Keys.TAB)
+    browser.find_element(By.ID, "scenario-apply").click()
+    wait(browser, lambda d: "⚠" in _status(d) and "Traceback" not in _status(d))
+    browser.find_element(By.ID, "scenario-reset").click()
+    wait(browser, lambda d: _value(d, COST) == "200\u00a0000")
