@@ -184,7 +184,7 @@ def gap_table(
             table = pd.concat([table, blank], ignore_index=True)
     table = table.merge(planning.priority_columns(tables, level, lang), on="code", how="left")
     if level != "hromada":
-        table["coverage"] = coverage_notes(table, lang, _loaded_kinds(tables))
+        table["coverage"] = _blank_when_full(coverage_notes(table, lang, _loaded_kinds(tables)))
     table = _localise(table, units, lang)
     return table.sort_values("code").reset_index(drop=True)
 
@@ -251,7 +251,7 @@ def summary_table(
     oblasts = gap_table(dataset, assumptions, "oblast", lang, tables=tables)
     country = tables.level("country")
     country = country.assign(code="UA", pcode="UA", name_uk="Україна", name_en="Ukraine")
-    country = country.assign(coverage=coverage_notes(country, lang, _loaded_kinds(tables)))
+    country = country.assign(coverage=_blank_when_full(coverage_notes(country, lang, _loaded_kinds(tables))))
     return pd.concat([country, oblasts], ignore_index=True)
 
 
@@ -482,6 +482,11 @@ def _estimated_rows(dataset: Dataset) -> list[tuple]:
                 )
             )
     return rows
+
+
+def _blank_when_full(notes):
+    """Coverage notes for a workbook: a unit covered in full gets an empty cell (None), not an empty text."""
+    return [note or None for note in notes]
 
 
 def dataset_rows(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -37,7 +38,7 @@ def test_rows_carry_their_coverage(partial):
     assert summary.loc[O1, "coverage"] == "штат: часткові дані: 2 з 3 громад"
     assert summary.loc[O2, "coverage"] == "штат: немає даних"
     raions = export.main.table.set_index("code")
-    assert raions.loc[R1, "coverage"] == ""  # H1 and H2 are all of R1
+    assert pd.isna(raions.loc[R1, "coverage"])  # H1 and H2 are all of R1: an empty cell, not an empty text
     assert "staffing partial: 2 of 5 hromadas" in export.summary
 
 
