@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from core.schema import ROLES
-from core.text import format_number, label, name_column, t
+from core.text import format_number, label, name_column, parse_number, t
 from exports.scenario import scenario_workbook
 from metrics import IdpChange, Scenario, compare_scenarios
 from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
@@ -158,10 +158,8 @@ def typed_number(value: object, lang: str) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    cleaned = str(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    cleaned = cleaned.replace(",", ".") if lang == "uk" else cleaned.replace(",", "")
     try:
-        return float(cleaned)
+        return parse_number(str(value), lang)
     except ValueError:
         return None
 
