@@ -347,6 +347,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     job_controls("funding-plan", _x("run", lang), lang, start_id="funding-run", download=False),
                     html.Button(_x("download", lang), id="funding-download-button", n_clicks=0),
                     dcc.Download(id="funding-download"),
+                    html.Span(id="funding-download-status", className="notice", role="status"),
                     brief_button("funding", lang, "brief_plan_button"),
                 ],
                 className="controls",
@@ -489,16 +490,17 @@ def register(app: dash.Dash, state: AtlasState) -> None:
 
     @app.callback(
         Output("funding-download", "data"),
+        Output("funding-download-status", "children"),
         Input("funding-download-button", "n_clicks"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def download(_clicks, lang):
         table = state.get_value("plan")
-        if table is None:
-            return dash.no_update
+        if table is None:  # nothing to download yet: say why, instead of doing nothing
+            return dash.no_update, t("brief_no_plan", lang)
         content = plan_workbook(table, tuple(state.get_value("plan_facts", ())), state.dataset(), lang)
-        return dcc.send_bytes(content, "funding_plan.xlsx")
+        return dcc.send_bytes(content, "funding_plan.xlsx"), ""
 
 
 def plan_map(state: AtlasState, plan, lang: str):

@@ -32,3 +32,12 @@ def test_the_funding_map_zooms_to_where_money_goes(server, browser, demo):
     # the frame is the funded hromadas' with a margin, not Ukraine's 18 degrees of longitude
     assert lon1 - lon0 <= max(1.25 * (east - west), 1.0) + 1e-6
     assert lon1 - lon0 < 0.8 * (country[2] - country[0]), view
+
+
+def test_the_plan_download_says_why_it_cannot_act_before_a_plan(server, browser, tmp_path):
+    browser.delete_all_cookies()  # a new user: no plan yet
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.get(server + "uk/funding")
+    wait(browser, lambda d: d.find_element(By.ID, "funding-download-button")).click()
+    wait(browser, lambda d: "Спершу розрахуйте план" in d.find_element(By.ID, "funding-download-status").text)
+    assert not list(tmp_path.glob("*.xlsx"))
