@@ -319,8 +319,11 @@ def _row(label: str, *values: str) -> html.Tr:
     return html.Tr([html.Th(label, scope="row"), *[html.Td(v) for v in values]])
 
 
-def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
-    """Every figure about one hromada, compared with its oblast and with similar hromadas."""
+def profile_card(data: AtlasData, code: str | None, lang: str, link: bool = True) -> html.Div:
+    """Every figure about one hromada, compared with its oblast and with similar hromadas.
+
+    ``link``: a link to the hromada's own profile page (not on that page itself).
+    """
     detail = data.detail.set_index("code")
     if not code or code not in detail.index:
         return html.Div(html.P(t("profile_pick", lang)), className="profile")
@@ -435,7 +438,9 @@ def profile_card(data: AtlasData, code: str | None, lang: str) -> html.Div:
             priority,
             html.P(t("estimated", lang)) if row["idp_estimated"] else None,
             html.P(t("estimated_children", lang)) if row.get("children_estimated", False) else None,
-            dcc.Link(t("open_profile", lang), href=f"/{lang}/profile?code={code}", className="profile-link"),
+            dcc.Link(t("open_profile", lang), href=f"/{lang}/profile?code={code}", className="profile-link")
+            if link
+            else None,
         ],
         className="profile",
     )

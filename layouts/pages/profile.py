@@ -37,7 +37,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     brief_button("profile", lang),
                 ],
             ),
-            html.Div(profile_card(data, code, lang), id=ids.PROFILE_BODY),
+            html.Div(profile_card(data, code, lang, link=False), id=ids.PROFILE_BODY),
             dcc.Graph(id=ids.PROFILE_TREND, config=graph_config(lang, geo=False)),
             dcc.Link(t("back_to_map", lang), href=f"/{lang}/map?level=hromada"),
         ]
@@ -68,4 +68,4 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def show(code, lang):
-        return profile_card(state.tables(), code, lang), (f"?code={code}" if code else "")
+        return profile_card(state.tables(), code, lang, link=False), (f"?code={code}" if code else "")

@@ -129,6 +129,8 @@ def test_profile_and_method_pages(server, browser):
     _wait(browser, lambda d: "Zviahelska" in d.find_element(By.ID, "profile-body").text)
     assert "Social work specialist" in browser.find_element(By.ID, "profile-body").text
     assert "Priority for donors" in browser.find_element(By.ID, "profile-body").text
+    own = browser.find_elements(By.CSS_SELECTOR, "#profile-body a[href*='profile?code=UA18080150000022496']")
+    assert not own  # the profile page does not link to itself
     browser.get(server + "en/method")
     _wait(browser, lambda d: "workers per 10,000" in d.find_element(By.ID, "method-body").text.lower())
     assert not _severe_console_errors(browser)
