@@ -57,7 +57,7 @@ PAGE_SIZE = 25
 
 def row_metrics(table) -> list[str]:
     """The map metrics a row carries: every one the table has (a metric switch then sends no rows)."""
-    return [m for m in METRIC_LABELS if m in table and m not in ("code", "name", *_COUNT_COLUMNS)]
+    return [m for m in METRIC_LABELS if m in table and m not in _COUNT_COLUMNS]
 
 
 def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
@@ -69,7 +69,10 @@ def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
     with the rows, a metric switch only changes which column is shown.
     """
     table = shown_table(data, level, metric, oblast, lang).reset_index(drop=True)
-    return records(table, ["code", "name", *_COUNT_COLUMNS, *row_metrics(table), "coverage"])
+    metrics = row_metrics(table)
+    # two digits beyond what the table shows (the filter compares those): about half the bytes of full floats
+    table = table.assign(**{m: table[m].round(METRIC_LABELS[m]["decimals"] + 2) for m in metrics})
+    return records(table, ["code", "name", *_COUNT_COLUMNS, *metrics, "coverage"])
 
 
 def selected_rows(selected: str | None) -> dict:
