@@ -1894,6 +1894,10 @@ _SCENARIO_BOOK_TEXT: dict[str, tuple[str, str]] = {
     "sheet_scenario_comparison": ("Сценарій до і після", "Scenario before and after"),
     "sheet_scenario_parameters": ("Параметри сценарію", "Scenario parameters"),
     "busy": ("Зачекайте, сервер рахує…", "Please wait, the server is working…"),
+    "oblast_unknown": (
+        "Області з кодом «{code}» немає: показано всю Україну.",
+        "There is no oblast with the code '{code}': all Ukraine is shown.",
+    ),
     "plan_hromada_share": ("Найбільша частка посад однієї громади", "Largest share of positions in one hromada"),
     "plan_psychologist_share": ("Найбільша частка посад психологів", "Largest share of psychologist positions"),
     "plan_oblast_caps": ("Граничні бюджети областей, грн", "Oblast budget caps, UAH"),

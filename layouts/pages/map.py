@@ -162,8 +162,15 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     data = state.tables()
     level, metric, oblast, code = map_state(query)
     notes = [t("click_hint", lang), t("table_hint", lang)]
+    unknown = None
+    if oblast and oblast not in set(data.tables["oblast"]["code"]):  # a mistyped link: say so, show all Ukraine
+        unknown, oblast = (
+            html.P(t("oblast_unknown", lang, code=str(oblast)[:40]), className="notice", role="alert"),
+            None,
+        )
     return html.Div(
         [
+            unknown,
             html.Div(
                 className="controls",
                 children=[

@@ -69,3 +69,10 @@ def test_search_and_table_select_with_outline_row_and_profile(server, browser):
     wait(browser, lambda d: name in d.find_element(By.ID, "map-profile").text)
     wait(browser, lambda d: any(name in row for row in _highlighted_rows(d)))
     assert "code=" in browser.current_url and ZVIAHEL not in browser.current_url
+
+
+def test_a_bad_oblast_code_in_the_link_says_so_and_shows_all_ukraine(server, browser):
+    browser.get(server + "uk/map?level=hromada&oblast=UA99999999999999999")
+    wait(browser, lambda d: paths(d, "map-graph") > 1400, timeout=120)  # every hromada, not a blank map
+    notice = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "UA99999999999999999" in notice and "всю Україну" in notice, notice
