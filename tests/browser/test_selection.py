@@ -63,7 +63,7 @@ def test_search_and_table_select_with_outline_row_and_profile(server, browser):
     # a click on another row of the table selects that hromada
     rows = browser.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
     other = next(r for r in rows if "Звягельська" not in r.text)
-    cell = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=metric]")
+    cell = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=population]")
     name = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=name]").text
     cell.click()
     wait(browser, lambda d: name in d.find_element(By.ID, "map-profile").text)

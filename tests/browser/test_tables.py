@@ -58,10 +58,13 @@ def test_a_number_filter_filters_and_the_download_holds_the_rows_shown(server, b
     shown = browser.execute_script(_SHOWN, "map-table")
     expected = [code for code, population in everything if population is not None and population > 1_000_000]
     assert shown and sorted(code for code, _ in shown) == sorted(expected)
-    on_screen = browser.find_elements(
-        By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-cell[col-id=population]"
-    )
-    assert on_screen and all(_number(cell.text) > 1_000_000 for cell in on_screen)
+    cells = "#map-table .ag-center-cols-container .ag-cell[col-id=population]"
+    on_screen = wait(  # what the user sees, once the grid has drawn the filtered rows
+        browser,
+        lambda d: (t := [c.text for c in d.find_elements(By.CSS_SELECTOR, cells)]) and len(t) == len(shown)
+        and all(t) and t,
+    )  # fmt: skip
+    assert all(_number(text) > 1_000_000 for text in on_screen), on_screen
 
     # sort by population, largest first (two clicks on its header), then download what the table shows
     header[column].click()
