@@ -39,7 +39,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from core.text import t
+from core.text import LANGS, t
 
 from . import ids
 
@@ -256,8 +256,7 @@ def register_background(
         **_background_options(prefix, start_id),
     )
     def run(set_progress, job, lang):
-        lang = lang if lang in ("uk", "en") else "uk"
-        taken = take_ticket(state, job)
+        lang, taken = _started(state, job, lang)
         if taken is None:
             return dash.no_update
         try:
@@ -266,6 +265,11 @@ def register_background(
             value = {"error": str(exc)}
         keep_result(state, job, taken["sid"], value)
         return job
+
+
+def _started(state, job, lang) -> tuple[str, dict | None]:
+    """A job's language (uk unless en) and its ticket, taken once (None: gone, or not this session's)."""
+    return (lang if lang in LANGS else LANGS[0]), take_ticket(state, job)
 
 
 def register_job(
@@ -298,8 +302,7 @@ def register_job(
         **_background_options(prefix, start_id),
     )
     def run(set_progress, job, lang):
-        lang = lang if lang in ("uk", "en") else "uk"
-        taken = take_ticket(state, job)
+        lang, taken = _started(state, job, lang)
         if taken is None:
             return dash.no_update, dash.no_update
         content, filename = work(taken, lang, _progress_of(set_progress, lang))

@@ -35,6 +35,19 @@ def _decimals(measure: str) -> int:
     return metric_spec(measure)["decimals"] if measure != "gap_fte" else 1
 
 
+def _line(rows: pd.DataFrame, measure: str, lang: str, name: str, hover: str, **style) -> go.Scatter:
+    """One measure over the periods of ``rows`` as a line, its values in the language's format on hover."""
+    values = rows[measure].astype(float)
+    return go.Scatter(
+        x=rows["period"].tolist(),
+        y=values.tolist(),
+        name=name,
+        text=[format_number(v, _decimals(measure), lang) for v in values],
+        hovertemplate=hover,
+        **style,
+    )
+
+
 def unit_trend_figure(trend: pd.DataFrame | None, code: str | None, lang: str = "uk") -> go.Figure:
     """Workers, workers per 10,000 and the gap of unit ``code`` over the periods, one panel each."""
     rows = None if trend is None or not code else trend[trend["code"] == code].sort_values("order")
@@ -48,21 +61,9 @@ def unit_trend_figure(trend: pd.DataFrame | None, code: str | None, lang: str = 
         subplot_titles=[metric_label(m, lang) for m in PROFILE_TREND],
     )
     for i, measure in enumerate(PROFILE_TREND, start=1):
-        values = rows[measure].astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=rows["period"].tolist(),
-                y=values.tolist(),
-                mode="lines+markers",
-                line=dict(color="#1f4e79", width=2),
-                connectgaps=False,
-                name=metric_label(measure, lang),
-                text=[format_number(v, _decimals(measure), lang) for v in values],
-                hovertemplate="%{x}: %{text}<extra></extra>",
-            ),
-            row=i,
-            col=1,
-        )
+        style = dict(mode="lines+markers", line=dict(color="#1f4e79", width=2), connectgaps=False)
+        hover = "%{x}: %{text}<extra></extra>"
+        fig.add_trace(_line(rows, measure, lang, metric_label(measure, lang), hover, **style), row=i, col=1)
     fig.update_layout(
         height=520,
         showlegend=False,
@@ -89,33 +90,14 @@ def oblast_trend_figure(trend: pd.DataFrame | None, oblasts: pd.DataFrame, metri
     rows = trend[trend["code"].isin(names.index)].sort_values("order")
     fig = go.Figure()
     decimals = _decimals(measure)
+    hover = "%{fullData.name}, %{x}: %{text}<extra></extra>"
     for code, line in rows.groupby("code", sort=False):
-        values = line[measure].astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=line["period"].tolist(),
-                y=values.tolist(),
-                mode="lines",
-                line=dict(width=1.2, color="#7f9db9"),
-                name=str(names.get(code, code)),
-                text=[format_number(v, decimals, lang) for v in values],
-                hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
-            )
-        )
+        style = dict(mode="lines", line=dict(width=1.2, color="#7f9db9"))
+        fig.add_trace(_line(line, measure, lang, str(names.get(code, code)), hover, **style))
     country = trend[trend["code"] == "UA"].sort_values("order")
     if measure in _RATIOS and not country.empty:  # a count of all Ukraine would flatten the oblasts' lines
-        values = country[measure].astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=country["period"].tolist(),
-                y=values.tolist(),
-                mode="lines+markers",
-                line=dict(width=3, color="#1a1a1a"),
-                name=t("ukraine", lang),
-                text=[format_number(v, decimals, lang) for v in values],
-                hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
-            )
-        )
+        style = dict(mode="lines+markers", line=dict(width=3, color="#1a1a1a"))
+        fig.add_trace(_line(country, measure, lang, t("ukraine", lang), hover, **style))
     fig.update_layout(
         height=360,
         showlegend=False,
