@@ -6,7 +6,8 @@
     const original = window.fetch;
     let pending = 0;
     let timer = null;
-    window.atlasBusyLog = []; /* {ms, shown} per answer: what the browser test reads */
+    let quietSince = 0; /* when the last answer came in with none other awaited */
+    window.atlasBusyLog = []; /* {ms, shown, alone} per answer: what the browser test reads */
 
     function busy(on) {
         document.body.classList.toggle("atlas-busy", on);
@@ -23,9 +24,13 @@
         pending += 1;
         if (pending === 1) { timer = setTimeout(() => busy(true), DELAY_MS); }
         const done = () => {
-            window.atlasBusyLog.push({ms: performance.now() - started, shown: document.body.classList.contains("atlas-busy")});
+            window.atlasBusyLog.push({
+                ms: performance.now() - started,
+                shown: document.body.classList.contains("atlas-busy"),
+                alone: pending === 1 && started >= quietSince  /* no other answer was awaited meanwhile */
+            });
             pending -= 1;
-            if (pending === 0) { clearTimeout(timer); busy(false); }
+            if (pending === 0) { clearTimeout(timer); busy(false); quietSince = performance.now(); }
         };
         return original.apply(this, arguments).then(
             (response) => { done(); return response; },
