@@ -11,6 +11,7 @@ from dash import Input, Output, State, dcc, html
 
 from core.text import (
     LANGS,
+    METRIC_LABELS,
     format_date,
     format_number,
     grid_locale,
@@ -89,6 +90,18 @@ def parse_amount(text, lang: str, field: str) -> float:
     if not np.isfinite(value) or value < 0:
         raise ValueError(t("amount_invalid", lang, field=field, value=str(text)))
     return value
+
+
+def metric_dropdown(lang: str, component_id: str, value: str) -> dcc.Dropdown:
+    """The choice of a map metric (every one of :data:`core.text.METRIC_LABELS`, by its label)."""
+    return dropdown(
+        lang,
+        id=component_id,
+        options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
+        value=value,
+        clearable=False,
+        style={"minWidth": "340px"},
+    )
 
 
 def dropdown(lang: str, **kwargs) -> dcc.Dropdown:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
-from core.text import METRIC_LABELS, metric_label, name_column, t
+from core.text import METRIC_LABELS, name_column, t
 from exports import full_workbook
 from exports.brief import unit_brief_pdf
 
 from .. import ids
-from ..components import data_table, dropdown, figure_cards, graph_config, grid_columns, map_caption, records
+from ..components import (
+    data_table,
+    figure_cards,
+    graph_config,
+    grid_columns,
+    map_caption,
+    metric_dropdown,
+    records,
+)
 from ..figures import bar_ranking, choropleth
 from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
@@ -36,14 +44,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                     brief_button("overview", lang),
                     job_controls("overview-briefs", t("brief_batch_button", lang), lang),
-                    dropdown(
-                        lang,
-                        id=ids.OVERVIEW_METRIC,
-                        options=[{"label": metric_label(m, lang), "value": m} for m in METRIC_LABELS],
-                        value=metric,
-                        clearable=False,
-                        style={"minWidth": "340px"},
-                    ),
+                    metric_dropdown(lang, ids.OVERVIEW_METRIC, metric),
                 ],
             ),
             html.Div(
