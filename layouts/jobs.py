@@ -135,7 +135,7 @@ def take_result(state, job: str | None) -> tuple[bool, Any]:
 def run_with_clock(
     work: Callable[[], Any], limit: float, progress: Callable[..., None], text: Callable[[float], str], every=0.5
 ) -> Any:
-    """``work()`` in a thread; meanwhile ``progress(elapsed, limit, text(elapsed))`` every ``every`` seconds.
+    """``work()`` in a thread; ``progress(elapsed, limit, text(elapsed))`` at once and every ``every`` seconds.
 
     For work with a wall-clock limit of its own but no steps to count (the
     allocator's solver): the bar shows the time used of the time allowed.
@@ -150,6 +150,7 @@ def run_with_clock(
 
     thread = threading.Thread(target=target, name="atlas-job", daemon=True)
     started = time.monotonic()
+    progress(0.0, limit, text(0.0))  # at once: a quick solve still says what it is doing
     thread.start()
     while True:
         thread.join(every)
@@ -218,6 +219,7 @@ def _background_options(prefix: str, start_id: str | None) -> dict:
             Output(f"{prefix}-status", "children"),
         ],
         "progress_default": ["0", "1", ""],
+        "interval": 250,  # ms between the page's polls: progress shows within a quarter second (Dash: 1 s)
         "prevent_initial_call": True,
     }
 
