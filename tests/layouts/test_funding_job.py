@@ -84,7 +84,22 @@ class Page:
         return self.post("funding-map.figure", {("funding-plan-done", "data"): ticket, **CHOICES})["response"]
 
 
-def test_the_run_starts_reports_progress_and_gives_the_plan(app):
+@pytest.fixture
+def slow_plan(monkeypatch):
+    """A plan that takes a few seconds on any machine (the job's child process is forked with it), so that
+    progress and cancel are seen while it runs, not raced by a quick solver."""
+    from layouts.pages import funding
+
+    quick = funding.make_plan
+
+    def slow(*args, **kwargs):
+        time.sleep(3)
+        return quick(*args, **kwargs)
+
+    monkeypatch.setattr(funding, "make_plan", slow)
+
+
+def test_the_run_starts_reports_progress_and_gives_the_plan(app, slow_plan):
     page = Page(app)
     ticket = page.click_run()
     handles = page.start(ticket)
@@ -138,7 +153,7 @@ def _wait(condition, seconds: float = 30):
     return condition()
 
 
-def test_a_cancelled_run_stops_and_keeps_no_plan(app):
+def test_a_cancelled_run_stops_and_keeps_no_plan(app, slow_plan):
     page = Page(app)
     ticket = page.click_run()
     before = _jobs()
