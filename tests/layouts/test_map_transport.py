@@ -54,8 +54,9 @@ def test_no_callback_uploads_a_figure(client):
             assert dependency["property"] != "figure", (callback["output"], dependency)
 
 
-def _request(app, trigger: str, metric: str, drawn, selected=None) -> dict:
-    output = next(key for key in app.callback_map if "map-graph.figure" in key)
+def _map_request(app, output_of: str, trigger: str, metric: str, oblast, selected, kept: tuple[str, object]) -> dict:
+    """A callback request of the map page: level, metric, oblast and selection in; language and one kept store."""
+    output = next(key for key in app.callback_map if output_of in key)
     outputs = [part.split(".") for part in output.strip(".").split("...")]
     return {
         "output": output,
@@ -63,15 +64,19 @@ def _request(app, trigger: str, metric: str, drawn, selected=None) -> dict:
         "inputs": [
             {"id": ids.LEVEL, "property": "value", "value": "hromada"},
             {"id": ids.METRIC, "property": "value", "value": metric},
-            {"id": ids.OBLAST, "property": "data", "value": O1},
+            {"id": ids.OBLAST, "property": "data", "value": oblast},
             {"id": ids.SELECTED, "property": "data", "value": selected},
         ],
         "changedPropIds": [trigger],
         "state": [
             {"id": ids.LANG, "property": "data", "value": "uk"},
-            {"id": ids.DRAWN, "property": "data", "value": drawn},
+            {"id": kept[0], "property": "data", "value": kept[1]},
         ],
     }
+
+
+def _request(app, trigger: str, metric: str, drawn, selected=None) -> dict:
+    return _map_request(app, "map-graph.figure", trigger, metric, O1, selected, (ids.DRAWN, drawn))
 
 
 def test_metric_switch_sends_a_patch_of_numbers_and_the_figure_never_goes_up(client):
@@ -117,23 +122,7 @@ def test_selection_redraws_only_its_outline(client):
 
 
 def _table_request(app, trigger: str, metric: str, sent=None, oblast=O1) -> dict:
-    output = next(key for key in app.callback_map if f"{ids.TABLE}.rowData" in key)
-    outputs = [part.split(".") for part in output.strip(".").split("...")]
-    return {
-        "output": output,
-        "outputs": [{"id": i, "property": p.split("@")[0]} for i, p in outputs],
-        "inputs": [
-            {"id": ids.LEVEL, "property": "value", "value": "hromada"},
-            {"id": ids.METRIC, "property": "value", "value": metric},
-            {"id": ids.OBLAST, "property": "data", "value": oblast},
-            {"id": ids.SELECTED, "property": "data", "value": None},
-        ],
-        "changedPropIds": [trigger],
-        "state": [
-            {"id": ids.LANG, "property": "data", "value": "uk"},
-            {"id": ids.TABLE_ROWS, "property": "data", "value": sent},
-        ],
-    }
+    return _map_request(app, f"{ids.TABLE}.rowData", trigger, metric, oblast, None, (ids.TABLE_ROWS, sent))
 
 
 def test_metric_switch_sends_the_table_no_rows(client):
