@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.text import format_number, name_column, reason_text, role_label, t
+from core.text import format_number, name_column, reason_text, role_label, solver_text, t
 from metrics.assumptions import Assumptions
 
 from ._period import add_data_arguments
@@ -45,7 +45,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     add_plan_arguments(parser)
     parser.add_argument("--out", type=Path, default=None, metavar="FILE.xlsx", help="write the allocation to Excel")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of --out (default uk)")
+    parser.add_argument(
+        "--lang", choices=("uk", "en"), default="uk", help="language of the output and of --out (default uk)"
+    )
     parser.set_defaults(func=run_allocate)
     return parser
 
@@ -240,11 +242,12 @@ def run_allocate(args: argparse.Namespace) -> int:
         args.out.write_bytes(content)
     if args.json:
         summary = result.summary(names["name_uk"].to_dict(), render=lambda c, p: reason_text(c, p, args.lang))
+        summary["message"] = solver_text(result.messages, args.lang)
         if period:
             summary = {"period": period, **summary}
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         if result.status != "optimal":
-            print(f"{result.status}: {result.message}", file=sys.stderr)
+            print(f"{result.status}: {summary['message']}", file=sys.stderr)
     else:
         if period:
             print(f"Period: {period}")
@@ -266,7 +269,7 @@ def _print_text(result, names: pd.DataFrame, lang: str = "uk") -> None:
         t("cli_allocate_head", lang, budget=n(result.budget), years=n(result.years), objective=result.objective)
         + t(f"cli_objective_{what}", lang)
     )
-    print(f"{result.status}: {result.message}")
+    print(solver_text(result.messages, lang))
     digits = 3 if result.objective == "equity" else 0
     print(
         t(

@@ -32,6 +32,7 @@ __all__ = [
     "metric_spec",
     "plural_form",
     "reason_text",
+    "solver_text",
     "t",
 ]
 
@@ -201,6 +202,42 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_constraints": "Обмеження",
         "plan_assumptions": "Файл припущень",
         "plan_status": "Розв'язок",
+        "solver_optimal": "Знайдено оптимальний розподіл.",
+        "solver_time_limit": (
+            "Розв'язувачу забракло часу: показано найкращий знайдений розподіл (він може бути не оптимальним)."
+        ),
+        "solver_time_limit_gap": (
+            "Розв'язувачу забракло часу: показано найкращий знайдений розподіл (він може бути не оптимальним). "
+            "Він щонайбільше на {gap} % гірший за оптимум (розрив MIP)."
+        ),
+        "solver_no_solution": "За відведений час розв'язку не знайдено; збільште ліміт часу.",
+        "solver_no_data": "Немає громади з відомими населенням і штатом: розподіляти нічого.",
+        "solver_no_budget": "Бюджет — 0 грн: профінансувати нічого не можна.",
+        "solver_no_gap": "Жодна громада не має дефіциту до нормативу за вибраними посадами: фінансувати нічого.",
+        "solver_infeasible_unreachable": (
+            "Задано мінімум одного працівника, але з громад без соціального працівника громади ({forced}) "
+            "{unreachable} не можуть його отримати: там не можна фінансувати жодної посади громади "
+            "(перевірте посади й нормативи)."
+        ),
+        "solver_infeasible_budget": (
+            "Щоб дати по одній посаді кожній громаді без соціального працівника громади (таких громад: {forced}), "
+            "потрібно щонайменше {least} грн; бюджет — {budget} грн."
+        ),
+        "solver_infeasible_caps": (
+            "Обмеження неможливо виконати разом: мінімум одного працівника на громаду не вміщується в межі "
+            "для областей і межі часток."
+        ),
+        "solver_left_out_status": (
+            "Не враховано громад зі статусом «{status}»: {count} (планувальник може їх включити)."
+        ),
+        "solver_left_out_population": "Не враховано громад, де невідомі населення або штат: {count}.",
+        "solver_left_out_children": "Не враховано громад, де невідомі кількість дітей або штат: {count}.",
+        "solver_residents_only": ("Громад без даних про ВПО, потреба яких рахує лише мешканців (нижня межа): {count}."),
+        "solver_no_idp_base": (
+            "Громад без даних про ВПО (області {oblasts}), база населення яких не враховує ВПО, що в них живуть "
+            "(нижня межа): {count}."
+        ),
+        "solver_hostilities": "Громад у плані з переліку територій бойових дій (позначено): {count}.",
         "plan_spent": "Витрачено, грн",
         "plan_positions": "Посад (вакансії + нові)",
         "plan_hromadas": "Громад із посадами плану",
@@ -650,6 +687,43 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_constraints": "Constraints",
         "plan_assumptions": "Assumptions file",
         "plan_status": "Solver",
+        "solver_optimal": "Optimal allocation found.",
+        "solver_time_limit": (
+            "The solver ran out of time: the best allocation found is shown (it may not be optimal)."
+        ),
+        "solver_time_limit_gap": (
+            "The solver ran out of time: the best allocation found is shown (it may not be optimal). "
+            "It is at most {gap} % from the optimum (MIP gap)."
+        ),
+        "solver_no_solution": "No solution was found in time; raise the time limit.",
+        "solver_no_data": "No hromada has a known population and staffing: nothing to allocate.",
+        "solver_no_budget": "The budget is 0 UAH: nothing can be funded.",
+        "solver_no_gap": "No hromada has a gap to the norm for the roles chosen: nothing to fund.",
+        "solver_infeasible_unreachable": (
+            "A minimum of one worker is asked for, but of the hromadas without a community social worker ({forced}) "
+            "{unreachable} cannot get one: no community role may be funded there (check the roles and the norms)."
+        ),
+        "solver_infeasible_budget": (
+            "Giving one position to each hromada without a community social worker ({forced} hromadas) needs at "
+            "least {least} UAH; the budget is {budget} UAH."
+        ),
+        "solver_infeasible_caps": (
+            "The constraints cannot all be met: the minimum of one worker per hromada does not fit within the "
+            "per-oblast caps and the share caps."
+        ),
+        "solver_left_out_status": (
+            "Hromadas left out for their territorial status ({status}): {count} (the planner may include them)."
+        ),
+        "solver_left_out_population": "Hromadas left out, their population or staffing not known: {count}.",
+        "solver_left_out_children": "Hromadas left out, their children or staffing not known: {count}.",
+        "solver_residents_only": (
+            "Hromadas with no IDP figure, their need counting residents only (a lower bound): {count}."
+        ),
+        "solver_no_idp_base": (
+            "Hromadas with no IDP figure (oblasts {oblasts}), their population base counting no hosted IDPs "
+            "(a lower bound): {count}."
+        ),
+        "solver_hostilities": "Hromadas planned for on the list of territories of hostilities (flagged): {count}.",
         "plan_spent": "Spent, UAH",
         "plan_positions": "Positions (vacancies + new)",
         "plan_hromadas": "Hromadas with positions of the plan",
@@ -1397,6 +1471,32 @@ def reason_text(code: str, params: dict | None = None, lang: str = "uk") -> str:
         else:
             words[key] = str(value)
     return template.format(**words)
+
+
+def solver_text(messages, lang: str = "uk") -> str:
+    """The allocator's message and notes in words in ``lang``, one sentence each (texts ``solver_<code>``).
+
+    ``messages`` are ``(code, params)`` pairs of ``metrics.allocator.MESSAGES``
+    (``Allocation.messages``). Counts and UAH are written in the language's
+    format, a territorial status in words, the MIP gap as a percentage to two
+    significant digits.
+    """
+    said = []
+    for code, params in messages:
+        words = {}
+        for key, value in (params or {}).items():
+            if key == "status":
+                words[key] = STATUS_LABELS.get(lang, STATUS_LABELS["uk"]).get(value, value)
+            elif key == "gap":
+                percent = float(f"{100 * float(value):.2g}")
+                decimals = len(f"{percent:f}".rstrip("0").partition(".")[2])
+                words[key] = format_number(percent, decimals, lang)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                words[key] = format_number(float(value), 0, lang)
+            else:
+                words[key] = str(value)
+        said.append(t(f"solver_{code}", lang, **words))
+    return " ".join(said)
 
 
 #: Territorial status (``loaders.status``) in words.

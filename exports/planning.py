@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.text import STATUS_LABELS, reason_text, t
+from core.text import STATUS_LABELS, format_number, reason_text, solver_text, t
 from metrics import Allocation, Assumptions, AtlasTables, allocate
 
 __all__ = [
@@ -121,35 +121,55 @@ def plan_rows(result: Allocation, units: pd.DataFrame, lang: str = "uk") -> pd.D
 
 
 def plan_facts(result: Allocation, parameters: tuple[tuple[str, object], ...] = ()) -> tuple:
-    """What a plan's cover says: (label_en, value, label_uk, value) rows of the budget, objective, answer and caveat.
+    """What a plan's cover says: (label_en, value_en, label_uk, value_uk) rows of the budget, objective, answer
+    and caveat.
 
     ``parameters`` are further (catalogue key, value) rows the caller set:
-    roles allowed, constraints, caps.
+    roles allowed, constraints, caps. The solver's answer, the objective in
+    words and the territorial statuses left out are written in each
+    language (:func:`core.text.solver_text`).
     """
+    what = result.equity_measure or result.objective
     objective = result.objective if result.objective != "equity" else f"equity: {result.equity_measure}"
+
+    def said(lang: str) -> dict[str, object]:
+        statuses = STATUS_LABELS.get(lang, STATUS_LABELS["uk"])
+        left_out = ", ".join(f"{statuses.get(k, k)}: {v}" for k, v in result.excluded_status.items())
+        return {
+            "plan_objective": f"{objective} — {t(f'cli_objective_{what}', lang)}",
+            "plan_status": solver_text(result.messages, lang),
+            "plan_excluded_status": left_out or "-",
+            "plan_cost_by_year": " / ".join(format_number(c, 0, lang) for c in result.cost_by_year),
+            "plan_greedy": " / ".join(
+                (
+                    format_number(result.greedy_positions, 0, lang),
+                    format_number(result.greedy_spent, 0, lang),
+                    format_number(result.greedy_objective_value, 1, lang),
+                )
+            ),
+            "plan_caveat": t("plan_caveat_text", lang),
+        }
+
     rows = [
         ("plan_budget", float(result.budget)),
         ("plan_years", int(result.years)),
-        ("plan_objective", objective),
+        ("plan_objective", None),
         *parameters,
-        ("plan_status", f"{result.status}: {result.message}"),
+        ("plan_status", None),
         ("plan_spent", float(result.spent)),
-        ("plan_cost_by_year", " / ".join(f"{c:,.0f}" for c in result.cost_by_year)),
+        ("plan_cost_by_year", None),
         ("plan_positions", int(result.positions)),
         ("plan_vacancies", int(result.vacancies_filled)),
         ("plan_served", float(result.people_served)),
-        ("plan_excluded_status", ", ".join(f"{k}: {v}" for k, v in result.excluded_status.items()) or "-"),
+        ("plan_excluded_status", None),
         ("plan_hromadas", int(result.hromadas_funded)),
         ("plan_objective_value", result.objective_value),
-        ("plan_greedy", f"{result.greedy_positions} / {result.greedy_spent:,.0f} / {result.greedy_objective_value}"),
+        ("plan_greedy", None),
         ("plan_mip_gap", result.mip_gap),
-        ("plan_caveat", t("plan_caveat_text", "en")),
+        ("plan_caveat", None),
     ]
-    out = []
-    for key, value in rows:
-        uk_value = t("plan_caveat_text", "uk") if key == "plan_caveat" else value
-        out.append((t(key, "en"), value, t(key, "uk"), uk_value))
-    return tuple(out)
+    en, uk = said("en"), said("uk")
+    return tuple((t(key, "en"), en.get(key, value), t(key, "uk"), uk.get(key, value)) for key, value in rows)
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ from core.schema import COMMUNITY_ROLES, ROLES
 from .assumptions import EQUITY_MEASURES, OBJECTIVES, Assumptions
 from .planning import hromada_planning_base
 
-__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "SERVED", "REASONS", "Allocation", "allocate"]
+__all__ = ["OBJECTIVES", "EQUITY_MEASURES", "SERVED", "REASONS", "MESSAGES", "Allocation", "allocate"]
 
 SERVED = ("people", "children")
 
@@ -78,6 +78,37 @@ REASONS = {
     "hostilities": "on the list of territories of hostilities (flag)",
     "occupied_included": "occupied, included by the planner's choice",
     "deoccupied": "deoccupied territory",
+}
+
+#: Codes of the answer's message and notes (rendered in the user's language by ``core.text.solver_text``) and
+#: their parameters.
+MESSAGES = {
+    "optimal": {},
+    "time_limit": {},
+    "time_limit_gap": {"gap": "how far from the optimum the plan may be (MIP gap, a share)"},
+    "no_solution": {},
+    "no_data": {},
+    "no_budget": {},
+    "no_gap": {},
+    "infeasible_unreachable": {
+        "unreachable": "hromadas without a community worker where no community role may be funded",
+        "forced": "hromadas without a community worker (a minimum of one asked for)",
+    },
+    "infeasible_budget": {
+        "forced": "hromadas without a community worker (a minimum of one asked for)",
+        "least": "UAH needed to give each one position",
+        "budget": "the budget, UAH",
+    },
+    "infeasible_caps": {},
+    "left_out_status": {"count": "hromadas left out", "status": "their territorial status"},
+    "left_out_population": {"count": "hromadas left out: population or staffing not known"},
+    "left_out_children": {"count": "hromadas left out: children or staffing not known"},
+    "residents_only": {"count": "hromadas with no IDP figure whose need counts residents only"},
+    "no_idp_base": {
+        "count": "hromadas whose population base counts no hosted IDPs (no IDP figure)",
+        "oblasts": "their oblasts' codes (first four characters), comma-separated",
+    },
+    "hostilities": {"count": "hromadas planned for on the list of territories of hostilities"},
 }
 
 _QUANTUM = 1e-3  # values are compared to a thousandth of a person
@@ -103,7 +134,8 @@ class Allocation:
         ``"optimal"``; ``"no_budget"``, ``"no_gap"``, ``"no_data"``,
         ``"infeasible"`` or ``"time_limit"``.
     message
-        What happened, in words, with what to change when nothing was funded.
+        What happened, as a code of :data:`MESSAGES` and its parameters ``(code, params)``, with what to
+        change when nothing was funded (``core.text.solver_text`` says it in words).
     objective, equity_measure, objective_sense, served
         The objective solved (``"max"`` always: coverage value, lowest ratio
         reached, hromadas lifted) and whom the need counts.
@@ -138,11 +170,11 @@ class Allocation:
         when the time limit stopped it before optimality was proven, and how
         far from optimal it may be (0 when proven; None when not known).
     notes
-        What the message adds about the data.
+        What the message adds about the data: ``(code, params)`` of :data:`MESSAGES`.
     """
 
     status: str
-    message: str
+    message: tuple[str, dict[str, Any]]
     objective: str
     equity_measure: str | None
     objective_sense: str
@@ -160,7 +192,7 @@ class Allocation:
     excluded: int = 0
     residents_only: int = 0
     seconds: float = 0.0
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
     stopped_early: bool = False
     mip_gap: float | None = None
     served: str = "people"
@@ -171,6 +203,11 @@ class Allocation:
     cost_by_year: tuple[float, ...] = ()
     excluded_status: dict[str, int] = field(default_factory=dict)
     years: int = 1
+
+    @property
+    def messages(self) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The message, then the notes: ``(code, params)`` pairs of :data:`MESSAGES`."""
+        return (tuple(self.message), *(tuple(n) for n in self.notes))
 
     @property
     def hromadas_funded(self) -> int:
@@ -206,6 +243,7 @@ class Allocation:
             "stopped_early": bool(self.stopped_early),
             "mip_gap": _plain(self.mip_gap),
             "excluded_status": {k: int(v) for k, v in self.excluded_status.items()},
+            "messages": [[code, {k: _param(v) for k, v in params.items()}] for code, params in self.messages],
             "allocations": [
                 {
                     "code": str(row.code),
@@ -1333,27 +1371,21 @@ def allocate(
         tuple(exclude_statuses),
         assumptions.funding.fill_vacancies,
     )
-    notes = []
-    for s, n in excluded_status.items():
-        notes.append(f"{n} hromadas left out: territorial status {s} (the planner may include them).")
+    notes = [("left_out_status", {"count": n, "status": s}) for s, n in excluded_status.items()]
     if excluded:
-        what = "children" if served == "children" else "population"
-        notes.append(f"{excluded} hromadas left out: {what} or staffing not known.")
+        notes.append((f"left_out_{'children' if served == 'children' else 'population'}", {"count": excluded}))
     if residents_only:
-        notes.append(f"{residents_only} hromadas have no IDP figure: their need counts residents only (a lower bound).")
+        notes.append(("residents_only", {"count": residents_only}))
     if "base_fallback" in base and served == "people":
         fell = base.loc[base["base_fallback"] == "no_idp", "oblast_code"]
         if len(fell):
-            names = ", ".join(sorted({str(o)[:4] for o in fell}))
-            notes.append(
-                f"{len(fell)} hromadas (oblasts {names}) have no IDP figure: their population base counts no "
-                "hosted IDPs (a lower bound)."
-            )
+            oblasts = ", ".join(sorted({str(o)[:4] for o in fell}))
+            notes.append(("no_idp_base", {"count": len(fell), "oblasts": oblasts}))
     hostile = int(np.sum(p.status == "hostilities"))
     if hostile:
-        notes.append(f"{hostile} hromadas planned for are on the list of territories of hostilities (flagged).")
+        notes.append(("hostilities", {"count": hostile}))
 
-    def answer(status: str, message: str, y=None, gy=None, gap: float | None = None) -> Allocation:
+    def answer(status: str, message: tuple[str, dict], y=None, gy=None, gap: float | None = None) -> Allocation:
         y0 = np.zeros(len(p.seg_pair))
         ys = y0 if y is None else y
         gs = y0 if gy is None else gy
@@ -1363,7 +1395,7 @@ def allocate(
         greedy_allocations, _, _ = _tables(p, base, gs, assumptions, served, measure, level)
         return Allocation(
             status=status,
-            message=" ".join([message, *notes]).strip(),
+            message=message,
             objective=objective,
             equity_measure=measure if objective == "equity" else None,
             objective_sense="max",
@@ -1395,51 +1427,38 @@ def allocate(
         )
 
     if len(p.codes) == 0:
-        return answer("no_data", "No hromada has a known population and staffing: nothing to allocate.")
+        return answer("no_data", ("no_data", {}))
     if p.forced.any():
         by_h = _cheapest_community(p)
         unreachable = [h for h in np.flatnonzero(p.forced) if int(h) not in by_h]
+        forced = int(p.forced.sum())
         if unreachable:
-            return answer(
-                "infeasible",
-                f"A minimum of one worker is asked for, but {len(unreachable)} of the {int(p.forced.sum())} "
-                "hromadas without a community social worker cannot get one (no community role may be funded "
-                "there: check the roles and the norms).",
-            )
+            return answer("infeasible", ("infeasible_unreachable", {"unreachable": len(unreachable), "forced": forced}))
         least = _fill_cost(p, np.where(p.forced, 1.0, 0.0), by_h) or 0.0
         if least > budget + 1e-6:
-            return answer(
-                "infeasible",
-                f"Giving each of the {int(p.forced.sum())} hromadas without a community social worker one "
-                f"position needs at least {least:,.0f} UAH; the budget is {budget:,.0f} UAH.",
-            )
+            said = {"forced": forced, "least": float(least), "budget": float(budget)}
+            return answer("infeasible", ("infeasible_budget", said))
     if budget <= 0:
-        return answer("no_budget", "The budget is 0 UAH: nothing can be funded.")
+        return answer("no_budget", ("no_budget", {}))
     if len(p.seg_pair) == 0:
-        return answer("no_gap", "No hromada has a gap to the norm for the roles chosen: nothing to fund.")
+        return answer("no_gap", ("no_gap", {}))
 
     greedy_y = _greedy(p, objective, measure)
     exact_y, status = _exact(p, objective, measure, clock)
     gap = clock.gap()
     if exact_y is None and status == "infeasible":
-        return answer(
-            "infeasible",
-            "The constraints cannot all be met: the minimum of one worker per hromada does not fit "
-            "within the per-oblast caps and the share caps.",
-        )
+        return answer("infeasible", ("infeasible_caps", {}))
     if exact_y is None or (
         greedy_y is not None
         and _key(_measures(p, greedy_y, measure), objective) > _key(_measures(p, exact_y, measure), objective)
     ):
         if greedy_y is None:
-            return answer("time_limit", "No solution was found in time; raise the time limit.")
+            return answer("time_limit", ("no_solution", {}))
         exact_y = greedy_y.copy()
         if status != "optimal":
             gap = None
-    message = {
-        "optimal": "Optimal allocation found.",
-        "time_limit": "The solver ran out of time: the best allocation found is shown (it may not be optimal).",
-    }[status]
-    if status == "time_limit" and gap is not None:
-        message += f" It is at most {100 * gap:.2g} % from the optimum (MIP gap)."
+    if status == "optimal":
+        message = ("optimal", {})
+    else:
+        message = ("time_limit", {}) if gap is None else ("time_limit_gap", {"gap": float(gap)})
     return answer(status, message, exact_y, greedy_y, gap)

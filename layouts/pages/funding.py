@@ -18,7 +18,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from core.text import format_count, format_number, role_label, t
+from core.text import format_count, format_number, role_label, solver_text, t
 from exports import COLUMNS, plan_workbook
 from exports.brief import plan_brief_pdf
 from exports.planning import PLAN_COLUMNS, plan_facts, plan_rows
@@ -200,9 +200,11 @@ def summary_view(plan, lang: str) -> html.Div:
     def value(v, decimals=0):
         return format_number(v, decimals, lang) if v is not None else "—"
 
+    message, *notes = plan.messages
     return html.Div(
         [
-            html.P(plan.message),
+            html.P(solver_text([message], lang), id="funding-message"),
+            *([html.Ul([html.Li(solver_text([n], lang)) for n in notes], className="notes")] if notes else []),
             html.Table(
                 [
                     html.Thead(

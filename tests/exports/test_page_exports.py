@@ -6,7 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
-from core.text import label, t
+from core.text import label, solver_text, t
+from tests.fixtures import english_phrases
 
 
 def _sheet_rows(sheet) -> list[list]:
@@ -100,6 +101,14 @@ def test_the_funding_page_workbook_names_hromadas_roles_and_every_choice(demo):
     assert first[label("hromada_name", "uk")] and first[label("oblast_name", "uk")] in oblasts
     assert first[label("role", "uk")] in (t("role_social_work_specialist", "uk"), t("role_psychologist", "uk"))
     assert first[label("positions", "uk")] > 0 and first[label("reason", "uk")]
+
+    # the solver's answer on the cover: Ukrainian in the Ukrainian column, English in the English one
+    rows = {r[2]: r for r in book["Notes"].iter_rows(values_only=True) if len(r) > 3 and r[2]}
+    _, said_en, _, said_uk = rows[t("plan_status", "uk")]
+    assert t("solver_optimal", "uk") in said_uk and not english_phrases(said_uk), said_uk
+    assert t("solver_optimal", "en") in said_en and solver_text(plan.messages, "en") in said_en
+    _, _, _, excluded_uk = rows[t("plan_excluded_status", "uk")]
+    assert "окупована" in excluded_uk, excluded_uk
 
     cover = _cover(book)
     for text in ("1000000", t("plan_objective", "uk"), "coverage", t("plan_caveat_text", "uk"), "UA74", "20 %", "30 %"):

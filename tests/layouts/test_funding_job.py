@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from core.text import solver_text, t
+from tests.fixtures import english_phrases
 from tests.layouts.test_callback_inputs import _body
 
 CHOICES = {
@@ -59,15 +61,18 @@ def app(demo, tmp_path_factory):
 class Page:
     """One page load of one user: the signed ``endId`` the renderer echoes on every callback request."""
 
-    def __init__(self, app):
+    def __init__(self, app, lang: str = "en"):
         self.app = app
         self.client = app.server.test_client()
-        html = self.client.get("/en/funding").get_data(as_text=True)
+        html = self.client.get(f"/{lang}/funding").get_data(as_text=True)
         self.end_id = re.search(r'"end_id":\s*"([^"]+)"', html).group(1)
+        self.choices = {**CHOICES, ("app-lang", "data"): lang}
+        if lang == "uk":
+            self.choices[("funding-budget", "value")] = "60 000 000"
 
     def post(self, output: str, values: dict, changed: str | None = None, **args):
         key, spec = next((k, v) for k, v in self.app.callback_map.items() if output in k)
-        body = _body(key, spec, values)
+        body = _body(key, spec, {**self.choices, **values})
         if changed:
             body["changedPropIds"] = [changed]
         query = urlencode({"endId": self.end_id, **args})
@@ -76,20 +81,41 @@ class Page:
         return response.get_json(silent=True) or {}
 
     def click_run(self) -> str:
-        answer = self.post("funding-plan-ticket.data", {("funding-run", "n_clicks"): 1, **CHOICES})
+        answer = self.post("funding-plan-ticket.data", {("funding-run", "n_clicks"): 1})
         return answer["response"]["funding-plan-ticket"]["data"]
 
     def start(self, ticket: str) -> dict:
-        handles = self.post("funding-plan-done.data", {("funding-plan-ticket", "data"): ticket, **CHOICES})
+        handles = self.post("funding-plan-done.data", {("funding-plan-ticket", "data"): ticket})
         assert {"cacheKey", "job"} <= handles.keys()
         return handles
 
     def poll(self, ticket: str, handles: dict) -> dict:
-        values = {("funding-plan-ticket", "data"): ticket, **CHOICES}
+        values = {("funding-plan-ticket", "data"): ticket}
         return self.post("funding-plan-done.data", values, cacheKey=handles["cacheKey"], job=handles["job"])
 
     def show(self, ticket: str) -> dict:
-        return self.post("funding-map.figure", {("funding-plan-done", "data"): ticket, **CHOICES})["response"]
+        return self.post("funding-map.figure", {("funding-plan-done", "data"): ticket})["response"]
+
+
+def _texts(tree) -> str:
+    """The words of a component tree as the page shows them (its strings, not its ids and props)."""
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, list):
+        return " ".join(_texts(t) for t in tree)
+    if isinstance(tree, dict):
+        return _texts(tree.get("props", {}).get("children", "")) if "props" in tree else ""
+    return "" if tree is None else str(tree)
+
+
+def _run(page: Page) -> dict:
+    """Click, let the job run and take the plan: what the page then shows."""
+    ticket = page.click_run()
+    handles = page.start(ticket)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and "response" not in page.poll(ticket, handles):
+        time.sleep(0.3)
+    return page.show(ticket)
 
 
 @pytest.fixture
@@ -125,9 +151,10 @@ def test_the_run_starts_reports_progress_and_gives_the_plan(app, slow_plan):
     shown = page.show(done)
     summary = str(shown["funding-result"]["children"])
     assert "Exact (MILP)" in summary and "Greedy" in summary
+    assert t("solver_optimal", "en") in _texts(shown["funding-result"]["children"])
     assert len(shown["funding-table"]["rowData"]) > 10
     # the plan is now the session's: its workbook downloads (an ordinary callback reading the session)
-    download = page.post("funding-download.data", {("funding-download-button", "n_clicks"): 1, **CHOICES})
+    download = page.post("funding-download.data", {("funding-download-button", "n_clicks"): 1})
     assert download["response"]["funding-download"]["data"]["filename"] == "funding_plan.xlsx"
     # taken once; another user with the id gets nothing
     again = page.show(done)
@@ -143,6 +170,16 @@ def test_another_session_cannot_take_the_plan(app):
         time.sleep(0.3)
     assert "no longer kept" in str(other.show(ticket)["funding-result"]["children"])
     assert "Exact (MILP)" in str(owner.show(ticket)["funding-result"]["children"])
+
+
+def test_the_solvers_answer_is_said_in_ukrainian_under_uk(app):
+    """The allocator's message and notes (demo: occupied hromadas left out, no IDP figure, hostilities) in the
+    user's language: codes rendered by the catalogue, not the solver's English sentences."""
+    shown = _texts(_run(Page(app, "uk"))["funding-result"]["children"])
+    assert t("solver_optimal", "uk") in shown
+    occupied = solver_text([("left_out_status", {"count": 167, "status": "occupied"})], "uk")
+    assert occupied in shown and "окупована" in occupied, shown
+    assert not english_phrases(shown), english_phrases(shown)
 
 
 def _jobs() -> set[int]:

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.text import TEXT, solver_text, t
 from metrics import ROLES, Assumptions, allocate
-from metrics.allocator import _served_value
+from metrics.allocator import MESSAGES, _served_value
+from tests.fixtures import english_phrases
 
 OA, OB = "UA05000000000010236", "UA07000000000024379"
 SW, SPEC, PSY = "social_worker", "social_work_specialist", "psychologist"
@@ -96,7 +98,8 @@ def test_occupied_hromadas_are_left_out_by_default_and_may_be_included():
     assert "B" not in set(r.allocations["code"]) and r.excluded_status == {"occupied": 1}
     flagged = r.allocations.set_index("code").loc["C", "reasons"]
     assert ("hostilities", {}) in flagged
-    assert "occupied" in r.message
+    assert ("left_out_status", {"count": 1, "status": "occupied"}) in r.notes
+    assert "окупована" in solver_text(r.messages, "uk") and "occupied" in solver_text(r.messages, "en")
     included = allocate(h, u, _plain(), 10 * 160_000, roles=[SW], exclude_statuses=())
     assert "B" in set(included.allocations["code"])
     assert ("occupied_included", {}) in included.allocations.set_index("code").loc["B", "reasons"]
@@ -279,6 +282,30 @@ def _args(**kw) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def test_every_answer_of_the_solver_has_its_words_in_both_languages():
+    """The allocator answers in codes (:data:`MESSAGES`); the catalogue has each as ``solver_<code>`` with the
+    same parameters, and no other ``solver_`` text is left over."""
+    import re
+
+    said = {k.removeprefix("solver_") for k in TEXT["uk"] if k.startswith("solver_")}
+    assert said == set(MESSAGES)
+    for code, params in MESSAGES.items():
+        assert set(re.findall(r"{(\w+)}", TEXT["en"][f"solver_{code}"])) == set(params), code
+
+
+def test_allocate_command_says_the_solvers_answer_in_ukrainian(demo, monkeypatch, capsys):
+    """``allocate --lang uk`` on the terminal: the message and notes (demo: occupied hromadas left out, no IDP
+    figure, hostilities) rendered by the catalogue, no English sentence of the solver's."""
+    import loaders
+    from cli.allocate import run_allocate
+
+    monkeypatch.setattr(loaders, "load_dataset", lambda manifest: demo)
+    assert run_allocate(_args(budget=20_000_000, lang="uk")) == 0
+    said = capsys.readouterr().out
+    assert t("solver_optimal", "uk") in said and "окупована" in said
+    assert not english_phrases(said), english_phrases(said)
+
+
 def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     import loaders
     from cli.allocate import run_allocate
@@ -297,6 +324,7 @@ def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     first = result["allocations"][0]
     assert first["name"] and first["why"] and isinstance(first["reasons"][0][0], str)
     assert any("per 10,000 people" in w for a in result["allocations"] for w in a["why"])
+    assert result["message"].startswith(t("solver_optimal", "en")) and ["optimal", {}] == result["messages"][0]
     from openpyxl import load_workbook
 
     from exports import COVER_SHEET
@@ -308,7 +336,7 @@ def test_allocate_command_json_and_excel(demo, monkeypatch, capsys, tmp_path):
     headers = [c.value for c in sheet[1]]
     assert {"Hromada", "Territorial status", "Vacant posts filled", "Year 3, UAH", "Why chosen"} <= set(headers)
     assert run_allocate(_args(budget=1_000, min_one_worker=True)) == 1
-    assert "needs at least" in capsys.readouterr().out
+    assert "потрібно щонайменше" in capsys.readouterr().out  # --lang uk is the default
     with pytest.raises(ValueError, match="--oblast-cap 'XX=1'"):
         run_allocate(_args(budget=1_000, oblast_cap="XX=1"))
     assert run_allocate(_args(budget=5_000_000, oblast_cap="UA23=1000000", roles=SW, years=2)) == 0

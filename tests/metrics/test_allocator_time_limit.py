@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import metrics.allocator as allocator
+from core.text import solver_text
 from metrics import ROLES, Assumptions, allocate
 
 OA, OB = "UA05000000000010236", "UA07000000000024379"
@@ -101,7 +102,7 @@ def test_relaxation_that_uses_the_whole_limit_stops_early_with_the_greedy_answer
     assert [is_milp for _, _, is_milp in calls] == [False]  # no MILP started after the time was spent
     assert r.status == "time_limit" and r.stopped_early and r.mip_gap is None
     assert r.spent <= 530_000 and r.positions == r.greedy_positions
-    assert "out of time" in r.message
+    assert r.message == ("time_limit", {})
 
 
 def test_a_milp_stopped_by_its_limit_reports_the_gap(monkeypatch, knapsack):
@@ -110,7 +111,8 @@ def test_a_milp_stopped_by_its_limit_reports_the_gap(monkeypatch, knapsack):
     r = allocate(h, u, a, 530_000, time_limit=10.0)
     assert r.status == "time_limit" and r.stopped_early
     assert r.mip_gap == pytest.approx(0.031)
-    assert "3.1 %" in r.message
+    assert r.message == ("time_limit_gap", {"gap": pytest.approx(0.031)})
+    assert "3.1 %" in solver_text(r.messages, "en") and "3,1 %" in solver_text(r.messages, "uk")
     summary = r.summary()
     assert summary["stopped_early"] is True and summary["mip_gap"] == pytest.approx(0.031)
 
