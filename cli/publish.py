@@ -69,7 +69,7 @@ def run_publish(args: argparse.Namespace) -> int:
             published = store.publish(prepared, by=args.by)
         except PublishRefused as refused:
             for report in refused.reports:
-                print(FileReport.from_report(report).summary())
+                print(FileReport.from_report(report).summary("en"))  # the command's other lines are English
             print(f"nothing was published: {sum(1 for r in refused.reports if r.errors)} file(s) have errors")
             return 1
         unchanged = len(prepared.tables) - len(published)

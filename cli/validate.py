@@ -4,7 +4,7 @@
                            [--staffing FILE] [--caseload FILE] [--data MANIFEST]
                            [--sheet [KIND=]SHEET] [--header-row [KIND=]N]
                            [--columns [KIND:]FIELD=HEADER|LETTER ...]
-                           [--cells [KIND:]SIGN=zero|unknown|not_applicable ...] [--json]
+                           [--cells [KIND:]SIGN=zero|unknown|not_applicable ...] [--json] [--lang uk|en]
 
 The overrides are those a manifest offers for a table (``sheet``,
 ``header_row``, ``columns``, ``cells``) and add to the manifest's; ``KIND``
@@ -94,6 +94,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument("--data", type=Path, default=None, metavar="MANIFEST", help="check every file of a manifest")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument(
+        "--lang", choices=("uk", "en"), default="uk", help="language of the text report (default uk; --json: codes)"
+    )
     parser.set_defaults(func=run_validate)
     return parser
 
@@ -171,11 +174,15 @@ def run_validate(args: argparse.Namespace) -> int:
         payload = {"ok": ok, "files": [r.to_dict() for r in reports]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
+        from core.text import t
+
+        lang = getattr(args, "lang", "uk")
         for r in reports:
-            print(r.summary())
+            print(r.summary(lang))
             print()
-        bad = sum(not r.ok for r in reports)
-        print(f"{'OK' if ok else 'NOT OK'}: {len(reports) - bad} of {len(reports)} file(s) usable")
+        usable = sum(r.ok for r in reports)
+        status = t("validate_all_ok" if ok else "validate_all_not_ok", lang)
+        print(t("validate_all", lang, status=status, usable=usable, files=len(reports)))
     return 0 if ok else 1
 
 

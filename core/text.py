@@ -28,6 +28,7 @@ __all__ = [
     "role_label",
     "LABELS",
     "label",
+    "column_text",
     "metric_label",
     "metric_spec",
     "plural_form",
@@ -202,6 +203,28 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_constraints": "Обмеження",
         "plan_assumptions": "Файл припущень",
         "plan_status": "Розв'язок",
+        "validate_ok": "ПРИДАТНИЙ",
+        "validate_not_usable": "НЕПРИДАТНИЙ",
+        "validate_sheet": " [аркуш {sheet}]",
+        "validate_file": "{kind} {path}: {status}",
+        "validate_unknown": "невідомий",
+        "validate_counts": (
+            "  рівень: {level}; рядків прочитано: {rows}; зіставлено: {matched}; не зіставлено: {unmatched}; "
+            "помилок: {errors}; попереджень: {warnings}"
+        ),
+        "validate_totals": "  підсумки: {totals}",
+        "validate_closest": " (найближчі: {names})",
+        "validate_unmatched": "  не зіставлено рядок {row}: {value}{hint}",
+        "validate_row": "рядок {row}",
+        "validate_whole_file": "файл",
+        "validate_in_sheet": "аркуш {sheet}, {where}",
+        "validate_in_column": "{where}, стовпець {column}",
+        "validate_error": "  помилка: {where}: {message}",
+        "validate_warning": "  попередження: {where}: {message}",
+        "validate_all": "{status}: придатних файлів {usable} з {files}",
+        "validate_all_ok": "УСЕ ГАРАЗД",
+        "validate_all_not_ok": "Є ПРОБЛЕМИ",
+        "column_with_header": "{label} (у файлі: «{header}»)",
         "solver_optimal": "Знайдено оптимальний розподіл.",
         "solver_time_limit": (
             "Розв'язувачу забракло часу: показано найкращий знайдений розподіл (він може бути не оптимальним)."
@@ -282,6 +305,8 @@ TEXT: dict[str, dict[str, str]] = {
         "file_usable": "придатний",
         "file_not_usable": "непридатний",
         "issue_unmatched": "не зіставлено",
+        "issue_error": "помилка",
+        "issue_warning": "попередження",
         "issue_closest": "{value} (найближчі: {hint})",
         "issue_note": "примітка",
         "issue_left_out": (
@@ -687,6 +712,28 @@ TEXT: dict[str, dict[str, str]] = {
         "plan_constraints": "Constraints",
         "plan_assumptions": "Assumptions file",
         "plan_status": "Solver",
+        "validate_ok": "OK",
+        "validate_not_usable": "NOT USABLE",
+        "validate_sheet": " [sheet {sheet}]",
+        "validate_file": "{kind} {path}: {status}",
+        "validate_unknown": "unknown",
+        "validate_counts": (
+            "  level: {level}; rows read: {rows}; matched: {matched}; unmatched: {unmatched}; errors: {errors}; "
+            "warnings: {warnings}"
+        ),
+        "validate_totals": "  totals: {totals}",
+        "validate_closest": " (closest: {names})",
+        "validate_unmatched": "  unmatched row {row}: {value}{hint}",
+        "validate_row": "row {row}",
+        "validate_whole_file": "file",
+        "validate_in_sheet": "sheet {sheet} {where}",
+        "validate_in_column": "{where}, column {column}",
+        "validate_error": "  error: {where}: {message}",
+        "validate_warning": "  warning: {where}: {message}",
+        "validate_all": "{status}: {usable} of {files} file(s) usable",
+        "validate_all_ok": "OK",
+        "validate_all_not_ok": "NOT OK",
+        "column_with_header": "{label} (in the file: '{header}')",
         "solver_optimal": "Optimal allocation found.",
         "solver_time_limit": (
             "The solver ran out of time: the best allocation found is shown (it may not be optimal)."
@@ -768,6 +815,8 @@ TEXT: dict[str, dict[str, str]] = {
         "file_usable": "usable",
         "file_not_usable": "not usable",
         "issue_unmatched": "unmatched",
+        "issue_error": "error",
+        "issue_warning": "warning",
         "issue_closest": "{value} (closest: {hint})",
         "issue_note": "note",
         "issue_left_out": (
@@ -1234,6 +1283,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "delta_idp": ("Зміна кількості ВПО", "Change in IDPs"),
     "change": ("Зміна", "Change"),
     "positions_funded": ("Профінансовано посад", "Positions funded"),
+    # fields of the input tables (loaders.fields), as validation messages name them
+    "name": ("Назва одиниці", "Unit name"),
+    "oblast": ("Область", "Oblast"),
+    "raion": ("Район", "Raion"),
+    "hromada": ("Громада", "Hromada"),
+    "estimated": ("Позначка оцінки", "Estimated flag"),
+    "approved": ("Затверджено посад", "Approved positions"),
+    "filled": ("Зайнято посад", "Filled positions"),
+    "annual_cost": ("Річна вартість посади, грн", "Annual cost per position, UAH"),
+    "population_children": ("Діти 0–17", "Children 0–17"),
+    "population_urban": ("Міське населення", "Urban population"),
+    "urban_share": ("Частка міського населення", "Urban share"),
+    "idp_children": ("Діти ВПО", "IDP children"),
+    "children_disabilities": ("Діти з інвалідністю", "Children with disabilities"),
+    "open_cases": ("Відкриті випадки", "Open cases"),
 }
 
 
@@ -1244,6 +1308,7 @@ def _generated_labels() -> dict[str, tuple[str, str]]:
         uk, en = TEXT["uk"][f"role_{role}"], TEXT["en"][f"role_{role}"]
         out[f"{role}_approved"] = (f"{uk}: затверджено посад", f"{en}: approved positions")
         out[f"{role}_filled"] = (f"{uk}: зайнято посад", f"{en}: filled positions")
+        out[f"{role}_annual_cost"] = (f"{uk}: річна вартість посади, грн", f"{en}: annual cost per position, UAH")
         out[f"{role}_positions"] = (f"Нові посади: {uk}", f"New positions: {en}")
         out[f"{role}_wisn_required"] = (f"{uk}: потреба за WISN, посад", f"{en}: WISN required, FTE")
         out[f"{role}_wisn_ratio"] = (f"{uk}: коефіцієнт WISN", f"{en}: WISN ratio")
@@ -1262,6 +1327,21 @@ def label(name: str, lang: str = "uk") -> str:
     if pair is None:
         return name
     return pair[1] if lang == "en" else pair[0]
+
+
+def column_text(column: str | None, header: str | None = None, lang: str = "uk") -> str:
+    """A file's column as a user reads it: the field's label, then the file's own header when it had one.
+
+    ``column`` is the field (``social_worker_filled``), ``header`` the header
+    text of that column in the user's file: ``Соціальний працівник: зайнято
+    посад (у файлі: «Соцпрацівники, зайнято»)``. Empty when there is no column.
+    """
+    if not column:
+        return ""
+    named = label(column, lang)
+    if header and str(header).strip() and str(header).strip() != named:
+        return t("column_with_header", lang, label=named, header=str(header).strip())
+    return named
 
 
 def metric_spec(metric: str) -> dict:

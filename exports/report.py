@@ -24,7 +24,7 @@ import pandas as pd
 
 from core.periods import parse_period
 from core.schema import HROMADA_TYPES, KINDS, ROLES, UNIT_LEVELS
-from core.text import TEXT, coverage_note, format_number, t
+from core.text import TEXT, column_text, coverage_note, format_number, t
 from core.text import label as column_label
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
@@ -340,12 +340,12 @@ def _units_file(manifest: Path | None) -> str | None:
 
 
 def _totals_text(totals: dict, lang: str) -> str | None:
-    """The totals a loader read from a file (``population 41,167,335; idp 3,426,000``), for a quick check."""
+    """The totals a loader read from a file (``Населення 41 167 335; ВПО 3 426 000``), for a quick check."""
     parts = []
     for field, value in totals.items():
         if value is None or pd.isna(value):
             continue
-        parts.append(f"{field} {format_number(value, 0 if float(value).is_integer() else 1, lang)}")
+        parts.append(f"{column_label(field, lang)} {format_number(value, 0 if float(value).is_integer() else 1, lang)}")
     return "; ".join(parts) or None
 
 
@@ -408,8 +408,8 @@ def quality_tables(
                 {
                     "file": name,
                     "row": issue.row,
-                    "column": issue.column,
-                    "severity": issue.severity,
+                    "column": column_text(issue.column, getattr(issue, "header", None), lang) or None,
+                    "severity": t(f"issue_{issue.severity}", lang),
                     "message": issue.message,
                 }
             )

@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.text import TEXT, column_text, format_number, label, t
+
 __all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError"]
 
 
@@ -34,6 +36,11 @@ class Issue:
     column: str | None = None
     severity: str = "error"
     sheet: str | None = None  #: set when a table is read from several sheets together
+    header: str | None = None  #: the file's own header text of ``column``, when it had one
+
+    def column_text(self, lang: str = "uk") -> str:
+        """The column as a user reads it: the field's label in ``lang``, with the file's header."""
+        return column_text(self.column, self.header, lang)
 
     def __str__(self) -> str:
         where = self.source
@@ -47,6 +54,8 @@ class Issue:
 
     def to_dict(self) -> dict[str, Any]:
         out = {"row": self.row, "column": self.column, "message": self.message}
+        if self.header is not None:
+            out["header"] = self.header
         if self.sheet is not None:
             out["sheet"] = self.sheet
         return out
@@ -87,14 +96,16 @@ class ValidationReport:
     totals: dict[str, float] = field(default_factory=dict)
     #: the sheet of the row being read, when a table spans several sheets (stamped on issues with a row)
     current_sheet: str | None = None
+    #: the file's own header text of each field found (stamped on issues that name the field's column)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
         sheet = self.current_sheet if row is not None else None
-        self.issues.append(Issue(self.source, message, row, column, "error", sheet))
+        self.issues.append(Issue(self.source, message, row, column, "error", sheet, self.headers.get(column)))
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
         sheet = self.current_sheet if row is not None else None
-        self.issues.append(Issue(self.source, message, row, column, "warning", sheet))
+        self.issues.append(Issue(self.source, message, row, column, "warning", sheet, self.headers.get(column)))
 
     @property
     def errors(self) -> list[Issue]:
@@ -122,6 +133,16 @@ def _number(value: float) -> float | int:
     if abs(value - round(value)) < 1e-6 * max(1.0, abs(value)):
         return int(round(value))
     return round(value, 2)
+
+
+def _shown(value: float, lang: str) -> str:
+    """A total in the language's format, as :func:`_number` rounds it."""
+    number = _number(value)
+    return format_number(number, 0 if isinstance(number, int) else 2, lang)
+
+
+#: Levels of the figures that the catalogue names (``t("hromada")`` = "Громади").
+_LEVELS = ("oblast", "raion", "hromada")
 
 
 @dataclass(frozen=True)
@@ -184,29 +205,43 @@ class FileReport:
             "totals": {k: _number(v) for k, v in self.totals.items()},
         }
 
-    def summary(self) -> str:
-        """The report as plain text, one problem a line (what the command prints without ``--json``)."""
-        status = "OK" if self.ok else "NOT USABLE"
-        where = self.path + (f" [sheet {self.sheet}]" if self.sheet else "")
+    def summary(self, lang: str = "uk") -> str:
+        """The report as plain text in ``lang``, one problem a line (what the command prints without ``--json``).
+
+        Columns are named by their label and the file's own header
+        (:meth:`Issue.column_text`), totals by their label; the messages
+        themselves are the loaders' (English).
+        """
+        status = t("validate_ok" if self.ok else "validate_not_usable", lang)
+        where = self.path + (t("validate_sheet", lang, sheet=self.sheet) if self.sheet else "")
+        kind = t(f"brief_kind_{self.kind}", lang) if f"brief_kind_{self.kind}" in TEXT["uk"] else self.kind
         lines = [
-            f"{self.kind} {where}: {status}",
-            f"  level: {self.level or 'unknown'}; rows read: {self.rows}; matched: {self.matched}; "
-            f"unmatched: {len(self.unmatched)}; errors: {len(self.errors)}; warnings: {len(self.warnings)}",
+            t("validate_file", lang, kind=kind, path=where, status=status),
+            t(
+                "validate_counts",
+                lang,
+                level=t(self.level, lang) if self.level in _LEVELS else (self.level or t("validate_unknown", lang)),
+                rows=self.rows,
+                matched=self.matched,
+                unmatched=len(self.unmatched),
+                errors=len(self.errors),
+                warnings=len(self.warnings),
+            ),
         ]
         if self.totals:
-            totals = ", ".join(f"{k} {_number(v):,}" for k, v in self.totals.items())
-            lines.append(f"  totals: {totals}")
+            totals = ", ".join(f"{label(k, lang)} {_shown(v, lang)}" for k, v in self.totals.items())
+            lines.append(t("validate_totals", lang, totals=totals))
         for u in self.unmatched:
-            hint = f" (closest: {'; '.join(u.suggestions)})" if u.suggestions else ""
-            lines.append(f"  unmatched row {u.row}: {u.value!r}{hint}")
+            hint = t("validate_closest", lang, names="; ".join(u.suggestions)) if u.suggestions else ""
+            lines.append(t("validate_unmatched", lang, row=str(u.row), value=repr(u.value), hint=hint))
         for kind, issues in (("error", self.errors), ("warning", self.warnings)):
             for i in issues:
-                where = f"row {i.row}" if i.row is not None else "file"
+                where = t("validate_row", lang, row=str(i.row)) if i.row is not None else t("validate_whole_file", lang)
                 if i.sheet is not None:
-                    where = f"sheet {i.sheet} {where}"
+                    where = t("validate_in_sheet", lang, sheet=i.sheet, where=where)
                 if i.column:
-                    where += f", column '{i.column}'"
-                lines.append(f"  {kind}: {where}: {i.message}")
+                    where = t("validate_in_column", lang, where=where, column=i.column_text(lang))
+                lines.append(t(f"validate_{kind}", lang, where=where, message=i.message))
         return "\n".join(lines)
 
 

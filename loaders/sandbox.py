@@ -21,6 +21,7 @@ Server paths never appear in messages; the user sees the name of their file.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -81,10 +82,7 @@ def report_to_json(report: ValidationReport) -> dict[str, Any]:
     for f in fields(report):
         value = getattr(report, f.name)
         if f.name == "issues":
-            value = [
-                {"source": i.source, "message": i.message, "row": i.row, "column": i.column, "severity": i.severity}
-                for i in value
-            ]
+            value = [{x.name: getattr(i, x.name) for x in fields(Issue)} for i in value]  # sheet, header too
         elif f.name == "unmatched":
             value = [{"row": u.row, "value": u.value, "suggestions": list(u.suggestions)} for u in value]
         out[f.name] = value
@@ -262,7 +260,7 @@ def validate_untrusted(
     report.source = _clean(report.source, replacements)
     report.path = name
     report.issues = [
-        Issue(_clean(i.source, replacements), _clean(i.message, replacements), i.row, i.column, i.severity, i.sheet)
+        dataclasses.replace(i, source=_clean(i.source, replacements), message=_clean(i.message, replacements))
         for i in report.issues
     ]
     frame = None

@@ -615,6 +615,16 @@ class Table:
         """Positions of the columns holding field ``name``."""
         return [c for c, f in self.columns.items() if f == name]
 
+    def headers(self) -> dict[str, str]:
+        """The file's own header text of each field (its first column), for messages; none for a column
+        that had no header."""
+        out: dict[str, str] = {}
+        for c, name in sorted(self.columns.items()):
+            text = str(self.labels.get(c) or "").strip()
+            if text and name not in out:
+                out[name] = text
+        return out
+
 
 def _span_labels(rows: list[list[object]], start: int, k: int, width: int) -> list[list[str]]:
     """Per column, the header cells of rows ``start .. start+k-1`` (upper rows filled right across groups)."""
@@ -789,14 +799,15 @@ def find_table(
                 for c, name in forced.items():
                     mapped = {col: f for col, f in mapped.items() if f != name or name in KEY_FIELDS}
                     mapped[c] = name
-                    texts[c] = str(columns.get(name)) if columns else name
+                    # the file's own header cells of the column (none when a letter names a column without one)
+                    texts[c] = " ".join(dict.fromkeys(p for p in (labels[c] if c < len(labels) else ()) if p))
                 found = set(mapped.values())
                 data_start = end + (1 if hxl is not None and hxl is not rows[start] else 0)
                 if not accept(found) and not found & set(KEY_FIELDS) and kind is not None:
                     unheaded = _unheaded_name_column(rows, data_start, labels, mapped)
                     if unheaded is not None:
                         mapped = {**mapped, unheaded: "name"}
-                        texts = {**texts, unheaded: f"(column {_letters(unheaded)}, no header: names)"}
+                        texts = {**texts, unheaded: ""}  # the file gives the column no header
                         found = set(mapped.values())
                 if not accept(found):
                     continue
@@ -824,17 +835,8 @@ def find_table(
         else:
             report.error(_missing_message(kind, required, lookup, sheets))
         return None
+    report.headers = best[1].headers()
     return best[1]
-
-
-def _letters(column: int) -> str:
-    """0 -> ``A``, 26 -> ``AA``."""
-    out = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def _unheaded_name_column(

@@ -18,7 +18,9 @@ from pathlib import Path
 import dash
 from dash import Input, Output, State, dcc, html
 
+from core.schema import UNIT_LEVELS
 from core.text import format_number, t
+from core.text import label as field_label
 from loaders import Dataset, FileReport, TableChange, ValidationReport, load_demo, table_change, with_file
 from loaders.sandbox import validate_untrusted
 
@@ -197,14 +199,20 @@ def report_view(report: FileReport, lang: str) -> html.Div:
     head = html.P(label("ok" if report.ok else "rejected", lang), className="ok" if report.ok else "rejected")
     counts = html.P(
         f"{report.path}: {report.rows} {label('rows', lang)}, {report.matched} {label('matched', lang)}"
-        + (f", {label('level', lang)}: {report.level}" if report.level else "")
+        + (
+            f", {label('level', lang)}: {t(report.level, lang) if report.level in UNIT_LEVELS else report.level}"
+            if report.level
+            else ""
+        )
     )
     parts: list = [head, counts]
     if report.totals:
         parts.append(
             html.P(
                 f"{label('totals', lang)}: "
-                + "; ".join(f"{k} {format_number(v, 0, lang)}" for k, v in list(report.totals.items())[:12])
+                + "; ".join(
+                    f"{field_label(k, lang)} {format_number(v, 0, lang)}" for k, v in list(report.totals.items())[:12]
+                )
             )
         )
     for key, issues in (("errors", report.errors), ("warnings", report.warnings)):
@@ -214,7 +222,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
                 data_table(
                     f"data-{key}",
                     [{"name": label(c, lang), "id": c} for c in ("row", "column", "message")],
-                    [{"row": i.row, "column": i.column, "message": i.message} for i in issues[:500]],
+                    [{"row": i.row, "column": i.column_text(lang), "message": i.message} for i in issues[:500]],
                     page_size=10,
                     lang=lang,
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from cli import validate as validate_cli
+from core.text import label
 from loaders import (
     FileReport,
     disaggregate,
@@ -144,7 +146,7 @@ def test_a_file_with_errors_gives_no_frame(tmp_path, units):
     report = validate_file(path, "population", units)
     assert not report.ok and report.frame is None
     assert report.to_dict()["errors"] == [
-        {"row": 2, "column": "population", "message": "expected a number, got 'багато'"}
+        {"row": 2, "column": "population", "message": "expected a number, got 'багато'", "header": "Населення"}
     ]
     missing = validate_file(tmp_path / "nope.csv", "population", units)
     assert missing.errors[0].message.startswith("file not found")
@@ -202,11 +204,36 @@ def test_cli_errors_exit_1_with_unmatched_rows_and_suggestions(capsys, tmp_path)
 
 def test_cli_text_report(capsys, tmp_path):
     path = write_csv(tmp_path / "p.csv", [["Код", "Населення"], [H1, 10], [None, "Всього"], [None, 10]])
-    status, out, _ = _run(capsys, "--population", str(path))
+    status, out, _ = _run(capsys, "--population", str(path), "--lang", "en")
     assert status == 1
     assert "population " + str(path) + ": NOT USABLE" in out
-    assert "  error: row 4, column 'code': empty code; expected a KATOTTG code or COD-AB P-code, or a name" in out
+    assert (
+        "  error: row 4, column KATOTTG code (in the file: 'Код'): empty code; expected a KATOTTG code or COD-AB "
+        "P-code, or a name"
+    ) in out
     assert out.rstrip().endswith("NOT OK: 0 of 1 file(s) usable")
+
+
+def test_cli_text_report_in_ukrainian_names_each_column_by_its_label_and_the_files_header(capsys, tmp_path):
+    """Under uk (the default) the report names a column as the user knows it, never by a field id: the
+    label, and the header of the user's own file where it differs; totals by their label too."""
+    staff = write_csv(
+        tmp_path / "s.csv",
+        [["Код КАТОТТГ", "Соціальні працівники затверджено", "Соцпрацівники фактично зайнято"],
+         [H1, 3, -1], [H2, 2, "5%"]],
+    )  # fmt: skip
+    status, out, _ = _run(capsys, "--staffing", str(staff))
+    assert status == 1
+    filled = label("social_worker_filled", "uk")
+    assert f"помилка: рядок 3, стовпець {filled} (у файлі: «Соцпрацівники фактично зайнято»)" in out, out
+    assert f"попередження: рядок 2, стовпець {filled} (у файлі: «Соцпрацівники фактично зайнято»)" in out
+    assert f"підсумки: {label('social_worker_approved', 'uk')} 5" in out
+    assert "штат " + str(staff) + ": НЕПРИДАТНИЙ" in out and "придатних файлів 0 з 1" in out
+    assert not re.search(r"\b(social_worker_\w+|population|code)\b", out.replace(str(staff), "")), out
+    # the JSON keeps the field id (for programs) beside the file's header
+    status, out, _ = _run(capsys, "--staffing", str(staff), "--json")
+    (error,) = json.loads(out)["files"][0]["errors"]
+    assert error["column"] == "social_worker_filled" and error["header"] == "Соцпрацівники фактично зайнято"
 
 
 @pytest.mark.parametrize(

@@ -256,6 +256,23 @@ def test_data_quality_lists_each_file_its_summary_and_its_problems(dataset):
     assert "closest: Агрономічна" in issues["message"].iloc[1]
 
 
+def test_data_quality_names_columns_and_totals_by_label_and_the_files_header(units, hromadas, tmp_path):
+    """The workbook's data-quality sheet, as the upload page and ``validate``: a column by its label and
+    the user's own header, totals by label, the severity in words; never a field id."""
+    from loaders import read_staffing
+
+    path = tmp_path / "s.csv"
+    path.write_text(f"Код КАТОТТГ,Соцпрацівники затверджено,Соцпрацівники фактично зайнято\n{H1},3,-1\n", "utf-8")
+    _, report = read_staffing(path, units)
+    quality = Dataset(title="t", units=units, boundaries={}, hromadas=hromadas, reports=(report,))
+    files, issues = quality_tables(quality, "uk")
+    (warning,) = issues.to_dict("records")
+    filled = label("social_worker_filled", "uk")
+    assert warning["column"] == f"{filled} (у файлі: «Соцпрацівники фактично зайнято»)" and warning["row"] == 2
+    assert warning["severity"] == "попередження"
+    assert files.set_index("file").loc["s.csv", "totals"] == f"{label('social_worker_approved', 'uk')} 3"
+
+
 def test_csv_is_one_table_with_plain_numbers_and_neutralised_formulas(dataset):
     units = dataset.units.copy()
     units.loc[units["code"] == H1, "name_uk"] = EVIL[0]

@@ -151,3 +151,47 @@ def test_the_upload_page_reads_a_file_with_its_own_cell_conventions(demo, tmp_pa
     )
     assert "File accepted" in body
     assert "social_worker_filled not available ('–') for 1 unit(s)" in body
+
+
+def _grid_rows(view, grid_id: str) -> list[dict]:
+    """The rows of the report's table ``grid_id`` (Dash AG Grid ``rowData``) in a rendered view."""
+    found = []
+
+    def walk(node):
+        if hasattr(node, "to_plotly_json"):
+            node = node.to_plotly_json()
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") == grid_id:
+                found.extend(props["rowData"])
+            walk(props.get("children"))
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+
+    walk(view)
+    return found
+
+
+def test_the_upload_report_names_columns_by_label_and_the_files_own_header(demo):
+    """Under uk the report's table names each column as the user knows it, never by a field id such as
+    ``filled``: the label, and the header of the user's file where it had one (a column given by letter
+    without a header: the label alone)."""
+    from core.text import label
+
+    codes = demo.hromadas["code"][demo.hromadas["code"].str.startswith("UA74")].iloc[:2].tolist()
+    text = "Код КАТОТТГ;Посада;Затверджено штатних одиниць;Фактично зайнято\n"
+    text += f"{codes[0]};Фахівець із соціальної роботи;40;-3\n{codes[1]};Психолог;2;5%\n"
+    report, dataset = process_upload(demo, _csv(text), "s.csv", "staffing", None, 10**6)
+    assert dataset is None
+    shown = {(r["row"], r["column"]) for key in ("data-errors", "data-warnings") for r in
+             _grid_rows(report_view(report, "uk"), key)}  # fmt: skip
+    filled = f"{label('filled', 'uk')} (у файлі: «Фактично зайнято»)"
+    assert shown == {(2, filled), (3, filled)}, shown
+    assert {r["column"] for r in _grid_rows(report_view(report, "en"), "data-errors")} == {
+        "Filled positions (in the file: 'Фактично зайнято')"
+    }
+
+    headerless = f"Код КАТОТТГ;Посада;Затверджено штатних одиниць;\n{codes[0]};Психолог;2;5%\n"
+    report, _ = process_upload(demo, _csv(headerless), "s.csv", "staffing", None, 10**6, columns={"filled": "D"})
+    assert [r["column"] for r in _grid_rows(report_view(report, "uk"), "data-errors")] == [label("filled", "uk")]

@@ -91,7 +91,8 @@ def test_estimated_totals_print_rounded():
     report.totals = {"idp": 42_999.99999999999, "idp_children": 12.345}
     entry = FileReport.from_report(report)
     assert entry.to_dict()["totals"] == {"idp": 43_000, "idp_children": 12.35}
-    assert "totals: idp 43,000, idp_children 12.35" in entry.summary()
+    assert "totals: IDPs 43,000, IDP children 12.35" in entry.summary("en")
+    assert "підсумки: ВПО 43\u00a0000, Діти ВПО 12,35" in entry.summary("uk")
 
 
 # --------------------------------------------------------------------------- aggregates know their coverage
