@@ -35,10 +35,14 @@ nothing half-read is ever used.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -63,6 +67,7 @@ from .names import (
     parse_name,
     unit_index,
 )
+from .safety import current_suggestion_budget
 from .tables import (
     MISSING_MARKERS,
     TOTAL_LABELS,
@@ -130,10 +135,6 @@ def _text(value: object) -> str:
     return _clean_text(value)
 
 
-def _is_blank(value: object) -> bool:
-    return _text(value) == ""
-
-
 def _is_missing_marker(value: object) -> bool:
     return _text(value).lower() in MISSING_MARKERS
 
@@ -158,13 +159,10 @@ class _Row:
         "sheet",
     )
 
-    def __init__(self, number: int, cells: list[object], groups: dict[str, list[int]]):
+    def __init__(self, number: int, cells: list[object], texts: dict[str, list[str]]):
         self.number = number
         self.cells = cells
-        width = len(cells)
-        self.texts = {
-            group: [t for t in (_text(cells[c]) for c in cols if c < width) if t] for group, cols in groups.items()
-        }
+        self.texts = texts  # shared by the rows with the same key cells: never changed
         self.units: tuple[int, ...] = ()
         self.level: str | None = None
         self.note: str | None = None
@@ -195,17 +193,8 @@ class _Matcher:
         self.name_mismatches: list[tuple[int, str, str, str]] = []
         self.former_names: list[tuple[int, str]] = []
 
-    def cell(self, row: _Row, col: int) -> object:
-        return row.cells[col] if col < len(row.cells) else None
-
     def texts(self, row: _Row, group: str) -> list[str]:
         return row.texts[group]
-
-    def key_text(self, row: _Row) -> str:
-        parts = []
-        for group in ("code", "oblast", "raion", "hromada", "name"):
-            parts += [t for t in self.texts(row, group) if not _is_missing_marker(t)]
-        return " / ".join(dict.fromkeys(parts))
 
     # ------------------------------------------------------------------ codes
     def _code(self, raw: str) -> Match:
@@ -490,7 +479,29 @@ def read_figures(
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    path = Path(path)
+    with _cyclic_gc_paused():
+        return _read_figures(Path(path), kind, units, sheet, columns, codes, header_row, cells)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a table is read (restored after, as it was).
+
+    Reading makes millions of small objects (cells, keys, rows) and none of
+    them form cycles; the collector would scan them again and again (40 % of
+    the time of a 100,000-row file). Reference counting still frees what is
+    dropped; only cycles made meanwhile in other threads wait until the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_figures(path, kind, units, sheet, columns, codes, header_row, cells) -> tuple[pd.DataFrame, ValidationReport]:
     report = ValidationReport(f"{KIND_LABELS[kind]} file {path.name}", kind=kind, path=str(path))
     empty = _empty_frame(kind)
     try:
@@ -517,72 +528,9 @@ def read_figures(
     index = unit_index(units)
     matcher = _Matcher(table, index, report, codes or {})
     value_cols = {c: f for c, f in table.columns.items() if f in VALUE_FIELDS[kind] or f in CANONICAL_FIELDS[kind]}
-    text_numbers: dict[str, list[int]] = {}
-    real_numbers: Counter = Counter()
-    data: list[_Row] = []
-    totals_rows: list[_Row] = []
-    unlocated = 0
-    last: _Row | None = None
-    unscoped: list[tuple[int, _Row]] = []  # unmatched rows, for suggestions from the file's oblast
-
-    sheets_of = table.row_sheets or [None] * len(table.rows)
-    for cells, number, sheet_name in zip(table.rows, table.numbers, sheets_of):
-        row = _Row(number, cells, matcher.groups)
-        row.sheet = report.current_sheet = sheet_name
-        key = matcher.key_text(row)
-        values_blank = all(_is_blank(matcher.cell(row, c)) for c in value_cols)
-        low = key.lower()
-        if key and (normalise_header(key) in TOTAL_LABELS or _TOTAL_PREFIX.match(low)):
-            report.warn("totals row skipped (not counted as data)", row=number)
-            _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
-            totals_rows.append(row)
-            continue
-        breakdown = _breakdown(key) if key and not matcher.texts(row, "code") else None
-        if breakdown is not None:
-            if breakdown == "urban" and kind == "population" and last is not None and not values_blank:
-                _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
-                urban = row.values.get("population", math.nan)
-                if not math.isnan(urban) and math.isnan(last.values.get("population_urban", math.nan)):
-                    last.values["population_urban"] = urban
-            continue
-        if key and any(word in low for word in _UNLOCATED):
-            _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
-            given = ", ".join(f"{f} {_fmt(v)}" for f, v in row.values.items() if not math.isnan(v))
-            report.warn(
-                f"'{key}' names no unit (location unknown); its figures{' (' + given + ')' if given else ''} "
-                "are not assigned to any unit",
-                row=number,
-            )
-            unlocated += 1
-            continue
-        matcher.alternative = None
-        m = matcher.match(row)
-        row.alternative = matcher.alternative if m.ok else None
-        if not m.ok:
-            if values_blank and not any(looks_like_code(t) for t in matcher.texts(row, "code")):
-                continue  # a title, note or source line: no figure is lost
-            if m.special:
-                _parse_values(row, value_cols, kind, report, None, None, quiet=True, cells=conventions)
-                report.warn(f"{m.problem}; its figures are not assigned to any unit", row=number)
-                unlocated += 1
-                continue
-            column = "code" if matcher.texts(row, "code") else _key_column(matcher, row)
-            report.error(m.problem or "no unit found", row=number, column=column)
-            report.unmatched.append(Unmatched(number, key, m.suggestions))
-            if "names" not in (m.problem or "") or not m.suggestions:  # not an ambiguity: its candidates stay
-                unscoped.append((len(report.unmatched) - 1, row))
-            data.append(row)
-            continue
-        row.units, row.level, row.note = m.units, m.level, m.note
-        if m.note:
-            report.warn(m.note, row=number, column="code" if matcher.texts(row, "code") else _key_column(matcher, row))
-        matcher.remember(m.units[0], m.level or "")
-        _parse_values(
-            row, value_cols, kind, report, text_numbers, real_numbers, quiet=False, table=table, cells=conventions
-        )
-        data.append(row)
-        last = row
-
+    read = _read_rows(table, kind, matcher, report, value_cols, conventions)
+    data, totals_rows, unlocated, unscoped = read.data, read.totals_rows, read.unlocated, read.unscoped
+    text_numbers, real_numbers = read.text_numbers, read.real_numbers
     report.current_sheet = None
     for name, rows in text_numbers.items():
         if real_numbers[name] and rows:
@@ -665,68 +613,303 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def _key_column(matcher: _Matcher, row: _Row) -> str:
-    for group in ("hromada", "raion", "oblast", "name"):
-        if matcher.texts(row, group):
-            return group
-    return "code"
-
-
 def _empty_frame(kind: str) -> pd.DataFrame:
     extra = ["idp_estimated"] if kind == "idp" else []
     return pd.DataFrame(columns=["code", "level", *CANONICAL_FIELDS[kind], *extra, "row"])
 
 
-def _parse_values(
-    row: _Row,
-    value_cols: dict[int, str],
-    kind: str,
-    report: ValidationReport,
-    text_numbers: dict[str, list[int]] | None,
-    real_numbers: Counter | None,
-    quiet: bool,
-    table: Table | None = None,
-    cells: dict[str, str] | None = None,
-) -> None:
-    for col, name in value_cols.items():
-        value = row.cells[col] if col < len(row.cells) else None
-        if name == "role":
-            row.role = _text(value)
-            continue
-        if name == "estimated":
-            row.estimated = _text(value).lower() in _TRUE
-            continue
-        if cell_meaning(value, cells) == "unknown":
-            row.unknown[name] = str(value).strip()
+# --------------------------------------------------------------------------- reading the rows
+class _Read(NamedTuple):
+    data: list[_Row]
+    totals_rows: list[_Row]
+    unlocated: int
+    unscoped: list[tuple[int, _Row]]  # unmatched rows, for suggestions from the file's oblast
+    text_numbers: dict[str, list[int]]
+    real_numbers: Counter
+
+
+class _Key:
+    """What the key cells of a row (code, oblast, raion, hromada, name, type) say, before matching."""
+
+    __slots__ = ("texts", "text", "what", "breakdown", "has_code", "code_like", "column")
+
+    def __init__(self, texts: dict[str, list[str]]):
+        self.texts = texts
+        parts: list[str] = []
+        for group in ("code", "oblast", "raion", "hromada", "name"):
+            parts += [t for t in texts[group] if not _is_missing_marker(t)]
+        self.text = key = " / ".join(dict.fromkeys(parts))
+        low = key.lower()
+        self.has_code = bool(texts["code"])
+        self.code_like = any(looks_like_code(t) for t in texts["code"])
+        named = [g for g in ("hromada", "raion", "oblast", "name") if texts[g]]
+        self.column = "code" if self.has_code or not named else named[0]
+        self.breakdown = None
+        if key and (normalise_header(key) in TOTAL_LABELS or _TOTAL_PREFIX.match(low)):
+            self.what = "total"
+        elif key and not self.has_code and (breakdown := _breakdown(key)) is not None:
+            self.what, self.breakdown = "breakdown", breakdown
+        elif key and any(word in low for word in _UNLOCATED):
+            self.what = "unlocated"
+        else:
+            self.what = "unit"
+
+
+def _row_texts(cells: list[object], groups: dict[str, list[int]]) -> dict[str, list[str]]:
+    width = len(cells)
+    return {group: [t for t in (_text(cells[c]) for c in cols if c < width) if t] for group, cols in groups.items()}
+
+
+class _Cell(NamedTuple):
+    """One value cell as read: its number as a unit's figure (``loud``, with the ``issue`` it raises) and as
+    a skipped row's (``quiet``: totals, breakdown and unlocated rows, no message)."""
+
+    blank: bool
+    loud: float = math.nan
+    quiet: float = math.nan
+    issue: tuple[str, str] | None = None  # ("error" | "warning", message)
+    unknown: str | None = None  # the sign that says "not available"
+    typed: str | None = None  # "text" or "real": a number, for the "typed as text among numbers" warning
+    text: str = ""  # role cells
+    flag: bool = False  # estimated cells
+
+
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
+def _parse_cell(value: object, name: str, cells: dict[str, str], fast: bool = True) -> _Cell:
+    """The figure of field ``name`` in ``value``, the problem it raises and the signs it carries.
+
+    ``fast``: plain digits (``12345``, ``12.5``) are read by ``float``, as
+    :func:`~loaders.tables.parse_number` reads them, without its clean-up steps.
+    """
+    blank = _text(value) == ""
+    if name == "role":
+        return _Cell(blank, text=_text(value))
+    if name == "estimated":
+        return _Cell(blank, flag=_text(value).lower() in _TRUE)
+    if fast and type(value) is str and _PLAIN_NUMBER.fullmatch(value) and value not in cells:
+        number, unknown = float(value), None
+    else:
+        unknown = str(value).strip() if cell_meaning(value, cells) == "unknown" else None
         try:
             number = parse_number(value, cells)
         except ValueError as exc:
-            if not quiet:
-                report.error(str(exc), row=row.number, column=name)
-            row.values[name] = math.nan
+            return _Cell(blank, issue=("error", str(exc)), unknown=unknown)
+    typed = None if math.isnan(number) else "text" if isinstance(value, str) else "real"
+    if name == "urban_share":
+        quiet = number / 100 if number > 1 else number
+        if not math.isnan(number) and not 0 <= number <= 100:
+            problem = ("error", f"share must be between 0 and 1 (or 0 and 100 %), got {value}")
+            return _Cell(blank, math.nan, quiet, problem, unknown, typed)
+        return _Cell(blank, quiet, quiet, None, unknown, typed)
+    issue = None
+    if isinstance(value, str) and value.strip().endswith("%") and name in COUNT_FIELDS:
+        issue, number = ("error", f"expected a count, got a percentage {value.strip()!r}"), math.nan
+    if number < 0:
+        issue, number = ("warning", f"must be >= 0, got {value}; read as no data"), math.nan
+    return _Cell(blank, number, number, issue, unknown, typed)
+
+
+def _parse_column(rows: list[list[object]], col: int, name: str, cells: dict[str, str]) -> list[_Cell]:
+    """:func:`_parse_cell` of one column, each distinct text or whole number read once."""
+    seen: dict[object, _Cell] = {}
+    out = []
+    empty = _parse_cell(None, name, cells)
+    for row in rows:
+        value = row[col] if col < len(row) else None
+        if value is None:
+            out.append(empty)
+        elif type(value) is str or type(value) is int:  # not float: -0.0 == 0.0, nan != nan
+            key = (type(value), value)
+            cell = seen.get(key)
+            if cell is None:
+                cell = seen[key] = _parse_cell(value, name, cells)
+            out.append(cell)
+        else:
+            out.append(_parse_cell(value, name, cells))
+    return out
+
+
+def _apply_cells(
+    row: _Row,
+    names: list[str],
+    cells: tuple[_Cell, ...],
+    report: ValidationReport,
+    quiet: bool,
+    read: _Read | None = None,
+    typed: bool = False,
+) -> None:
+    """Give ``row`` the figures of its cells; a unit's row (not ``quiet``) reports their problems."""
+    for name, cell in zip(names, cells):
+        if name == "role":
+            row.role = cell.text
             continue
-        if not quiet and table is not None and table.typed and not math.isnan(number):
-            if isinstance(value, str):
-                text_numbers.setdefault(name, []).append(row.number)
+        if name == "estimated":
+            row.estimated = cell.flag
+            continue
+        if cell.unknown is not None:
+            row.unknown[name] = cell.unknown
+        if quiet:
+            row.values[name] = cell.quiet
+            continue
+        if cell.issue is not None:
+            severity, message = cell.issue
+            (report.error if severity == "error" else report.warn)(message, row=row.number, column=name)
+        if typed and cell.typed is not None:
+            if cell.typed == "text":
+                read.text_numbers.setdefault(name, []).append(row.number)
             else:
-                real_numbers[name] += 1
-        if name == "urban_share":
-            if not math.isnan(number) and not quiet and not 0 <= number <= 100:
-                report.error(
-                    f"share must be between 0 and 1 (or 0 and 100 %), got {value}", row=row.number, column=name
-                )
-                number = math.nan
-            row.values[name] = number / 100 if number > 1 else number
+                read.real_numbers[name] += 1
+        row.values[name] = cell.loud
+
+
+class _MatchMemo:
+    """:meth:`_Matcher.match` once per distinct key cells and section (the oblast and raion of the rows above).
+
+    A repeat gets the first row's match, with what matching recorded on the
+    way (a former name, a name other than the codifier's, an oblast that is
+    also a hromada's name) under its own row number, and spends the
+    suggestions the first look-up spent; once the file's budget cannot pay
+    for them, the row is looked up again (and gets what the budget leaves).
+    """
+
+    def __init__(self, matcher: _Matcher):
+        self.matcher = matcher
+        self.seen: dict[tuple, tuple] = {}
+        self.budget = current_suggestion_budget()  # the file's: the same for all its rows
+
+    def match(self, row: _Row, key: tuple) -> Match:
+        matcher, budget = self.matcher, self.budget
+        memo_key = (key, matcher.ctx_oblast, matcher.ctx_raion)
+        hit = self.seen.get(memo_key)
+        if hit is not None:
+            m, alternative, former, mismatches, spent, refused = hit
+            if budget is None or budget[0] >= spent:
+                if spent or refused:
+                    budget[0] -= spent
+                    budget[1] += refused
+                if former:
+                    matcher.former_names += [(row.number, note) for note in former]
+                if mismatches:
+                    matcher.name_mismatches += [(row.number, *rest) for rest in mismatches]
+                matcher.alternative = alternative
+                return m
+        left, refused = (budget[0], budget[1]) if budget is not None else (0, 0)
+        n_former, n_mismatches = len(matcher.former_names), len(matcher.name_mismatches)
+        matcher.alternative = None
+        m = matcher.match(row)
+        self.seen[memo_key] = (
+            m,
+            matcher.alternative,
+            [note for _, note in matcher.former_names[n_former:]],
+            [rest for _, *rest in matcher.name_mismatches[n_mismatches:]],
+            left - budget[0] if budget is not None else 0,
+            budget[1] - refused if budget is not None else 0,
+        )
+        return m
+
+
+def _read_rows(
+    table: Table,
+    kind: str,
+    matcher: _Matcher,
+    report: ValidationReport,
+    value_cols: dict[int, str],
+    conventions: dict[str, str],
+    *,
+    memo: bool = True,
+) -> _Read:
+    """Match and read the rows of ``table`` in order; every problem goes to ``report`` under its row.
+
+    With ``memo`` (the default), what depends only on a row's key cells (its
+    texts, whether it is a totals, breakdown or unlocated row, its match in
+    its section) is worked out once per distinct key, and each value column
+    is parsed by distinct cell; without it, every row is read by itself.
+    Both give the same rows and the same messages in the same order.
+    """
+    read = _Read([], [], 0, [], {}, Counter())
+    rows, names = table.rows, list(value_cols.values())
+    sheets_of = table.row_sheets or [None] * len(rows)
+    groups = matcher.groups
+    if memo:
+        key_cols = sorted({c for cols in groups.values() for c in cols})
+        columns = [[_text(r[c]) if c < len(r) else "" for r in rows] for c in key_cols]
+        keys = list(zip(*columns)) if columns else [()] * len(rows)
+        place = {c: k for k, c in enumerate(key_cols)}
+        parsed = [_parse_column(rows, c, name, conventions) for c, name in value_cols.items()]
+        row_cells = list(zip(*parsed)) if parsed else [()] * len(rows)
+        known: dict[tuple, _Key] = {}
+        matches = _MatchMemo(matcher)
+    unlocated, last = 0, None
+    for i, (cells, number, sheet_name) in enumerate(zip(rows, table.numbers, sheets_of)):
+        if memo:
+            key_cells = keys[i]
+            key = known.get(key_cells)
+            if key is None:
+                texts = {g: [t for t in (key_cells[place[c]] for c in cols) if t] for g, cols in groups.items()}
+                key = known[key_cells] = _Key(texts)
+            values = row_cells[i]
+        else:
+            key = _Key(_row_texts(cells, groups))
+            width = len(cells)
+            values = tuple(
+                _parse_cell(cells[c] if c < width else None, name, conventions, fast=False)
+                for c, name in value_cols.items()
+            )
+        row = _Row(number, cells, key.texts)
+        row.sheet = report.current_sheet = sheet_name
+        values_blank = all(cell.blank for cell in values)
+        if key.what == "total":
+            report.warn("totals row skipped (not counted as data)", row=number)
+            _apply_cells(row, names, values, report, quiet=True)
+            read.totals_rows.append(row)
             continue
-        if isinstance(value, str) and value.strip().endswith("%") and name in COUNT_FIELDS:
-            if not quiet:
-                report.error(f"expected a count, got a percentage {value.strip()!r}", row=row.number, column=name)
-            number = math.nan
-        if number < 0:
-            if not quiet:
-                report.warn(f"must be >= 0, got {value}; read as no data", row=row.number, column=name)
-            number = math.nan
-        row.values[name] = number
+        if key.what == "breakdown":
+            if key.breakdown == "urban" and kind == "population" and last is not None and not values_blank:
+                _apply_cells(row, names, values, report, quiet=True)
+                urban = row.values.get("population", math.nan)
+                if not math.isnan(urban) and math.isnan(last.values.get("population_urban", math.nan)):
+                    last.values["population_urban"] = urban
+            continue
+        if key.what == "unlocated":
+            _apply_cells(row, names, values, report, quiet=True)
+            given = ", ".join(f"{f} {_fmt(v)}" for f, v in row.values.items() if not math.isnan(v))
+            report.warn(
+                f"'{key.text}' names no unit (location unknown); its figures{' (' + given + ')' if given else ''} "
+                "are not assigned to any unit",
+                row=number,
+            )
+            unlocated += 1
+            continue
+        if memo:
+            m = matches.match(row, key_cells)
+        else:
+            matcher.alternative = None
+            m = matcher.match(row)
+        row.alternative = matcher.alternative if m.ok else None
+        if not m.ok:
+            if values_blank and not key.code_like:
+                continue  # a title, note or source line: no figure is lost
+            if m.special:
+                _apply_cells(row, names, values, report, quiet=True)
+                report.warn(f"{m.problem}; its figures are not assigned to any unit", row=number)
+                unlocated += 1
+                continue
+            report.error(m.problem or "no unit found", row=number, column=key.column)
+            report.unmatched.append(Unmatched(number, key.text, m.suggestions))
+            if "names" not in (m.problem or "") or not m.suggestions:  # not an ambiguity: its candidates stay
+                read.unscoped.append((len(report.unmatched) - 1, row))
+            read.data.append(row)
+            continue
+        row.units, row.level, row.note = m.units, m.level, m.note
+        if m.note:
+            report.warn(m.note, row=number, column=key.column)
+        matcher.remember(m.units[0], m.level or "")
+        _apply_cells(row, names, values, report, quiet=False, read=read, typed=table.typed)
+        read.data.append(row)
+        last = row
+    return read._replace(unlocated=unlocated)
 
 
 def _resolve_levels(rows: list[_Row], index: UnitIndex) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "limits",
     "load_workbook",
     "read_shared_strings",
+    "current_suggestion_budget",
     "suggestion_allowed",
     "suggestion_budget",
 ]
@@ -374,6 +375,15 @@ def suggestion_budget(count: int | None = None) -> Iterator[list[int]]:
         yield budget
     finally:
         _SUGGESTIONS.reset(token)
+
+
+def current_suggestion_budget() -> list[int] | None:
+    """The live budget of the current file, ``[suggestions left, rows refused one]``, or None outside a budget.
+
+    A reader that reuses the result of a name looked up before spends what the
+    first look-up spent (so a memoised reading suggests exactly as one that
+    looks every row up)."""
+    return _SUGGESTIONS.get()
 
 
 def suggestion_allowed() -> bool:
