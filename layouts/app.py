@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import dash
 import flask
@@ -38,7 +38,9 @@ __all__ = [
     "geo_response",
     "parse_path",
     "period_controls",
-    "preload_geometry",
+    "preload_first_answers",
+    "requested_page",
+    "shell_layout",
     "with_period",
 ]
 
@@ -152,7 +154,10 @@ def configure_compression(server: flask.Flask) -> None:
 
 
 #: Paths of responses a browser keeps in its cache: never a Set-Cookie on them.
-CACHEABLE_PATHS = ("/geo/", "/_dash-component-suites/", "/assets/", "/_favicon.ico")
+CACHEABLE_PATHS = ("/geo/", "/rows/", "/_dash-component-suites/", "/assets/", "/_favicon.ico")
+#: Paths whose URL names their content (a version of the session's tables in ``?v=``): read from the
+#: session, yet no ``Vary: Cookie`` (the signed cookie changes on every refresh, which would void the cache)
+KEYED_PATHS = ("/rows/",)
 
 
 class CacheFriendlySessions(SecureCookieSessionInterface):
@@ -162,6 +167,15 @@ class CacheFriendlySessions(SecureCookieSessionInterface):
     is used); geometry, scripts and assets carry no ``Set-Cookie``, so
     shared and browser caches keep them.
     """
+
+    def save_session(self, app: flask.Flask, session, response: flask.Response) -> None:
+        super().save_session(app, session, response)
+        if flask.request.path.startswith(KEYED_PATHS):
+            vary = [v for v in response.vary if v.lower() != "cookie"]
+            if vary:
+                response.headers["Vary"] = ", ".join(vary)
+            else:
+                response.headers.pop("Vary", None)
 
     def should_set_cookie(self, app: flask.Flask, session) -> bool:
         if session.modified:
@@ -202,26 +216,132 @@ def geo_response(state: AtlasState, key: str, level: str) -> flask.Response:
 _FIRST_LEVEL = {"": "oblast", "map": None, "scenarios": "oblast", "funding": "hromada"}
 
 
-def preload_geometry(app: dash.Dash, state: AtlasState) -> None:
-    """Start the download of the geometry a page draws first with the page itself (``<link rel=preload>``).
+#: plotly.js, loaded by the first graph drawn (not a script of the page itself)
+PLOTLY_JS = "_dash-component-suites/plotly/package_data/plotly.min.js"
 
-    Without it the request starts only once Plotly has loaded and run.
+
+def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
+    """Start the downloads a page waits for with the page itself (``<link rel=preload>``).
+
+    The layout (which carries the page, see ``shell``), the callback graph,
+    plotly.js (on pages with a map) and the geometry the page draws first
+    would otherwise start only once the scripts have run, and plotly.js
+    and the geometry only once the graph is drawn. The page also sends its
+    whole URL as the referrer to its own server (``same-origin``), which is
+    how the layout knows the page.
     """
     interpolate = app.interpolate_index
+    prefix = app.config.requests_pathname_prefix or "/"
 
     def interpolate_index(**kwargs):
         _, page = parse_path(flask.request.path)
+        links = [
+            '<meta name="referrer" content="same-origin">',
+            f'<link rel="preload" href="{prefix}_dash-layout" as="fetch" crossorigin="anonymous">',
+            f'<link rel="preload" href="{prefix}_dash-dependencies" as="fetch" crossorigin="anonymous">',
+        ]
         level = _FIRST_LEVEL.get(page, "")
         if level is None:
             level = flask.request.args.get("level") or "oblast"
         if level in ("oblast", "raion", "hromada"):
+            links.append(f'<link rel="preload" href="{prefix}{PLOTLY_JS}" as="script">')
             url = state.geo_url(level)
-            kwargs["metas"] = (
-                kwargs.get("metas", "") + f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">'
-            )
+            links.append(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">')
+        kwargs["metas"] = kwargs.get("metas", "") + "".join(links)
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index
+
+
+def requested_page(referrer: str | None, host: str) -> tuple[str, str] | None:
+    """(path, query string) of the page a layout request comes from, by its ``Referer``; None when unknown.
+
+    Only a referrer of this server (same host) and a path of a page count;
+    the page's own ``<meta name="referrer" content="same-origin">`` keeps
+    the browser sending the whole URL to its own server.
+    """
+    if not referrer or len(referrer) > MAX_SEARCH + 2048:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != host or parts.scheme not in ("http", "https"):
+        return None
+    _, page = parse_path(parts.path)
+    if page not in PAGES or not parts.path.startswith("/"):
+        return None
+    return parts.path, (f"?{parts.query}" if parts.query else "")
+
+
+def document_data(lang: str, page: str) -> dict:
+    """The page's language and the browser tab's title: "Карта — Атлас …" or "Map — … Atlas …"."""
+    label = PAGES.get(page, (None, None))[1]
+    tab = f"{t(label, lang)} — {t('title', lang)}" if label else t("title", lang)
+    return {"lang": lang, "title": tab}
+
+
+def shell_layout(
+    location: dict | None = None,
+    lang: str = "uk",
+    body=None,
+    nav=None,
+    title: str | None = None,
+    document: dict | None = None,
+    period: dict | None = None,
+) -> html.Div:
+    """The page shell: URL, language, header (title, navigation, period selectors), the page, the busy note.
+
+    Empty, it is filled by the routing callbacks; with ``location`` (the
+    URL component's ``pathname``, ``search`` and ``href``) and the rest it
+    is the page as drawn, and the URL component reports no change.
+    """
+    period = period or {}
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh="callback-nav", **(location or {})),
+            dcc.Store(id=ids.LANG, data=lang),
+            dcc.Store(id="app-document", data=document),
+            html.Header(
+                [
+                    html.H1(title, id="app-title"),
+                    html.Div(nav, id="app-nav-holder"),
+                    html.Div(
+                        [
+                            html.Label(period.get("label"), id="app-period-label", htmlFor=ids.PERIOD),
+                            dcc.Dropdown(
+                                id=ids.PERIOD,
+                                options=period.get("options", []),
+                                value=period.get("value"),
+                                clearable=False,
+                                searchable=False,
+                                style={"width": "200px"},
+                            ),
+                            html.Label(period.get("compare_label"), id="app-compare-label", htmlFor=ids.COMPARE),
+                            dcc.Dropdown(
+                                id=ids.COMPARE,
+                                options=period.get("compare_options", []),
+                                value=period.get("compare"),
+                                clearable=False,
+                                searchable=False,
+                                style={"width": "170px"},
+                            ),
+                        ],
+                        id="app-period-holder",
+                        className="controls period",
+                        style=period.get("style", {"display": "none"}),
+                    ),
+                ],
+                className="header",
+            ),
+            html.Main(body, id=ids.PAGE, className="atlas"),
+            # shown by assets/busy.js while an answer of the server takes more than 300 ms
+            html.Div(
+                [html.Span(t("busy", lang), lang=lang, className=f"busy-{lang}") for lang in ("uk", "en")],
+                id="app-busy",
+                className="busy",
+                role="status",
+                hidden=True,
+            ),
+        ]
+    )
 
 
 def create_app(
@@ -256,7 +376,7 @@ def create_app(
     # uploads travel base64-encoded inside a callback request: about 4/3 of the file
     app.server.config["MAX_CONTENT_LENGTH"] = int(data_page.upload_limit_bytes() * 1.4) + 2**20
     app.server.extensions["atlas_state"] = state
-    preload_geometry(app, state)
+    preload_first_answers(app, state)
     app.server.extensions["atlas_jobs"] = jobs  # ``app:celery_app`` (Celery workers) reads it
 
     @app.server.route("/geo/<key>/<level>.json")
@@ -278,40 +398,52 @@ def create_app(
         return {"status": "unavailable", "problem": "session storage is unavailable; try again later"}, 503
 
     app.index_string = app.index_string.replace("<html>", '<html lang="uk">', 1)
-    app.layout = html.Div(
-        [
-            dcc.Location(id=ids.URL, refresh="callback-nav"),
-            dcc.Store(id=ids.LANG, data="uk"),
-            dcc.Store(id="app-document"),
-            html.Header(
-                [
-                    html.H1(id="app-title"),
-                    html.Div(id="app-nav-holder"),
-                    html.Div(
-                        [
-                            html.Label(id="app-period-label", htmlFor=ids.PERIOD),
-                            dcc.Dropdown(id=ids.PERIOD, clearable=False, searchable=False, style={"width": "200px"}),
-                            html.Label(id="app-compare-label", htmlFor=ids.COMPARE),
-                            dcc.Dropdown(id=ids.COMPARE, clearable=False, searchable=False, style={"width": "170px"}),
-                        ],
-                        id="app-period-holder",
-                        className="controls period",
-                        style={"display": "none"},
-                    ),
-                ],
-                className="header",
-            ),
-            html.Main(id=ids.PAGE, className="atlas"),
-            # shown by assets/busy.js while an answer of the server takes more than 300 ms
-            html.Div(
-                [html.Span(t("busy", lang), lang=lang, className=f"busy-{lang}") for lang in ("uk", "en")],
-                id="app-busy",
-                className="busy",
-                role="status",
-                hidden=True,
-            ),
-        ]
-    )
+
+    def url_period(query: dict) -> str | None:
+        """The period a URL names (None: the latest); without one, the session's choice stays."""
+        if "period" not in query:
+            return state.period()
+        return state.published.resolve(query["period"]) if state.published is not None else None
+
+    def shell():
+        """The page shell; with the page the browser shows already in it, when the layout request says which.
+
+        The browser asks for the layout from the page itself, so the request's
+        ``Referer`` is the page's URL (:func:`requested_page`): the page, the
+        navigation, the period selectors and the URL component come filled in,
+        and no callback runs before the page is drawn. Without it (a
+        referrer policy or proxy that drops it) the shell comes empty and the
+        routing callbacks fill it once the URL component reports where it is.
+        """
+        shown = requested_page(flask.request.referrer, flask.request.host) if flask.has_request_context() else None
+        if shown is None:
+            return shell_layout()
+        pathname, search = shown
+        lang, page = parse_path(pathname)
+        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        if state.published is not None and "period" in query:
+            state.set_period(url_period(query))
+        body, nav, title, lang = page_body(lang, page, query, search)
+        options, value, compare, compared, style = period_controls(state, lang, url_period(query))
+        return shell_layout(
+            location={"pathname": pathname, "search": search, "href": flask.request.referrer},
+            lang=lang,
+            body=body,
+            nav=nav,
+            title=title,
+            document=document_data(lang, page),
+            period={
+                "options": options,
+                "value": value,
+                "compare_options": compare,
+                "compare": compared,
+                "style": style,
+                "label": t("period_select", lang),
+                "compare_label": t("period_compare", lang),
+            },
+        )
+
+    app.layout = shell
 
     period_outputs = (
         Output(ids.PERIOD, "options"),
@@ -323,12 +455,6 @@ def create_app(
         Output("app-compare-label", "children"),
     )
 
-    def url_period(query: dict) -> str | None:
-        """The period a URL names (None: the latest); without one, the session's choice stays."""
-        if "period" not in query:
-            return state.period()
-        return state.published.resolve(query["period"]) if state.published is not None else None
-
     @app.callback(
         Output(ids.PAGE, "children"),
         Output("app-nav-holder", "children"),
@@ -336,6 +462,7 @@ def create_app(
         Output(ids.LANG, "data"),
         Input(ids.URL, "pathname"),
         dash.State(ids.URL, "search"),
+        prevent_initial_call=True,  # the shell comes with the page (see ``shell``), else the URL reports it
     )
     def route(pathname, search):
         lang, page = parse_path(pathname if isinstance(pathname, str) else None)
@@ -345,7 +472,7 @@ def create_app(
             state.set_period(url_period(query))
         return page_body(lang, page, query, search)
 
-    @app.callback(*period_outputs, Input(ids.URL, "pathname"), dash.State(ids.URL, "search"))
+    @app.callback(*period_outputs, Input(ids.URL, "pathname"), dash.State(ids.URL, "search"), prevent_initial_call=True)
     def period_selectors(pathname, search):
         """The shell's period selectors, as the URL (else the session) says; runs beside ``route``."""
         lang, _ = parse_path(pathname if isinstance(pathname, str) else None)
@@ -407,13 +534,10 @@ def create_app(
         prevent_initial_call=True,
     )
 
-    @app.callback(Output("app-document", "data"), Input(ids.URL, "pathname"))
+    @app.callback(Output("app-document", "data"), Input(ids.URL, "pathname"), prevent_initial_call=True)
     def document(pathname):
         """The page's language and the browser tab's title: "Карта — Атлас …" or "Map — … Atlas …"."""
-        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
-        label = PAGES.get(page, (None, None))[1]
-        tab = f"{t(label, lang)} — {t('title', lang)}" if label else t("title", lang)
-        return {"lang": lang, "title": tab}
+        return document_data(*parse_path(pathname if isinstance(pathname, str) else None))
 
     # the page's language and the browser tab's title follow the URL (screen readers, hyphenation, bookmarks)
     app.clientside_callback(
@@ -429,6 +553,7 @@ def create_app(
         Output(ids.LANG_LINK, "href"),
         Input(ids.URL, "search"),
         dash.State(ids.URL, "pathname"),
+        prevent_initial_call=True,  # the navigation comes with the link
     )
     def language_link(search, pathname):
         lang, page = parse_path(pathname if isinstance(pathname, str) else None)

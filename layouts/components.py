@@ -168,6 +168,7 @@ def data_table(
     lang: str = "uk",
     row_id: str | None = None,
     select: bool = False,
+    selected: dict | None = None,
 ) -> dag.AgGrid:
     """A sortable, filterable table (Dash AG Grid, community features), its words and numbers in ``lang``.
 
@@ -175,7 +176,8 @@ def data_table(
     under its header and sorts on a click; more than ``page_size`` rows are
     paged. ``row_id`` names the field that identifies a row (its unit code):
     a click on a row reports it in ``cellClicked["rowId"]``, and with
-    ``select`` the table highlights the rows set in ``selectedRows``.
+    ``select`` the table highlights the rows set in ``selectedRows``
+    (``selected``: the first ones, as ``{"ids": [...]}``).
     """
     options = {
         "localeText": grid_locale(lang),
@@ -190,6 +192,8 @@ def data_table(
     if select:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}
+    if selected is not None:
+        extra["selectedRows"] = selected
     return dag.AgGrid(
         id=table_id,
         columnDefs=grid_columns(columns, lang),

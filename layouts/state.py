@@ -49,7 +49,7 @@ import secrets
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -372,6 +372,7 @@ class AtlasState:
         self._compute = compute
         self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
         self._geo = TableCache(3 * _MEMO_SIZE)
+        self._figures = TableCache(4 * _MEMO_SIZE)  # first figures of pages, by what they show
         self._trends = TableCache(2)  # trends over the published periods, per revision and assumptions
         self._datasets = TableCache(_MEMO_SIZE)  # decoded datasets by key (a key's content never changes)
         redis_url = os.environ.get("ATLAS_REDIS_URL")
@@ -640,6 +641,14 @@ class AtlasState:
 
         periods = self.change_periods() if metric in CHANGE_MEASURES else None
         return _content_key([self.dataset_key(), _content_key(self.assumptions()), periods])
+
+    def figure(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """A page's first figure, made once per ``key`` (what it shows, with :meth:`tables_key`); never changed.
+
+        Every visit to the same view gets the same figure, so it is built
+        (hover text of every unit, plotly's validation) once, not per visit.
+        """
+        return self._figures.get(key, make)
 
     def change_periods(self) -> tuple[str, str] | None:
         """(earlier period, period shown) the change metrics of this session compare; None: no comparison."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from urllib.parse import urlencode
 
 import dash
+import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
@@ -74,6 +77,74 @@ def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
     # two digits beyond what the table shows (the filter compares those): about half the bytes of full floats
     table = table.assign(**{m: table[m].round(METRIC_LABELS[m]["decimals"] + 2) for m in metrics})
     return records(table, ["code", "name", *_COUNT_COLUMNS, *metrics, "coverage"])
+
+
+#: where the browser fetches the map table's rows (see :func:`rows_url`, :func:`rows_response`)
+ROWS_PATH = "/rows/map/"
+
+
+def _change(metric: str) -> bool:
+    from metrics.change import CHANGE_MEASURES
+
+    return metric in CHANGE_MEASURES
+
+
+def rows_url(state: AtlasState, level: str, metric: str, oblast: str | None, lang: str) -> str:
+    """URL of the map table's rows, versioned by the tables they come from (``?v=``: cached as immutable).
+
+    The rows carry every metric (:func:`table_rows`), so the URL names no
+    metric, only whether the change metrics are compared (``change=1``):
+    a metric switch fetches nothing, and a later visit to the same view
+    finds the rows in the browser's cache.
+    """
+    query = {"oblast": oblast or "", "lang": lang, "change": int(_change(metric)), "v": state.tables_key(metric)}
+    return f"{ROWS_PATH}{level}.json?{urlencode(query)}"
+
+
+def rows_response(state: AtlasState, level: str) -> flask.Response:
+    """The rows :func:`rows_url` names, as JSON: ``immutable`` under the current version, else revalidated.
+
+    The rows come from this session's tables; ``v`` is their
+    :meth:`~layouts.state.AtlasState.tables_key`. Under that version the
+    content never changes, so the browser keeps it for good (``private``:
+    the tables may be of the session's own upload); an old version gets the
+    current rows with ``no-cache`` (its ETag answers a revalidation).
+    """
+    request = flask.request
+    lang = request.args.get("lang") if request.args.get("lang") in ("uk", "en") else "uk"
+    change = request.args.get("change") == "1"
+    oblast = request.args.get("oblast") or None
+    if level not in LEVELS or (oblast is not None and len(oblast) > 40):
+        flask.abort(404)
+    from metrics.change import CHANGE_MEASURES
+
+    metric = next(iter(CHANGE_MEASURES)) if change else DEFAULT_METRIC
+    key = state.tables_key(metric)
+    etag = hashlib.sha256(f"{key}|{level}|{oblast or ''}|{lang}|{change}".encode()).hexdigest()[:20]
+    # flask-compress appends the encoding to the tag it sends (":br", ":gzip")
+    if any(tag.split(":")[0] == etag for tag in request.if_none_match):
+        response = flask.Response(status=304)
+    else:
+        data = state.tables(metric=metric)
+        if oblast is not None and oblast not in set(data.tables["oblast"]["code"]):
+            flask.abort(404)
+        rows = table_rows(data, level, metric, oblast, lang)
+        response = flask.Response(json.dumps(rows, separators=(",", ":")), mimetype="application/json")
+    response.set_etag(etag)
+    if request.args.get("v") == key:
+        response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+#: the table's rows arrive from :func:`rows_url` (the browser's cache on a later visit), not in a callback
+_FETCH_ROWS = """async function(url) {
+    if (!url) { return window.dash_clientside.no_update; }
+    const answer = await fetch(url, {credentials: "same-origin"});
+    if (!answer.ok) { return window.dash_clientside.no_update; }
+    return await answer.json();
+}"""
 
 
 def selected_rows(selected: str | None) -> dict:
@@ -160,6 +231,12 @@ def _area(data: AtlasData, level: str, oblast: str | None, lang: str) -> str | N
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
+    """The map page as the URL describes it, drawn as it comes: figure, table columns and rows' URL included.
+
+    No callback runs before the map is drawn (the figure is part of the
+    layout); the table's rows are fetched from :func:`rows_url` (the
+    browser's cache on a later visit).
+    """
     data = state.tables()
     level, metric, oblast, code = map_state(query)
     notes = [t("click_hint", lang), t("table_hint", lang)]
@@ -169,6 +246,11 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.P(t("oblast_unknown", lang, code=str(oblast)[:40]), className="notice", role="alert"),
             None,
         )
+    geo_url = state.geo_url(level)
+    figure = state.figure(
+        ("map", state.tables_key(metric), geo_url, level, oblast, metric, lang, code),
+        lambda: choropleth(geo_url, map_units(state.tables(metric=metric), level, oblast), metric, lang, code),
+    )
     return html.Div(
         [
             unknown,
@@ -185,7 +267,12 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Label(t("metric", lang), htmlFor=ids.METRIC),
                     metric_dropdown(lang, ids.METRIC, metric),
                     html.Button(t("reset", lang), id=ids.RESET, n_clicks=0),
-                    html.Span(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-live": "polite"}),
+                    html.Span(
+                        breadcrumb(data, level, oblast, lang),
+                        id=ids.BREADCRUMB,
+                        className="breadcrumb",
+                        **{"aria-live": "polite"},
+                    ),
                 ],
             ),
             html.Div(
@@ -201,9 +288,11 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                 ],
             ),
-            dcc.Store(id=ids.OBLAST, data=oblast),
-            dcc.Store(id=ids.SELECTED, data=code),
-            dcc.Store(id=ids.DRAWN, data=None),
+            # "" for none: a store made with no data reports a change when it mounts (null -> undefined),
+            # which would run every map callback before the first click
+            dcc.Store(id=ids.OBLAST, data=oblast or ""),
+            dcc.Store(id=ids.SELECTED, data=code or ""),
+            dcc.Store(id=ids.DRAWN, data=drawn_key(geo_url, level, oblast, lang)),
             html.Div(
                 className="main",
                 children=[
@@ -227,7 +316,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                                 ),
                                 id=ids.MAP_CAPTION,
                             ),
-                            dcc.Graph(id=ids.MAP, config=graph_config(lang, scroll_zoom=True)),
+                            dcc.Graph(id=ids.MAP, figure=figure, config=graph_config(lang, scroll_zoom=True)),
                         ],
                         className="map",
                     ),
@@ -236,7 +325,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         children=[
                             html.Button(t("download", lang), id=ids.DOWNLOAD_BUTTON, n_clicks=0),
                             dcc.Download(id=ids.DOWNLOAD),
-                            dcc.Store(id=ids.TABLE_ROWS),
+                            dcc.Store(id=ids.TABLE_ROWS, data=rows_url(state, level, metric, oblast, lang)),
                             data_table(
                                 ids.TABLE,
                                 table_columns(metric, lang),
@@ -245,12 +334,13 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                                 lang=lang,
                                 row_id="code",
                                 select=True,
+                                selected=selected_rows(code),
                             ),
                         ],
                     ),
                 ],
             ),
-            html.Div(id=ids.PROFILE),
+            html.Div(profile_card(data, code, lang) if code else None, id=ids.PROFILE),
             html.Ul([html.Li(n) for n in notes], id=ids.NOTE, className="notes"),
         ]
     )
@@ -288,7 +378,6 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         return drill_down(dash.ctx.triggered_id, click_data, search_value, level, oblast, state.tables(), cell)
 
     @app.callback(
-        Output(ids.TABLE, "rowData"),
         Output(ids.TABLE, "columnDefs"),
         Output(ids.TABLE, "selectedRows"),
         Output(ids.TABLE_ROWS, "data"),
@@ -298,18 +387,21 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
         State(ids.TABLE_ROWS, "data"),
+        prevent_initial_call=True,
     )
     def table(level, metric, oblast, selected, lang, sent):
         chosen = selected_rows(selected)
         if set(dash.ctx.triggered_prop_ids.values()) == {ids.SELECTED}:
-            return dash.no_update, dash.no_update, chosen, dash.no_update
+            return dash.no_update, chosen, dash.no_update
         columns = grid_columns(table_columns(metric, lang), lang)
-        # the rows the browser holds carry every metric: send them again only when they differ
-        key = f"{level}|{oblast or ''}|{lang}|{state.tables_key(metric)}"
-        if key == sent:
-            return dash.no_update, columns, chosen, dash.no_update
-        rows = table_rows(state.tables(metric=metric), level, metric, oblast, lang)
-        return rows, columns, chosen, key
+        # the rows the browser holds carry every metric: fetched again only when they differ
+        url = rows_url(state, level, metric, oblast, lang)
+        return columns, chosen, (dash.no_update if url == sent else url)
+
+    app.clientside_callback(_FETCH_ROWS, Output(ids.TABLE, "rowData"), Input(ids.TABLE_ROWS, "data"))
+    app.server.add_url_rule(
+        f"{ROWS_PATH}<level>.json", "map_rows", lambda level: rows_response(state, level), methods=["GET"]
+    )
 
     app.clientside_callback(_GO_TO_SELECTED, Output(ids.TABLE, "scrollTo"), Input(ids.SELECTED, "data"))
 
@@ -324,7 +416,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
         State(ids.DRAWN, "data"),
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,  # the layout carries the first figure
     )
     def render(level, metric, oblast, selected, lang, drawn):
         return render_map(
@@ -357,6 +449,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         Output(ids.PROFILE, "children"),
         Input(ids.SELECTED, "data"),
         State(ids.LANG, "data"),
+        prevent_initial_call=True,  # the layout carries the first profile
     )
     def profile(code, lang):
         return profile_card(state.tables(), code, lang) if code else None
@@ -386,6 +479,16 @@ def drawn_key(geo_url: str, level: str, oblast: str | None, lang: str) -> str:
     drawn without uploading the figure.
     """
     return "|".join([geo_url, level, (oblast or "") if level != "oblast" else "", lang])
+
+
+def breadcrumb(data: AtlasData, level: str, oblast: str | None, lang: str) -> str:
+    """Where the map is: "Україна", or "Україна › <oblast>" below the oblast level."""
+    crumb = t("ukraine", lang)
+    if oblast and level != "oblast":
+        oblasts = data.tables["oblast"].set_index("code")
+        if oblast in oblasts.index:
+            crumb += " › " + str(oblasts.loc[oblast, name_column(lang)])
+    return crumb
 
 
 def map_units(data: AtlasData, level: str, oblast: str | None) -> pd.DataFrame:
@@ -427,11 +530,7 @@ def render_map(
         figure = selection_patch(by_code, selected)
     else:
         figure = choropleth(geo_url, by_code, metric, lang, selected)
-    crumb = t("ukraine", lang)
-    if oblast and level != "oblast":
-        oblasts = data.tables["oblast"].set_index("code")
-        if oblast in oblasts.index:
-            crumb += " › " + str(oblasts.loc[oblast, name_column(lang)])
+    crumb = breadcrumb(data, level, oblast, lang)
     query = {"level": level, "metric": metric}
     if oblast and level != "oblast":
         query["oblast"] = oblast

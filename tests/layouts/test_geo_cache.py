@@ -51,7 +51,7 @@ def app(units, hromadas, tmp_path, monkeypatch):
 
 def _geo_url(client) -> str:
     page = client.get("/uk/map?level=hromada")
-    links = re.findall(r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous">', page.text)
+    links = re.findall(r'<link rel="preload" href="(/geo/[^"]+)" as="fetch" crossorigin="anonymous">', page.text)
     assert len(links) == 1, page.text[:2000]
     return links[0]
 

@@ -122,22 +122,90 @@ def test_selection_redraws_only_its_outline(client):
 
 
 def _table_request(app, trigger: str, metric: str, sent=None, oblast=O1) -> dict:
-    return _map_request(app, f"{ids.TABLE}.rowData", trigger, metric, oblast, None, (ids.TABLE_ROWS, sent))
+    return _map_request(app, f"{ids.TABLE}.columnDefs", trigger, metric, oblast, None, (ids.TABLE_ROWS, sent))
 
 
 def test_metric_switch_sends_the_table_no_rows(client):
-    """The rows carry every metric once; a switch sends only the columns (issue 17: every row went again)."""
+    """The rows carry every metric, from their own URL; a switch sends only the columns (issue 17: all rows went)."""
     app, c = client
     first = c.post("/_dash-update-component", json=_table_request(app, f"{ids.LEVEL}.value", "workers_per_10k"))
     response = json.loads(first.data)["response"]
-    rows, sent = response[ids.TABLE]["rowData"], response[ids.TABLE_ROWS]["data"]
-    assert len(rows) == 3 and {"workers_per_10k", "gap_fte"} <= set(rows[0]) and isinstance(sent, str)
-    switch = c.post("/_dash-update-component", json=_table_request(app, f"{ids.METRIC}.value", "gap_fte", sent))
+    assert "rowData" not in response[ids.TABLE]  # the rows come from their own URL, not in a callback
+    url = response[ids.TABLE_ROWS]["data"]
+    rows = json.loads(c.get(url).data)
+    assert len(rows) == 3 and {"workers_per_10k", "gap_fte"} <= set(rows[0])
+    switch = c.post("/_dash-update-component", json=_table_request(app, f"{ids.METRIC}.value", "gap_fte", url))
     answer = json.loads(switch.data)["response"]
-    assert "rowData" not in answer[ids.TABLE] and ids.TABLE_ROWS not in answer
+    assert ids.TABLE_ROWS not in answer
     shown = [d for d in answer[ids.TABLE]["columnDefs"] if d.get("sort")]
     assert [(d["field"], d["sort"]) for d in shown] == [("gap_fte", "desc")]
     assert len(switch.data) < 4_000
-    # another oblast (other rows): the rows go again
-    other = c.post("/_dash-update-component", json=_table_request(app, f"{ids.OBLAST}.data", "gap_fte", sent, None))
-    assert len(json.loads(other.data)["response"][ids.TABLE]["rowData"]) == 5
+    # another oblast (other rows): another URL, the rows of all five hromadas
+    other = c.post("/_dash-update-component", json=_table_request(app, f"{ids.OBLAST}.data", "gap_fte", url, None))
+    other_url = json.loads(other.data)["response"][ids.TABLE_ROWS]["data"]
+    assert other_url != url and len(json.loads(c.get(other_url).data)) == 5
+
+
+def _layout(c, page: str) -> dict:
+    """The layout the browser gets when it asks from ``page`` (its Referer)."""
+    return json.loads(c.get("/_dash-layout", headers={"Referer": f"http://localhost{page}"}).data)
+
+
+def _component(layout, component_id: str) -> dict | None:
+    """The props of the component ``component_id`` in a layout's JSON."""
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == component_id:
+                return node["props"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
+def test_the_first_layout_carries_the_map_and_no_callback_runs_before_it(client):
+    """Issue 17: the cold map waited for the page-routing callback, then the figure and table callbacks."""
+    app, c = client
+    layout = _layout(c, f"/uk/map?level=hromada&oblast={O1}&code={H1}")
+    figure = _component(layout, ids.MAP)["figure"]
+    assert len(figure["data"][0]["locations"]) == 3  # the hromadas of O1, drawn from the layout
+    assert figure["data"][2]["locations"] == [H1]  # the selected one outlined
+    assert _component(layout, ids.URL)["pathname"] == "/uk/map"  # the URL component reports no change
+    assert _component(layout, ids.DRAWN)["data"].endswith(f"|hromada|{O1}|uk")
+    assert _component(layout, ids.TABLE)["selectedRows"] == {"ids": [H1]}
+    assert _component(layout, ids.TABLE_ROWS)["data"].startswith("/rows/map/hromada.json?")
+    assert _component(layout, ids.PROFILE)["children"]  # the selected hromada's profile
+    # nothing the first view needs is left to a callback: every one of the page and the shell waits for a change
+    first = {ids.URL, ids.LEVEL, ids.METRIC, ids.OBLAST, ids.SELECTED}
+    for callback in json.loads(c.get("/_dash-dependencies").data):  # the callback graph as the browser gets it
+        if {d["id"] for d in callback["inputs"]} & first and not callback.get("clientside_function"):
+            assert callback["prevent_initial_call"], callback["output"]
+
+
+def test_without_a_referrer_the_shell_comes_empty_for_the_routing_callback(client):
+    """A proxy that drops the Referer: the shell is empty, the URL component reports where it is, the route fills it."""
+    _, c = client
+    layout = json.loads(c.get("/_dash-layout").data)
+    assert _component(layout, ids.PAGE).get("children") is None
+    assert "pathname" not in _component(layout, ids.URL)
+    elsewhere = json.loads(c.get("/_dash-layout", headers={"Referer": "http://evil.example/uk/map"}).data)
+    assert _component(elsewhere, ids.PAGE).get("children") is None  # another server's page: not trusted
+
+
+def test_table_rows_are_cached_by_the_browser_under_their_version(client):
+    """Issue 17: a warm visit sent every row again; versioned rows are immutable, carry no cookie, revalidate to 304."""
+    _, c = client
+    url = _component(_layout(c, f"/uk/map?level=hromada&oblast={O1}"), ids.TABLE_ROWS)["data"]
+    response = c.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Set-Cookie" not in response.headers
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+    again = c.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    stale = c.get(url.split("&v=")[0] + "&v=0000")
+    assert stale.headers["Cache-Control"] == "private, no-cache" and len(json.loads(stale.data)) == 3
+    assert c.get(url.replace("/hromada.json", "/nowhere.json")).status_code == 404
