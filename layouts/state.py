@@ -48,6 +48,8 @@ import os
 import secrets
 import stat
 import tempfile
+import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import asdict, is_dataclass
@@ -102,6 +104,9 @@ def _feature_collection(codes, geometries) -> bytes:
 
 
 _MAX_SETTING_BYTES = 4 * 2**20
+#: settings read once per request (every callback asks for them several times; each read is a file or Redis
+#: read and a JSON decode): the dataset in use and the assumptions, both immutable values
+_READ_ONCE = frozenset({"dataset_key", "assumptions"})
 
 
 def _number(name: str, default: float) -> float:
@@ -190,10 +195,35 @@ def sweep_uploads(older_than: float = 3600.0) -> int:
     return removed
 
 
+_FROZEN_KEYS: dict[int, tuple[weakref.ref, str]] = {}
+_FROZEN_KEYS_LOCK = threading.Lock()
+
+
 def _content_key(value: Any) -> str:
-    if is_dataclass(value):
-        value = asdict(value)
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    """A short digest of ``value``'s content (a dataclass by its fields); equal content, equal key.
+
+    A frozen dataclass (the assumptions) is keyed once per object and the key
+    remembered while the object lives: the tables and the table rows ask for
+    it several times in every request, and ``asdict`` of the assumptions
+    walks a few hundred fields.
+    """
+    frozen = is_dataclass(value) and not isinstance(value, type) and type(value).__dataclass_params__.frozen
+    if frozen:
+        hit = _FROZEN_KEYS.get(id(value))
+        if hit is not None and hit[0]() is value:
+            return hit[1]
+    key = hashlib.sha256(
+        json.dumps(asdict(value) if is_dataclass(value) else value, sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    if frozen:
+        ident = id(value)
+        try:
+            ref = weakref.ref(value, lambda _dead, ident=ident: _FROZEN_KEYS.pop(ident, None))
+        except TypeError:  # a class with __slots__ and no __weakref__: not remembered
+            return key
+        with _FROZEN_KEYS_LOCK:
+            _FROZEN_KEYS[ident] = (ref, key)
+    return key
 
 
 # -- values as JSON: only known classes are rebuilt ----------------------------------------
@@ -465,21 +495,38 @@ class AtlasState:
             flask.session.permanent = True
         return sid
 
+    def _read_once(self) -> dict[str, Any] | None:
+        """This request's values of the settings read at most once per request (see :data:`_READ_ONCE`)."""
+        return flask.g.setdefault("atlas_session_values", {}) if flask.has_request_context() else None
+
     def _get(self, name: str) -> Any:
+        remembered = self._read_once() if name in _READ_ONCE else None
+        if remembered is not None and name in remembered:
+            return remembered[name]
         content = self.store.get("small", f"{self.session_id()}:{name}", idle_seconds())
-        if content is None:
-            return None
-        try:
-            return decode_value(content)
-        except (ValueError, TypeError, KeyError) as exc:
-            LOG.warning("session value %s could not be read back (%s); ignored", name, exc)
-            return None
+        value = None
+        if content is not None:
+            try:
+                value = decode_value(content)
+            except (ValueError, TypeError, KeyError) as exc:
+                LOG.warning("session value %s could not be read back (%s); ignored", name, exc)
+        if remembered is not None:
+            remembered[name] = value
+        return value
 
     def _set(self, name: str, value: Any) -> None:
         content = encode_value(value)
         if len(content) > _MAX_SETTING_BYTES:
             raise StorageError(f"a session setting of {len(content) / 2**20:.1f} MB is too large to keep")
         self.store.set("small", f"{self.session_id()}:{name}", content, idle_seconds())
+        remembered = self._read_once() if name in _READ_ONCE else None
+        if remembered is not None:
+            remembered[name] = decode_value(content)  # as a later read would see it
+
+    def _forget(self, name: str) -> None:
+        remembered = self._read_once()
+        if remembered is not None:
+            remembered.pop(name, None)
 
     # -- dataset and assumptions of the session -------------------------
     def dataset_key(self) -> str:
@@ -564,6 +611,7 @@ class AtlasState:
 
     def reset_assumptions(self) -> None:
         self.store.delete("small", f"{self.session_id()}:assumptions")
+        self._forget("assumptions")
 
     def get_value(self, name: str, default: Any = None) -> Any:
         value = self._get(f"value:{name}")

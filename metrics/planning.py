@@ -247,18 +247,22 @@ def coverage(table: pd.DataFrame, measure: str | None = None, kinds: tuple[str, 
     """
     kinds = kinds or MEASURE_INPUTS.get(measure or "", _DEFAULT_INPUTS)
     columns = [f"{k}_reporting" for k in kinds if f"{k}_reporting" in table]
-    expected = _column(table, "hromadas_expected" if "hromadas_expected" in table else "hromadas")
+    expected = _floats(table, "hromadas_expected" if "hromadas_expected" in table else "hromadas")
     if columns:
         # a table of none of the unit's hromadas does not hide another one's partial coverage (its figures
         # are either "no data" or computed without it, like the present population without IDP figures)
-        counts = table[columns].astype(float)
-        reporting = counts.where(counts > 0).min(axis=1).fillna(counts.max(axis=1))
+        counts = np.column_stack([_floats(table, c) for c in columns])
+        known = ~np.isnan(counts)
+        positive = known & (counts > 0)
+        # on arrays (a few µs), not frames: every map, table and caption asks for it on every request
+        least = np.where(positive, counts, np.inf).min(axis=1)
+        most = np.where(known, counts, -np.inf).max(axis=1)
+        reporting = np.where(positive.any(axis=1), least, np.where(known.any(axis=1), most, np.nan))
     else:
         reporting = expected
-    return pd.DataFrame(
-        {"reporting": reporting, "expected": expected, "partial": (reporting > 0) & (reporting < expected)},
-        index=table.index,
-    )
+    with np.errstate(invalid="ignore"):
+        partial = (reporting > 0) & (reporting < expected)
+    return pd.DataFrame({"reporting": reporting, "expected": expected, "partial": partial}, index=table.index)
 
 
 def coverage_notes(table: pd.DataFrame, lang: str = "uk", kinds=("population", "idp", "staffing")) -> list[str]:
@@ -281,6 +285,16 @@ def coverage_notes(table: pd.DataFrame, lang: str = "uk", kinds=("population", "
         ]
         parts.append(notes)
     return ["; ".join(p for p in row if p) for row in zip(*parts)] if parts else [""] * len(table)
+
+
+def _floats(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Column ``name`` as floats (NaN for unknown or text; all NaN when there is no such column)."""
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    column = frame[name]
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
