@@ -7,6 +7,7 @@ callbacks here, so everything can be tested as plain functions.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from loaders import Dataset
 from metrics import Assumptions, AtlasTables, compute_tables
 from metrics.change import CHANGE_MEASURES, change_between, no_change
 from metrics.planning import coverage, coverage_notes
+from metrics.tables import TableCache
 
 __all__ = [
     "AtlasData",
@@ -380,9 +382,21 @@ def shown_table(
     Adds ``name`` (in ``lang``) and ``metric`` (the value of the chosen
     metric), the column ids of the on-screen table.
     """
+    key = (id(data), level, metric, oblast, lang)
+    ref, ranked = _RANKED.get(key, lambda: (weakref.ref(data), _ranked(data, level, metric, oblast, lang)))
+    if ref() is not data:  # another tables object where a freed one was: not the memo's
+        ranked = _ranked(data, level, metric, oblast, lang)
+    return apply_filter_model(ranked.copy(), filter_model, sort)
+
+
+#: ranked rows with names and coverage notes per tables object and view: the map's table asks for them on
+#: every level, oblast or language switch of every session (a tables object never changes)
+_RANKED = TableCache(32)
+
+
+def _ranked(data: AtlasData, level: str, metric: str, oblast: str | None, lang: str) -> pd.DataFrame:
     table = view_table(data, level, metric, oblast)
-    table = table.assign(name=table[name_column(lang)], metric=table[metric], coverage=coverage_notes(table, lang))
-    return apply_filter_model(table, filter_model, sort)
+    return table.assign(name=table[name_column(lang)], metric=table[metric], coverage=coverage_notes(table, lang))
 
 
 def download_bytes(
