@@ -519,9 +519,7 @@ class AtlasState:
         if len(content) > _MAX_SETTING_BYTES:
             raise StorageError(f"a session setting of {len(content) / 2**20:.1f} MB is too large to keep")
         self.store.set("small", f"{self.session_id()}:{name}", content, idle_seconds())
-        remembered = self._read_once() if name in _READ_ONCE else None
-        if remembered is not None:
-            remembered[name] = decode_value(content)  # as a later read would see it
+        self._forget(name)  # the next read of this request reads what was kept
 
     def _forget(self, name: str) -> None:
         remembered = self._read_once()
