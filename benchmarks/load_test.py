@@ -4,10 +4,13 @@
 
 Starts ``gunicorn app:server`` on 127.0.0.1 (a free port), then each
 simulated user, in its own thread with its own cookie session, repeats a
-typical visit: open the map page, render the oblast map and its table, switch
-the metric (the table keeps its rows), switch to hromadas (and fetch their
-geometry), drill into an oblast, and every fourth visit download the table,
-filtered and sorted, as .xlsx (the table pages and sorts in the browser). The run is
+typical visit as a browser makes it: open the map page and its layout (which
+carries the first figure and the table's rows URL), fetch the rows, switch the
+metric (a patch of the figure; the rows stay), switch to hromadas (and fetch
+their geometry), drill into an oblast, and every fourth visit download the
+table, filtered and sorted, as .xlsx (the table pages and sorts in the
+browser). Versioned URLs (rows, geometry) are fetched once per user, as a
+browser's cache keeps them. The run is
 bounded in time (``--seconds``) and in requests (``--max-requests``), and
 stops by itself. It prints requests served, p50 / p95 / max latency, errors,
 and the peak memory (VmHWM) of each gunicorn worker.
@@ -51,6 +54,8 @@ class User:
         self.outputs = outputs
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.latencies, self.errors, self.lock = latencies, errors, lock
+        self.cached: set[str] = set()  # versioned URLs this user's browser keeps
+        self.by_kind = BY_KIND
 
     def _timed(self, request: urllib.request.Request | str, what: str) -> bytes | None:
         started = time.perf_counter()
@@ -65,6 +70,7 @@ class User:
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies.append(elapsed)
+            self.by_kind.setdefault(_kind(what), []).append(elapsed)
             if status != 200:
                 self.errors.append(f"{what}: HTTP {status}")
         return body
@@ -87,45 +93,54 @@ class User:
         )
         return self._timed(request, f"callback {prefix}")
 
+    def fetch_once(self, path: str | None) -> None:
+        """GET ``path`` unless this user fetched it before: versioned URLs (``?v=``) are immutable, so a
+        browser keeps them in its cache."""
+        if path and path not in self.cached:
+            self.cached.add(path)
+            self.get(path)
+
     def visit(self, n: int, rng: random.Random) -> None:
-        oblast, metric, other = rng.choice(OBLASTS), rng.choice(METRICS), rng.choice(METRICS)
-        self.get("/uk/map")
-        self.callback("..app-page.children", [("app-url", "pathname", "/uk/map")], [("app-url", "search", "")])
-        rows = None  # which rows this browser's table holds (a metric switch then sends none)
-        for level, metric_now, region in (
-            ("oblast", metric, None),
-            ("oblast", other, None),
-            ("hromada", other, None),
-            ("hromada", other, oblast),
-        ):
-            self.callback(
-                "..map-graph.figure",
-                [
-                    ("map-level", "value", level),
-                    ("map-metric", "value", metric_now),
-                    ("map-oblast", "data", region),
-                    ("map-selected", "data", None),
-                ],
-                [("app-lang", "data", "uk"), ("map-drawn", "data", None)],
-                ["map-metric.value"] if metric_now != metric else ["map-level.value"],
+        """What a browser asks for on the map page: the page, its layout (which carries the first figure and
+        the table's rows URL), the rows, then per switch the figure (a patch when only the metric changed)
+        and the table's callback (a new rows URL only when the rows differ)."""
+        oblast, metric = rng.choice(OBLASTS), rng.choice(METRICS)
+        other = rng.choice([m for m in METRICS if m != metric])
+        page = f"/uk/map?metric={metric}"
+        self.get(page)
+        body = self._timed(
+            urllib.request.Request(self.base + "/_dash-layout", headers={"Referer": self.base + page}),
+            "GET /_dash-layout",
+        )
+        stores = _stores(json.loads(body)) if body else {}
+        rows, drawn = stores.get("map-table-rows"), stores.get("map-drawn")
+        self.fetch_once(rows)
+        shown = ("oblast", metric, "")  # level, metric, oblast of what is drawn
+        for step in (("oblast", other, ""), ("hromada", other, ""), ("hromada", other, oblast)):
+            level, metric_now, region = step
+            what = "map-oblast.data" if region != shown[2] else "map-level.value" if level != shown[0] else ""
+            changed = [what or "map-metric.value"]
+            inputs = [
+                ("map-level", "value", level),
+                ("map-metric", "value", metric_now),
+                ("map-oblast", "data", region),
+                ("map-selected", "data", ""),
+            ]
+            answer = self.callback(
+                "..map-graph.figure", inputs, [("app-lang", "data", "uk"), ("map-drawn", "data", drawn)], changed
             )
-            body = self.callback(
-                "..map-table.rowData",
-                [
-                    ("map-level", "value", level),
-                    ("map-metric", "value", metric_now),
-                    ("map-oblast", "data", region),
-                    ("map-selected", "data", None),
-                ],
+            drawn = _output(answer, "map-drawn", "data", drawn)
+            answer = self.callback(
+                "..map-table.columnDefs",
+                inputs,
                 [("app-lang", "data", "uk"), ("map-table-rows", "data", rows)],
-                ["map-metric.value"] if metric_now != metric else ["map-level.value"],
+                changed,
             )
-            try:
-                rows = json.loads(body)["response"].get("map-table-rows", {}).get("data", rows) if body else rows
-            except (ValueError, AttributeError):
-                pass
-            if level == "hromada" and region is None:
-                self.get("/geo/demo/hromada.json")
+            rows = _output(answer, "map-table-rows", "data", rows)
+            self.fetch_once(rows)
+            if level == "hromada" and not region:
+                self.fetch_once("/geo/demo/hromada.json")
+            shown = step
         # the table filters, sorts and pages in the browser (AG Grid): no request for another page
         if n % 4 == 0:
             self.callback(
@@ -136,12 +151,51 @@ class User:
                     ("map-metric", "value", other),
                     ("map-oblast", "data", oblast),
                     ("app-lang", "data", "uk"),
-                    ("map-table", "filterModel", {"population": {"filterType": "number", "type": "greaterThan",
-                                                                  "filter": 10_000}}),  # fmt: skip
+                    (
+                        "map-table",
+                        "filterModel",
+                        {"population": {"filterType": "number", "type": "greaterThan", "filter": 10_000}},
+                    ),  # fmt: skip
                     ("map-table", "columnState", [{"colId": "population", "sort": "desc", "sortIndex": 0}]),
                 ],
                 ["map-download-button.n_clicks"],
             )
+
+
+#: latencies per kind of request (the path without its query, or the callback's first output)
+BY_KIND: dict[str, list[float]] = {}
+
+
+def _kind(what: str) -> str:
+    return (
+        what.split("?")[0]
+        .replace("/rows/map/oblast.json", "/rows/map/*")
+        .replace("/rows/map/hromada.json", "/rows/map/*")
+    )
+
+
+def _stores(layout) -> dict[str, object]:
+    """``{id: data}`` of the ``dcc.Store`` components of a layout (Dash's JSON of it)."""
+    found: dict[str, object] = {}
+    stack = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props", {})
+            if node.get("type") == "Store" and isinstance(props.get("id"), str):
+                found[props["id"]] = props.get("data")
+            stack.extend(v for v in props.values() if isinstance(v, dict | list))
+    return found
+
+
+def _output(body: bytes | None, component: str, prop: str, default):
+    """The value a callback answer gives ``component.prop``, else ``default`` (no update, or no answer)."""
+    try:
+        return json.loads(body)["response"][component][prop] if body else default
+    except (ValueError, KeyError, TypeError):
+        return default
 
 
 def _outputs(output: str) -> list[dict] | dict:
@@ -211,7 +265,7 @@ def main() -> None:
         dependencies = json.loads(urllib.request.urlopen(base + "/_dash-dependencies", timeout=60).read())
         outputs = {}
         for d in dependencies:
-            for prefix in ("..app-page.children", "..map-graph.figure", "..map-table.rowData", "..map-download.data"):
+            for prefix in ("..map-graph.figure", "..map-table.columnDefs", "..map-download.data"):
                 first = d["output"].split("...")[0].lstrip(".")
                 # the callback whose first output is that one, not a later one that may also write it
                 if first == prefix.lstrip(".") and prefix not in outputs:
@@ -252,6 +306,12 @@ def main() -> None:
         print(
             f"latency: p50 {statistics.median(ordered) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, "
             f"max {ordered[-1] * 1e3:.0f} ms"
+        )
+    for kind, times in sorted(BY_KIND.items()):
+        times = sorted(times)
+        print(
+            f"  {kind:<34} {len(times):>6}  p50 {statistics.median(times) * 1e3:>6.0f} ms  "
+            f"p95 {times[int(0.95 * (len(times) - 1))] * 1e3:>6.0f} ms"
         )
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print("peak memory per worker (VmHWM): " + ", ".join(f"{m:.0f} MB" for m in memory.values()))
