@@ -402,7 +402,7 @@ class AtlasState:
         self._compute = compute
         self._memo = TableCache(_MEMO_SIZE)  # shared by every session and thread: it locks
         self._geo = TableCache(3 * _MEMO_SIZE)
-        self._figures = TableCache(4 * _MEMO_SIZE)  # first figures of pages, by what they show
+        self._figures = TableCache(8 * _MEMO_SIZE)  # figures and patches of pages, by what they show
         self._trends = TableCache(2)  # trends over the published periods, per revision and assumptions
         self._datasets = TableCache(_MEMO_SIZE)  # decoded datasets by key (a key's content never changes)
         redis_url = os.environ.get("ATLAS_REDIS_URL")
@@ -689,7 +689,7 @@ class AtlasState:
         return _content_key([self.dataset_key(), _content_key(self.assumptions()), periods])
 
     def figure(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """A page's first figure, made once per ``key`` (what it shows, with :meth:`tables_key`); never changed.
+        """A page's figure (or patch), made once per ``key`` (what it shows, with :meth:`tables_key`); never changed.
 
         Every visit to the same view gets the same figure, so it is built
         (hover text of every unit, plotly's validation) once, not per visit.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -419,9 +421,15 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,  # the layout carries the first figure
     )
     def render(level, metric, oblast, selected, lang, drawn):
+        geo_url, version = state.geo_url(level), state.tables_key(metric)
+
+        def figures(make, kind, *shown):
+            # what the layout's first figure is kept under too (same view, same figure)
+            return state.figure((kind, version, geo_url, *shown), make)
+
         return render_map(
             state.tables(metric=metric),
-            state.geo_url(level),
+            geo_url,
             level,
             metric,
             oblast,
@@ -429,6 +437,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             lang,
             dash.ctx.triggered_id,
             drawn,
+            figures,
         )
 
     register_search(app, state, ids.SEARCH, levels=("oblast", "raion", "hromada"))
@@ -511,6 +520,7 @@ def render_map(
     lang: str,
     trigger: str | None,
     drawn: str | None,
+    figures: Callable[..., Any] | None = None,
 ):
     """Figure (or a patch of it), breadcrumb, URL query and the key of what is drawn.
 
@@ -518,18 +528,32 @@ def render_map(
     units and only the metric changed, the figure output is a
     :func:`~layouts.figures.map_patch` (values as numbers, scale and labels;
     no geometry, no names); when only the selection changed, a
-    :func:`~layouts.figures.selection_patch`.
+    :func:`~layouts.figures.selection_patch`. ``figures(make, kind, *shown)``
+    keeps full figures and metric patches (the app's: :meth:`AtlasState.figure`,
+    per tables version, shared with the layout's first figure); without it
+    each is made.
     """
     if metric not in METRIC_LABELS:
         raise ValueError(f"metric must be one of {', '.join(METRIC_LABELS)}, got {metric!r}")
     key = drawn_key(geo_url, level, oblast, lang)
-    by_code = map_units(data, level, oblast)
+    oblast, selected = oblast or None, selected or None  # the page's stores hold "" for none
+    figures = figures or (lambda make, *_shown: make())
     if trigger == ids.METRIC and drawn == key:
-        figure = map_patch(by_code, metric, lang)
+        figure = figures(
+            lambda: map_patch(map_units(data, level, oblast), metric, lang), "metric-patch", level, oblast, metric, lang
+        )
     elif trigger == ids.SELECTED and drawn == key:
-        figure = selection_patch(by_code, selected)
+        figure = selection_patch(map_units(data, level, oblast), selected)
     else:
-        figure = choropleth(geo_url, by_code, metric, lang, selected)
+        figure = figures(
+            lambda: choropleth(geo_url, map_units(data, level, oblast), metric, lang, selected),
+            "map",
+            level,
+            oblast,
+            metric,
+            lang,
+            selected,
+        )
     crumb = breadcrumb(data, level, oblast, lang)
     query = {"level": level, "metric": metric}
     if oblast and level != "oblast":
