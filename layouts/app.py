@@ -70,6 +70,17 @@ def parse_path(pathname: str | None) -> tuple[str, str]:
     return lang, (parts[0] if parts else "")
 
 
+def _location(pathname, search) -> tuple[str, str, str]:
+    """Language, page and query string of the browser's location (a query string too long is dropped)."""
+    lang, page = parse_path(pathname if isinstance(pathname, str) else None)
+    return lang, page, (search if isinstance(search, str) and len(search) <= MAX_SEARCH else "")
+
+
+def _query(search: str) -> dict:
+    """``?a=1&b=2`` -> ``{"a": "1", "b": "2"}`` (at most 50 fields)."""
+    return dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+
+
 def _nav(lang: str, page: str, search: str, period: str | None = None) -> html.Nav:
     other = other_lang(lang)
     keep = f"?{urlencode({'period': period})}" if period else ""  # the period chosen goes along to every page
@@ -465,9 +476,8 @@ def create_app(
         prevent_initial_call=True,  # the shell comes with the page (see ``shell``), else the URL reports it
     )
     def route(pathname, search):
-        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
-        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
-        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        lang, page, search = _location(pathname, search)
+        query = _query(search)
         if state.published is not None and "period" in query:
             state.set_period(url_period(query))
         return page_body(lang, page, query, search)
@@ -475,9 +485,8 @@ def create_app(
     @app.callback(*period_outputs, Input(ids.URL, "pathname"), dash.State(ids.URL, "search"), prevent_initial_call=True)
     def period_selectors(pathname, search):
         """The shell's period selectors, as the URL (else the session) says; runs beside ``route``."""
-        lang, _ = parse_path(pathname if isinstance(pathname, str) else None)
-        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
-        period = url_period(dict(parse_qsl(search.lstrip("?"), max_num_fields=50)))
+        lang, _, search = _location(pathname, search)
+        period = url_period(_query(search))
         return (*period_controls(state, lang, period), t("period_select", lang), t("period_compare", lang))
 
     def page_body(lang: str, page: str, query: dict, search: str) -> tuple:
@@ -512,10 +521,9 @@ def create_app(
         state.set_period(None if period in (None, LATEST) else period)
         if (state.period(), state.compare_period()) == (chosen_before, compare_before):
             raise dash.exceptions.PreventUpdate  # the route set the selectors to what is already in use
-        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
-        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
+        lang, page, search = _location(pathname, search)
         search = with_period(search, state.period())
-        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        query = _query(search)
         body, nav, _, _ = page_body(lang, page, query, search)
         return body, nav, search, state.compare_period() or "none"
 
@@ -556,8 +564,7 @@ def create_app(
         prevent_initial_call=True,  # the navigation comes with the link
     )
     def language_link(search, pathname):
-        lang, page = parse_path(pathname if isinstance(pathname, str) else None)
-        search = search if isinstance(search, str) and len(search) <= MAX_SEARCH else ""
+        lang, page, search = _location(pathname, search)
         other = other_lang(lang)
         return f"/{other}/{page}{search or ''}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 
 import dash_ag_grid as dag
 import numpy as np
@@ -26,18 +27,28 @@ from core.text import (
 )
 
 from . import ids
-from .views import AtlasData, caption_coverage, coverage_notes, role_table, similar_hromadas, unit_options
+from .views import (
+    AtlasData,
+    caption_coverage,
+    coverage_notes,
+    role_table,
+    similar_hromadas,
+    unit_options,
+    with_change_note,
+)
 
 __all__ = [
     "parse_amount",
     "data_table",
     "dropdown",
+    "facts_table",
     "figure_cards",
     "graph_config",
     "grid_columns",
     "map_caption",
     "profile_card",
     "register_search",
+    "session_caption",
 ]
 
 #: Mode-bar buttons that send the chart (or the user) to a server other than
@@ -246,6 +257,12 @@ def _reasons(codes, lang: str) -> str:
     return "; ".join(reason_text(code, params, lang) for code, params in codes)
 
 
+def session_caption(state, metric: str, level: str, lang: str, area: str | None = None, *, data=None, oblast=None):
+    """The caption of a map of the session's data (:func:`map_caption`), with the periods a change metric compares."""
+    caption = map_caption(state.dataset(), metric, level, lang, area, data=data, oblast=oblast)
+    return with_change_note(caption, state.change_periods(), metric, lang, bool(state.periods()))
+
+
 def map_caption(
     dataset,
     metric: str,
@@ -336,6 +353,19 @@ def _row(label: str, *values: str) -> html.Tr:
     return html.Tr([html.Th(label, scope="row"), *[html.Td(v) for v in values]])
 
 
+def facts_table(header: Sequence, rows: Iterable[Sequence], **props) -> html.Table:
+    """A small table of facts: a header row, then rows whose first cell heads the row (``<th scope=row>``).
+
+    The one shape of the profile, plan summary, data-in-use and assumption
+    tables (class ``profile-table``: numbers right, row heads left).
+    """
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody([_row(*r) for r in rows])],
+        className="profile-table",
+        **props,
+    )
+
+
 def profile_card(data: AtlasData, code: str | None, lang: str, link: bool = True) -> html.Div:
     """Every figure about one hromada, compared with its oblast and with similar hromadas.
 
@@ -381,45 +411,31 @@ def profile_card(data: AtlasData, code: str | None, lang: str, link: bool = True
     ]
     # a share shown as a percentage has its own label (``vacancy_rate_pct``: "…, %")
     labels = {name: label(f"{name}_pct" if name in PERCENT else name, lang) for name, _ in compare}
-    comparison = html.Table(
+    comparison = facts_table(
         [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("figure", lang)),
-                        html.Th(t("this_hromada", lang)),
-                        html.Th(
-                            [
-                                f"{t('compare_oblast', lang)}: {row[f'oblast_name_{lang}']}",
-                                *([html.Br(), html.Small(oblast_note, className="card-note")] if oblast_note else []),
-                            ]
-                        ),
-                        html.Th(f"{t('compare_similar', lang)}, n={len(similar)}"),
-                    ]
-                )
-            ),
-            html.Tbody(
-                [
-                    _row(
-                        labels[c],
-                        fig(row[c] * PERCENT.get(c, 1), d),
-                        fig(oblast.get(c, float("nan")) * PERCENT.get(c, 1), d),
-                        fig(med(c) * PERCENT.get(c, 1), d),
-                    )
-                    for c, d in compare
-                    if c in row.index
-                ]
-            ),
+            t("figure", lang),
+            t("this_hromada", lang),
+            [
+                f"{t('compare_oblast', lang)}: {row[f'oblast_name_{lang}']}",
+                *([html.Br(), html.Small(oblast_note, className="card-note")] if oblast_note else []),
+            ],
+            f"{t('compare_similar', lang)}, n={len(similar)}",
         ],
-        className="profile-table",
+        [
+            (
+                labels[c],
+                fig(row[c] * PERCENT.get(c, 1), d),
+                fig(oblast.get(c, float("nan")) * PERCENT.get(c, 1), d),
+                fig(med(c) * PERCENT.get(c, 1), d),
+            )
+            for c, d in compare
+            if c in row.index
+        ],
     )
     roles = role_table(data, code)
-    role_rows = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(t("role", lang)), html.Th(t("approved", lang)), html.Th(t("filled", lang))])),
-            html.Tbody([_row(role_label(r.role, lang), fig(r.approved), fig(r.filled)) for r in roles.itertuples()]),
-        ],
-        className="profile-table",
+    role_rows = facts_table(
+        [t("role", lang), t("approved", lang), t("filled", lang)],
+        [(role_label(r.role, lang), fig(r.approved), fig(r.filled)) for r in roles.itertuples()],
     )
     facts = html.Ul(
         [

@@ -48,6 +48,20 @@ def _line(rows: pd.DataFrame, measure: str, lang: str, name: str, hover: str, **
     )
 
 
+def _framed(fig: go.Figure, height: int, title: str, lang: str) -> go.Figure:
+    """The frame every trend figure shares: height, title, the language's number separators, periods as categories."""
+    fig.update_layout(
+        height=height,
+        showlegend=False,
+        margin=dict(l=10, r=10, t=30, b=30),
+        separators=plotly_separators(lang),
+        font=dict(family="sans-serif"),
+        title=dict(text=title, x=0, font=dict(size=14)),
+    )
+    fig.update_xaxes(type="category")
+    return fig
+
+
 def unit_trend_figure(trend: pd.DataFrame | None, code: str | None, lang: str = "uk") -> go.Figure:
     """Workers, workers per 10,000 and the gap of unit ``code`` over the periods, one panel each."""
     rows = None if trend is None or not code else trend[trend["code"] == code].sort_values("order")
@@ -64,16 +78,7 @@ def unit_trend_figure(trend: pd.DataFrame | None, code: str | None, lang: str = 
         style = dict(mode="lines+markers", line=dict(color="#1f4e79", width=2), connectgaps=False)
         hover = "%{x}: %{text}<extra></extra>"
         fig.add_trace(_line(rows, measure, lang, metric_label(measure, lang), hover, **style), row=i, col=1)
-    fig.update_layout(
-        height=520,
-        showlegend=False,
-        margin=dict(l=10, r=10, t=30, b=30),
-        separators=plotly_separators(lang),
-        font=dict(family="sans-serif"),
-        title=dict(text=t("trend_title", lang), x=0, font=dict(size=14)),
-    )
-    fig.update_xaxes(type="category")
-    return fig
+    return _framed(fig, 520, t("trend_title", lang), lang)
 
 
 def oblast_trend_figure(trend: pd.DataFrame | None, oblasts: pd.DataFrame, metric: str, lang: str = "uk") -> go.Figure:
@@ -98,14 +103,5 @@ def oblast_trend_figure(trend: pd.DataFrame | None, oblasts: pd.DataFrame, metri
     if measure in _RATIOS and not country.empty:  # a count of all Ukraine would flatten the oblasts' lines
         style = dict(mode="lines+markers", line=dict(width=3, color="#1a1a1a"))
         fig.add_trace(_line(country, measure, lang, t("ukraine", lang), hover, **style))
-    fig.update_layout(
-        height=360,
-        showlegend=False,
-        margin=dict(l=10, r=10, t=30, b=30),
-        separators=plotly_separators(lang),
-        font=dict(family="sans-serif"),
-        title=dict(text=t("trend_oblasts", lang, metric=metric_label(measure, lang)), x=0, font=dict(size=14)),
-        yaxis=dict(tickformat=f",.{decimals}~f"),
-    )
-    fig.update_xaxes(type="category")
-    return fig
+    fig.update_layout(yaxis=dict(tickformat=f",.{decimals}~f"))
+    return _framed(fig, 360, t("trend_oblasts", lang, metric=metric_label(measure, lang)), lang)

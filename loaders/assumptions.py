@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from metrics.assumptions import Assumptions, assumptions_from_dict
+
+from .errors import read_toml
 
 __all__ = ["DEFAULT_ASSUMPTIONS", "documented_parameters", "read_assumptions"]
 
@@ -23,13 +24,8 @@ def read_assumptions(path: Path | None = None) -> Assumptions:
     ``assumptions file a.toml: wisn.support_share must be a number >= 0 and < 1 ..., got 1.0``.
     """
     path = Path(path or DEFAULT_ASSUMPTIONS)
-    if not path.exists():
-        raise FileNotFoundError(f"assumptions file not found: {path}")
-    try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"assumptions file {path.name}: not valid TOML ({exc})") from None
-    return assumptions_from_dict(spec, where=f"assumptions file {path.name}")
+    where = f"assumptions file {path.name}"
+    return assumptions_from_dict(read_toml(path, "assumptions file", where), where=where)
 
 
 _ASSIGNMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")

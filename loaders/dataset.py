@@ -3,23 +3,19 @@
 A manifest is a small TOML file that names the files of a dataset, relative
 to the manifest's folder. The short form names a file per kind::
 
-    title = "Demo atlas"
-    approximate_boundaries = true
+    title = "Kharkiv oblast, 2025-Q2 returns"
     units = "units.csv"
 
     [boundaries]
-    oblast = "oblasts.geojson"
-    raion = "raions.geojson"
-    hromada = "hromadas.geojson"
+    hromada = "hromadas.gpkg"
 
     [tables]
-    population = "population.xlsx"
-    idp = "idp.xlsx"
-    staffing = "staffing.xlsx"
-    caseload = "caseload.xlsx"
+    population = "population_2022.xlsx"
+    staffing = "staffing_2025q2.xlsx"
 
     [reference_dates]
     population = "2022-01-01"
+    staffing = "2025-06-30"
 
 Each boundary or table entry may instead be a table of options::
 
@@ -46,7 +42,6 @@ KATOTTG codifier) are used. The embedded demo is ``data/demo/manifest.toml``.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +54,7 @@ import pandas as pd
 from core.schema import ALL_ROLES, HROMADA_COLUMNS, KINDS, OCCUPIED_SINCE_2014, ROLES, UNIT_COLUMNS, UNIT_LEVELS
 
 from .boundaries import DISPLAY_TOLERANCE, read_boundaries, read_boundary_file
-from .errors import DataValidationError, ValidationReport
+from .errors import DataValidationError, ValidationReport, read_toml
 from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, disaggregate
@@ -244,13 +239,8 @@ def _entry(name: str, value: Any, allowed: set[str], where: str) -> dict[str, An
 def read_manifest(manifest: Path) -> Manifest:
     """Parse and check a dataset manifest (TOML); errors name the key and what was expected."""
     manifest = Path(manifest)
-    if not manifest.exists():
-        raise FileNotFoundError(f"dataset manifest not found: {manifest}")
-    try:
-        spec = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{manifest.name}: not valid TOML ({exc})") from None
     where = manifest.name
+    spec = read_toml(manifest, "dataset manifest", where)
     unknown = set(spec) - _TOP_KEYS
     if unknown:
         raise ValueError(

@@ -14,12 +14,30 @@ that the app shows when a file is uploaded.
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.text import TEXT, column_text, format_number, label, t
 
-__all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError"]
+__all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError", "read_toml"]
+
+
+def read_toml(path: Path, what: str, where: str) -> dict:
+    """The TOML file ``path`` (a manifest, the assumptions, a scenario) as a dict.
+
+    A missing file raises ``FileNotFoundError`` ("``what`` not found: path"); a
+    file that is not TOML, or not UTF-8, a ``ValueError`` that starts with
+    ``where`` and says why.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{what} not found: {path}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{where}: not valid TOML ({exc})") from None
 
 
 @dataclass(frozen=True)

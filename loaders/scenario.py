@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from metrics.assumptions import Assumptions, assumptions_from_dict
 from metrics.scenarios import IdpChange, PositionChange, Scenario
+
+from .errors import read_toml
 
 __all__ = ["read_scenario"]
 
@@ -31,13 +32,8 @@ def read_scenario(path: Path, assumptions: Assumptions) -> Scenario:
     with the key that has it.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"scenario file not found: {path}")
-    try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"scenario file {path.name}: not valid TOML ({exc})") from None
     where = f"scenario file {path.name}"
+    spec = read_toml(path, "scenario file", where)
     unknown = sorted(set(spec) - _SCENARIO_KEYS)
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)} (expected {', '.join(sorted(_SCENARIO_KEYS))})")

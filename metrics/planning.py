@@ -383,7 +383,8 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
       caseload_above = cases > caseload_per_worker_max x workers
     """
     _check_table(hromadas)
-    out = pd.DataFrame({"code": hromadas["code"].to_numpy()}, index=hromadas.index)
+    out = _Columns(hromadas.index)
+    out["code"] = pd.Series(hromadas["code"].to_numpy(), index=hromadas.index)
     population = _column(hromadas, "population")
     idp = _column(hromadas, "idp")
     out["population"] = population
@@ -475,7 +476,29 @@ def hromada_planning_base(hromadas: pd.DataFrame, assumptions: Assumptions) -> p
         out["idp_estimated"] = hromadas["idp_estimated"].astype("boolean").fillna(False).astype(bool)
     else:
         out["idp_estimated"] = False
-    return out
+    return out.frame()
+
+
+class _Columns(dict):
+    """The columns of a table being built, kept apart and made one ``DataFrame`` at the end.
+
+    Inserting ~130 columns one by one into a ``DataFrame`` re-indexes its
+    column labels on each insert (most of the base's time); a dict does not.
+    ``columns[name]`` is a column, ``columns[[a, b]]`` a frame of those.
+    """
+
+    def __init__(self, index: pd.Index):
+        super().__init__()
+        self.index = index
+
+    def __getitem__(self, key):
+        if isinstance(key, list):
+            return self.frame(key)
+        return super().__getitem__(key)
+
+    def frame(self, names: list[str] | None = None) -> pd.DataFrame:
+        names = list(self) if names is None else names
+        return pd.DataFrame({name: super(_Columns, self).__getitem__(name) for name in names}, index=self.index)
 
 
 def wisn_case_columns(assumptions: Assumptions) -> list[str]:

@@ -25,7 +25,7 @@ from loaders import Dataset, FileReport, TableChange, ValidationReport, load_dem
 from loaders.sandbox import validate_untrusted
 
 from .. import ids
-from ..components import data_table
+from ..components import data_table, facts_table
 from ..state import AtlasState, StorageError, upload_folder
 from . import published
 
@@ -253,36 +253,13 @@ def dataset_view(dataset: Dataset, lang: str) -> html.Div:
         )
         if source is None and kind not in dataset.reference_dates:
             continue
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(label(kind, lang) if kind in KINDS else kind, scope="row"),
-                    html.Td(source or ""),
-                    html.Td(dataset.reference_dates.get(kind, "")),
-                    html.Td(dataset.levels.get(kind, "")),
-                ]
-            )
-        )
+        name = label(kind, lang) if kind in KINDS else kind
+        rows.append((name, source or "", dataset.reference_dates.get(kind, ""), dataset.levels.get(kind, "")))
     return html.Div(
         [
             html.H2(label("in_use", lang)),
             html.P(dataset.title, id="data-title"),
-            html.Table(
-                [
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(""),
-                                html.Th(label("source", lang)),
-                                html.Th(label("date", lang)),
-                                html.Th(label("level", lang)),
-                            ]
-                        )
-                    ),
-                    html.Tbody(rows),
-                ],
-                className="profile-table",
-            ),
+            facts_table(["", *(label(k, lang) for k in ("source", "date", "level"))], rows),
             html.P(t("approximate", lang)) if dataset.approximate_boundaries else None,
         ]
     )
@@ -292,6 +269,16 @@ def _override_text(state: AtlasState, position: int) -> str:
     """What the analyst typed in override field ``position`` (header row, columns, cells) this session."""
     texts = (state.get_value(UPLOAD_OVERRIDES, None) or {}).get("texts") or []
     return str(texts[position]) if position < len(texts) and texts[position] is not None else ""
+
+
+def _override_field(
+    state: AtlasState, position: int, field_id: str, text: str, width: str, title: str | None = None, **props
+) -> tuple:
+    """The label and text field of override ``position``, showing what the analyst typed there this session."""
+    field = dcc.Input(
+        id=field_id, type="text", debounce=True, value=_override_text(state, position), style={"width": width}, **props
+    )
+    return html.Label(text, htmlFor=field_id, title=title), field
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
@@ -309,30 +296,16 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     ),
                     html.Label(label("sheet", lang), htmlFor="data-sheet"),
                     dcc.Input(id="data-sheet", type="text", debounce=True, style={"width": "160px"}),
-                    html.Label(label("header_row", lang), htmlFor="data-header-row"),
-                    dcc.Input(
-                        id="data-header-row",
-                        type="text",
-                        debounce=True,
-                        value=_override_text(state, 0),
-                        style={"width": "60px"},
-                    ),
-                    html.Label(label("columns", lang), htmlFor="data-columns"),
-                    dcc.Input(
-                        id="data-columns",
-                        type="text",
-                        debounce=True,
-                        value=_override_text(state, 1),
-                        style={"width": "320px"},
-                    ),
-                    html.Label(t("upload_cells", lang), htmlFor="data-cells", title=t("upload_cells_help", lang)),
-                    dcc.Input(
-                        id="data-cells",
-                        type="text",
-                        debounce=True,
-                        value=_override_text(state, 2),
+                    *_override_field(state, 0, "data-header-row", label("header_row", lang), "60px"),
+                    *_override_field(state, 1, "data-columns", label("columns", lang), "320px"),
+                    *_override_field(
+                        state,
+                        2,
+                        "data-cells",
+                        t("upload_cells", lang),
+                        "220px",
+                        title=t("upload_cells_help", lang),
                         placeholder=t("upload_cells_example", lang),
-                        style={"width": "220px"},
                     ),
                     html.Small(t("upload_cells_help", lang), id="data-cells-help"),
                     html.Div(id="data-overrides-problem", className="rejected", role="alert"),

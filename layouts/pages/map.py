@@ -22,15 +22,15 @@ from ..components import (
     dropdown,
     graph_config,
     grid_columns,
-    map_caption,
     metric_dropdown,
     profile_card,
     records,
     register_search,
+    session_caption,
 )
 from ..figures import choropleth, map_patch, selection_patch
 from ..state import AtlasState
-from ..views import AtlasData, download_bytes, shown_table, sort_model, with_change_note
+from ..views import AtlasData, download_bytes, shown_table, sort_model
 
 DEFAULT_METRIC = "workers_per_10k"
 
@@ -301,20 +301,14 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                with_change_note(
-                                    map_caption(
-                                        state.dataset(),
-                                        metric,
-                                        level,
-                                        lang,
-                                        _area(data, level, oblast, lang),
-                                        data=data,
-                                        oblast=oblast,
-                                    ),
-                                    state.change_periods(),
+                                session_caption(
+                                    state,
                                     metric,
+                                    level,
                                     lang,
-                                    bool(state.periods()),
+                                    _area(data, level, oblast, lang),
+                                    data=data,
+                                    oblast=oblast,
                                 ),
                                 id=ids.MAP_CAPTION,
                             ),
@@ -359,10 +353,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def caption(level, metric, oblast, lang):
         data = state.tables()
-        caption = map_caption(
-            state.dataset(), metric, level, lang, _area(data, level, oblast, lang), data=data, oblast=oblast
-        )
-        return with_change_note(caption, state.change_periods(), metric, lang, bool(state.periods()))
+        return session_caption(state, metric, level, lang, _area(data, level, oblast, lang), data=data, oblast=oblast)
 
     @app.callback(
         Output(ids.OBLAST, "data"),

@@ -11,6 +11,7 @@ from core.text import TEXT, format_number, t
 from metrics.assumptions import Assumptions
 
 from .. import ids
+from ..components import facts_table
 from ..state import AtlasState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,14 +91,8 @@ def assumption_rows(assumptions: Assumptions, lang: str) -> list[tuple[str, str,
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     rows = assumption_rows(state.assumptions(), lang)
-    table = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("assume_parameter", "assume_value", "assume_unit")])),
-            html.Tbody([html.Tr([html.Th(a, scope="row"), html.Td(b), html.Td(c)]) for a, b, c in rows]),
-        ],
-        className="profile-table",
-        id="method-assumptions",
-    )
+    header = [t(k, lang) for k in ("assume_parameter", "assume_value", "assume_unit")]
+    table = facts_table(header, rows, id="method-assumptions")
     return html.Div(
         [
             dcc.Markdown(method_markdown(lang), id=ids.METHOD_BODY, className="method"),

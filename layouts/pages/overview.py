@@ -15,15 +15,15 @@ from ..components import (
     figure_cards,
     graph_config,
     grid_columns,
-    map_caption,
     metric_dropdown,
     records,
+    session_caption,
 )
 from ..figures import bar_ranking, choropleth
 from ..jobs import brief_button, job_controls, oblast_briefs_zip, register_brief, register_job
 from ..state import AtlasState
 from ..trends import oblast_trend_figure
-from ..views import coverage_notes, key_figure_notes, key_figures, view_table, with_change_note
+from ..views import coverage_notes, key_figure_notes, key_figures, view_table
 
 
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
@@ -53,13 +53,7 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     html.Div(
                         [
                             html.Div(
-                                with_change_note(
-                                    map_caption(state.dataset(), metric, "oblast", lang, data=data),
-                                    state.change_periods(),
-                                    metric,
-                                    lang,
-                                    bool(state.periods()),
-                                ),
+                                session_caption(state, metric, "oblast", lang, data=data),
                                 id="overview-caption",
                             ),
                             dcc.Graph(id=ids.OVERVIEW_MAP, config=graph_config(lang)),
@@ -104,13 +98,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             bar_ranking(table, metric, lang, top=27),
             records(rows, ["name", "population", "idp", "workers", *row_metrics(rows), "coverage"]),  # columns: map
             grid_columns(table_columns(metric, lang), lang),
-            with_change_note(
-                map_caption(state.dataset(), metric, "oblast", lang, data=data),
-                data.change,
-                metric,
-                lang,
-                bool(state.periods()),
-            ),
+            session_caption(state, metric, "oblast", lang, data=data),
             metric,  # drawn: the trend follows
         )
 

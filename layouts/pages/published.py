@@ -141,24 +141,31 @@ def publish_upload(state: AtlasState, period_text: str | None, lang: str) -> str
     return _l("published_ok", lang).format(what=what)
 
 
+#: What a publish or a retraction answers: its message, and the publications and audit log as they are now.
+_ANSWER = (
+    Output("store-message", "children", allow_duplicate=True),
+    Output("store-publications-holder", "children", allow_duplicate=True),
+    Output("store-audit-holder", "children", allow_duplicate=True),
+)
+
+
+def _answer(state: AtlasState, message, lang: str) -> tuple:
+    return message, publications_table(state, lang), audit_table(state, lang)
+
+
 def register(app: dash.Dash, state: AtlasState) -> None:
     @app.callback(
-        Output("store-message", "children", allow_duplicate=True),
-        Output("store-publications-holder", "children", allow_duplicate=True),
-        Output("store-audit-holder", "children", allow_duplicate=True),
+        *_ANSWER,
         Input("store-publish", "n_clicks"),
         State("store-period", "value"),
         State("app-lang", "data"),
         prevent_initial_call=True,
     )
     def publish(_clicks, period, lang):
-        message = publish_upload(state, period, lang)
-        return message, publications_table(state, lang), audit_table(state, lang)
+        return _answer(state, publish_upload(state, period, lang), lang)
 
     @app.callback(
-        Output("store-message", "children", allow_duplicate=True),
-        Output("store-publications-holder", "children", allow_duplicate=True),
-        Output("store-audit-holder", "children", allow_duplicate=True),
+        *_ANSWER,
         Input("store-retract", "n_clicks"),
         State("store-retract-id", "value"),
         State("store-retract-reason", "value"),
@@ -179,7 +186,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                 message = _l("retracted_ok", lang).format(id=int(publication_id))
             except (LookupError, StoreError) as exc:
                 message = str(exc.args[0] if isinstance(exc, LookupError) else exc)
-        return message, publications_table(state, lang), audit_table(state, lang)
+        return _answer(state, message, lang)
 
     @app.callback(
         Output("store-audit-download", "data"),
