@@ -431,7 +431,7 @@ def create_app(
             return shell_layout()
         pathname, search = shown
         lang, page = parse_path(pathname)
-        query = dict(parse_qsl(search.lstrip("?"), max_num_fields=50))
+        query = _query(search)
         if state.published is not None and "period" in query:
             state.set_period(url_period(query))
         body, nav, title, lang = page_body(lang, page, query, search)
