@@ -289,6 +289,13 @@ def document_data(lang: str, page: str) -> dict:
     return {"lang": lang, "title": tab}
 
 
+def _period_choice(choice_id: str, options: list, value, width: str) -> dcc.Dropdown:
+    """A period selector of the shell (the period shown, or the one compared with): a closed list, no typing."""
+    return dcc.Dropdown(
+        id=choice_id, options=options, value=value, clearable=False, searchable=False, style={"width": width}
+    )
+
+
 def shell_layout(
     location: dict | None = None,
     lang: str = "uk",
@@ -317,22 +324,10 @@ def shell_layout(
                     html.Div(
                         [
                             html.Label(period.get("label"), id="app-period-label", htmlFor=ids.PERIOD),
-                            dcc.Dropdown(
-                                id=ids.PERIOD,
-                                options=period.get("options", []),
-                                value=period.get("value"),
-                                clearable=False,
-                                searchable=False,
-                                style={"width": "200px"},
-                            ),
+                            _period_choice(ids.PERIOD, period.get("options", []), period.get("value"), "200px"),
                             html.Label(period.get("compare_label"), id="app-compare-label", htmlFor=ids.COMPARE),
-                            dcc.Dropdown(
-                                id=ids.COMPARE,
-                                options=period.get("compare_options", []),
-                                value=period.get("compare"),
-                                clearable=False,
-                                searchable=False,
-                                style={"width": "170px"},
+                            _period_choice(
+                                ids.COMPARE, period.get("compare_options", []), period.get("compare"), "170px"
                             ),
                         ],
                         id="app-period-holder",
