@@ -52,6 +52,11 @@ _SCALES = {
 }
 
 
+#: Pixels above a map's plot area for Plotly's mode bar (about 25 px tall), so that it never covers the
+#: top of the colour bar (the phone layout, assets/phone.js, keeps the same strip).
+MODEBAR_STRIP = 34
+
+
 def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
     """The part of each unit's hover that does not depend on the metric.
 
@@ -334,7 +339,7 @@ def choropleth(
     fig = go.Figure(traces)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
-        margin=dict(l=0, r=0, t=0, b=0),
+        margin=dict(l=0, r=0, t=MODEBAR_STRIP, b=0),  # the mode bar sits in the strip above the colour bar
         height=560,
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.7)"),
         separators=plotly_separators(lang),

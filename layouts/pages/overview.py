@@ -64,13 +64,21 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                         [
                             html.H2(t("oblast_ranking", lang)),
                             dcc.Graph(id=ids.OVERVIEW_RANKING, config=graph_config(lang, geo=False)),
-                            data_table("overview-table", [], [], page_size=27, lang=lang),
-                            dcc.Graph(id=ids.OVERVIEW_TREND, config=graph_config(lang, geo=False)),
-                            dcc.Store(id=ids.OVERVIEW_DRAWN),
                         ],
-                        className="ranking",
+                        className="ranking box",
                     ),
                 ],
+            ),
+            # the table and the trend each across the page: beside the map they stretched its box into white
+            html.Div(
+                [
+                    html.Div(data_table("overview-table", [], [], page_size=27, lang=lang), className="ranking wide"),
+                    html.Div(
+                        [dcc.Graph(id=ids.OVERVIEW_TREND, config=graph_config(lang, geo=False))], className="wide"
+                    ),
+                    dcc.Store(id=ids.OVERVIEW_DRAWN),
+                ],
+                className="main",
             ),
         ]
     )

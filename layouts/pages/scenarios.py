@@ -137,6 +137,10 @@ FIELDS = {
 }
 
 
+#: fields that take a whole number
+WHOLE = frozenset({"scenario-min-components", "scenario-working-days"})
+
+
 def field_label(field_id: str, lang: str) -> str:
     key = FIELDS[field_id][0]
     if field_id in WISN_STANDARDS:
@@ -148,7 +152,9 @@ def field_label(field_id: str, lang: str) -> str:
     return f"{_x(key, lang)}: {t(f'role_plural_{role}', lang)}" if role else _x(key, lang)
 
 
-#: fields of large amounts (UAH): typed and shown grouped the user's way ("200 000"), as text
+#: fields of large amounts (UAH): shown grouped the user's way ("200 000"). Every field is typed as text in the
+#: user's format ("0,5" in uk, "0.5" in en): a browser's number field reads only its own locale's decimal
+#: mark, drops a "0,5" it cannot read without a word, and groups nothing.
 GROUPED = frozenset(f"scenario-cost-{r}" for r in ROLES)
 
 
@@ -165,10 +171,14 @@ def typed_number(value: object, lang: str) -> float | None:
 
 
 def shown_value(field_id: str, value: object, lang: str) -> object:
-    """What a field shows: a grouped amount as text in the user's format, any other value as is."""
-    if field_id in GROUPED and isinstance(value, int | float) and not isinstance(value, bool):
+    """What a field shows: a number as text in the user's format (an amount grouped, ``200 000``; a share
+    ``0,05``; as many decimals as it has, up to 4), anything else as is."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return value
+    if field_id in GROUPED:
         return format_number(value, 0 if float(value).is_integer() else 2, lang)
-    return value
+    decimals = len(f"{round(float(value), 4):f}".rstrip("0").partition(".")[2])
+    return format_number(value, decimals, lang)
 
 
 def check_fields(values: dict[str, object], lang: str) -> list[str]:
@@ -182,7 +192,11 @@ def check_fields(values: dict[str, object], lang: str) -> list[str]:
             continue
         number = typed_number(value, lang)
         if number is None:
-            problems.append(t("field_empty", lang, field=label))
+            example = format_number(1.5, 1, lang)
+            problems.append(t("field_not_number", lang, field=label, value=str(value).strip(), example=example))
+            continue
+        if field_id in WHOLE and math.isfinite(number) and not float(number).is_integer():
+            problems.append(t("field_whole", lang, field=label, value=value))
             continue
         if not math.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
             bounds = (
@@ -212,24 +226,12 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
     }
 
 
-_STEPS = {
-    "scenario-working-days": 1,
-    "scenario-hours": 0.5,
-    "scenario-idp-percent": 5,
-    "scenario-min-components": 1,
-    **{f"scenario-weight-{c}": 0.05 for c in PRIORITY_COMPONENTS},
-    **{f: 1 for f in WISN_STANDARDS},
-}
-
-
 def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.Div:
     def field(field_id: str) -> html.Div:
-        if field_id in GROUPED:
-            value = shown_value(field_id, values[field_id], lang)
-            component = dcc.Input(id=field_id, type="text", inputMode="decimal", value=value, debounce=True)
-        else:
-            step = _STEPS.get(field_id, 0.1)
-            component = dcc.Input(id=field_id, type="number", step=step, value=values[field_id])
+        value = shown_value(field_id, values[field_id], lang)
+        component = dcc.Input(
+            id=field_id, type="text", inputMode="decimal", value=value, debounce=True, className="number-field"
+        )
         return html.Div([html.Label(field_label(field_id, lang), htmlFor=field_id), component], className="field")
 
     return html.Div(
@@ -377,6 +379,10 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             if problems:
                 status = html.Ul([html.Li(f"⚠ {p}") for p in problems], className="rejected")
                 return status, dash.no_update, dash.no_update, dash.no_update, dash.no_update
+            n1, n2, n3, weight, days, hours, c1, c2, c3, percent, *numbers = (typed_number(v, lang) for v in given)
+            priority_weights = numbers[: len(PRIORITY_COMPONENTS)]
+            min_components = numbers[len(PRIORITY_COMPONENTS)]
+            standards = dict(zip(WISN_STANDARDS, numbers[len(PRIORITY_COMPONENTS) + 1 :]))
             try:
                 scenario = build_scenario(
                     defaults,
@@ -384,7 +390,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                     weight,
                     days,
                     hours,
-                    dict(zip(ROLES, (typed_number(c, lang) for c in (c1, c2, c3)))),
+                    dict(zip(ROLES, (c1, c2, c3))),
                     percent or 0,
                     area,
                     dict(zip(PRIORITY_COMPONENTS, priority_weights)),
