@@ -3,10 +3,10 @@
     python benchmarks/first_request.py [--units 1470 30000] [--runs 3]
 
 For each size, a fresh app (nothing computed yet) serves, in the order a
-browser asks: the page (with its geometry preload), the layout and
-callback graph, the page-routing callback (which computes every table of
-the dataset), the map figure, the table page and the geometry; then a
-metric switch. Prints the server time of each step and in all (median of
+browser asks: the page (with its geometry preload), the layout (which
+carries the page: every table of the dataset and the map figure) and
+callback graph, the table's rows and the geometry; then a metric switch
+(the map patch and the table's columns; the rows stay). Prints the server time of each step and in all (median of
 ``--runs``, each on a fresh app), the bytes of the switch both ways
 (plain and gzip), and the growth ratio from the smallest to the largest
 size: linear costs grow about as the number of units.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
@@ -30,7 +31,7 @@ from benchmarks.synthetic import synthetic_dataset  # noqa: E402
 from layouts import create_app  # noqa: E402
 from loaders import load_demo, read_assumptions  # noqa: E402
 
-STEPS = ("page", "layout", "route (tables)", "map figure", "table page", "geometry")
+STEPS = ("page", "layout (tables, figure)", "callback graph", "table rows", "geometry")
 
 
 def _request(dependencies: list[dict], prefix: str, values: dict, changed: str) -> dict:
@@ -50,6 +51,21 @@ def _request(dependencies: list[dict], prefix: str, values: dict, changed: str) 
     }
 
 
+def _props(layout) -> dict[str, dict]:
+    """Props of every component of a layout's JSON, by id."""
+    found, stack = {}, [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and isinstance(props.get("id"), str):
+                found[props["id"]] = props
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
     """Seconds of each step of the first request on a fresh app, and the bytes of a metric switch."""
     app = create_app(dataset, assumptions)
@@ -58,45 +74,45 @@ def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
     seconds: dict[str, float] = {}
 
     def timed(step, call):
-        started = time.perf_counter()
+        started, cpu, everything = time.perf_counter(), time.thread_time(), time.process_time()
         response = call()
         seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - started
+        seconds[f"{step} cpu"] = time.thread_time() - cpu
+        seconds["cpu"] = seconds.get("cpu", 0.0) + time.thread_time() - cpu
+        seconds["process cpu"] = seconds.get("process cpu", 0.0) + time.process_time() - everything
         if response.status_code != 200:
             raise RuntimeError(f"{step}: {response.status_code} {response.data[:300]!r}")
         return response
 
-    timed("page", lambda: client.get("/uk/map?level=hromada", headers=gz))
-    timed("layout", lambda: client.get("/_dash-layout", headers=gz))
-    dependencies = json.loads(timed("layout", lambda: client.get("/_dash-dependencies")).data)
+    page = "/uk/map?level=hromada"
+    timed("page", lambda: client.get(page, headers=gz))
+    layout = timed(
+        "layout (tables, figure)",
+        lambda: client.get("/_dash-layout", headers=gz | {"Referer": f"http://localhost{page}"}),
+    )
+    props = _props(json.loads(gzip.decompress(layout.data)))
+    dependencies = json.loads(timed("callback graph", lambda: client.get("/_dash-dependencies")).data)
     values = {
         "app-url.pathname": "/uk/map",
         "app-url.search": "?level=hromada",
         "map-level.value": "hromada",
         "map-metric.value": "workers_per_10k",
-        "map-oblast.data": None,
-        "map-selected.data": None,
+        "map-oblast.data": "",
+        "map-selected.data": "",
         "app-lang.data": "uk",
-        "map-drawn.data": None,
+        "map-drawn.data": props["map-drawn"]["data"],
+        "map-table-rows.data": props["map-table-rows"]["data"],
         "map-table.filterModel": {},
         "map-table.columnState": [],
     }
     post = "/_dash-update-component"
-    route = _request(dependencies, "..app-page.children", values, "app-url.pathname")
-    timed("route (tables)", lambda: client.post(post, json=route, headers=gz))
-    figure_request = _request(dependencies, "..map-graph.figure", values, "map-level.value")
-    response = timed("map figure", lambda: client.post(post, json=figure_request))
-    body = json.loads(response.data)["response"]
-    values["map-drawn.data"] = body["map-drawn"]["data"]
-    geo_url = body["map-graph"]["figure"]["data"][0]["geojson"]
-    table_request = _request(dependencies, "..map-table.rowData", values, "map-level.value")
-    table = timed("table page", lambda: client.post(post, json=table_request, headers=gz))
-    # the browser keeps which rows it holds (every metric's value is in them)
-    values["map-table-rows.data"] = json.loads(gzip.decompress(table.data))["response"]["map-table-rows"]["data"]
+    timed("table rows", lambda: client.get(values["map-table-rows.data"], headers=gz))
+    geo_url = props["map-graph"]["figure"]["data"][0]["geojson"]
     timed("geometry", lambda: client.get(geo_url, headers=gz))
     values["map-metric.value"] = "gap_fte"
     switch = [
         _request(dependencies, "..map-graph.figure", values, "map-metric.value"),
-        _request(dependencies, "..map-table.rowData", values, "map-metric.value"),
+        _request(dependencies, "..map-table.columnDefs", values, "map-metric.value"),
     ]
     started = time.perf_counter()
     answers = [client.post(post, json=r) for r in switch]
@@ -111,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[1_470, 30_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="print where one more run of the largest size spends")
     args = parser.parse_args(argv)
     demo = load_demo()
     assumptions = read_assumptions()
@@ -118,17 +135,31 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.units:
         dataset = synthetic_dataset(demo, n)
         runs = [one_run(dataset, assumptions) for _ in range(args.runs)]
-        steps = {step: statistics.median(r[0].get(step, 0.0) for r in runs) for step in (*STEPS, "switch")}
+        names = (*STEPS, *(f"{s} cpu" for s in STEPS), "switch", "cpu", "process cpu")
+        steps = {step: statistics.median(r[0].get(step, 0.0) for r in runs) for step in names}
         sizes = runs[-1][1]
         total = statistics.median(sum(r[0].get(s, 0.0) for s in STEPS) for r in runs)
         totals[len(dataset.hromadas)] = (total, steps["switch"])
-        print(f"{len(dataset.hromadas):,} hromada-level units (median of {args.runs} fresh apps):")
-        print("  " + ", ".join(f"{s} {steps[s]:.2f} s" for s in STEPS))
-        print(f"  first request, server, in all: {total:.2f} s")
+        print(
+            f"{len(dataset.hromadas):,} hromada-level units (median of {args.runs} fresh apps; "
+            f"load average {os.getloadavg()[0]:.1f}):"
+        )
+        print("  " + ", ".join(f"{s} {steps[s]:.2f} s ({steps[s + ' cpu']:.2f} s CPU)" for s in STEPS))
+        print(
+            f"  first request, server, in all: {total:.2f} s; CPU {steps['cpu']:.2f} s in the serving thread, "
+            f"{steps['process cpu']:.2f} s in the whole process meanwhile (its start-up threads too)"
+        )
         print(
             f"  metric switch: server {steps['switch'] * 1e3:.0f} ms; up {sizes['up'] / 1e3:.1f} KB, "
             f"down {sizes['down'] / 1e3:.1f} KB ({sizes['down_gzip'] / 1e3:.1f} KB gzip; requests are not compressed)"
         )
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(one_run, synthetic_dataset(demo, max(args.units)), assumptions)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     if len(totals) > 1:
         small, large = min(totals), max(totals)
         print(

@@ -65,25 +65,33 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
     so: ``Соціальні працівники: 112 (часткові дані: 57 з 1 470 громад)``.
     """
     name_col = name_column(lang)
-    names = table[name_col].fillna(table["code"]).astype(str)
+    names = table[name_col].fillna(table["code"]).astype(str).tolist()
     population, idps, staff = t("population", lang), t("idp", lang), t("workers", lang)  # once, not per unit
     notes = {kind: _partial_notes(table, kind, lang) for kind in ("population", "idp", "staffing")}
+    # Python floats, not numpy scalars, and the "no data" text looked up once: linear and fast at 30,000 units
+    counts = [_whole_numbers(table[c], lang) for c in ("population", "idp", "workers")]
     return [
         f"<b>{html.escape(name)}</b><br>"
-        f"{population}: {format_number(pop, 0, lang)}{pop_note}<br>"
-        f"{idps}: {format_number(idp, 0, lang)}{' *' if est else ''}{idp_note}<br>"
-        f"{staff}: {format_number(workers, 0, lang)}{staff_note}"
+        f"{population}: {pop}{pop_note}<br>"
+        f"{idps}: {idp}{' *' if est else ''}{idp_note}<br>"
+        f"{staff}: {workers}{staff_note}"
         for name, pop, idp, est, workers, pop_note, idp_note, staff_note in zip(
             names,
-            table["population"],
-            table["idp"],
-            table["idp_estimated"].fillna(False).astype(bool),
-            table["workers"],
+            *counts[:2],
+            table["idp_estimated"].fillna(False).astype(bool).tolist(),
+            counts[2],
             notes["population"],
             notes["idp"],
             notes["staffing"],
         )
     ]
+
+
+def _whole_numbers(values: pd.Series, lang: str) -> list[str]:
+    """Each value as :func:`~core.text.format_number` writes it with no decimals (NaN: "no data")."""
+    missing = t("no_data", lang)
+    numbers = pd.to_numeric(values, errors="coerce").astype(float).tolist()
+    return [missing if v != v else format_number(v, 0, lang) for v in numbers]
 
 
 def _partial_notes(table: pd.DataFrame, kind: str, lang: str) -> list[str]:

@@ -7,8 +7,12 @@ callbacks here, so everything can be tested as plain functions.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +56,8 @@ class AtlasData:
     """
 
     tables: dict[str, pd.DataFrame]
-    detail: pd.DataFrame
+    #: makes :attr:`detail` once, on first use (it merges the priority ranking, which the map does not need)
+    detail_source: Callable[[], pd.DataFrame]
     country: pd.Series
     title: str
     approximate_boundaries: bool
@@ -61,6 +66,28 @@ class AtlasData:
     computed: AtlasTables | None = None
     #: (earlier period, this period) when the change metrics compare two periods, else None
     change: tuple[str, str] | None = None
+
+    @functools.cached_property
+    def detail(self) -> pd.DataFrame:
+        """Per hromada: its units' codes and names, its input figures, its measures and its priority rank."""
+        return self.detail_source()
+
+
+class _Once:
+    """A value made on the first call and kept (one thread makes it; the others wait for it)."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._lock = threading.Lock()
+        self._done = False
+        self._value = None
+
+    def __call__(self) -> Any:
+        with self._lock:
+            if not self._done:
+                self._value, self._done = self._make(), True
+                self._make = None
+            return self._value
 
 
 def gap_per_10k(table: pd.DataFrame) -> pd.Series:
@@ -113,13 +140,17 @@ def prepare(dataset: Dataset, assumptions: Assumptions, computed: AtlasTables | 
             table[flag] = table[flag].astype("boolean").fillna(False).astype(bool)
         table["gap_per_10k"] = gap_per_10k(table)
         tables[level] = no_change(table).reset_index(drop=True)
-    detail = _detail(dataset, tables["hromada"])
-    ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reason_codes", "listed_apart"]]
-    detail = detail.merge(ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left")
+
+    def detail() -> pd.DataFrame:
+        ranking = computed.priority("hromada")[["code", "rank", "priority_index", "reason_codes", "listed_apart"]]
+        return _detail(dataset, tables["hromada"]).merge(
+            ranking.rename(columns={"rank": "priority_rank"}), on="code", how="left"
+        )
+
     notes = dataset_rows(dataset, assumptions)
     return AtlasData(
         tables=tables,
-        detail=detail,
+        detail_source=_Once(detail),
         country=computed.country,
         title=dataset.title,
         approximate_boundaries=dataset.approximate_boundaries,

@@ -5,6 +5,8 @@ Pure functions: no file I/O.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -111,11 +113,16 @@ def rank_by_priority(measures: pd.DataFrame, assumptions: Assumptions, level: st
     scores = out[[f"{c}_score" for c in components]].to_numpy(dtype=float)
     weight = np.array([weights[c] for c in components])
     order = np.argsort(-np.nan_to_num(share, nan=-1.0), axis=1, kind="stable")
+    # per unit, the components that add (largest first) and those unknown, as Python lists (no numpy scalars per cell)
+    adds = np.take_along_axis((share > 0) & (weight > 0), order, axis=1)
+    unknown = (np.isnan(raw) & (weight > 0)).tolist()
     main, codes = [], []
-    for i in range(len(out)):
-        chosen = [j for j in order[i] if share[i, j] > 0 and weight[j] > 0][:3]
-        found = [_reason_code(components[j], raw[i, j], scores[i, j], level) for j in chosen]
-        missing = [components[j] for j in range(len(components)) if weight[j] > 0 and np.isnan(raw[i, j])]
+    for order_i, adds_i, raw_i, scores_i, unknown_i in zip(
+        order.tolist(), adds.tolist(), raw.tolist(), scores.tolist(), unknown
+    ):
+        chosen = [j for j, add in zip(order_i, adds_i) if add][:3]
+        found = [_reason_code(components[j], raw_i[j], scores_i[j], level) for j in chosen]
+        missing = [c for c, gone in zip(components, unknown_i) if gone]
         if missing:
             found.append(("no_data", {"components": ", ".join(missing)}))
         main.append(components[chosen[0]] if chosen else None)
@@ -149,6 +156,6 @@ def _reason_code(component: str, value: float, score: float, level: str) -> tupl
     """A component's reason as a code with its parameters (rendered by ``core.text.reason_text``)."""
     if component == "no_psychologist":
         return ("no_psychologist", {}) if level == "hromada" else ("no_psychologist_share", {"value": value})
-    if component == "caseload_per_worker" and np.isinf(value):
+    if component == "caseload_per_worker" and math.isinf(value):
         return ("cases_without_worker", {})
     return (component, {"value": round(float(value), 4), "score": round(float(score), 4)})

@@ -110,9 +110,12 @@ class TableCache:
 
     ``get(key, make)`` returns the value cached under ``key`` or calls
     ``make()`` and keeps its result; past ``size`` entries the least
-    recently used is dropped. Two threads asking for the same new key may
-    both compute it; one result is kept. ``make`` runs outside the lock so
-    one slow computation never blocks the others.
+    recently used is dropped. A thread asking for a key another thread is
+    making waits for that result instead of making it again (at 30,000
+    units the server's start-up work and its first visitor each spent
+    seconds on the same tables); if making it fails, each waiting thread
+    makes it on its own. ``make`` runs outside the lock, so one slow
+    computation never blocks the other keys.
     """
 
     def __init__(self, size: int = 8) -> None:
@@ -120,19 +123,40 @@ class TableCache:
             raise ValueError(f"size must be >= 1, got {size}")
         self._size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._making: dict[Hashable, tuple[threading.Event, int]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, make: Callable[[], object]):
+        me = threading.get_ident()
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()
+            making = self._making.get(key)
+            if making is None:
+                self._making[key] = (threading.Event(), me)
+        if making is not None and making[1] != me:  # another thread makes it: wait for its result
+            making[0].wait()
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+        owner = making is None
+        try:
+            value = make()
+        except BaseException:
+            if owner:
+                with self._lock:
+                    self._making.pop(key)[0].set()
+            raise
         with self._lock:
             value = self._items.setdefault(key, value)
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+            done = self._making.pop(key)[0] if owner else None
+        if done is not None:
+            done.set()
         return value
 
     def __len__(self) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -66,6 +65,14 @@ def row_metrics(table) -> list[str]:
     return [m for m in METRIC_LABELS if m in table and m not in _COUNT_COLUMNS]
 
 
+def _row_table(data: AtlasData, level, metric, oblast, lang) -> pd.DataFrame:
+    table = shown_table(data, level, metric, oblast, lang).reset_index(drop=True)
+    metrics = row_metrics(table)
+    # two digits beyond what the table shows (the filter compares those): about half the bytes of full floats
+    table = table.assign(**{m: table[m].round(METRIC_LABELS[m]["decimals"] + 2) for m in metrics})
+    return table[["code", "name", *_COUNT_COLUMNS, *metrics, "coverage"]]
+
+
 def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
     """Every row of the ranking table, ranked by the metric, with every map metric's value.
 
@@ -74,11 +81,13 @@ def table_rows(data: AtlasData, level, metric, oblast, lang) -> list[dict]:
     (:func:`~layouts.views.download_bytes`). Because every metric travels
     with the rows, a metric switch only changes which column is shown.
     """
-    table = shown_table(data, level, metric, oblast, lang).reset_index(drop=True)
-    metrics = row_metrics(table)
-    # two digits beyond what the table shows (the filter compares those): about half the bytes of full floats
-    table = table.assign(**{m: table[m].round(METRIC_LABELS[m]["decimals"] + 2) for m in metrics})
-    return records(table, ["code", "name", *_COUNT_COLUMNS, *metrics, "coverage"])
+    table = _row_table(data, level, metric, oblast, lang)
+    return records(table, list(table.columns))
+
+
+def table_rows_json(data: AtlasData, level, metric, oblast, lang) -> str:
+    """:func:`table_rows` as JSON text, written by pandas' C writer (NaN as null): linear and fast at 30,000 rows."""
+    return _row_table(data, level, metric, oblast, lang).to_json(orient="records", force_ascii=False)
 
 
 #: where the browser fetches the map table's rows (see :func:`rows_url`, :func:`rows_response`)
@@ -130,8 +139,8 @@ def rows_response(state: AtlasState, level: str) -> flask.Response:
         data = state.tables(metric=metric)
         if oblast is not None and oblast not in set(data.tables["oblast"]["code"]):
             flask.abort(404)
-        rows = table_rows(data, level, metric, oblast, lang)
-        response = flask.Response(json.dumps(rows, separators=(",", ":")), mimetype="application/json")
+        rows = table_rows_json(data, level, metric, oblast, lang)
+        response = flask.Response(rows, mimetype="application/json")
     response.set_etag(etag)
     if request.args.get("v") == key:
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"

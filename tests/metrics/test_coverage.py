@@ -154,3 +154,38 @@ def test_the_table_cache_is_safe_under_threads():
     for thread in threads:
         thread.join()
     assert errors == [] and len(cache) == 4
+
+
+def test_a_key_being_made_is_made_once_and_a_failure_lets_the_others_make_it():
+    """Issue 17: at 30,000 units the server's start-up work and the first visitor each computed the same tables."""
+    import threading
+
+    from metrics import TableCache
+
+    cache, calls, started, release = TableCache(size=4), [], threading.Event(), threading.Event()
+
+    def slow() -> str:
+        calls.append("made")
+        started.set()
+        release.wait(10)
+        return "tables"
+
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(cache.get("k", slow)))
+    first.start()
+    started.wait(10)
+    others = [threading.Thread(target=lambda: answers.append(cache.get("k", slow))) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    threading.Event().wait(0.3)  # the others reach the cache while the first is still making it
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert answers == ["tables"] * 4 and calls == ["made"]
+
+    def broken() -> str:
+        raise RuntimeError("no memory")
+
+    with pytest.raises(RuntimeError, match="no memory"):
+        cache.get("j", broken)
+    assert cache.get("j", lambda: "made after all") == "made after all"
