@@ -42,6 +42,7 @@ __all__ = [
     "data_table",
     "dropdown",
     "facts_table",
+    "field",
     "figure_cards",
     "graph_config",
     "grid_columns",
@@ -351,6 +352,11 @@ PERCENT = {"vacancy_rate": 100}
 
 def _row(label: str, *values: str) -> html.Tr:
     return html.Tr([html.Th(label, scope="row"), *[html.Td(v) for v in values]])
+
+
+def field(text: str, control) -> html.Div:
+    """One labelled field of a form (Funding, Scenarios): the label names the control it belongs to."""
+    return html.Div([html.Label(text, htmlFor=control.id), control], className="field")
 
 
 def facts_table(header: Sequence, rows: Iterable[Sequence], **props) -> html.Table:

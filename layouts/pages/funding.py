@@ -25,7 +25,7 @@ from exports.planning import PLAN_COLUMNS, plan_facts, plan_rows
 from metrics import ROLES, Allocation, allocate
 
 from .. import ids
-from ..components import data_table, graph_config, grid_columns, map_caption, parse_amount, records
+from ..components import data_table, field, graph_config, grid_columns, map_caption, parse_amount, records
 from ..figures import choropleth, prompt_figure, zoom_to
 from ..jobs import (
     brief_button,
@@ -262,61 +262,44 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             html.Div(
                 className="fields",
                 children=[
-                    html.Div(
-                        [
-                            html.Label(_x("budget", lang), htmlFor="funding-budget"),
-                            dcc.Input(
-                                id="funding-budget",
-                                type="text",
-                                inputMode="numeric",
-                                value=format_number(60_000_000, 0, lang),
-                                debounce=True,
-                            ),
-                        ],
-                        className="field",
+                    field(
+                        _x("budget", lang),
+                        dcc.Input(
+                            id="funding-budget",
+                            type="text",
+                            inputMode="numeric",
+                            value=format_number(60_000_000, 0, lang),
+                            debounce=True,
+                        ),
                     ),
-                    html.Div(
-                        [
-                            html.Label(_x("objective", lang), htmlFor="funding-objective"),
-                            dcc.RadioItems(
-                                id="funding-objective",
-                                options=[{"label": _x(o, lang), "value": o} for o in ("coverage", "equity", "lifted")],
-                                value="coverage",
-                            ),
-                        ],
-                        className="field",
+                    field(
+                        _x("objective", lang),
+                        dcc.RadioItems(
+                            id="funding-objective",
+                            options=[{"label": _x(o, lang), "value": o} for o in ("coverage", "equity", "lifted")],
+                            value="coverage",
+                        ),
                     ),
-                    html.Div(
-                        [
-                            html.Label(_x("measure", lang), htmlFor="funding-measure"),
-                            dcc.RadioItems(
-                                id="funding-measure",
-                                options=[{"label": _x(m, lang), "value": m} for m in ("norm", "wisn")],
-                                value="norm",
-                            ),
-                        ],
-                        className="field",
+                    field(
+                        _x("measure", lang),
+                        dcc.RadioItems(
+                            id="funding-measure",
+                            options=[{"label": _x(m, lang), "value": m} for m in ("norm", "wisn")],
+                            value="norm",
+                        ),
                     ),
-                    html.Div(
-                        [
-                            html.Label(_x("options", lang), htmlFor="funding-options"),
-                            dcc.Checklist(
-                                id="funding-options",
-                                options=[{"label": _x(o, lang), "value": o} for o in _OPTIONS],
-                                value=[],
-                            ),
-                        ],
-                        className="field",
+                    field(
+                        _x("options", lang),
+                        dcc.Checklist(
+                            id="funding-options",
+                            options=[{"label": _x(o, lang), "value": o} for o in _OPTIONS],
+                            value=[],
+                        ),
                     ),
                     *[
-                        html.Div(
-                            [
-                                html.Label(_x(key, lang), htmlFor=f"funding-{key.replace('_', '-')}"),
-                                dcc.Input(
-                                    id=f"funding-{key.replace('_', '-')}", type="number", min=low, max=high, value=v
-                                ),
-                            ],
-                            className="field",
+                        field(
+                            _x(key, lang),
+                            dcc.Input(id=f"funding-{key.replace('_', '-')}", type="number", min=low, max=high, value=v),
                         )
                         for key, low, high, v in (
                             ("years", 1, 5, funding.years),
@@ -324,23 +307,17 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                             ("psychologist_share", 0, 100, round(100 * funding.role_shares().get("psychologist", 1))),
                         )
                     ],
-                    html.Div(
-                        [
-                            html.Label(_x("oblast_caps", lang), htmlFor="funding-oblast-caps"),
-                            dcc.Textarea(id="funding-oblast-caps", value="", placeholder="UA23=10000000"),
-                        ],
-                        className="field",
+                    field(
+                        _x("oblast_caps", lang),
+                        dcc.Textarea(id="funding-oblast-caps", value="", placeholder="UA23=10000000"),
                     ),
-                    html.Div(
-                        [
-                            html.Label(_x("roles", lang), htmlFor="funding-roles"),
-                            dcc.Checklist(
-                                id="funding-roles",
-                                options=[{"label": role_label(k, lang), "value": k} for k in ROLES],
-                                value=["social_work_specialist", "social_worker"],
-                            ),
-                        ],
-                        className="field",
+                    field(
+                        _x("roles", lang),
+                        dcc.Checklist(
+                            id="funding-roles",
+                            options=[{"label": role_label(k, lang), "value": k} for k in ROLES],
+                            value=["social_work_specialist", "social_worker"],
+                        ),
                     ),
                 ],
             ),
