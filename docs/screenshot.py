@@ -47,6 +47,12 @@ def main() -> None:
                 time.sleep(0.3)
         base = f"http://127.0.0.1:{port}"
         count = "return document.querySelectorAll('#{} .choroplethlocation').length"
+
+        quiet = "return !document.querySelector('.busy:not([hidden])')"
+
+        def settled(d) -> None:  # no "please wait" bar of a late answer (assets/busy.js) in the picture
+            WebDriverWait(d, 60).until(lambda x: x.execute_script(quiet))
+
         shots = [
             ("overview", "/uk/", "overview-map", 27),
             ("map", "/uk/map?level=hromada&metric=gap_fte", "map-graph", 1400),
@@ -59,11 +65,13 @@ def main() -> None:
             if graph:
                 WebDriverWait(driver, 120).until(lambda d, g=graph, m=minimum: d.execute_script(count.format(g)) >= m)
             time.sleep(1.5)
+            settled(driver)
             driver.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
         driver.get(base + "/en/funding")
         WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "funding-run")).click()
         WebDriverWait(driver, 180).until(lambda d: d.execute_script(count.format("funding-map")) > 1400)
         time.sleep(1)
+        settled(driver)
         driver.save_screenshot(str(ROOT / "docs" / "funding.png"))
         driver.get(base + "/uk/scenarios")
         field = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "scenario-idp-percent"))
@@ -72,11 +80,13 @@ def main() -> None:
         driver.find_element(By.ID, "scenario-apply").click()
         WebDriverWait(driver, 60).until(lambda d: d.execute_script(count.format("scenario-map")) >= 27)
         time.sleep(1)
+        settled(driver)
         driver.save_screenshot(str(ROOT / "docs" / "scenarios.png"))
         for name, path, graph in (("map_phone", "/uk/map", "map-graph"), ("overview_phone", "/uk/", "overview-map")):
             phone.get(base + path)
             WebDriverWait(phone, 60).until(lambda d, g=graph: d.execute_script(count.format(g)) >= 27)
             time.sleep(1.5)
+            settled(phone)
             phone.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
     finally:
         driver.quit()

@@ -428,7 +428,7 @@ def bar_ranking(table: pd.DataFrame, metric: str, lang: str = "uk", top: int = 3
     )
     fig.update_layout(
         height=max(300, 22 * len(shown) + 60),
-        margin=dict(l=10, r=90, t=10, b=30),
+        margin=dict(l=10, r=90, t=MODEBAR_STRIP, b=30),  # the mode bar above the first bar, not over it
         yaxis=dict(autorange="reversed"),
         # numbers the user's way on the axis: "50 000", not plotly's SI "50k"
         xaxis=dict(title=metric_label(metric, lang), tickformat=f",.{metric_spec(metric)['decimals']}~f"),
