@@ -24,7 +24,7 @@ from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
 from metrics.population import BASES
 
 from .. import ids
-from ..components import data_table, dropdown, graph_config, grid_columns, map_caption, records
+from ..components import data_table, dropdown, field, graph_config, grid_columns, map_caption, records
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
@@ -227,43 +227,37 @@ def input_values(current, scenario: Scenario | None) -> dict[str, object]:
 
 
 def _inputs(values: dict[str, object], lang: str, oblasts: list[dict]) -> html.Div:
-    def field(field_id: str) -> html.Div:
+    def number(field_id: str) -> html.Div:
         value = shown_value(field_id, values[field_id], lang)
         component = dcc.Input(
             id=field_id, type="text", inputMode="decimal", value=value, debounce=True, className="number-field"
         )
-        return html.Div([html.Label(field_label(field_id, lang), htmlFor=field_id), component], className="field")
+        return field(field_label(field_id, lang), component)
 
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Label(t("scenario_base", lang), htmlFor="scenario-base"),
-                    dropdown(
-                        lang,
-                        id="scenario-base",
-                        options=[{"label": t(f"base_option_{b}", lang), "value": b} for b in BASES],
-                        value=values["scenario-base"],
-                        clearable=False,
-                        style={"minWidth": "320px"},
-                    ),
-                ],
-                className="field",
+            field(
+                t("scenario_base", lang),
+                dropdown(
+                    lang,
+                    id="scenario-base",
+                    options=[{"label": t(f"base_option_{b}", lang), "value": b} for b in BASES],
+                    value=values["scenario-base"],
+                    clearable=False,
+                    style={"minWidth": "320px"},
+                ),
             ),
-            *[field(field_id) for field_id in FIELDS],
-            html.Div(
-                [
-                    html.Label(_x("area", lang), htmlFor="scenario-area"),
-                    dropdown(
-                        lang,
-                        id="scenario-area",
-                        options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
-                        value=values["scenario-area"],
-                        clearable=False,
-                        style={"minWidth": "220px"},
-                    ),
-                ],
-                className="field",
+            *[number(field_id) for field_id in FIELDS],
+            field(
+                _x("area", lang),
+                dropdown(
+                    lang,
+                    id="scenario-area",
+                    options=[{"label": _x("all", lang), "value": "UA"}, *oblasts],
+                    value=values["scenario-area"],
+                    clearable=False,
+                    style={"minWidth": "220px"},
+                ),
             ),
         ],
         className="fields",
