@@ -54,7 +54,7 @@ import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import flask
 import geopandas as gpd
@@ -86,12 +86,42 @@ _MEMO_SIZE = 8
 GEO_DECIMALS = 4
 
 
-class GeoJSON(NamedTuple):
-    """Served geometry: the GeoJSON text, its gzip encoding and a digest of its content (the URL version)."""
+#: Changes whenever the GeoJSON written from the same boundaries would change (rounding, orientation, layout)
+_GEO_FORMAT = f"geojson-1|{GEO_DECIMALS}|cw"
 
-    content: bytes
-    gzip: bytes
-    digest: str
+
+class GeoJSON:
+    """Served geometry: a digest that names it (the URL version) at once; its GeoJSON text and gzip when asked.
+
+    The digest is of the boundaries it is written from (codes, geometry as
+    WKB, CRS) and of :data:`_GEO_FORMAT`, so a page can name the version
+    without writing the GeoJSON first (at 30,000 units writing and
+    compressing it took most of the page's time); the text is written once,
+    by the first request for it.
+    """
+
+    def __init__(self, digest: str, make: Callable[[], bytes]):
+        self.digest = digest
+        self._make: Callable[[], bytes] | None = make
+        self._lock = threading.Lock()
+        self._content: bytes | None = None
+        self._gzip: bytes | None = None
+
+    @property
+    def content(self) -> bytes:
+        with self._lock:
+            if self._content is None:
+                self._content = self._make()
+                self._make = None
+            return self._content
+
+    @property
+    def gzip(self) -> bytes:
+        content = self.content
+        with self._lock:
+            if self._gzip is None:
+                self._gzip = gzip.compress(content, 6, mtime=0)
+            return self._gzip
 
 
 def _feature_collection(codes, geometries) -> bytes:
@@ -763,10 +793,17 @@ class AtlasState:
 
         def make() -> GeoJSON:
             gdf = dataset.boundaries[level][["code", "geometry"]]
-            if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
-                gdf = gdf.to_crs(4326)
-            geometry = shapely.transform(gdf.geometry.values, lambda xy: np.round(xy, GEO_DECIMALS))
-            content = _feature_collection(gdf["code"], shapely.orient_polygons(geometry, exterior_cw=True))
-            return GeoJSON(content, gzip.compress(content, 6, mtime=0), hashlib.sha256(content).hexdigest()[:16])
+
+            def write() -> bytes:
+                frame = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf
+                geometry = shapely.transform(frame.geometry.values, lambda xy: np.round(xy, GEO_DECIMALS))
+                return _feature_collection(frame["code"], shapely.orient_polygons(geometry, exterior_cw=True))
+
+            digest = hashlib.sha256(_GEO_FORMAT.encode())
+            digest.update(str(gdf.crs).encode())
+            digest.update("\x1f".join(map(str, gdf["code"])).encode())
+            for wkb in shapely.to_wkb(gdf.geometry.values):
+                digest.update(b"-" if wkb is None else wkb)
+            return GeoJSON(digest.hexdigest()[:16], write)
 
         return self._geo.get((key, level), make)

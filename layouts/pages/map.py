@@ -150,12 +150,20 @@ def rows_response(state: AtlasState, level: str) -> flask.Response:
 
 
 #: the table's rows arrive from :func:`rows_url` (the browser's cache on a later visit), not in a callback
-_FETCH_ROWS = """async function(url) {
-    if (!url) { return window.dash_clientside.no_update; }
-    const answer = await fetch(url, {credentials: "same-origin"});
-    if (!answer.ok) { return window.dash_clientside.no_update; }
-    return await answer.json();
-}"""
+#: The map comes first: the rows are fetched at once, but read and handed to the table once the map is
+#: drawn (or after 4 s), so that the table's work does not hold up the map's drawing in the browser.
+_FETCH_ROWS = f"""async function(url) {{
+    if (!url) {{ return window.dash_clientside.no_update; }}
+    const answer = fetch(url, {{credentials: "same-origin"}});
+    for (let i = 0; i < 40; i++) {{
+        const gd = document.querySelector("#{ids.MAP} .js-plotly-plot");
+        if (gd && gd._fullLayout && !gd.classList.contains("dash-graph--pending")) {{ break; }}
+        await new Promise(done => setTimeout(done, 100));
+    }}
+    const rows = await answer;
+    if (!rows.ok) {{ return window.dash_clientside.no_update; }}
+    return await rows.json();
+}}"""
 
 
 def selected_rows(selected: str | None) -> dict:
