@@ -21,7 +21,6 @@ Server paths never appear in messages; the user sees the name of their file.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import multiprocessing
@@ -256,13 +255,16 @@ def validate_untrusted(
         return _refused(kind, name, memory_message)
     if data.get("failure"):
         return _refused(kind, name, "the file could not be read: " + _clean(str(data.get("message", "")), replacements))
+    # server paths out of the texts before the issues are made (a 100,000-row file may bring as many issues)
+    sources: dict[str, str] = {}
+    for item in data.get("issues", []):
+        source = item.get("source", "")
+        if source not in sources:
+            sources[source] = _clean(source, replacements)
+        item["source"], item["message"] = sources[source], _clean(item.get("message", ""), replacements)
     report = report_from_json(data)
     report.source = _clean(report.source, replacements)
     report.path = name
-    report.issues = [
-        dataclasses.replace(i, source=_clean(i.source, replacements), message=_clean(i.message, replacements))
-        for i in report.issues
-    ]
     frame = None
     if report.ok and (folder / _FRAME).exists():
         if kind == "boundaries":
