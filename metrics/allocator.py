@@ -1028,23 +1028,28 @@ def _problem(
         count = np.minimum(count, most_positions)
         annual = np.array([assumptions.cost(role, o) for o in oblasts], dtype=float)
         new_cost = funding.one_off_cost + annual * new_cost_factor
-        for h in np.flatnonzero((count > 0) & (people > 0)):
-            k = len(pair_h)
-            pair_h.append(h)
-            pair_role.append(role)
-            filled_l.append(filled[h])
-            required_l.append(required[h])
-            vacancies = 0 if vacant is None else int(min(vacant[h], count[h]))
-            vacant_l.append(vacancies)
-            n = int(count[h])
-            after = filled[h] + np.arange(n + 1)
-            values = np.diff(_served_value(np.full(n + 1, people[h]), np.full(n + 1, required[h]), after))
-            values = np.round(np.maximum(values, 0.0) / _QUANTUM) * _QUANTUM
-            seg_pair += [k] * n
-            seg_value.append(values)
-            seg_cost.append(np.where(np.arange(n) < vacancies, funding.recruitment_cost, new_cost[h]))
-            seg_vac.append(np.arange(n) < vacancies)
-            seg_index.append(np.arange(n))
+        # every pair (hromada, role) of this role at once: its positions j = 0 .. n - 1 as segments
+        hs = np.flatnonzero((count > 0) & (people > 0))
+        n = count[hs].astype(int)
+        vacancies = np.zeros(len(hs), dtype=int) if vacant is None else np.minimum(vacant[hs], count[hs]).astype(int)
+        k = len(pair_h) + np.arange(len(hs))
+        pair_h += hs.tolist()
+        pair_role += [role] * len(hs)
+        filled_l += filled[hs].tolist()
+        required_l += required[hs].tolist()
+        vacant_l += vacancies.tolist()
+        h_seg = np.repeat(hs, n)
+        j = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        before = filled[h_seg] + j
+        values = _served_value(people[h_seg], required[h_seg], before + 1) - _served_value(
+            people[h_seg], required[h_seg], before
+        )
+        seg_pair += np.repeat(k, n).tolist()
+        seg_value.append(np.round(np.maximum(values, 0.0) / _QUANTUM) * _QUANTUM)
+        vacancy = j < np.repeat(vacancies, n)
+        seg_cost.append(np.where(vacancy, funding.recruitment_cost, new_cost[h_seg]))
+        seg_vac.append(vacancy)
+        seg_index.append(j)
     pair_h_a = np.array(pair_h, dtype=int)
     seg_pair_a = np.array(seg_pair, dtype=int)
     seg_index_a = np.concatenate(seg_index) if seg_index else np.zeros(0, dtype=int)
