@@ -104,6 +104,37 @@ def parse_amount(text, lang: str, field: str) -> float:
     return value
 
 
+def read_number(
+    value, lang: str, field: str, low: float | None = None, high: float | None = None, whole: bool = False
+) -> float:
+    """A small number of a form field (a share, a count of years) typed the user's way (``0,5`` in uk).
+
+    Raises ``ValueError`` with the catalogue's message naming ``field`` when
+    the field is empty, holds no number, holds a fraction where ``whole`` is
+    asked, or lies outside ``low`` .. ``high``.
+    """
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        raise ValueError(t("field_empty", lang, field=field))
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = parse_number(str(value), lang)
+        except ValueError:
+            example = format_number(1.5, 1, lang)
+            raise ValueError(
+                t("field_not_number", lang, field=field, value=str(value).strip(), example=example)
+            ) from None
+    if whole and np.isfinite(number) and not number.is_integer():
+        raise ValueError(t("field_whole", lang, field=field, value=value))
+    if not np.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
+        bounds = (
+            t("field_between", lang, low=low, high=high) if high is not None else t("field_at_least", lang, low=low)
+        )
+        raise ValueError(t("field_out_of_range", lang, field=field, bounds=bounds, value=value))
+    return number
+
+
 def metric_dropdown(lang: str, component_id: str, value: str) -> dcc.Dropdown:
     """The choice of a map metric (every one of :data:`core.text.METRIC_LABELS`, by its label)."""
     return dropdown(

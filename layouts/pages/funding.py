@@ -25,7 +25,16 @@ from exports.planning import PLAN_COLUMNS, plan_facts, plan_rows
 from metrics import ROLES, Allocation, allocate
 
 from .. import ids
-from ..components import data_table, field, graph_config, grid_columns, map_caption, parse_amount, records
+from ..components import (
+    data_table,
+    field,
+    graph_config,
+    grid_columns,
+    map_caption,
+    parse_amount,
+    read_number,
+    records,
+)
 from ..figures import choropleth, prompt_figure, zoom_to
 from ..jobs import (
     brief_button,
@@ -254,6 +263,10 @@ def summary_view(plan, lang: str) -> html.Div:
     )
 
 
+#: the form's small numbers: choice -> (lowest, highest, whole number only)
+SMALL_NUMBERS = {"years": (1, 5, True), "hromada_share": (1, 100, False), "psychologist_share": (0, 100, False)}
+
+
 def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
     funding = state.assumptions().funding
     return html.Div(
@@ -299,12 +312,19 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
                     *[
                         field(
                             _x(key, lang),
-                            dcc.Input(id=f"funding-{key.replace('_', '-')}", type="number", min=low, max=high, value=v),
+                            dcc.Input(
+                                id=f"funding-{key.replace('_', '-')}",
+                                type="text",  # typed the user's way; checked by read_number (no browser stepper)
+                                inputMode="decimal",
+                                value=format_number(value, 0, lang),
+                                debounce=True,
+                                className="number-field",
+                            ),
                         )
-                        for key, low, high, v in (
-                            ("years", 1, 5, funding.years),
-                            ("hromada_share", 1, 100, round(100 * funding.max_hromada_share)),
-                            ("psychologist_share", 0, 100, round(100 * funding.role_shares().get("psychologist", 1))),
+                        for key, value in (
+                            ("years", funding.years),
+                            ("hromada_share", round(100 * funding.max_hromada_share)),
+                            ("psychologist_share", round(100 * funding.role_shares().get("psychologist", 1))),
                         )
                     ],
                     field(
@@ -390,21 +410,31 @@ def register(app: dash.Dash, state: AtlasState) -> None:
     )
     def run(_clicks, budget, objective, measure, options, roles, years, hromada_share, psy_share, caps, lang):
         """A click: check the choices, then start the job (a ticket). The plan is drawn by :func:`show`."""
-        try:
-            choices = {
-                "budget": parse_amount(budget, lang, _x("budget", lang)),
-                "objective": objective,
-                "measure": measure,
-                "options": options,
-                "roles": roles,
-                "years": years,
-                "hromada_share": hromada_share,
-                "psychologist_share": psy_share,
-                "oblast_caps": caps,
-            }
-            _oblast_caps(caps, state.dataset().units)  # a bad line is said now, before any job starts
-        except ValueError as exc:
-            return html.P(str(exc), className="error"), dash.no_update
+        problems = []
+
+        def checked(read, *args, **kwargs):
+            try:
+                return read(*args, **kwargs)
+            except ValueError as exc:  # every bad field is said at once, each by its name
+                problems.append(str(exc))
+                return None
+
+        choices = {
+            "budget": checked(parse_amount, budget, lang, _x("budget", lang)),
+            "objective": objective,
+            "measure": measure,
+            "options": options,
+            "roles": roles,
+            **{
+                key: checked(read_number, value, lang, _x(key, lang), *SMALL_NUMBERS[key])
+                for key, value in zip(SMALL_NUMBERS, (years, hromada_share, psy_share))
+            },
+            "oblast_caps": caps,
+        }
+        checked(_oblast_caps, caps, state.dataset().units)  # a bad line is said now, before any job starts
+        if problems:
+            return html.Div([html.P(p, className="error") for p in problems]), dash.no_update
+        choices["years"] = int(choices["years"])
         return dash.no_update, issue_ticket(state, choices=choices)
 
     @app.callback(

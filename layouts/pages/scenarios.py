@@ -24,7 +24,7 @@ from metrics.assumptions import PRIORITY_COMPONENTS, PositionCost, RoleNorm
 from metrics.population import BASES
 
 from .. import ids
-from ..components import data_table, dropdown, field, graph_config, grid_columns, map_caption, records
+from ..components import data_table, dropdown, field, graph_config, grid_columns, map_caption, read_number, records
 from ..figures import choropleth
 from ..state import AtlasState, StorageError
 
@@ -186,23 +186,10 @@ def check_fields(values: dict[str, object], lang: str) -> list[str]:
     problems = []
     for field_id, value in values.items():
         _, low, high = FIELDS[field_id]
-        label = field_label(field_id, lang)
-        if value is None or value == "" or isinstance(value, bool):
-            problems.append(t("field_empty", lang, field=label))
-            continue
-        number = typed_number(value, lang)
-        if number is None:
-            example = format_number(1.5, 1, lang)
-            problems.append(t("field_not_number", lang, field=label, value=str(value).strip(), example=example))
-            continue
-        if field_id in WHOLE and math.isfinite(number) and not float(number).is_integer():
-            problems.append(t("field_whole", lang, field=label, value=value))
-            continue
-        if not math.isfinite(number) or (low is not None and number < low) or (high is not None and number > high):
-            bounds = (
-                t("field_between", lang, low=low, high=high) if high is not None else t("field_at_least", lang, low=low)
-            )
-            problems.append(t("field_out_of_range", lang, field=label, bounds=bounds, value=value))
+        try:
+            read_number(value, lang, field_label(field_id, lang), low, high, whole=field_id in WHOLE)
+        except ValueError as exc:
+            problems.append(str(exc))
     return problems
 
 

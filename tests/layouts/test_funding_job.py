@@ -25,9 +25,9 @@ CHOICES = {
     ("funding-measure", "value"): "norm",
     ("funding-options", "value"): [],
     ("funding-roles", "value"): ["social_work_specialist", "social_worker"],
-    ("funding-years", "value"): 3,
-    ("funding-hromada-share", "value"): 100,
-    ("funding-psychologist-share", "value"): 100,
+    ("funding-years", "value"): "3",
+    ("funding-hromada-share", "value"): "100",
+    ("funding-psychologist-share", "value"): "100",
     ("funding-oblast-caps", "value"): "",
     ("app-lang", "data"): "en",
 }
@@ -219,6 +219,27 @@ def test_bad_choices_are_said_at_once_and_start_no_job(app):
     answer = page.post("funding-plan-ticket.data", values)["response"]
     assert "line 1 'nowhere=5'" in str(answer["funding-result"]["children"])
     assert "funding-plan-ticket" not in answer
+
+
+def test_years_and_shares_are_read_the_users_way_and_each_bad_one_is_named(app):
+    """The form's small numbers are typed text in the user's format (no browser number field): a fraction of a
+    year, a word, a share over 100 % are each said by the field's name, and no ticket is issued."""
+    page = Page(app, "uk")
+    values = {
+        ("funding-run", "n_clicks"): 1,
+        ("funding-years", "value"): "2,5",
+        ("funding-hromada-share", "value"): "багато",
+        ("funding-psychologist-share", "value"): "150",
+    }
+    answer = page.post("funding-plan-ticket.data", values)["response"]
+    said = _texts(answer["funding-result"]["children"])
+    assert "funding-plan-ticket" not in answer
+    assert t("field_whole", "uk", field=t("funding_years", "uk"), value="2,5") in said, said
+    assert f"«{t('funding_hromada_share', 'uk')}»: «багато» — не число" in said, said
+    assert f"«{t('funding_psychologist_share', 'uk')}»: потрібне число від 0 до 100; введено 150" in said, said
+    good = {**values, ("funding-years", "value"): "2", ("funding-hromada-share", "value"): "12,5",
+            ("funding-psychologist-share", "value"): "30"}  # fmt: skip
+    assert page.post("funding-plan-ticket.data", good)["response"]["funding-plan-ticket"]["data"]
 
 
 def test_the_callback_graph_has_no_cycle(app):
