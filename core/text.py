@@ -1231,7 +1231,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "home_care_recipients": ("Отримувачі догляду вдома", "Home-care recipients"),
     "priority_rank": ("Місце за пріоритетом", "Priority rank"),
     "priority_index": ("Індекс пріоритету (0–100)", "Priority index (0–100)"),
-    "priority_reasons": ("Чому пріоритет (англ.)", "Why a priority"),
+    "priority_reasons": ("Чому пріоритет", "Why a priority"),
     "hromada_name": ("Громада", "Hromada"),
     "role": ("Посада", "Role"),
     "role_gap_fte": ("Дефіцит за посадою до плану, посад", "Role gap before the plan, FTE"),
