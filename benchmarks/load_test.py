@@ -25,6 +25,7 @@ import http.cookiejar
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -297,6 +298,7 @@ def main() -> None:
     finally:
         gunicorn.terminate()
         gunicorn.wait(30)
+        shutil.rmtree(cache, ignore_errors=True)  # the run's sessions
 
     ordered = sorted(latencies)
     print(f"gunicorn: {args.workers} workers x {args.threads} threads; {args.users} users for {elapsed:.0f} s")
