@@ -229,6 +229,9 @@ _FIRST_LEVEL = {"": "oblast", "map": None, "scenarios": "oblast", "funding": "hr
 
 #: plotly.js, loaded by the first graph drawn (not a script of the page itself)
 PLOTLY_JS = "_dash-component-suites/plotly/package_data/plotly.min.js"
+#: the script chunks a page with a map loads once its layout is drawn (the graph's, which then loads
+#: plotly.js, and the dropdowns'); the table's chunk is left to its turn: the table is not the first thing drawn
+MAP_CHUNKS = ("_dash-component-suites/dash/dcc/async-graph.js", "_dash-component-suites/dash/dcc/async-dropdown.js")
 
 
 def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
@@ -255,7 +258,8 @@ def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
         if level is None:
             level = flask.request.args.get("level") or "oblast"
         if level in ("oblast", "raion", "hromada"):
-            links.append(f'<link rel="preload" href="{prefix}{PLOTLY_JS}" as="script">')
+            for script in (PLOTLY_JS, *MAP_CHUNKS):
+                links.append(f'<link rel="preload" href="{prefix}{script}" as="script">')
             url = state.geo_url(level)
             links.append(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">')
         kwargs["metas"] = kwargs.get("metas", "") + "".join(links)
