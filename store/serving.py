@@ -16,6 +16,7 @@ written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -42,6 +43,22 @@ _KEY_PREFIX = "pub"
 def _cache_folder() -> Path:
     base = Path(os.environ.get("ATLAS_CACHE_DIR") or Path(tempfile.gettempdir()) / "ukraine-workforce-atlas")
     return base / "published"
+
+
+@functools.lru_cache(maxsize=1)
+def code_key() -> str:
+    """A digest of the code that builds a served dataset (``loaders/``, ``core/schema.py``, ``store/``).
+
+    Part of the kept dataset file's name: a file pickled by another version
+    of the code (a report class without a field added since, a unit table
+    without a new column) is never read back; the store is read instead.
+    """
+    root = Path(__file__).resolve().parents[1]
+    sources = sorted([*(root / "loaders").glob("*.py"), root / "core" / "schema.py", *(root / "store").glob("*.py")])
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _prepare(store: Store, published: PublishedData | None = None) -> None:
@@ -256,7 +273,7 @@ class PublishedData:
             LOG.warning("serving the demo from its files while it is being published into the store")
             return self.files_demo()
         at = f"@{period}" if period else ""
-        path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}{at}.pickle"
+        path = _cache_folder() / f"{self._url_key}-{self.store.fingerprint()}-{code_key()}{at}.pickle"
         if self._cache and path.exists():
             try:
                 with path.open("rb") as handle:
