@@ -195,3 +195,26 @@ def test_the_upload_report_names_columns_by_label_and_the_files_own_header(demo)
     headerless = f"Код КАТОТТГ;Посада;Затверджено штатних одиниць;\n{codes[0]};Психолог;2;5%\n"
     report, _ = process_upload(demo, _csv(headerless), "s.csv", "staffing", None, 10**6, columns={"filled": "D"})
     assert [r["column"] for r in _grid_rows(report_view(report, "uk"), "data-errors")] == [label("filled", "uk")]
+
+
+def test_what_an_upload_changed_names_each_figure_by_its_label():
+    """The "what changed" list of an accepted table reads "Фахівець із соціальної роботи: зайнято посад: 1 932 → 35",
+    not the field id ``social_work_specialist_filled``."""
+    from core.text import label
+    from layouts.pages.data import change_view
+    from loaders import TableChange
+
+    change = TableChange(
+        "staffing",
+        "replace",
+        1,
+        1,
+        1470,
+        0,
+        {"social_work_specialist_filled": 1932.0},
+        {"social_work_specialist_filled": 35.0},
+    )
+    for lang in ("uk", "en"):
+        text = str(change_view(change, lang))
+        assert "social_work_specialist_filled" not in text
+        assert label("social_work_specialist_filled", lang) in text
