@@ -731,6 +731,8 @@ def _exact(p: _Problem, objective: str, measure: str, clock: _Clock) -> tuple[np
             return None, _status_of(result)
         k_star = _measures(p, y, measure)["lifted"]
         status = _status_of(result)
+        if clock.left() <= 0:  # no time for the coverage stage: not even its model is built
+            return y, "time_limit"
         y2, result2 = _coverage_stage(p, clock, None, (zero, k_star))
         if y2 is None:
             return y, "time_limit"
