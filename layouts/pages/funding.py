@@ -27,6 +27,7 @@ from metrics import ROLES, Allocation, allocate
 from .. import ids
 from ..components import (
     data_table,
+    facts_table,
     field,
     graph_config,
     grid_columns,
@@ -214,40 +215,17 @@ def summary_view(plan, lang: str) -> html.Div:
         [
             html.P(solver_text([message], lang), id="funding-message"),
             *([html.Ul([html.Li(solver_text([n], lang)) for n in notes], className="notes")] if notes else []),
-            html.Table(
+            facts_table(
+                ["", *(_x(k, lang) for k in ("spent", "positions", "objective_value"))],
                 [
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(""),
-                                html.Th(_x("spent", lang)),
-                                html.Th(_x("positions", lang)),
-                                html.Th(_x("objective_value", lang)),
-                            ]
-                        )
-                    ),
-                    html.Tbody(
-                        [
-                            html.Tr(
-                                [
-                                    html.Th(_x("exact", lang), scope="row"),
-                                    html.Td(value(plan.spent)),
-                                    html.Td(value(plan.positions)),
-                                    html.Td(value(plan.objective_value, 1)),
-                                ]
-                            ),
-                            html.Tr(
-                                [
-                                    html.Th(_x("greedy", lang), scope="row"),
-                                    html.Td(value(plan.greedy_spent)),
-                                    html.Td(value(plan.greedy_positions)),
-                                    html.Td(value(plan.greedy_objective_value, 1)),
-                                ]
-                            ),
-                        ]
+                    (_x("exact", lang), value(plan.spent), value(plan.positions), value(plan.objective_value, 1)),
+                    (
+                        _x("greedy", lang),
+                        value(plan.greedy_spent),
+                        value(plan.greedy_positions),
+                        value(plan.greedy_objective_value, 1),
                     ),
                 ],
-                className="profile-table",
                 id="funding-summary-table",
             ),
             html.P(format_count(plan.hromadas_funded, "hromada", lang), id="funding-hromadas"),
