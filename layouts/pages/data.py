@@ -19,7 +19,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS
-from core.text import column_text, format_number, t
+from core.text import format_number, t
 from core.text import label as field_label
 from loaders import Dataset, FileReport, TableChange, ValidationReport, load_demo, table_change, with_file
 from loaders.sandbox import validate_untrusted
@@ -179,7 +179,7 @@ def change_view(change: TableChange, lang: str) -> html.Div:
         total=format_number(change.total, 0, lang),
     )
     rows = [
-        html.Li(f"{column_text(name, lang=lang)}: {_total(change.before.get(name), lang)} → {_total(value, lang)}")
+        html.Li(f"{field_label(name, lang)}: {_total(change.before.get(name), lang)} → {_total(value, lang)}")
         for name, value in change.after.items()
         if not (_nan(value) and _nan(change.before.get(name)))
     ]
