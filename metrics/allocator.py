@@ -388,11 +388,16 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
 
     A shortcut first: an LP relaxation whose optimum is whole is the
     optimum. The relaxation and the MILP share the one limit: the MILP gets
-    what the relaxation left. The result carries ``mip_gap`` (0 when proven
+    what the relaxation left; each is given less than it may use
+    (:meth:`_Clock.allowance`), so both end within it. The result carries ``mip_gap`` (0 when proven
     optimal, None when no integer solution is known).
     """
     started = time.perf_counter()
-    options = {"time_limit": max(time_limit, 0.05), "disp": False}
+    nonzeros = sum(int(constraint.A.nnz) for constraint in constraints)
+    allowance = _Clock.allowance(time_limit, nonzeros)
+    if allowance <= 0.05:
+        return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
+    options = {"time_limit": allowance, "disp": False}
     relaxed = milp(
         c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints, options=options
     )
@@ -403,7 +408,7 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
             return relaxed
     elif relaxed.status == 2:
         return relaxed  # the relaxation is infeasible, so is the MILP
-    left = time_limit - (time.perf_counter() - started)
+    left = _Clock.allowance(time_limit - (time.perf_counter() - started), nonzeros)
     if relaxed.status == 1 or left <= 0.05:
         return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
     result = milp(
@@ -597,13 +602,37 @@ class _Model:
 
 
 class _Clock:
+    """The wall clock of a whole ``allocate`` call: what its solver stages may still be given.
+
+    The limit bounds the whole call, so the solver is given less than what
+    is left (:meth:`allowance`): ``reserve`` seconds are kept for the plan's
+    tables made after the solve (measured on the greedy plan's tables, made
+    before it: the same work), and each solver call leaves room for HiGHS
+    to run past its own limit: it takes its model in and hands it back
+    whatever the limit (``SETUP_PER_NONZERO``: 1.0 s at 335,000 nonzeros,
+    the lifted model of 30,000 units, given 0.05 s, load average 7), and it
+    checks its clock only between steps (``OVERSHOOT`` of the allowance:
+    5 % past 8.2 s in that model's MILP, load average 3).
+    """
+
+    OVERSHOOT = 0.1
+    SETUP_PER_NONZERO = 3e-6
+
     def __init__(self, limit: float):
         self.started = time.perf_counter()
         self.limit = limit
+        self.reserve = 0.0
+        self.building = 0.0  # how long the last model took to build (a stage that cannot afford it is not begun)
         self.gaps: list[float | None] = []
 
     def left(self) -> float:
-        return self.limit - (time.perf_counter() - self.started)
+        """Seconds left for the solver stages (negative once the time is spent)."""
+        return self.limit - self.reserve - (time.perf_counter() - self.started)
+
+    @classmethod
+    def allowance(cls, left: float, nonzeros: int) -> float:
+        """The time limit to give HiGHS on a model of ``nonzeros`` when ``left`` seconds remain: it ends in them."""
+        return (left - cls.SETUP_PER_NONZERO * nonzeros) / (1.0 + cls.OVERSHOOT)
 
     def track(self, result) -> None:
         self.gaps.append(getattr(result, "mip_gap", None))
@@ -656,6 +685,8 @@ def _coverage_once(p: _Problem, clock: _Clock, floors: np.ndarray | None, lifted
     objective) are met at the least cost first: each hromada's cheapest
     community positions, vacancies first, are fixed in the plan.
     """
+    if clock.left() <= clock.building:  # no time to build the model again and solve it
+        return None, OptimizeResult(x=None, status=1, mip_gap=None)
     all_floors = np.where(p.forced, 1.0, 0.0)
     if floors is not None:
         all_floors = np.maximum(all_floors, floors)
@@ -663,10 +694,12 @@ def _coverage_once(p: _Problem, clock: _Clock, floors: np.ndarray | None, lifted
     if fixed is None:
         return None, OptimizeResult(x=None, status=2, mip_gap=None)
     zero = None if lifted is None else lifted[0]
+    started = time.perf_counter()
     model = _Model(p, fixed, zero, 0 if zero is None else len(zero))
     lower, upper, integrality = model.bounds()
     if zero is not None and len(zero):
         _lift_rows(model, zero, upper, integrality, lifted[1])
+    clock.building = time.perf_counter() - started
     result = model.solve(model.coverage_objective(), lower, upper, integrality, clock.left())
     clock.track(result)
     return model.selection(result), result
@@ -719,9 +752,11 @@ def _exact(p: _Problem, objective: str, measure: str, clock: _Clock) -> tuple[np
             y, result = _coverage_stage(p, clock, None, None)
             return y, _status_of(result)
         fixed = _commit(p, np.where(p.forced, 1.0, 0.0))
+        started = time.perf_counter()
         model = _Model(p, fixed, zero, len(zero))
         lower, upper, integrality = model.bounds()
         _lift_rows(model, zero, upper, integrality, 0)
+        clock.building = time.perf_counter() - started  # the coverage stage builds a model of the same size
         c = np.zeros(model.n)
         c[model.first_extra :] = -1.0
         result = model.solve(c, lower, upper, integrality, clock.left())
@@ -731,7 +766,7 @@ def _exact(p: _Problem, objective: str, measure: str, clock: _Clock) -> tuple[np
             return None, _status_of(result)
         k_star = _measures(p, y, measure)["lifted"]
         status = _status_of(result)
-        if clock.left() <= 0:  # no time for the coverage stage: not even its model is built
+        if clock.left() <= clock.building:  # no time for the coverage stage: not even its model is built
             return y, "time_limit"
         y2, result2 = _coverage_stage(p, clock, None, (zero, k_star))
         if y2 is None:
@@ -1400,6 +1435,8 @@ def allocate(
     if hostile:
         notes.append(("hostilities", {"count": hostile}))
 
+    ready: list = []  # the greedy plan's allocations, when made before the solve
+
     def answer(status: str, message: tuple[str, dict], y=None, gy=None, gap: float | None = None) -> Allocation:
         y0 = np.zeros(len(p.seg_pair))
         ys = y0 if y is None else y
@@ -1407,7 +1444,10 @@ def allocate(
         v, gv = _measures(p, ys, measure), _measures(p, gs, measure)
         level = v["lowest"] if objective == "equity" else math.nan
         allocations, table, by_year = _tables(p, base, ys, assumptions, served, measure, level)
-        greedy_allocations, _, _ = _tables(p, base, gs, assumptions, served, measure, level)
+        if gy is not None and ready:  # made before the solve (see below)
+            greedy_allocations = ready[0]
+        else:
+            greedy_allocations, _, _ = _tables(p, base, gs, assumptions, served, measure, level)
         return Allocation(
             status=status,
             message=message,
@@ -1459,6 +1499,14 @@ def allocate(
         return answer("no_gap", ("no_gap", {}))
 
     greedy_y = _greedy(p, objective, measure)
+    if greedy_y is not None:
+        # the greedy plan's tables now, timed: the exact plan's, made after the solve, take as long, and that
+        # time is kept off the solver's (equity's name the level the exact plan reaches: made again after it)
+        started = time.perf_counter()
+        made = _tables(p, base, greedy_y, assumptions, served, measure, math.nan)[0]
+        if objective != "equity":
+            ready.append(made)
+        clock.reserve = (2.0 if objective == "equity" else 1.0) * (time.perf_counter() - started)
     exact_y, status = _exact(p, objective, measure, clock)
     gap = clock.gap()
     if exact_y is None and status == "infeasible":
