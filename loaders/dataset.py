@@ -57,7 +57,7 @@ from .boundaries import DISPLAY_TOLERANCE, read_boundaries, read_boundary_file
 from .errors import DataValidationError, ValidationReport, read_toml
 from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
-from .levels import DISAGGREGATION_RULES, disaggregate
+from .levels import DISAGGREGATION_RULES, codes_in, disaggregate
 from .names import unit_index
 from .status import hromada_status, read_status_table
 
@@ -361,16 +361,16 @@ def _hromada_figures(
     fields = list(CANONICAL_FIELDS[kind])
     # a field the figures do not carry (a period published before the field existed) is not known: NaN
     frame = frame.assign(**{f: np.nan for f in fields if f not in frame})
-    hromada_codes = set(units.loc[units["level"] == "hromada", "code"])
-    own = frame[(frame["level"] == "hromada") & frame["code"].isin(hromada_codes)]
-    upper = frame[frame["level"].isin(["oblast", "raion"])]
-    upper = upper[~upper["code"].isin(own["code"])]  # Kyiv city: its own hromada figure wins
+    hromada_codes = units.loc[units["level"] == "hromada", "code"]
+    own = frame[(frame["level"] == "hromada").to_numpy(dtype=bool) & codes_in(frame["code"], hromada_codes)]
+    upper = frame[codes_in(frame["level"], ["oblast", "raion"])]
+    upper = upper[~codes_in(upper["code"], own["code"])]  # Kyiv city: its own hromada figure wins
     if kind == "population" and rule == "population":
         rule = "none"
     split, notes = disaggregate(upper, units, fields, population, rule)
     for note in notes:
         report.warn(note)
-    split = split[~split["code"].isin(own["code"])]
+    split = split[~codes_in(split["code"], own["code"])]
     combined = pd.concat([own[["code", *fields]], split[["code", *fields]]], ignore_index=True)
     known = split[fields].notna().any(axis=1) if len(split) else pd.Series(dtype=bool)
     estimated = pd.Series(known.to_numpy(dtype=bool), index=split["code"].tolist(), dtype=bool)
@@ -382,20 +382,36 @@ def _hromada_figures(
 def _check_idp_against_population(
     idp: pd.DataFrame, population_hromadas: pd.DataFrame, units: pd.DataFrame, report: ValidationReport
 ) -> None:
-    """Warn where IDPs exceed three times the population of the same unit."""
+    """Warn where IDPs exceed three times the population of the same unit (one warning per row, in row order).
+
+    The population of an oblast or raion is the sum of its hromadas' (:func:`~loaders.levels.roll_up`).
+    """
     from .levels import roll_up
 
     pops = {"hromada": population_hromadas.set_index("code")["population"]}
     for level in ("oblast", "raion"):
         pops[level] = roll_up(population_hromadas, units, level, ["population"]).set_index("code")["population"]
-    for row in idp.itertuples():
-        pop = pops.get(row.level, pd.Series(dtype=float)).get(row.code, np.nan)
-        if pd.notna(pop) and pd.notna(row.idp) and row.idp > 3 * pop:
-            report.warn(
-                f"IDPs {row.idp:,.0f} are more than three times the population {pop:,.0f} of {row.code}",
-                row=int(row.row),
-                column="idp",
-            )
+    pop = np.full(len(idp), np.nan)
+    levels = idp["level"].to_numpy(dtype=object)
+    for level, by_code in pops.items():
+        at = np.flatnonzero(levels == level)
+        if len(at):
+            by_code = by_code[~by_code.index.duplicated()].astype(float)
+            pop[at] = idp["code"].iloc[at].map(by_code).to_numpy(dtype=float, na_value=np.nan)
+    values = pd.to_numeric(idp["idp"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        over = np.flatnonzero(~np.isnan(pop) & ~np.isnan(values) & (values > 3 * pop))
+    codes, rows = idp["code"].to_numpy(dtype=object), idp["row"].to_numpy()
+    for i in over.tolist():
+        _warn_idp_over_population(report, values[i], pop[i], codes[i], int(rows[i]))
+
+
+def _warn_idp_over_population(report: ValidationReport, idp: float, population: float, code: str, row: int) -> None:
+    report.warn(
+        f"IDPs {idp:,.0f} are more than three times the population {population:,.0f} of {code}",
+        row=row,
+        column="idp",
+    )
 
 
 def assemble(
@@ -420,7 +436,7 @@ def assemble(
         report = reports.get(kind) or ValidationReport(kind)
         combined, estimated = _hromada_figures(kind, frame, units, population, rules.get(kind, "population"), report)
         hromadas = hromadas.merge(combined, on="code", how="left")
-        flags[kind] = hromadas["code"].isin(estimated.index[estimated.to_numpy(dtype=bool)])
+        flags[kind] = codes_in(hromadas["code"], estimated.index[estimated.to_numpy(dtype=bool)])
         if kind == "population":
             population = hromadas.set_index("code")["population"]
             if population.notna().any() and "idp" in figures:
@@ -432,11 +448,11 @@ def assemble(
             hromadas[column] = np.nan
         hromadas[column] = hromadas[column].astype(float)
     for kind in KINDS:
-        hromadas[f"{kind}_estimated"] = flags.get(kind, pd.Series(False, index=hromadas.index)).to_numpy(dtype=bool)
+        hromadas[f"{kind}_estimated"] = flags[kind] if kind in flags else np.zeros(len(hromadas), dtype=bool)
     hromadas["territorial_status"] = hromada_status(hromadas["code"], status)
     for kind in KINDS:
         covered = covered_hromadas(figures[kind], units) if kind in figures else set()
-        hromadas[f"{kind}_reported"] = hromadas["code"].isin(covered).to_numpy(dtype=bool)
+        hromadas[f"{kind}_reported"] = codes_in(hromadas["code"], covered)
     return hromadas[list(HROMADA_COLUMNS)]
 
 
@@ -465,9 +481,13 @@ def covered_hromadas(frame: pd.DataFrame, units: pd.DataFrame) -> set[str]:
     if frame is None or frame.empty:
         return set()
     h = units[units["level"] == "hromada"]
-    codes = set(frame["code"].astype(str))
-    by_level = {lvl: set(frame.loc[frame["level"] == lvl, "code"].astype(str)) for lvl in ("oblast", "raion")}
-    inside = h["code"].isin(codes) | h["raion_code"].isin(by_level["raion"]) | h["oblast_code"].isin(by_level["oblast"])
+    codes = frame["code"].astype(str)
+    levels = frame["level"].to_numpy(dtype=object)
+    inside = (
+        codes_in(h["code"], codes)
+        | codes_in(h["raion_code"], codes[levels == "raion"])
+        | codes_in(h["oblast_code"], codes[levels == "oblast"])
+    )
     return set(h.loc[inside, "code"])
 
 
@@ -571,16 +591,20 @@ def _merge_figures(old: pd.DataFrame | None, new: pd.DataFrame, units: pd.DataFr
     if old is None or old.empty:
         return new, 0
     covered = covered_hromadas(new, units)
-    h = units[units["level"] == "hromada"].drop_duplicates("code").set_index("code")
-    keep = []
-    for row in old.itertuples(index=False):
-        if row.level == "hromada":
-            overlaps = row.code in covered
-        else:
-            column = "oblast_code" if row.level == "oblast" else "raion_code"
-            overlaps = bool((h[column] == row.code).loc[list(covered & set(h.index))].any()) if covered else False
-        keep.append(not overlaps)
-    kept = old[np.array(keep, dtype=bool)]
+    h = units[units["level"] == "hromada"].drop_duplicates("code")
+    h = h[codes_in(h["code"], covered)]
+    # an oblast (raion) row overlaps when a covered hromada is inside it; any other row is about one hromada
+    inside = {"oblast": set(h["oblast_code"].dropna()), "raion": set(h["raion_code"].dropna())}
+    levels, codes = old["level"].to_numpy(dtype=object), old["code"].to_numpy(dtype=object)
+    keep = np.fromiter(
+        (
+            code not in (covered if level == "hromada" else inside["oblast" if level == "oblast" else "raion"])
+            for level, code in zip(levels, codes)
+        ),
+        dtype=bool,
+        count=len(old),
+    )
+    kept = old[keep]
     merged = pd.concat([kept, new], ignore_index=True) if len(kept) else new
     return merged.reset_index(drop=True), int(len(old) - len(kept))
 
@@ -637,8 +661,7 @@ def with_file(dataset: Dataset, report, mode: str = "update") -> Dataset:
         source, level = f"uploaded file {name}", report.level
         dates = {k: v for k, v in dataset.reference_dates.items() if k != kind}
     figures = {**dataset.figures, kind: frame}
-    kind_reports = {r.kind: r for r in reports if getattr(r, "kind", None) in KINDS}
-    hromadas = assemble(dataset.units, figures, kind_reports, status=dataset.status)
+    hromadas, reports = _assemble_again(dataset, figures, reports)
     return replace(
         dataset,
         hromadas=hromadas,
@@ -648,6 +671,29 @@ def with_file(dataset: Dataset, report, mode: str = "update") -> Dataset:
         reference_dates=dates,
         reports=reports,
     )
+
+
+def _assemble_again(dataset: Dataset, figures: dict[str, pd.DataFrame], reports: tuple) -> tuple[pd.DataFrame, tuple]:
+    """:func:`assemble` of ``figures`` for a new dataset, and its reports.
+
+    What assembling says (a split by population, IDPs above three times the
+    population) goes to copies of the reports, never to those of ``dataset``
+    (another session's dataset may hold them), and a note already in a report
+    is not added again (every upload assembles the table again).
+    """
+    chosen = {r.kind: r for r in reports if getattr(r, "kind", None) in KINDS}
+    copies = {kind: replace(r, issues=list(r.issues)) for kind, r in chosen.items()}
+    counts = {kind: len(r.issues) for kind, r in copies.items()}
+    hromadas = assemble(dataset.units, figures, copies, status=dataset.status)
+    for kind, report in copies.items():
+        seen, added = set(report.issues[: counts[kind]]), []
+        for issue in report.issues[counts[kind] :]:
+            if issue not in seen:
+                seen.add(issue)
+                added.append(issue)
+        report.issues[counts[kind] :] = added
+    swapped = {id(r): copies[kind] for kind, r in chosen.items()}
+    return hromadas, tuple(swapped.get(id(r), r) for r in reports)
 
 
 def table_change(before: Dataset, after: Dataset, kind: str, report=None, mode: str = "update") -> TableChange:
