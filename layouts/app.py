@@ -7,7 +7,9 @@ page in the other language.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +38,7 @@ __all__ = [
     "configure_compression",
     "create_app",
     "geo_response",
+    "lazy_grid_script",
     "parse_path",
     "period_controls",
     "preload_first_answers",
@@ -234,6 +237,29 @@ PLOTLY_JS = "_dash-component-suites/plotly/package_data/plotly.min.js"
 MAP_CHUNKS = ("_dash-component-suites/dash/dcc/async-graph.js", "_dash-component-suites/dash/dcc/async-dropdown.js")
 
 
+#: Dash AG Grid's main script in a page's list of scripts (its 870 KB table chunk it loads itself when drawn)
+_GRID_SCRIPT = re.compile(
+    r'<script src="([^"]*/_dash-component-suites/dash_ag_grid/dash_ag_grid\.[^"/]*\.js)"></script>\s*'
+)
+
+
+def lazy_grid_script(scripts: str) -> tuple[str, str]:
+    """(the page's scripts without Dash AG Grid's, a script that names it for ``assets/lazy_grid.js``).
+
+    Dash puts every component library's script before its renderer, and
+    the browser parses all of them before it draws anything: Dash AG Grid's
+    1.3 MB too, on a page whose first sight is a map. Without it in the
+    list, ``assets/lazy_grid.js`` stands in for the table component and
+    loads it once the page's graphs are drawn. When the list has no such
+    script (another version's name), the page is left as it is.
+    """
+    found = _GRID_SCRIPT.search(scripts)
+    if found is None:
+        return scripts, ""
+    named = f"<script>window.atlasGridScript = {json.dumps(found.group(1))};</script>"
+    return scripts[: found.start()] + scripts[found.end() :], named
+
+
 def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
     """Start the downloads a page waits for with the page itself (``<link rel=preload>``).
 
@@ -242,7 +268,8 @@ def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
     would otherwise start only once the scripts have run, and plotly.js
     and the geometry only once the graph is drawn. The page also sends its
     whole URL as the referrer to its own server (``same-origin``), which is
-    how the layout knows the page.
+    how the layout knows the page. Dash AG Grid's script waits for the
+    page's graphs (:func:`lazy_grid_script`).
     """
     interpolate = app.interpolate_index
     prefix = app.config.requests_pathname_prefix or "/"
@@ -262,7 +289,8 @@ def preload_first_answers(app: dash.Dash, state: AtlasState) -> None:
                 links.append(f'<link rel="preload" href="{prefix}{script}" as="script">')
             url = state.geo_url(level)
             links.append(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">')
-        kwargs["metas"] = kwargs.get("metas", "") + "".join(links)
+        kwargs["scripts"], named = lazy_grid_script(kwargs.get("scripts", ""))
+        kwargs["metas"] = kwargs.get("metas", "") + "".join(links) + named
         return interpolate(**kwargs)
 
     app.interpolate_index = interpolate_index
@@ -570,9 +598,12 @@ def create_app(
     for module, _ in PAGES.values():
         module.register(app, state)
 
-    def every_page() -> list:
-        with app.server.test_request_context("/"):
-            return [module.layout(state, lang, {}) for module, _ in PAGES.values() for lang in LANGS]
+    def every_page():
+        """Every page's layout in both languages, one at a time (the guard waits for an idle server between)."""
+        for module, _ in PAGES.values():
+            for lang in LANGS:
+                with app.server.test_request_context("/"):
+                    yield module.layout(state, lang, {})
 
     guard.install(app, every_page)
     return app

@@ -26,7 +26,8 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import dash
@@ -219,21 +220,72 @@ def _walk(layout: Any):
         yield from layout._traverse()
 
 
+#: the server counts as idle once no request has been in progress for this many seconds
+QUIET_SECONDS = 1.0
+
+
+class _Requests:
+    """Requests in progress, and when the last one ended: the start-up work runs when the server is idle."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._changed = threading.Condition()
+        self._active = 0
+        self._last = clock()  # the server's start counts as a request: a first visitor is expected
+        self.wanted = False  # a request waits for the work: it is done at once
+
+    def begin(self) -> None:
+        with self._changed:
+            self._active += 1
+
+    def end(self) -> None:
+        with self._changed:
+            self._active -= 1
+            self._last = self._clock()
+            self._changed.notify_all()
+
+    def want(self) -> None:
+        with self._changed:
+            self.wanted = True
+            self._changed.notify_all()
+
+    def wait_until_idle(self) -> None:
+        """Return once no request has been in progress for :data:`QUIET_SECONDS`, or one wants the work."""
+        with self._changed:
+            while not self.wanted:
+                quiet = self._clock() - self._last
+                if self._active == 0 and quiet >= QUIET_SECONDS:
+                    return
+                self._changed.wait(QUIET_SECONDS - quiet if self._active == 0 else QUIET_SECONDS)
+
+
 class _Rules:
-    def __init__(self, app: dash.Dash, pages: Callable[[], list[Any]]):
+    def __init__(self, app: dash.Dash, pages: Callable[[], Iterable[Any]], requests: _Requests | None = None):
         self._app = app
         self._pages = pages
+        self._requests = requests or _Requests()
         self._rules: dict[tuple[str, str], Callable[[Any], None]] | None = None
         self._lock = threading.Lock()
         self._logged: set[tuple[str, str]] = set()
 
+    def learn_when_idle(self) -> None:
+        """:meth:`rules`, one page at a time while no request is served (at once when a request needs them)."""
+        self._learn(self._requests.wait_until_idle)
+
     def rules(self) -> dict[tuple[str, str], Callable[[Any], None]]:
+        if self._rules is None:
+            self._requests.want()  # a request needs them: the start-up thread stops waiting
+        return self._learn(lambda: None)
+
+    def _learn(self, pause: Callable[[], None]) -> dict[tuple[str, str], Callable[[Any], None]]:
         with self._lock:
             if self._rules is None:
                 rules: dict[tuple[str, str], Callable[[Any], None]] = {}
+                pause()
                 for layout in self._pages():
                     for component in _walk(layout):
                         _rules_of(component, rules)
+                    pause()
                 for key, limit in _OPEN_TEXT.items():
                     rules[key] = lambda v, n=limit: _text(v, n)
                 rules[("app-lang", "data")] = _lang
@@ -283,13 +335,31 @@ def _quietly(function: Callable[[], Any]) -> Callable[[], None]:
     return run
 
 
-def install(app: dash.Dash, pages: Callable[[], list[Any]]) -> None:
-    """Check every callback request of ``app``; ``pages()`` renders every page's layout (once, lazily)."""
-    rules = _Rules(app, pages)
-    # learn the rules now, in the background, not on the first callback request
-    threading.Thread(target=_quietly(rules.rules), name="atlas-guard-rules", daemon=True).start()
+def install(app: dash.Dash, pages: Callable[[], Iterable[Any]]) -> None:
+    """Check every callback request of ``app``; ``pages()`` renders every page's layout (once, lazily).
+
+    ``pages()`` yields the layouts one by one: the start-up thread that
+    learns the rules renders the next one only when no request has been
+    served for :data:`QUIET_SECONDS` (a callback request that needs the
+    rules first has them made at once).
+    """
+    requests = _Requests()
+    rules = _Rules(app, pages, requests)
+    # learn the rules in the background, not on the first callback request; but page by page, while the server
+    # is idle: rendering every page in both languages would compete with the first visitor's requests
+    threading.Thread(target=_quietly(rules.learn_when_idle), name="atlas-guard-rules", daemon=True).start()
     prefix = app.config.requests_pathname_prefix or "/"
     route = f"{prefix}_dash-update-component"
+
+    @app.server.before_request
+    def _count():
+        requests.begin()
+        flask.g.atlas_counted = True
+
+    @app.server.teardown_request
+    def _counted(_exc):
+        if flask.g.pop("atlas_counted", False):
+            requests.end()
 
     @app.server.before_request
     def _guard():

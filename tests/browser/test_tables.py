@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import urllib.request
+
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -22,6 +25,8 @@ return Array.from(document.querySelectorAll('#' + arguments[0] + row))
     .map(c => [c.getAttribute('col-id'), c.innerText, getComputedStyle(c).textAlign]);
 """
 
+_TIMINGS = "return performance.getEntriesByType('resource').map(e => [e.name, e.startTime, e.responseEnd]);"
+
 
 def _number(text: str) -> float:
     return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
@@ -31,6 +36,13 @@ def test_a_number_filter_filters_and_the_download_holds_the_rows_shown(server, b
     browser.get(server + "uk/map?level=hromada&metric=workers_per_10k")
     wait(browser, lambda d: len(d.execute_script(_SHOWN, "map-table")) > 1000, timeout=120)
     everything = browser.execute_script(_SHOWN, "map-table")
+    # the table's script is not in the page: it is fetched once the map is drawn (after the geometry came)
+    page = urllib.request.urlopen(server + "uk/map?level=hromada").read().decode()
+    assert "dash_ag_grid.v" in page and not re.search(r"<script[^>]*src=[^>]*dash_ag_grid\.v", page)
+    timings = browser.execute_script(_TIMINGS)
+    grid = [start for name, start, _ in timings if "/dash_ag_grid/dash_ag_grid." in name]
+    geometry = [end for name, _, end in timings if "/geo/" in name]
+    assert grid and geometry and min(grid) >= max(geometry), timings
     requested_urls(browser)  # from here on: no request leaves the machine
 
     # text left, numbers right, in the Ukrainian format; the grid's own words in Ukrainian

@@ -8,6 +8,7 @@ formatted string per unit; the figure drew every unit twice.
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import pytest
@@ -209,3 +210,29 @@ def test_table_rows_are_cached_by_the_browser_under_their_version(client):
     stale = c.get(url.split("&v=")[0] + "&v=0000")
     assert stale.headers["Cache-Control"] == "private, no-cache" and len(json.loads(stale.data)) == 3
     assert c.get(url.replace("/hromada.json", "/nowhere.json")).status_code == 404
+
+
+def test_the_page_names_the_table_script_instead_of_loading_it_before_the_map(client):
+    """Issue 17: Dash AG Grid's 1.3 MB script was parsed before the renderer drew the map; it is named, and served."""
+    _, c = client
+    for page in ("/uk/map?level=hromada", "/en/data", "/uk/"):
+        html = c.get(page).get_data(as_text=True)
+        named = re.search(r'window\.atlasGridScript = "([^"]+)";', html)
+        assert named and "/_dash-component-suites/dash_ag_grid/dash_ag_grid." in named.group(1), page
+        scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
+        assert not any("dash_ag_grid" in s for s in scripts), scripts  # not among the page's scripts
+        assert any(s.startswith("/assets/lazy_grid.js") for s in scripts)  # what stands in for the table until then
+    served = c.get(named.group(1))
+    assert served.status_code == 200 and b"AgGrid" in served.data
+
+
+def test_a_page_whose_table_script_has_another_name_keeps_its_scripts():
+    from layouts.app import lazy_grid_script
+
+    scripts = '<script src="/_dash-component-suites/dash/dcc/dcc.v1.js"></script>\n'
+    assert lazy_grid_script(scripts) == (scripts, "")
+    grid = '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1.min.js"></script>\n'
+    kept, named = lazy_grid_script(scripts + grid + scripts)
+    assert kept == scripts + scripts
+    url = "/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1.min.js"
+    assert named == f'<script>window.atlasGridScript = "{url}";</script>'
