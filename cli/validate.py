@@ -19,8 +19,13 @@ file, a file that does not exist, a malformed ``--sheet`` or manifest).
 With ``--json`` one JSON object is printed to stdout::
 
     {"ok": bool, "files": [{"kind", "path", "sheet", "level", "rows", "matched",
-      "unmatched": [{"row", "value", "suggestions"}], "errors": [{"row", "column", "message"}],
+      "unmatched": [{"row", "value", "suggestions"}],
+      "errors": [{"row", "column", "header", "sheet", "code", "params", "message"}],
       "warnings": [...], "totals": {"<canonical field>": number}}]}
+
+``column`` is the field, ``header`` the file's own header of it; ``code`` and
+``params`` are the message (``loaders.messages.MESSAGES``) and ``message`` and
+``suggestions`` are in words in ``--lang``.
 
 Rows are numbered as a spreadsheet program shows them (the first row is 1).
 The app wires it in with ``add_parser(subparsers)``; the parser's
@@ -95,7 +100,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--data", type=Path, default=None, metavar="MANIFEST", help="check every file of a manifest")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument(
-        "--lang", choices=("uk", "en"), default="uk", help="language of the text report (default uk; --json: codes)"
+        "--lang", choices=("uk", "en"), default="uk", help="language of the report's words (default uk); --json gives each message's code and params too"
     )
     parser.set_defaults(func=run_validate)
     return parser
@@ -171,7 +176,7 @@ def run_validate(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         return _bad(str(exc))
     if getattr(args, "json", False):
-        payload = {"ok": ok, "files": [r.to_dict() for r in reports]}
+        payload = {"ok": ok, "files": [r.to_dict(getattr(args, "lang", "uk")) for r in reports]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         from core.text import t

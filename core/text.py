@@ -21,6 +21,7 @@ __all__ = [
     "format_date",
     "format_number",
     "format_percent",
+    "issue_text",
     "name_column",
     "other_lang",
     "parse_number",
@@ -439,7 +440,6 @@ TEXT: dict[str, dict[str, str]] = {
         "trend_title": "Динаміка за періодами",
         "trend_oblasts": "Динаміка областей: {metric}",
         "trend_none": "Динаміка з'явиться, коли буде опубліковано більше одного періоду.",
-        "storage_failed": "Файл прочитано, але зберегти його не вдалося: {reason}. Поточні дані не змінено.",
         "setting_failed": "Зміну не збережено: {reason}. Діють попередні припущення.",
         "data_expired": "Завантажені вами дані видалено після {hours} год без використання; показано демо-дані.",
         "bad_input": "Запит не виконано: {reason}.",
@@ -542,7 +542,6 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_date": "Дата",
         "upload_reset": "Повернутися до демо-даних",
         "upload_totals": "Підсумки",
-        "upload_too_big": "файл більший за дозволені {limit} МБ",
         "upload_header_row": "Рядок заголовка (необов'язково)",
         "upload_columns": "Стовпці (необов'язково): поле=заголовок або літера; через «;»",
         "upload_mode": "Таблиця охоплює частину країни",
@@ -550,7 +549,6 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_replace": "замінити всю таблицю",
         "upload_changed": "Що змінилося",
         "upload_reporting": "{kind}: {units} одиниць у файлі; тепер звітують {reporting} з {total} громад (з Києвом)",
-        "upload_not_base64": "файл пошкоджено під час передавання",
     },
     "en": {
         "title": "Social Service Workforce Atlas of Ukraine",
@@ -954,7 +952,6 @@ TEXT: dict[str, dict[str, str]] = {
         "trend_title": "Trend over periods",
         "trend_oblasts": "Oblasts over time: {metric}",
         "trend_none": "The trend appears once more than one period is published.",
-        "storage_failed": "The file was read but could not be kept: {reason}. The data in use is unchanged.",
         "setting_failed": "The change was not kept: {reason}. The previous assumptions still apply.",
         "data_expired": "Your uploaded data was deleted after {hours} h without use; the demo data is shown.",
         "bad_input": "Request not done: {reason}.",
@@ -1055,7 +1052,6 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_date": "Reference date",
         "upload_reset": "Back to the demo data",
         "upload_totals": "Totals",
-        "upload_too_big": "the file is larger than the {limit} MB allowed",
         "upload_header_row": "Header row (optional)",
         "upload_columns": "Columns (optional): field=header or letter, separated by ';'",
         "upload_mode": "A table covering part of the country",
@@ -1063,7 +1059,6 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_replace": "replace the whole table",
         "upload_changed": "What changed",
         "upload_reporting": "{kind}: {units} units in the file; {reporting} of {total} hromadas (with Kyiv) now report",
-        "upload_not_base64": "the file was damaged in transfer",
     },
 }
 
@@ -2133,3 +2128,606 @@ LABELS.setdefault("unit_name", ("Назва", "Name"))
 LABELS.setdefault("value_before", ("Значення «до»", "Value before"))
 LABELS.setdefault("value_after", ("Значення «після»", "Value after"))
 LABELS.setdefault("changed", ("Змінено", "Changed"))
+
+#: Words that loaders' messages use: ``loader_level_<level>``, ``loader_kind_<kind>``, ``loader_htype_<type>``.
+_LOADER_WORDS: dict[str, tuple[str, str]] = {
+    "or": (" або ", " or "),
+    "level_oblast": ("область", "oblast"),
+    "level_raion": ("район", "raion"),
+    "level_hromada": ("громада", "hromada"),
+    "level_settlement": ("населений пункт", "settlement"),
+    "level_city": ("місто", "city"),
+    "kind_population": ("населення", "population"),
+    "kind_idp": ("ВПО", "IDP"),
+    "kind_staffing": ("штатна чисельність", "staffing"),
+    "kind_caseload": ("випадки", "caseload"),
+    "kind_status": ("статус територій", "status"),
+    "kind_boundaries": ("межі", "boundary"),
+    "htype_urban": ("міська", "urban"),
+    "htype_settlement": ("селищна", "settlement"),
+    "htype_rural": ("сільська", "rural"),
+    "htype_": ("невідомого типу", "hromada of unknown type"),
+}
+for _key, (_uk, _en) in _LOADER_WORDS.items():
+    TEXT["uk"][f"loader_{_key}"] = _uk
+    TEXT["en"][f"loader_{_key}"] = _en
+
+# -- what the loaders say about a file (``loaders.messages.MESSAGES``; said by :func:`issue_text`) ---------------
+#: ``msg_<code>``: (Ukrainian, English). Parameters in braces are filled by :func:`issue_text`.
+_ISSUE_TEXT: dict[str, tuple[str, str]] = {
+    "unit": ("{name_uk} ({name_en}), {level}, {code}", "{name_uk} ({name_en}), {level}, {code}"),
+    "unit_in": (
+        "{name_uk} ({name_en}), {level}, {oblast} область, {code}",
+        "{name_uk} ({name_en}), {level} in {oblast} oblast, {code}",
+    ),
+    "stored_text": ("{text}", "{text}"),
+    "and_more": (" та ще {count}", " and {count} more"),
+    # files refused before they are read
+    "refused_sheets_over": (
+        "{name}: у книзі понад {limit} аркушів",
+        "{name}: the workbook lists more than {limit} sheets",
+    ),
+    "refused_sheets": (
+        "{name}: у книзі {count} аркушів, більше за {limit}",
+        "{name}: the workbook lists {count} sheets, more than {limit}",
+    ),
+    "refused_zip_damaged": (
+        "{name}: пошкоджений zip-контейнер ({reason})",
+        "{name}: a damaged zip container ({reason})",
+    ),
+    "refused_zip_entries": (
+        "{name}: в архіві {count} елементів, більше за {limit}",
+        "{name}: the archive holds {count} entries, more than {limit}",
+    ),
+    "refused_unpacked": (
+        "{name}: після розпакування займе {size_mb} МБ, більше за {limit_mb} МБ",
+        "{name}: would unpack to {size_mb} MB, more than {limit_mb} MB",
+    ),
+    "refused_zip_bomb": (
+        "{name}: елемент «{entry}» стиснуто підозріло сильно (zip-бомба?)",
+        "{name}: entry '{entry}' is compressed suspiciously well (a zip bomb?)",
+    ),
+    "refused_shared_text": (
+        "{name}: {size_mb} МБ спільного тексту, більше за {limit_mb} МБ; збережіть аркуш як .csv і завантажте його",
+        "{name}: {size_mb} MB of shared text, more than {limit_mb} MB; save the sheet as .csv and upload that",
+    ),
+    "refused_xlsx_part": (
+        "{name}: частина книги «{entry}» займає {size_mb} МБ, більше за {limit_mb} МБ (такі великі стилі чи "
+        "налаштування — не дані); збережіть аркуш як .csv і завантажте його",
+        "{name}: the workbook part '{entry}' is {size_mb} MB, more than {limit_mb} MB (styles or settings this large "
+        "are not data); save the sheet as .csv and upload that",
+    ),
+    "refused_gpkg_unreadable": (
+        "{name}: GeoPackage не вдається прочитати ({reason})",
+        "{name}: not a readable GeoPackage ({reason})",
+    ),
+    "refused_gpkg_schema": ("{name}: понад {limit} записів схеми", "{name}: more than {limit} schema entries"),
+    "refused_gpkg_view": (
+        "{name}: містить подання («{entry}»); читаються лише звичайні таблиці об'єктів",
+        "{name}: holds a view ('{entry}'); only plain feature tables are read",
+    ),
+    "refused_gpkg_trigger": (
+        "{name}: містить тригер («{entry}»); читаються лише звичайні таблиці об'єктів",
+        "{name}: holds a trigger ('{entry}'); only plain feature tables are read",
+    ),
+    "refused_gpkg_virtual": (
+        "{name}: містить віртуальну таблицю («{entry}»); читаються лише звичайні таблиці об'єктів",
+        "{name}: holds a virtual table ('{entry}'); only plain feature tables are read",
+    ),
+    "refused_gpkg_generated": (
+        "{name}: таблиця «{entry}» має обчислювані стовпці; читаються лише звичайні таблиці об'єктів",
+        "{name}: table '{entry}' has generated columns; only plain feature tables are read",
+    ),
+    "refused_gpkg_layer_table": (
+        "{name}: шар «{entry}» — не звичайна таблиця",
+        "{name}: layer '{entry}' is not a plain table",
+    ),
+    "refused_gpkg_layer_type": (
+        "{name}: шар «{entry}» містить «{data_type}», а не об'єкти",
+        "{name}: layer '{entry}' holds '{data_type}', not features",
+    ),
+    "refused_empty": ("{name}: файл порожній", "{name}: the file is empty"),
+    "refused_type": (
+        "{name}: це {what}, а не таблиця чи файл меж",
+        "{name}: this is {what}, not a spreadsheet or boundary file",
+    ),
+    "what_windows_program": ("програма для Windows", "a Windows program"),
+    "what_linux_program": ("програма для Linux", "a Linux program"),
+    "what_pdf": ("документ PDF", "a PDF document"),
+    "what_png": ("зображення PNG", "a PNG image"),
+    "what_jpeg": ("зображення JPEG", "a JPEG image"),
+    "what_gif": ("зображення GIF", "a GIF image"),
+    "what_rar": ("архів RAR", "a RAR archive"),
+    "what_7zip": ("архів 7-Zip", "a 7-Zip archive"),
+    "what_gzip": ("архів gzip", "a gzip archive"),
+    "refused_macro": (
+        "{name}: книга з макросами; збережіть її як .xlsx без макросів",
+        "{name}: a macro-enabled workbook; save it as .xlsx without macros",
+    ),
+    "refused_zip_nothing": (
+        "{name}: zip-архів без книги й без shapefile",
+        "{name}: a zip archive that holds no workbook and no shapefile",
+    ),
+    "refused_binary": (
+        "{name}: двійковий файл, що не є таблицею (очікується .xlsx, .xls, .ods або .csv)",
+        "{name}: a binary file that is no spreadsheet (expected .xlsx, .xls, .ods or .csv)",
+    ),
+    "refused_sheet_count": ("{name}: {count} аркушів, більше за {limit}", "{name}: {count} sheets, more than {limit}"),
+    "refused_rows": ("{name}: понад {limit} рядків", "{name}: more than {limit} rows"),
+    "refused_columns": (
+        "{name}: у рядку {row} {count} стовпців, більше за {limit}",
+        "{name}: row {row} has {count} columns, more than {limit}",
+    ),
+    "refused_slow": ("{name}: читання тривало довше за {seconds} с", "{name}: reading took longer than {seconds} s"),
+    "refused_texts": (
+        "{name}: понад {limit} різних текстів у книзі; збережіть аркуш як .csv і завантажте його",
+        "{name}: more than {limit} distinct texts in the workbook; save the sheet as .csv and upload that",
+    ),
+    "refused_not_a_table": (
+        "{name}: файл типу {type} — не таблиця (очікується .xlsx, .xls, .ods або .csv)",
+        "{name}: a {type} file is no table (expected .xlsx, .xls, .ods or .csv)",
+    ),
+    "stopped_slow": (
+        "читання файлу тривало довше за {seconds} с; його зупинено",
+        "reading the file took longer than {seconds} s; it was stopped",
+    ),
+    "stopped_memory": (
+        "читання файлу потребує понад {limit_mb} МБ пам'яті; його зупинено",
+        "reading the file needs more than {limit_mb} MB of memory; it was stopped",
+    ),
+    "stopped_exit": (
+        "файл не вдалося прочитати (читання зупинилося, код {exitcode})",
+        "the file could not be read (the reader stopped, code {exitcode})",
+    ),
+    "reader_failed": ("файл не вдалося прочитати ({reason})", "the file could not be read ({reason})"),
+    # the upload page's own checks
+    "upload_kind_unknown": ("вид файлу має бути одним із: {kinds}", "kind must be one of {kinds}"),
+    "upload_not_base64": ("файл пошкоджено під час передавання", "the file was damaged in transfer"),
+    "upload_too_big": ("файл більший за дозволені {limit_mb} МБ", "the file is larger than the {limit_mb} MB allowed"),
+    "upload_not_kept": (
+        "файл прочитано, але зберегти його не вдалося: {reason}; поточні дані не змінено",
+        "the file was read but could not be kept: {reason}; the data in use is unchanged",
+    ),
+    # files and tables
+    "file_not_found": ("файл не знайдено: {path}", "file not found: {path}"),
+    "cannot_read": ("файл не вдається прочитати ({reason})", "cannot read the file ({reason})"),
+    "unreadable": (
+        "{name}: файл типу {type} не вдається прочитати ({reason})",
+        "{name}: not a readable {type} file ({reason})",
+    ),
+    "needs_package": (
+        "{name}: для читання файлів «{suffix}» потрібен пакет {package} (pip install {package})",
+        "{name}: reading '{suffix}' files needs the package {package} (pip install {package})",
+    ),
+    "no_sheet": ("{name}: немає аркуша «{sheet}» (аркуші: {sheets})", "{name}: no sheet '{sheet}' (sheets: {sheets})"),
+    "cell_convention": (
+        "позначка в клітинках «{sign}» = «{meaning}»: значення має бути одним із: {known}",
+        "cell convention '{sign}' = '{meaning}': the meaning must be one of {known}",
+    ),
+    "not_a_number": ("очікується число, отримано «{value}»", "expected a number, got '{value}'"),
+    "not_finite": ("очікується скінченне число, отримано «{value}»", "expected a finite number, got '{value}'"),
+    "override_unknown_field": (
+        "заміна стовпця «{name}»: невідоме поле; очікується одне з: {known}",
+        "column override '{name}': unknown field; expected one of {known}",
+    ),
+    "override_no_header": (
+        "заміна стовпця «{name}»: немає клітинки заголовка «{target}» у перших {rows} рядках",
+        "column override '{name}': no header cell '{target}' in the first {rows} rows",
+    ),
+    "no_header": (
+        "у перших {rows} рядках немає рядка заголовка з потрібними стовпцями; очікується {expected}",
+        "no header row with the required columns found in the first {rows} rows; expected {expected}",
+    ),
+    "no_header_sheets": (
+        "у перших {rows} рядках жодного з {sheets} аркушів немає рядка заголовка з потрібними стовпцями; "
+        "очікується {expected}",
+        "no header row with the required columns found in the first {rows} rows of any of the {sheets} sheets; "
+        "expected {expected}",
+    ),
+    "expected_fields": ("{fields}", "{fields}"),
+    "field_example": ("{field} (напр. «{example}»)", "{field} (e.g. '{example}')"),
+    "expected_values": ("стовпець коду або назви та {alternatives}", "a code or name column and {alternatives}"),
+    "expected_staffing": (
+        "стовпець коду або назви та посада («Посада») із затвердженими й зайнятими посадами або стовпці за посадами",
+        "a code or name column and role ('Посада') with approved/filled positions, or columns per role",
+    ),
+    "numbering_row": (
+        "пропущено рядок номерів стовпців під заголовком (1, 2, 3 …)",
+        "a row of column numbers under the header (1, 2, 3 ...) was skipped",
+    ),
+    "totals_row": ("рядок підсумків пропущено (не враховано як дані)", "totals row skipped (not counted as data)"),
+    "no_data_rows": ("у таблиці немає рядків даних під заголовком", "the table has no data rows under its header"),
+    "no_status_rows": (
+        "у таблиці немає рядків статусу під заголовком",
+        "the table has no status rows under its header",
+    ),
+    "none_matched": (
+        "жоден рядок не зіставлено з одиницею; перевірте стовпці коду або назви",
+        "no row matched a unit; check the code or name columns",
+    ),
+    "suggestions_capped": (
+        "найближчі назви підказано лише для перших {limit} шуканих назв (ще {count} — без підказок)",
+        "closest names are suggested for the first {limit} names looked up only ({count} more without suggestions)",
+    ),
+    "no_polygon": ("{code} не має полігона у файлах меж", "{code} has no polygon in the boundary files"),
+    "no_polygon_more": (
+        "… та ще {count} рядків, чия одиниця не має полігона у файлах меж",
+        "... and {count} more rows whose unit has no polygon in the boundary files",
+    ),
+    # cells
+    "share_out_of_range": (
+        "частка має бути від 0 до 1 (або від 0 до 100 %), отримано {value}",
+        "share must be between 0 and 1 (or 0 and 100 %), got {value}",
+    ),
+    "percentage_for_count": (
+        "очікується кількість, отримано відсоток «{value}»",
+        "expected a count, got a percentage '{value}'",
+    ),
+    "negative": (
+        "має бути ≥ 0, отримано {value}; прочитано як «немає даних»",
+        "must be >= 0, got {value}; read as no data",
+    ),
+    "text_numbers": (
+        "числа, записані текстом серед чисел, прочитано як числа: {count} (рядки {rows})",
+        "{count} number(s) typed as text among numbers were read as numbers (rows {rows})",
+    ),
+    "not_available": (
+        "{field}: немає даних ({signs}) для одиниць: {count}: {units}{more}; будь-яка сума з ними невідома, "
+        "ніколи не 0",
+        "{field} not available ({signs}) for {count} unit(s): {units}{more}; any sum that includes them is unknown, "
+        "never counted as 0",
+    ),
+    "unit_row": ("{name} ({code}, рядок {row})", "{name} ({code}, row {row})"),
+    "more_filled": ("зайнятих посад більше, ніж затверджених", "more filled positions than approved ones"),
+    "totals_differ": (
+        "рядок підсумків дає {field} {value}, а сума рядків — {total}",
+        "the totals row gives {field} {value}, but the rows sum to {total}",
+    ),
+    "subtotal_differs": (
+        "рядок ({row_level}) {name} дає {field} {value}, але його рядки ({unit_level}, {count}) в сумі дають {total}; "
+        "використано рядки ({unit_level})",
+        "{row_level} row {name} gives {field} {value}, but its {count} {unit_level} rows sum to {total}; "
+        "the {unit_level} rows are used",
+    ),
+    "several_levels": (
+        "дані на кількох рівнях: {parts}; кожне значення лишається на своєму рівні",
+        "figures at several levels: {parts}; each is kept at its own level",
+    ),
+    "level_rows": ("{level}: {count} рядк.", "{count} {level} row(s)"),
+    "unknown_role": (
+        "невідома посада «{value}»; очікується одна з: {known}",
+        "unknown role '{value}'; expected one of {known}",
+    ),
+    "appears_again": (
+        "{what} трапляється знову (уперше в рядку {first}); цей рядок не враховано",
+        "{what} appears again (first in row {first}); this row is not counted",
+    ),
+    "unit_again": ("{level} {code}", "{level} {code}"),
+    "unit_role_again": ("{level} {code}, посада «{role}»,", "{level} {code}, role {role},"),
+    "idp_over_population": (
+        "ВПО ({idp}) більше ніж утричі перевищують населення ({population}) одиниці {code}",
+        "IDPs {idp} are more than three times the population {population} of {code}",
+    ),
+    "not_split_none": (
+        "значень вище рівня громади не розподілено (правило «none»): {count}; ці громади показано без даних",
+        "{count} figure(s) above hromada level not split (rule 'none'): those hromadas show no data",
+    ),
+    "not_split_no_population": (
+        "значень вище рівня громади не розподілено: {count}; правилу «population» потрібне населення громад",
+        "{count} figure(s) above hromada level not split: the rule 'population' needs hromada populations",
+    ),
+    "split": (
+        "значень рівня {levels} розподілено між громадами ({hromadas}) пропорційно населенню (оцінка): {count}",
+        "{count} {levels} figure(s) split to {hromadas} hromadas pro rata to population (estimated)",
+    ),
+    "not_split_no_weight": (
+        "значень не розподілено через брак населення громад або самих громад: {count}: {codes}",
+        "{count} figure(s) not split for want of hromada populations or hromadas: {codes}",
+    ),
+    # rows and their units
+    "unlocated": (
+        "«{text}» не називає одиниці (місце невідоме); її дані не віднесено до жодної одиниці",
+        "'{text}' names no unit (location unknown); its figures are not assigned to any unit",
+    ),
+    "unlocated_figures": (
+        "«{text}» не називає одиниці (місце невідоме); її дані ({figures}) не віднесено до жодної одиниці",
+        "'{text}' names no unit (location unknown); its figures ({figures}) are not assigned to any unit",
+    ),
+    "figure": ("{field} {value}", "{field} {value}"),
+    "special_not_assigned": (
+        "{problem}; дані рядка не віднесено до жодної одиниці",
+        "{problem}; its figures are not assigned to any unit",
+    ),
+    "no_unit_found": ("одиницю не знайдено", "no unit found"),
+    "former_names": (
+        "рядків із колишньою назвою одиниці свого коду: {count} ({rows}{more}); використано сучасні назви "
+        "(див. data/renames.csv)",
+        "{count} row(s) give a former name of the unit of their code ({rows}{more}); today's names are used "
+        "(see data/renames.csv)",
+    ),
+    "former_name_row": ("рядок {row}: {note}", "row {row}: {note}"),
+    "other_names": (
+        "рядків із назвою, відмінною від назви кодифікатора для їхнього коду: {count} ({rows}{more}); використано "
+        "коди (перейменовані одиниці чи зсунуті рядки?)",
+        "{count} row(s) give a name other than the codifier's for their code ({rows}{more}); the codes are used "
+        "(renamed units, or shifted rows?)",
+    ),
+    "other_name_row": (
+        "рядок {row}: «{name}», за кодифікатором «{official}» для {code}",
+        "row {row}: '{name}', the codifier's '{official}' for {code}",
+    ),
+    "empty_code": ("порожній код", "empty code"),
+    "empty_name": ("порожня назва", "empty name"),
+    "no_code_or_name": ("немає коду чи назви", "no code or name"),
+    "no_key": (
+        "порожній код; очікується код КАТОТТГ, P-код COD-AB або назва",
+        "empty code; expected a KATOTTG code or COD-AB P-code, or a name",
+    ),
+    "known_code": ("код «{raw}» — це {who}; прочитано як {target}", "code '{raw}' is {who}; read as {target}"),
+    "who_iom_kyiv": ("код IOM DTM для міста Київ", "IOM DTM's code for Kyiv city"),
+    "quirk_code": ("код «{raw}» прочитано як {target}: {why}", "code '{raw}' read as {target}: {why}"),
+    "why_kse_kyiv": (
+        "таблиця населення KSE Loc Data Hub позначає місто Київ кодом «NA»",
+        "the KSE Loc Data Hub population table codes Kyiv city 'NA'",
+    ),
+    "code_override": ("заміна коду «{raw}» → «{target}»: {problem}", "code override '{raw}' -> '{target}': {problem}"),
+    "code_not_found": (
+        "код {code} не відповідає жодній одиниці кодифікатора",
+        "code {code} matches no unit in the codifier",
+    ),
+    "special_area": ("{code} — це {area}, не одиниця кодифікатора", "{code} is the {area}, no unit of the codifier"),
+    "koatuu_code": (
+        "«{raw}» схожий на код КОАТУУ (кодифікатор, замінений 2020 року); потрібен код КАТОТТГ, P-код COD-AB або назва",
+        "'{raw}' looks like a KOATUU code (the codifier replaced in 2020); a KATOTTG code, COD-AB P-code or name "
+        "is needed",
+    ),
+    "not_a_code": (
+        "«{raw}» — не код КАТОТТГ і не P-код (очікується, напр., UA05020030000031457)",
+        "'{raw}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)",
+    ),
+    "former_name": (
+        "«{old}» — колишня назва одиниці ({level}) «{name}» ({code}); прочитано як сучасну",
+        "'{old}' is the former name of {level} '{name}' ({code}); read as today's",
+    ),
+    "near_spelling": (
+        "«{given}» прочитано як «{name}» (найближче написання, схожість {share})",
+        "'{given}' read as '{name}' (closest spelling, {share} alike)",
+    ),
+    "no_such_name": ("«{name}» не відповідає жодній одиниці ({levels})", "'{name}' matches no {levels}"),
+    "no_such_name_in_scope": (
+        "«{name}» не відповідає жодній одиниці ({levels}) у своїй області/районі",
+        "'{name}' matches no {levels} in its oblast/raion",
+    ),
+    "exists_elsewhere": (
+        " (одиниця з такою назвою є деінде: {units}{more}; не використано, рядок вказує іншу область/район)",
+        " (a unit of that name exists elsewhere: {units}{more}; not used, the row gives another oblast/raion)",
+    ),
+    "with_elsewhere": ("{problem}{elsewhere}", "{problem}{elsewhere}"),
+    "notes": ("{notes}", "{notes}"),
+    "several_units": (
+        "«{name}» називає кілька одиниць ({count}); додайте код, область або район",
+        "'{name}' names {count} units; add a code, oblast or raion",
+    ),
+    "several_units_in_scope": (
+        "«{name}» називає кілька одиниць ({count}) у своїй області/районі; додайте код, область або район",
+        "'{name}' names {count} units in its oblast/raion; add a code, oblast or raion",
+    ),
+    "type_close": (
+        "«{name}» подано як {given_type} громаду; у кодифікаторі {official} — {official_type}",
+        "'{name}' is given as a {given_type} hromada; the codifier's {official} is a {official_type}",
+    ),
+    "type_mismatch": (
+        "«{name}» подано як {given_type} громаду, але такої громади з цією назвою немає ({found})",
+        "'{name}' is given as a {given_type} hromada, but no {given_type} hromada of that name exists ({found})",
+    ),
+    "type_mismatch_in_scope": (
+        "«{name}» подано як {given_type} громаду, але такої громади з цією назвою немає у своїй області/районі "
+        "({found})",
+        "'{name}' is given as a {given_type} hromada, but no {given_type} hromada of that name exists in its "
+        "oblast/raion ({found})",
+    ),
+    "unit_type": ("{unit} — {hromada_type}", "{unit} is {hromada_type}"),
+    "no_such_generic": (
+        "«{name}» не відповідає жодній громаді, району чи області",
+        "'{name}' matches no hromada, raion or oblast",
+    ),
+    "no_such_generic_near": (
+        "«{name}» не відповідає жодній громаді, району чи області поруч із рядками над ним",
+        "'{name}' matches no hromada, raion or oblast near the rows above it",
+    ),
+    "code_name_conflict": (
+        "код {code} — це {unit}, а назва «{name}» — {other}; виправте код або назву",
+        "code {code} is {unit}, but the name '{name}' is {other}; correct the code or the name",
+    ),
+    "parent_failed": ("{level} «{given}»: {problem}", "{level} '{given}': {problem}"),
+    "scope_is_law": (
+        "{problem}; одиницю ({level}) не шукано поза її областю та районом",
+        "{problem}; the {level} is not looked for outside its oblast and raion",
+    ),
+    "by_name_instead": (
+        "{problem}; натомість зіставлено за назвою «{name}»",
+        "{problem}; matched by name '{name}' instead",
+    ),
+    "with_note": ("{note} ({more})", "{note} ({more})"),
+    "settlement_code": (
+        "код населеного пункту {code} прочитано як його громаду {hromada}",
+        "settlement code {code} read as its hromada {hromada}",
+    ),
+    "status_no_unit": (
+        "рядок не називає одиниці (немає коду, області, району чи громади)",
+        "the row names no unit (no code, oblast, raion or hromada)",
+    ),
+    "status_unknown": (
+        "невідомий статус «{value}» (очікується один із: {known}, українською або англійською)",
+        "unknown status '{value}' (expected one of {known}, in Ukrainian or English)",
+    ),
+    "status_missing": ("статус не вказано (очікується один із: {known})", "no status given (expected one of {known})"),
+    "status_again": (
+        "другий рядок для {unit} (уперше в рядку {first}): один статус на одиницю",
+        "a second row for {unit} (first in row {first}): one status per unit",
+    ),
+    "no_reference_date": (
+        "громад без дати, станом на яку вказано статус: {count}; статус має дату: додайте стовпець "
+        "«reference_date» або дату переліку",
+        "{count} hromada(s) have no reference date: a status is dated; give a 'reference_date' column or the date "
+        "of the list",
+    ),
+    # boundary files
+    "unsupported_type": (
+        "непідтримуваний тип файлу «{suffix}» (очікується {expected})",
+        "unsupported file type '{suffix}' (expected {expected})",
+    ),
+    "no_features": ("у файлі немає об'єктів", "the file has no features"),
+    "too_many_vertices": (
+        "полігони мають {count} вершин, більше за дозволені {limit}",
+        "the polygons have {count} vertices, more than the {limit} allowed",
+    ),
+    "empty_geometry": ("{name}: порожня геометрія; об'єкт відкинуто", "{name}: empty geometry; feature dropped"),
+    "feature_no_key": ("немає коду чи назви; об'єкт відкинуто", "no code or name; feature dropped"),
+    "kept_for_display": (
+        "{problem}; залишено для показу з його P-кодом",
+        "{problem}; kept for display with its P-code",
+    ),
+    "crimea_pre_reform": (
+        "{code} ({name}) немає в кодифікаторі (кримська одиниця до реформи); залишено для показу з його P-кодом",
+        "{code} ({name}) is not in the codifier (a pre-reform Crimean unit); kept for display with its P-code",
+    ),
+    "crimea_no_name": (
+        "{code} (без назви) немає в кодифікаторі (кримська одиниця до реформи); залишено для показу з його P-кодом",
+        "{code} (no name) is not in the codifier (a pre-reform Crimean unit); kept for display with its P-code",
+    ),
+    "feature_left_out": ("«{name}»: {problem}; об'єкт не враховано", "'{name}' {problem}; feature left out"),
+    "feature_no_unit": (
+        "«{name}» не відповідає жодній одиниці; об'єкт не враховано",
+        "'{name}' matches no unit; feature left out",
+    ),
+    "features_count": (
+        "об'єктів: {rows} = {matched} зіставлено + {kept} залишено для показу (не одиниці кодифікатора) + "
+        "{dropped} відкинуто + {unmatched} не зіставлено",
+        "features: {rows} = {matched} matched + {kept} kept for display (no unit of the codifier) + {dropped} "
+        "dropped + {unmatched} unmatched",
+    ),
+    "no_feature_matched": (
+        "жоден об'єкт не зіставлено з одиницею кодифікатора",
+        "no feature matched a unit of the codifier",
+    ),
+    "repair_too_big": (
+        "недійсний полігон із {count} вершин, більше за {limit}, які застосунок виправляє; виправте його "
+        "(напр., QGIS «Fix geometries») і завантажте знову",
+        "an invalid polygon of {count} vertices, more than the {limit} the app repairs; repair it (for example QGIS "
+        "'Fix geometries') and upload again",
+    ),
+    "repaired": (
+        "виправлено недійсних геометрій: {count} (об'єкти {rows})",
+        "{count} invalid geometries repaired (features {rows})",
+    ),
+    "repaired_one": (
+        "виправлено 1 недійсну геометрію (об'єкт {rows})",
+        "1 invalid geometry repaired (features {rows})",
+    ),
+    "empty_after_repair": (
+        "після виправлення не лишилося полігона; об'єкт відкинуто",
+        "no polygon left after repair; feature dropped",
+    ),
+    "no_crs_degrees": (
+        "у файлі немає системи координат; координати схожі на градуси й прочитані як EPSG:4326",
+        "the file has no CRS; its coordinates look like degrees and are read as EPSG:4326",
+    ),
+    "no_crs": (
+        "у файлі немає системи координат, а координати — не градуси; збережіть його із системою координат (.prj)",
+        "the file has no CRS and its coordinates are not degrees; save it with its CRS (.prj)",
+    ),
+    "features_merged": (
+        "{count} об'єкти для {code} (об'єкти {rows}); об'єднано",
+        "{count} features for {code} (features {rows}); merged",
+    ),
+    "not_a_coverage": (
+        "межі не утворюють чистого покриття; спрощено кожен об'єкт окремо",
+        "boundaries do not form a clean coverage; simplified feature by feature",
+    ),
+    "no_fields": (
+        "немає стовпця «code», полів P-кодів COD-AB (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE) і полів назв («region», "
+        "«rayon», «hromada», ADM3_UA…); стовпці: {columns}",
+        "no 'code' column and no COD-AB P-code field (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE) and no name fields "
+        "(region, rayon, hromada, ADM3_UA...); columns: {columns}",
+    ),
+    "no_fields_for_level": (
+        "немає стовпця «code», полів P-кодів COD-AB (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE) для рівня «{level}» і "
+        "полів назв («region», «rayon», «hromada», ADM3_UA…); стовпці: {columns}",
+        "no 'code' column and no COD-AB P-code field (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE) for level {level} and "
+        "no name fields (region, rayon, hromada, ADM3_UA...); columns: {columns}",
+    ),
+    "no_layer": ("{name}: немає шару «{layer}» (шари: {layers})", "{name}: no layer '{layer}' (layers: {layers})"),
+    "several_layers": (
+        "{name} містить кілька шарів ({count}: {layers}); вкажіть рівень (область/район/громада) або шар",
+        "{name} holds {count} layers ({layers}); name the level (oblast/raion/hromada) or the layer",
+    ),
+    "zip_no_layer": (
+        "{name}: у zip-архіві немає файлу .shp, .geojson чи .gpkg",
+        "{name}: no .shp, .geojson or .gpkg file inside the zip archive",
+    ),
+    "empty_geometry_unnamed": ("порожня геометрія; об'єкт відкинуто", "empty geometry; feature dropped"),
+}
+for _key, (_uk, _en) in _ISSUE_TEXT.items():
+    TEXT["uk"][f"msg_{_key}"] = _uk
+    TEXT["en"][f"msg_{_key}"] = _en
+
+#: Parameters of :func:`issue_text` said as a word of the catalogue: name -> key prefix.
+_ISSUE_WORDS = {"level": "loader_level_", "row_level": "loader_level_", "unit_level": "loader_level_",
+                "kind": "loader_kind_", "given_type": "loader_htype_", "official_type": "loader_htype_",
+                "hromada_type": "loader_htype_"}  # fmt: skip
+
+
+def _is_message(value) -> bool:
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], dict)
+    )
+
+
+def _issue_number(value: float, lang: str) -> str:
+    value = float(value)
+    if value.is_integer():
+        return format_number(value, 0, lang)
+    return format_number(value, 1 if abs(value) >= 10 else 2, lang).rstrip("0").rstrip(",.")
+
+
+def _issue_param(key: str, value, lang: str) -> str:
+    if _is_message(value):
+        return issue_text(value, lang)
+    if isinstance(value, dict) and set(value) <= set(LANGS):  # the same words in each language
+        return str(value.get(lang, value.get("uk", "")))
+    if isinstance(value, (list, tuple)):
+        if key == "levels":
+            return "/".join(t(f"loader_level_{v}", lang) for v in value)
+        if key == "fields":
+            return ", ".join(_issue_param("field", v, lang) for v in value)
+        if key == "alternatives":
+            return t("loader_or", lang).join(_issue_param("field", v, lang) for v in value)
+        if key == "kinds":
+            return ", ".join(t(f"loader_kind_{v}", lang) for v in value)
+        sep = "; " if key not in ("parts", "figures") and any(_is_message(v) for v in value) else ", "
+        return sep.join(_issue_param(key, v, lang) for v in value)
+    if key in ("field", "role") and isinstance(value, str):
+        return label(value, lang) if key == "field" else role_label(value, lang)
+    if key in _ISSUE_WORDS and isinstance(value, str) and f"{_ISSUE_WORDS[key]}{value}" in TEXT["uk"]:
+        return t(f"{_ISSUE_WORDS[key]}{value}", lang)
+    if key == "share" and isinstance(value, (int, float)):
+        return format_percent(value, 0, lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key not in ("row", "first"):
+        return _issue_number(value, lang)
+    return str(value)
+
+
+def issue_text(message, lang: str = "uk") -> str:
+    """A loader's message ``(code, params)`` (``loaders.messages.MESSAGES``) in words in ``lang``.
+
+    Texts are the catalogue's ``msg_<code>``. Numbers are written in the
+    language's format (row numbers as they are), fields by their label, levels,
+    kinds of file and hromada types in words, shares as percentages; a
+    parameter that is itself a message (or a list of them) is said in turn.
+    """
+    code, params = message
+    return t(f"msg_{code}", lang, **{k: _issue_param(k, v, lang) for k, v in (params or {}).items()})

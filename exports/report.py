@@ -410,11 +410,11 @@ def quality_tables(
                     "row": issue.row,
                     "column": column_text(issue.column, getattr(issue, "header", None), lang) or None,
                     "severity": t(f"issue_{issue.severity}", lang),
-                    "message": issue.message,
+                    "message": issue.text(lang),
                 }
             )
         for item in unmatched:
-            hint = "; ".join(getattr(item, "suggestions", ()) or ())
+            hint = "; ".join(item.suggested(lang))
             issues.append(
                 {
                     "file": name,

@@ -39,6 +39,7 @@ import pandas as pd
 import shapely
 
 from .errors import DataValidationError, Unmatched, ValidationReport
+from .messages import MessageError, message_of, msg
 from .names import SPECIAL_AREAS, Match, UnitIndex, unit_index
 from .safety import check_file, limits
 
@@ -78,7 +79,7 @@ def _choose_layer(names: list[str], layer: str | None, level: str | None, where:
             path = Path(name)
             if name == layer or path.name.lower() == wanted.name.lower() or path.stem.lower() == wanted.stem.lower():
                 return name
-        raise ValueError(f"{where}: no layer {layer!r} (layers: {', '.join(names)})")
+        raise MessageError(msg("no_layer", name=where, layer=str(layer), layers=", ".join(names)))
     if len(names) == 1:
         return names[0]
     by_level = {}
@@ -92,9 +93,7 @@ def _choose_layer(names: list[str], layer: str | None, level: str | None, where:
         for n in (3, 2, 1, 4):
             if n in by_level:
                 return by_level[n]
-    raise ValueError(
-        f"{where} holds {len(names)} layers ({', '.join(names)}); name the level (oblast/raion/hromada) or the layer"
-    )
+    raise MessageError(msg("several_layers", name=where, count=len(names), layers=", ".join(names)))
 
 
 def _open(path: Path, layer: str | None, level: str | None, report: ValidationReport) -> gpd.GeoDataFrame:
@@ -110,7 +109,7 @@ def _open(path: Path, layer: str | None, level: str | None, report: ValidationRe
                 if m.lower().endswith((".shp", ".geojson", ".json", ".gpkg")) and not m.startswith("__MACOSX")
             ]
         if not members:
-            raise ValueError(f"{path.name}: no .shp, .geojson or .gpkg file inside the zip archive")
+            raise MessageError(msg("zip_no_layer", name=path.name))
         member = _choose_layer(members, layer if layer and any(layer in m for m in members) else None, level, path.name)
         source = f"/vsizip/{path.resolve()}/{member}"
         if len(members) > 1:
@@ -163,12 +162,10 @@ def _field_plan(gdf: gpd.GeoDataFrame, level: str | None, index: UnitIndex) -> t
     if wanted is not None and wanted in names or wanted is None and named:
         n = wanted if wanted is not None else max(named)
         return "name", n, {**{k: [c] for k, c in pcodes.items()}, **{-k: v for k, v in names.items()}}
-    raise ValueError(
-        "no 'code' column and no COD-AB P-code field (ADM1_PCODE, ADM2_PCODE, ADM3_PCODE) "
-        + (f"for level {level} " if level else "")
-        + "and no name fields (region, rayon, hromada, ADM3_UA...); columns: "
-        + ", ".join(map(str, gdf.columns))
-    )
+    columns_text = ", ".join(map(str, gdf.columns))
+    if level:
+        raise MessageError(msg("no_fields_for_level", level=level, columns=columns_text))
+    raise MessageError(msg("no_fields", columns=columns_text))
 
 
 def _name_field_rank(column: object) -> int:
@@ -198,7 +195,8 @@ def _parent_context(index: UnitIndex, props: dict, plan: dict, n: int) -> tuple[
             m = index.match_name(names[0], (_ADM_LEVEL[parent],), oblast=oblast, near=True)
         if not m.ok:
             level = _ADM_LEVEL[parent]
-            return oblast, raion, Match(problem=f"{level} '{given}': {m.problem}", suggestions=m.suggestions)
+            problem = msg("parent_failed", level=level, given=str(given), problem=m.problem)
+            return oblast, raion, Match(problem=problem, suggestions=m.suggestions)
         i = index.at_level(m.units, _ADM_LEVEL[parent])[0]
         if parent == 1:
             oblast = index.code[i]
@@ -259,30 +257,30 @@ def read_boundary_file(
     if level is not None and level not in _LEVEL_ADM:
         raise ValueError(f"level must be one of {', '.join(_LEVEL_ADM)}, got {level!r}")
     if path.suffix.lower() not in BOUNDARY_SUFFIXES:
-        report.error(f"unsupported file type '{path.suffix}' (expected {', '.join(BOUNDARY_SUFFIXES)})")
+        report.error("unsupported_type", {"suffix": path.suffix, "expected": ", ".join(BOUNDARY_SUFFIXES)})
         return None, report
     try:
         if path.suffix.lower() in {".zip", ".gpkg", ".geojson", ".json"}:
             check_file(path)  # zip bombs, programs and other files that are no boundaries
         gdf = _open(path, layer, level, report)
     except ValueError as exc:
-        report.error(str(exc))
+        report.error(message_of(exc))
         return None, report
     except Exception as exc:  # pyogrio's DataSourceError and friends: name the file, do not crash
-        report.error(f"cannot read the file ({type(exc).__name__}: {exc})")
+        report.error("cannot_read", {"reason": f"{type(exc).__name__}: {exc}"})
         return None, report
     report.rows = len(gdf)
     if len(gdf) == 0:
-        report.error("the file has no features")
+        report.error("no_features")
         return None, report
     vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
     if vertices > limits().max_vertices:
-        report.error(f"the polygons have {vertices:,} vertices, more than the {limits().max_vertices:,} allowed")
+        report.error("too_many_vertices", {"count": vertices, "limit": limits().max_vertices})
         return None, report
     try:
         how, n, plan = _field_plan(gdf, level, index)
-    except ValueError as exc:
-        report.error(str(exc))
+    except MessageError as exc:
+        report.error(exc.message)
         return None, report
     gdf = _to_wgs84(gdf, report)
     if gdf is None:
@@ -304,10 +302,12 @@ def read_boundary_file(
         elif how == "pcode":
             code_value = props.get(plan[n][0])
         name_value = next((props[c] for c in plan.get(-n, []) if props.get(c)), None)
-        label = code_value or name_value or f"feature {feature}"
+        label = code_value or name_value or ""
         if geom is None or geom.is_empty:
             empty_rows.append(feature)
-            report.warn(f"{label}: empty geometry; feature dropped", row=feature)
+            report.warn(
+                "empty_geometry" if label else "empty_geometry_unnamed", {"name": label} if label else {}, row=feature
+            )
             continue
         if how in ("code", "pcode"):
             m = index.match_code(code_value) if code_value else None
@@ -315,7 +315,7 @@ def read_boundary_file(
             oblast, raion, failed = _parent_context(index, props, plan, n)
             m = failed or (index.match_name(name_value, (target,), oblast, raion, near=True) if name_value else None)
         if m is None:
-            report.warn("no code or name; feature dropped", row=feature)
+            report.warn("feature_no_key", row=feature)
             report.unmatched.append(Unmatched(feature, "", ()))
             continue
         record = {"_row": feature, "geometry": geom}
@@ -333,15 +333,16 @@ def read_boundary_file(
             record.update(code=pcode, pcode=pcode, name=special[0])
             kept_special.append(feature)
             if m.special:
-                report.warn(f"{m.problem}; kept for display with its P-code", row=feature)
+                report.warn("kept_for_display", {"problem": m.problem}, row=feature)
+            elif name_value:
+                report.warn("crimea_pre_reform", {"code": pcode, "name": name_value}, row=feature)
             else:
-                report.warn(
-                    f"{pcode} ({name_value or 'no name'}) is not in the codifier (a pre-reform Crimean unit); "
-                    "kept for display with its P-code",
-                    row=feature,
-                )
+                report.warn("crimea_no_name", {"code": pcode}, row=feature)
         else:
-            report.warn(f"'{label}' {m.problem or 'matches no unit'}; feature left out", row=feature)
+            if m.problem:
+                report.warn("feature_left_out", {"name": label, "problem": m.problem}, row=feature)
+            else:
+                report.warn("feature_no_unit", {"name": label}, row=feature)
             report.unmatched.append(Unmatched(feature, str(label), m.suggestions))
             continue
         records.append(record)
@@ -349,11 +350,17 @@ def read_boundary_file(
     # every feature accounted for: matched, kept for display, dropped (empty) or unmatched
     if report.matched != report.rows:
         report.warn(
-            f"features: {report.rows:,} = {report.matched:,} matched + {len(kept_special):,} kept for display "
-            f"(no unit of the codifier) + {len(empty_rows):,} dropped + {len(report.unmatched):,} unmatched"
+            "features_count",
+            {
+                "rows": report.rows,
+                "matched": report.matched,
+                "kept": len(kept_special),
+                "dropped": len(empty_rows),
+                "unmatched": len(report.unmatched),
+            },
         )
     if not records:
-        report.error("no feature matched a unit of the codifier")
+        report.error("no_feature_matched")
         return None, report
     out = gpd.GeoDataFrame(records, geometry="geometry", crs=4326)
     for column in ("code", "pcode", "name"):
@@ -366,24 +373,22 @@ def read_boundary_file(
             (int(row), int(n)) for row, n in zip(out.loc[invalid, "_row"], sizes) if n > limits().max_repair_vertices
         ]
         for row, n in too_big[:20]:
-            report.error(
-                f"an invalid polygon of {n:,} vertices, more than the {limits().max_repair_vertices:,} "
-                "the app repairs; repair it (for example QGIS 'Fix geometries') and upload again",
-                row=row,
-            )
+            report.error("repair_too_big", {"count": n, "limit": limits().max_repair_vertices}, row=row)
         if too_big:
             return None, report
         repaired_rows = out.loc[invalid, "_row"].tolist()
         out.loc[invalid, "geometry"] = out.loc[invalid, "geometry"].make_valid()
-        noun = "geometry" if len(repaired_rows) == 1 else "geometries"
-        report.warn(f"{len(repaired_rows)} invalid {noun} repaired (features {_rows_text(repaired_rows)})")
+        if len(repaired_rows) == 1:
+            report.warn("repaired_one", {"rows": _rows_text(repaired_rows)})
+        else:
+            report.warn("repaired", {"count": len(repaired_rows), "rows": _rows_text(repaired_rows)})
     polygons = out.geometry.geom_type.isin(_POLYGONAL) | out.geometry.geom_type.eq("GeometryCollection")
     if polygons.any():
         out.loc[polygons, "geometry"] = out.loc[polygons, "geometry"].map(_polygonal)
         emptied = out.geometry.is_empty
         if emptied.any():
             for row in out.loc[emptied, "_row"]:
-                report.warn("no polygon left after repair; feature dropped", row=int(row))
+                report.warn("empty_after_repair", row=int(row))
             out = out[~emptied]
     out = _merge_duplicates(out, report)
     out["level"] = target
@@ -410,9 +415,9 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, report: ValidationReport) -> gpd.GeoDataFra
             and -180 <= bounds[0] <= bounds[2] <= 180
             and -90 <= bounds[1] <= bounds[3] <= 90
         ):
-            report.warn("the file has no CRS; its coordinates look like degrees and are read as EPSG:4326")
+            report.warn("no_crs_degrees")
             return gdf.set_crs(4326)
-        report.error("the file has no CRS and its coordinates are not degrees; save it with its CRS (.prj)")
+        report.error("no_crs")
         return None
     if gdf.crs.to_epsg() != 4326:
         return gdf.to_crs(4326)
@@ -424,7 +429,7 @@ def _merge_duplicates(out: gpd.GeoDataFrame, report: ValidationReport) -> gpd.Ge
     if not dup.any():
         return out
     for code, group in out[dup].groupby("code", sort=False):
-        report.warn(f"{len(group)} features for {code} (features {_rows_text(group['_row'].tolist())}); merged")
+        report.warn("features_merged", {"count": len(group), "code": code, "rows": _rows_text(group["_row"].tolist())})
     first = out.drop_duplicates("code").set_index("code")
     merged = out.groupby("code", sort=False).geometry.agg(lambda s: shapely.union_all(s.values))
     first["geometry"] = gpd.GeoSeries(merged.reindex(first.index).values, index=first.index, crs=4326)
@@ -448,7 +453,7 @@ def _display(geoms: np.ndarray, tolerance: float, report: ValidationReport) -> n
         simplified = shapely.coverage_simplify(geoms[polygonal], tolerance)
     except shapely.errors.GEOSException:
         simplified = shapely.simplify(geoms[polygonal], tolerance, preserve_topology=True)
-        report.warn("boundaries do not form a clean coverage; simplified feature by feature")
+        report.warn("not_a_coverage")
     bad = shapely.is_empty(simplified) | ~shapely.is_valid(simplified)
     if bad.any():
         fixed = shapely.make_valid(simplified[bad])

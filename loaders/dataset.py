@@ -408,7 +408,8 @@ def _check_idp_against_population(
 
 def _warn_idp_over_population(report: ValidationReport, idp: float, population: float, code: str, row: int) -> None:
     report.warn(
-        f"IDPs {idp:,.0f} are more than three times the population {population:,.0f} of {code}",
+        "idp_over_population",
+        {"idp": round(float(idp)), "population": round(float(population)), "code": code},
         row=row,
         column="idp",
     )

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.text import TEXT, column_text, format_number, label, t
+from core.text import TEXT, column_text, format_number, issue_text, label, t
+
+from .messages import Message
 
 __all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError", "read_toml"]
 
@@ -44,17 +46,37 @@ def read_toml(path: Path, what: str, where: str) -> dict:
 class Issue:
     """One problem in an input file.
 
-    ``severity`` is ``"error"`` (the file cannot be used) or ``"warning"``
-    (repaired or skipped, the file is still usable).
+    ``code`` and ``params`` are the message (:data:`~loaders.messages.MESSAGES`),
+    said in the user's language by :meth:`text`; ``severity`` is ``"error"``
+    (the file cannot be used) or ``"warning"`` (repaired or skipped, the file
+    is still usable).
     """
 
     source: str
-    message: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
     row: int | None = None
     column: str | None = None
     severity: str = "error"
     sheet: str | None = None  #: set when a table is read from several sheets together
     header: str | None = None  #: the file's own header text of ``column``, when it had one
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        """An issue as stored (:func:`dataclasses.asdict`); one stored before messages had codes keeps its words."""
+        data = dict(data)
+        if "code" not in data:
+            data["code"], data["params"] = "stored_text", {"text": data.pop("message", "")}
+        return cls(**data)
+
+    def text(self, lang: str = "uk") -> str:
+        """The message in words in ``lang``."""
+        return issue_text((self.code, self.params), lang)
+
+    @property
+    def message(self) -> str:
+        """The message in English (logs, exceptions, tests)."""
+        return self.text("en")
 
     def column_text(self, lang: str = "uk") -> str:
         """The column as a user reads it: the field's label in ``lang``, with the file's header."""
@@ -70,8 +92,16 @@ class Issue:
             where += f", column '{self.column}'"
         return f"{where}: {self.message}"
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {"row": self.row, "column": self.column, "message": self.message}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """``row``, ``column`` (the field), ``code``, ``params``, the ``message`` in words in ``lang``; ``header``
+        and ``sheet`` when known."""
+        out = {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "params": _plain(self.params),
+            "message": self.text(lang),
+        }
         if self.header is not None:
             out["header"] = self.header
         if self.sheet is not None:
@@ -79,16 +109,32 @@ class Issue:
         return out
 
 
+def _plain(value: Any) -> Any:
+    """Parameters as JSON writes them (tuples as lists)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Unmatched:
-    """A row (or feature) that names no known unit, with the closest candidates."""
+    """A row (or feature) that names no known unit, with the closest candidates (``unit`` messages)."""
 
     row: int | None
     value: str
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "value": self.value, "suggestions": list(self.suggestions)}
+    def __post_init__(self) -> None:  # read back from JSON: lists, not tuples
+        object.__setattr__(self, "suggestions", tuple(tuple(s) for s in self.suggestions))
+
+    def suggested(self, lang: str = "uk") -> tuple[str, ...]:
+        """The candidates in words in ``lang``."""
+        return tuple(issue_text(s, lang) for s in self.suggestions)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"row": self.row, "value": self.value, "suggestions": list(self.suggested(lang))}
 
 
 @dataclass
@@ -117,13 +163,33 @@ class ValidationReport:
     #: the file's own header text of each field found (stamped on issues that name the field's column)
     headers: dict[str, str] = field(default_factory=dict)
 
-    def error(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        sheet = self.current_sheet if row is not None else None
-        self.issues.append(Issue(self.source, message, row, column, "error", sheet, self.headers.get(column)))
+    def error(
+        self,
+        code: str | Message,
+        params: dict[str, Any] | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        """Add an error: the message ``code`` with ``params`` (or a message ``(code, params)`` as it is)."""
+        self._add("error", code, params, row, column)
 
-    def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
+    def warn(
+        self,
+        code: str | Message,
+        params: dict[str, Any] | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        """Add a warning: the message ``code`` with ``params`` (or a message ``(code, params)`` as it is)."""
+        self._add("warning", code, params, row, column)
+
+    def _add(self, severity: str, code, params, row, column) -> None:
+        if not isinstance(code, str):
+            code, params = code
         sheet = self.current_sheet if row is not None else None
-        self.issues.append(Issue(self.source, message, row, column, "warning", sheet, self.headers.get(column)))
+        self.issues.append(
+            Issue(self.source, code, params or {}, row, column, severity, sheet, self.headers.get(column))
+        )
 
     @property
     def errors(self) -> list[Issue]:
@@ -208,8 +274,8 @@ class FileReport:
             report=report,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object of this file, as ``validate --json`` prints it."""
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON object of this file, as ``validate --json`` prints it (messages and suggestions in ``lang``)."""
         return {
             "kind": self.kind,
             "path": self.path,
@@ -217,9 +283,9 @@ class FileReport:
             "level": self.level,
             "rows": self.rows,
             "matched": self.matched,
-            "unmatched": [u.to_dict() for u in self.unmatched],
-            "errors": [i.to_dict() for i in self.errors],
-            "warnings": [i.to_dict() for i in self.warnings],
+            "unmatched": [u.to_dict(lang) for u in self.unmatched],
+            "errors": [i.to_dict(lang) for i in self.errors],
+            "warnings": [i.to_dict(lang) for i in self.warnings],
             "totals": {k: _number(v) for k, v in self.totals.items()},
         }
 
@@ -227,8 +293,8 @@ class FileReport:
         """The report as plain text in ``lang``, one problem a line (what the command prints without ``--json``).
 
         Columns are named by their label and the file's own header
-        (:meth:`Issue.column_text`), totals by their label; the messages
-        themselves are the loaders' (English).
+        (:meth:`Issue.column_text`), totals by their label, messages and
+        suggested units in ``lang`` (:meth:`Issue.text`).
         """
         status = t("validate_ok" if self.ok else "validate_not_usable", lang)
         where = self.path + (t("validate_sheet", lang, sheet=self.sheet) if self.sheet else "")
@@ -250,7 +316,7 @@ class FileReport:
             totals = ", ".join(f"{label(k, lang)} {_shown(v, lang)}" for k, v in self.totals.items())
             lines.append(t("validate_totals", lang, totals=totals))
         for u in self.unmatched:
-            hint = t("validate_closest", lang, names="; ".join(u.suggestions)) if u.suggestions else ""
+            hint = t("validate_closest", lang, names="; ".join(u.suggested(lang))) if u.suggestions else ""
             lines.append(t("validate_unmatched", lang, row=str(u.row), value=repr(u.value), hint=hint))
         for kind, issues in (("error", self.errors), ("warning", self.warnings)):
             for i in issues:
@@ -259,7 +325,7 @@ class FileReport:
                     where = t("validate_in_sheet", lang, sheet=i.sheet, where=where)
                 if i.column:
                     where = t("validate_in_column", lang, where=where, column=i.column_text(lang))
-                lines.append(t(f"validate_{kind}", lang, where=where, message=i.message))
+                lines.append(t(f"validate_{kind}", lang, where=where, message=i.text(lang)))
         return "\n".join(lines)
 
 

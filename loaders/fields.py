@@ -32,7 +32,7 @@ __all__ = [
     "CANONICAL_FIELDS",
     "COUNT_FIELDS",
     "HXL_TAGS",
-    "FIELD_LABELS",
+    "FIELD_EXAMPLES",
     "staffing_columns",
 ]
 
@@ -391,17 +391,18 @@ HXL_TAGS: tuple[tuple[str, frozenset[str], str], ...] = (
 #: Attributes after which a ``#population`` tag is not the total population.
 HXL_NOT_TOTAL = frozenset({"idp", "returnees", "refugees", "rural", "f", "m", "elderly", "adults", "pct"})
 
-FIELD_LABELS = {
-    "code": "KATOTTG code or P-code ('Код КАТОТТГ')",
-    "name": "unit name ('Назва')",
-    "population": "population ('Чисельність населення')",
-    "idp": "IDPs ('Кількість ВПО')",
-    "approved": "approved positions ('Затверджено штатних одиниць')",
-    "filled": "filled positions ('Фактично зайнято')",
-    "role": "role ('Посада')",
-    "families_sjo": "families in difficult life circumstances ('Сім'ї у СЖО')",
-    "low_income_families": "low-income families with children ('Малозабезпечені сім'ї з дітьми')",
-    "children_disabilities": "children with disabilities ('Діти з інвалідністю')",
-    "open_cases": "open cases ('Відкриті випадки')",
-    "home_care_recipients": "home-care recipients ('Отримувачі догляду вдома')",
+#: A header that names each field in the files (what a message about a missing column gives as an example).
+FIELD_EXAMPLES = {
+    "code": "Код КАТОТТГ",
+    "name": "Назва",
+    "population": "Чисельність населення",
+    "idp": "Кількість ВПО",
+    "approved": "Затверджено штатних одиниць",
+    "filled": "Фактично зайнято",
+    "role": "Посада",
+    "families_sjo": "Сім'ї у СЖО",
+    "low_income_families": "Малозабезпечені сім'ї з дітьми",
+    "children_disabilities": "Діти з інвалідністю",
+    "open_cases": "Відкриті випадки",
+    "home_care_recipients": "Отримувачі догляду вдома",
 }

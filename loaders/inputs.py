@@ -58,6 +58,7 @@ from .fields import (
     ROLES,
     VALUE_FIELDS,
 )
+from .messages import Message, message_of, msg
 from .names import (
     LEVEL_ORDER,
     SOURCE_QUIRKS,
@@ -202,15 +203,15 @@ class _Matcher:
             if raw.strip() == cell:
                 m = self.index.match_code(target)
                 if m.ok:
-                    return Match(m.units, m.level, note=f"code '{raw}' read as {target}: {why}")
+                    return Match(m.units, m.level, note=msg("quirk_code", raw=raw, target=target, why=msg(why)))
         override = self.codes.get(raw.strip().upper())
         if override:
             m = self.index.match_code(override)
             if m.ok:
                 return Match(m.units, m.level, note=None)
-            return Match(problem=f"code override {raw!r} -> {override!r}: {m.problem}")
+            return Match(problem=msg("code_override", raw=raw, target=override, problem=m.problem))
         if _is_missing_marker(raw):
-            return Match(problem="empty code")
+            return Match(problem=msg("empty_code"))
         return self.index.match_code(raw)
 
     def _context(self, row: _Row, below: str) -> tuple[str | None, str | None, Match | None]:
@@ -240,7 +241,10 @@ class _Matcher:
                     failed = None
                     break
                 if failed is None:
-                    failed, suggestions = f"{group} '{text}': {m.problem}", m.suggestions
+                    failed, suggestions = (
+                        msg("parent_failed", level=group, given=text, problem=m.problem),
+                        m.suggestions,
+                    )
             if failed and unresolved is None:
                 unresolved = Match(problem=failed, suggestions=suggestions)
         if oblast is None and raion is None and not any(self.texts(row, g) for g in order[: order.index(below)]):
@@ -290,8 +294,9 @@ class _Matcher:
                 given = [t for g in ("code", *_KEY_GROUPS) for t in self.texts(row, g) if looks_like_code(t)]
                 code = (given or [self.index.code[i]])[0]
                 return Match(
-                    problem=f"code {code} is {self.index.label(i)}, but the name '{n}' is "
-                    f"{self.index.label(other)}; correct the code or the name",
+                    problem=msg(
+                        "code_name_conflict", code=code, unit=self.index.label(i), name=n, other=self.index.label(other)
+                    ),
                     suggestions=(self.index.label(i), self.index.label(other)),
                 )
         if not fits:
@@ -305,7 +310,7 @@ class _Matcher:
             m = self._code(text)
             if m.ok or m.special:
                 return m
-            if m.problem != "empty code":
+            if m.problem[0] != "empty_code":
                 failed = failed or m
         # the deepest level column that is filled in names the unit
         htype = next(iter(self.texts(row, "hromada_type")), None)
@@ -317,7 +322,7 @@ class _Matcher:
             oblast, raion, unresolved = self._context(row, group)
             if unresolved is not None:
                 return Match(
-                    problem=f"{unresolved.problem}; the {group} is not looked for outside its oblast and raion",
+                    problem=msg("scope_is_law", problem=unresolved.problem, level=group),
                     suggestions=unresolved.suggestions,
                 )
             codes = [t for t in texts if looks_like_code(t)]
@@ -332,7 +337,7 @@ class _Matcher:
                 if m.ok:
                     return self._with_failed_code(m, failed, text)
                 failed = m
-            return failed or Match(problem="no code or name")
+            return failed or Match(problem=msg("no_code_or_name"))
         names = [t for t in self.texts(row, "name") if not _is_missing_marker(t)]
         for text in names:
             if looks_like_code(text):
@@ -344,17 +349,17 @@ class _Matcher:
             if m.ok:
                 return self._with_failed_code(m, failed, text)
             failed = m
-        return failed or Match(problem="empty code; expected a KATOTTG code or COD-AB P-code, or a name")
+        return failed or Match(problem=msg("no_key"))
 
     def _with_failed_code(self, m: Match, failed: Match | None, text: str) -> Match:
-        if failed is None or failed.problem in (None, "empty code"):
+        if failed is None or failed.problem is None or failed.problem[0] == "empty_code":
             return m
-        note = f"{failed.problem}; matched by name '{text}' instead"
-        return Match(m.units, m.level, note=f"{note} ({m.note})" if m.note else note)
+        note = msg("by_name_instead", problem=failed.problem, name=text)
+        return Match(m.units, m.level, note=msg("with_note", note=note, more=m.note) if m.note else note)
 
     def _name(self, text: str, levels, oblast, raion, htype) -> Match:
         exact = self.index.match_name(text, levels, oblast, raion, htype, near=False)
-        if exact.ok or exact.suggestions and "names" in (exact.problem or ""):
+        if exact.ok or exact.suggestions and _ambiguous(exact):
             return exact
         return self.index.match_name(text, levels, oblast, raion, htype, near=True)
 
@@ -391,7 +396,7 @@ class _Matcher:
                     alt = self.index.match_name(parts, ("hromada",), inside, None, htype, near=False)
                     self.alternative = alt if alt.ok else None
                 return m
-            if m.suggestions and "names" in (m.problem or ""):
+            if m.suggestions and _ambiguous(m):
                 return m
             first_problem = first_problem or m
         for levels, oblast, raion in attempts[:2] if (self.ctx_oblast or self.ctx_raion) else []:
@@ -399,8 +404,7 @@ class _Matcher:
             if m.ok:
                 return m
         return Match(
-            problem=f"'{parts.name}' matches no hromada, raion or oblast"
-            + (" near the rows above it" if self.ctx_oblast else ""),
+            problem=msg("no_such_generic_near" if self.ctx_oblast else "no_such_generic", name=parts.name),
             suggestions=self.index.suggest(parts.name, ("hromada", "raion", "oblast"), self.ctx_oblast, self.ctx_raion),
         )
 
@@ -422,8 +426,19 @@ def _breakdown(text: str) -> str | None:
     return None
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+def _ambiguous(m: Match) -> bool:
+    """Whether a failed match names several units (its suggestions are the candidates)."""
+    return m.problem is not None and m.problem[0] in ("several_units", "several_units_in_scope")
+
+
+def _shown(value: object) -> object:
+    """A cell's value as a message quotes it: a text as typed, a number as a number."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _fmt(value: float) -> float:
+    """A figure as a message says it: whole, or rounded to 2 decimals."""
+    return float(value) if float(value).is_integer() else round(float(value), 2)
 
 
 def read_figures(
@@ -507,24 +522,24 @@ def _read_figures(path, kind, units, sheet, columns, codes, header_row, cells) -
     try:
         conventions = cell_conventions(cells)
     except ValueError as exc:
-        report.error(str(exc))
+        report.error(message_of(exc))
         return empty, report
     try:
         sheets = _read_sheets(path, sheet)
     except FileNotFoundError:
         raise
     except ValueError as exc:
-        report.error(str(exc))
+        report.error(message_of(exc))
         return empty, report
     except Exception as exc:  # a corrupt workbook: name it, do not crash
-        report.error(f"cannot read the file ({type(exc).__name__}: {exc})")
+        report.error(msg("cannot_read", reason=f"{type(exc).__name__}: {exc}"))
         return empty, report
     table = find_table(sheets, kind, report, columns=columns, header_row=header_row)
     if table is None:
         return empty, report
     report.sheet = table.sheet
     if table.numbering_row is not None:
-        report.warn("a row of column numbers under the header (1, 2, 3 ...) was skipped", row=table.numbering_row)
+        report.warn("numbering_row", row=table.numbering_row)
     index = unit_index(units)
     matcher = _Matcher(table, index, report, codes or {})
     value_cols = {c: f for c, f in table.columns.items() if f in VALUE_FIELDS[kind] or f in CANONICAL_FIELDS[kind]}
@@ -535,36 +550,27 @@ def _read_figures(path, kind, units, sheet, columns, codes, header_row, cells) -
     for name, rows in text_numbers.items():
         if real_numbers[name] and rows:
             shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
-            report.warn(
-                f"{len(rows)} number(s) typed as text among numbers were read as numbers (rows {shown})",
-                column=name,
-            )
+            report.warn("text_numbers", {"count": len(rows), "rows": shown}, column=name)
 
     if matcher.former_names:
-        shown = "; ".join(f"row {n}: {note}" for n, note in matcher.former_names[:3])
+        shown = [msg("former_name_row", row=n, note=note) for n, note in matcher.former_names[:3]]
         more = " ..." if len(matcher.former_names) > 3 else ""
-        report.warn(
-            f"{len(matcher.former_names)} row(s) give a former name of the unit of their code ({shown}{more}); "
-            "today's names are used (see data/renames.csv)"
-        )
+        report.warn("former_names", {"count": len(matcher.former_names), "rows": shown, "more": more})
     if matcher.name_mismatches:
-        shown = "; ".join(
-            f"row {n}: '{given}', the codifier's '{name}' for {code}"
+        shown = [
+            msg("other_name_row", row=n, name=given, official=name, code=code)
             for n, given, name, code in matcher.name_mismatches[:3]
-        )
+        ]
         more = " ..." if len(matcher.name_mismatches) > 3 else ""
-        report.warn(
-            f"{len(matcher.name_mismatches)} row(s) give a name other than the codifier's for their code "
-            f"({shown}{more}); the codes are used (renamed units, or shifted rows?)"
-        )
+        report.warn("other_names", {"count": len(matcher.name_mismatches), "rows": shown, "more": more})
     matched = [r for r in data if r.units]
     _suggest_in_the_files_oblast(unscoped, matched, matcher, index, report)
     report.rows = len(data) + unlocated
     report.matched = len(matched)
     if data and not matched:
-        report.error("no row matched a unit; check the code or name columns")
+        report.error("none_matched")
     elif not data and not unlocated:
-        report.warn("the table has no data rows under its header")
+        report.warn("no_data_rows")
     _resolve_levels(matched, index)
     _oblast_or_hromada(matched, index)
     if kind == "staffing":
@@ -667,7 +673,7 @@ class _Cell(NamedTuple):
     blank: bool
     loud: float = math.nan
     quiet: float = math.nan
-    issue: tuple[str, str] | None = None  # ("error" | "warning", message)
+    issue: tuple[str, Message] | None = None  # ("error" | "warning", message)
     unknown: str | None = None  # the sign that says "not available"
     typed: str | None = None  # "text" or "real": a number, for the "typed as text among numbers" warning
     text: str = ""  # role cells
@@ -695,19 +701,19 @@ def _parse_cell(value: object, name: str, cells: dict[str, str], fast: bool = Tr
         try:
             number = parse_number(value, cells)
         except ValueError as exc:
-            return _Cell(blank, issue=("error", str(exc)), unknown=unknown)
+            return _Cell(blank, issue=("error", message_of(exc)), unknown=unknown)
     typed = None if math.isnan(number) else "text" if isinstance(value, str) else "real"
     if name == "urban_share":
         quiet = number / 100 if number > 1 else number
         if not math.isnan(number) and not 0 <= number <= 100:
-            problem = ("error", f"share must be between 0 and 1 (or 0 and 100 %), got {value}")
+            problem = ("error", msg("share_out_of_range", value=_shown(value)))
             return _Cell(blank, math.nan, quiet, problem, unknown, typed)
         return _Cell(blank, quiet, quiet, None, unknown, typed)
     issue = None
     if isinstance(value, str) and value.strip().endswith("%") and name in COUNT_FIELDS:
-        issue, number = ("error", f"expected a count, got a percentage {value.strip()!r}"), math.nan
+        issue, number = ("error", msg("percentage_for_count", value=value.strip())), math.nan
     if number < 0:
-        issue, number = ("warning", f"must be >= 0, got {value}; read as no data"), math.nan
+        issue, number = ("warning", msg("negative", value=_shown(value))), math.nan
     return _Cell(blank, number, number, issue, unknown, typed)
 
 
@@ -861,7 +867,7 @@ def _read_rows(
         row.sheet = report.current_sheet = sheet_name
         values_blank = all(cell.blank for cell in values)
         if key.what == "total":
-            report.warn("totals row skipped (not counted as data)", row=number)
+            report.warn("totals_row", row=number)
             _apply_cells(row, names, values, report, quiet=True)
             read.totals_rows.append(row)
             continue
@@ -874,12 +880,11 @@ def _read_rows(
             continue
         if key.what == "unlocated":
             _apply_cells(row, names, values, report, quiet=True)
-            given = ", ".join(f"{f} {_fmt(v)}" for f, v in row.values.items() if not math.isnan(v))
-            report.warn(
-                f"'{key.text}' names no unit (location unknown); its figures{' (' + given + ')' if given else ''} "
-                "are not assigned to any unit",
-                row=number,
-            )
+            given = [msg("figure", field=f, value=_fmt(v)) for f, v in row.values.items() if not math.isnan(v)]
+            if given:
+                report.warn("unlocated_figures", {"text": key.text, "figures": given}, row=number)
+            else:
+                report.warn("unlocated", {"text": key.text}, row=number)
             unlocated += 1
             continue
         if memo:
@@ -893,12 +898,12 @@ def _read_rows(
                 continue  # a title, note or source line: no figure is lost
             if m.special:
                 _apply_cells(row, names, values, report, quiet=True)
-                report.warn(f"{m.problem}; its figures are not assigned to any unit", row=number)
+                report.warn("special_not_assigned", {"problem": m.problem}, row=number)
                 unlocated += 1
                 continue
-            report.error(m.problem or "no unit found", row=number, column=key.column)
+            report.error(m.problem or msg("no_unit_found"), row=number, column=key.column)
             report.unmatched.append(Unmatched(number, key.text, m.suggestions))
-            if "names" not in (m.problem or "") or not m.suggestions:  # not an ambiguity: its candidates stay
+            if not _ambiguous(m) or not m.suggestions:  # not an ambiguity: its candidates stay
                 read.unscoped.append((len(report.unmatched) - 1, row))
             read.data.append(row)
             continue
@@ -952,12 +957,12 @@ def _oblast_or_hromada(rows: list[_Row], index: UnitIndex) -> None:
 def _roles(rows: list[_Row], table: Table, report: ValidationReport) -> None:
     if "role" not in table.columns.values():
         return
-    known = ", ".join(f"'{labels[0]}'" for labels in ROLE_LABELS.values())
+    known = [labels[0] for labels in ROLE_LABELS.values()]
     for r in rows:
         role = _ROLE_LOOKUP.get(normalise_header(r.role))
         if role is None:
             report.current_sheet = r.sheet
-            report.error(f"unknown role '{r.role}'; expected one of {known}", row=r.number, column="role")
+            report.error("unknown_role", {"value": r.role, "known": known}, row=r.number, column="role")
             report.current_sheet = None
         r.role = role
 
@@ -971,9 +976,12 @@ def _drop_duplicates(rows: list[_Row], report: ValidationReport, kind: str) -> l
             continue
         key = (r.code, r.level, r.role) if kind == "staffing" else (r.code, r.level)
         if key in first:
-            what = f"{r.level} {r.code}" + (f", role {r.role}," if kind == "staffing" and r.role else "")
+            if kind == "staffing" and r.role:
+                what = msg("unit_role_again", level=r.level, code=r.code, role=r.role)
+            else:
+                what = msg("unit_again", level=r.level, code=r.code)
             report.current_sheet = r.sheet
-            report.warn(f"{what} appears again (first in row {first[key]}); this row is not counted", row=r.number)
+            report.warn("appears_again", {"what": what, "first": first[key]}, row=r.number)
             report.current_sheet = None
             continue
         first[key] = r.number
@@ -1014,8 +1022,16 @@ def _subtotals(rows: list[_Row], index: UnitIndex, report: ValidationReport, kin
                 unit = {1: "oblast", 2: "raion", 3: "hromada", 4: "settlement"}[deepest]
                 report.current_sheet = r.sheet
                 report.warn(
-                    f"{r.level} row {name} gives {field} {_fmt(value)}, but its {len(parts)} {unit} rows sum to "
-                    f"{_fmt(total)}; the {unit} rows are used",
+                    "subtotal_differs",
+                    {
+                        "row_level": r.level,
+                        "name": name,
+                        "field": field,
+                        "value": _fmt(value),
+                        "count": len(parts),
+                        "unit_level": unit,
+                        "total": _fmt(total),
+                    },
                     row=r.number,
                     column=field,
                 )
@@ -1067,7 +1083,7 @@ def _frame(rows: list[_Row], kind: str, index: UnitIndex, report: ValidationRepo
         for role in ALL_ROLES:
             over = frame[f"{role}_filled"] > frame[f"{role}_approved"]
             for row in frame.loc[over, "row"]:
-                report.warn("more filled positions than approved ones", row=int(row))
+                report.warn("more_filled", row=int(row))
     extra = ["idp_estimated"] if kind == "idp" else []
     if kind == "staffing" or frame["_settlement"].any():
         grouped = frame.groupby(["code", "level"], sort=False)
@@ -1091,14 +1107,19 @@ def _warn_unknown(unknown: dict[str, list[tuple[_Row, str]]], index: UnitIndex, 
     """One warning per field given as "not available" ('…', 'н/д', 'n/a'), naming the units."""
     for name, entries in unknown.items():
         signs = ", ".join(f"'{s}'" for s in dict.fromkeys(sign for _, sign in entries))
-        shown = "; ".join(
-            f"{index.name_uk[_position(index, r.code, r.unit_level or 'hromada')]} ({r.code}, row {r.number})"
+        shown = [
+            msg(
+                "unit_row",
+                name=index.name_uk[_position(index, r.code, r.unit_level or "hromada")],
+                code=r.code,
+                row=r.number,
+            )  # fmt: skip
             for r, _ in entries[:5]
-        )
-        more = f" and {len(entries) - 5} more" if len(entries) > 5 else ""
+        ]
+        more = msg("and_more", count=len(entries) - 5) if len(entries) > 5 else ""
         report.warn(
-            f"{name} not available ({signs}) for {len(entries)} unit(s): {shown}{more}; "
-            "any sum that includes them is unknown, never counted as 0",
+            "not_available",
+            {"field": name, "signs": signs, "count": len(entries), "units": shown, "more": more},
             column=name,
         )
 
@@ -1113,7 +1134,8 @@ def _check_totals(totals_rows: list[_Row], frame: pd.DataFrame, kind: str, repor
         total = float(frame[field].sum())
         if abs(total - value) > max(0.5, 0.001 * abs(value)):
             report.warn(
-                f"the totals row gives {field} {_fmt(value)}, but the rows sum to {_fmt(total)}",
+                "totals_differ",
+                {"field": field, "value": _fmt(value), "total": _fmt(total)},
                 row=row.number,
                 column=field,
             )
@@ -1124,8 +1146,10 @@ def _file_level(rows: list[_Row], report: ValidationReport) -> str | None:
     if not levels:
         return None
     if len(levels) > 1:
-        parts = ", ".join(f"{n} {lvl} row(s)" for lvl, n in sorted(levels.items(), key=lambda x: LEVEL_ORDER[x[0]]))
-        report.warn(f"figures at several levels: {parts}; each is kept at its own level")
+        parts = [
+            msg("level_rows", count=n, level=lvl) for lvl, n in sorted(levels.items(), key=lambda x: LEVEL_ORDER[x[0]])
+        ]
+        report.warn("several_levels", {"parts": parts})
     return max(levels, key=lambda lvl: LEVEL_ORDER[lvl])
 
 

@@ -29,6 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .messages import Message, msg
+
 __all__ = ["DISAGGREGATION_RULES", "roll_up", "disaggregate"]
 
 #: Rules for going down a level: name -> what it does.
@@ -110,18 +112,14 @@ def disaggregate(
     """
     if rule not in DISAGGREGATION_RULES:
         raise ValueError(f"rule must be one of {', '.join(DISAGGREGATION_RULES)}, got {rule!r}")
-    notes: list[str] = []
+    notes: list[Message] = []
     if figures.empty:
         return pd.DataFrame(columns=["code", *fields]), notes
     if rule == "none":
-        notes.append(
-            f"{len(figures)} figure(s) above hromada level not split (rule 'none'): those hromadas show no data"
-        )
+        notes.append(msg("not_split_none", count=len(figures)))
         return pd.DataFrame(columns=["code", *fields]), notes
     if population is None or population.notna().sum() == 0:
-        notes.append(
-            f"{len(figures)} figure(s) above hromada level not split: the rule 'population' needs hromada populations"
-        )
+        notes.append(msg("not_split_no_population", count=len(figures)))
         return pd.DataFrame(columns=["code", *fields]), notes
     parts = []
     no_weight = []
@@ -143,12 +141,7 @@ def disaggregate(
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", *fields])
     reached_n = len(figures) - len(no_weight)
     if reached_n:
-        notes.append(
-            f"{reached_n} {'/'.join(sorted(set(figures['level'])))} figure(s) split to {len(out)} hromadas "
-            "pro rata to population (estimated)"
-        )
+        notes.append(msg("split", count=reached_n, levels=tuple(sorted(set(figures["level"]))), hromadas=len(out)))
     if no_weight:
-        notes.append(
-            f"{len(no_weight)} figure(s) not split for want of hromada populations or hromadas: {', '.join(no_weight)}"
-        )
+        notes.append(msg("not_split_no_weight", count=len(no_weight), codes=", ".join(no_weight)))
     return out, notes

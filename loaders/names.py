@@ -48,6 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .messages import Message, msg
 from .safety import suggestion_allowed
 
 __all__ = [
@@ -142,7 +143,7 @@ def renames() -> tuple[Rename, ...]:
 
 #: Codes that publishers use instead of a KATOTTG code: code (upper case) -> (KATOTTG code, who uses it).
 KNOWN_CODES: dict[str, tuple[str, str]] = {
-    "TEMP03": (KYIV_CODE, "IOM DTM's code for Kyiv city"),
+    "TEMP03": (KYIV_CODE, "who_iom_kyiv"),  # who uses it: a message code
 }
 
 #: Rows that a known publication leaves without a code: (header columns that identify the
@@ -152,7 +153,7 @@ SOURCE_QUIRKS: tuple[tuple[frozenset[str], str, str, str], ...] = (
         frozenset({"hromada_code", "hromada_name", "total_population_2022"}),
         "NA",
         KYIV_CODE,
-        "the KSE Loc Data Hub population table codes Kyiv city 'NA'",
+        "why_kse_kyiv",  # why: a message code
     ),
 )
 
@@ -333,8 +334,8 @@ class Match:
 
     units: tuple[int, ...] = ()
     level: str | None = None
-    note: str | None = None
-    problem: str | None = None
+    note: Message | None = None
+    problem: Message | None = None
     suggestions: tuple[str, ...] = ()
     special: str | None = None
 
@@ -396,9 +397,7 @@ class UnitIndex:
                 if len(same) != 1:
                     continue
                 i = same[0]
-            note = (
-                f"'{r.old_name}' is the former name of {r.level} '{self.name_uk[i]}' ({self.code[i]}); read as today's"
-            )
+            note = msg("former_name", old=r.old_name, level=r.level, name=self.name_uk[i], code=self.code[i])
             for key in (name_key(r.old_name), latin_key(r.old_name)):
                 entries = self._renamed.setdefault((r.level, key), [])
                 if all(j != i for j, _ in entries):
@@ -416,14 +415,21 @@ class UnitIndex:
                 rows.append(i)
 
     # ------------------------------------------------------------------ labels
-    def label(self, i: int) -> str:
-        """``"Вінницька (Vinnytska), hromada in Вінницька oblast, UA05020030000031457"``."""
-        where = ""
+    def label(self, i: int) -> Message:
+        """Unit ``i`` as a message (``core.text.issue_text`` says it): ``"Вінницька (Vinnytska), hromada in
+        Вінницька oblast, UA05020030000031457"`` in English."""
         if self.level[i] != "oblast" and self.oblast[i]:
             parent = self._by_code.get(self.oblast[i], [None])[0]
             if parent is not None:
-                where = f" in {self.name_uk[parent]} oblast"
-        return f"{self.name_uk[i]} ({self.name_en[i]}), {self.level[i]}{where}, {self.code[i]}"
+                return msg(
+                    "unit_in",
+                    name_uk=self.name_uk[i],
+                    name_en=self.name_en[i],
+                    level=self.level[i],
+                    oblast=self.name_uk[parent],
+                    code=self.code[i],
+                )
+        return msg("unit", name_uk=self.name_uk[i], name_en=self.name_en[i], level=self.level[i], code=self.code[i])
 
     def parent_codes(self, i: int) -> tuple[str, str]:
         return self.oblast[i], self.raion[i]
@@ -439,14 +445,14 @@ class UnitIndex:
         raw = str(text or "").strip()
         code = re.sub(r"\s+", "", raw).upper()
         if not code:
-            return Match(problem="empty code")
+            return Match(problem=msg("empty_code"))
         if re.fullmatch(r"\d{17}", code):  # a KATOTTG code whose "UA" was dropped by a registry export
             code = "UA" + code
         if code in KNOWN_CODES:
             target, who = KNOWN_CODES[code]
             rows = tuple(self._by_code.get(target, ()))
             if rows:
-                return Match(rows, self.level[rows[0]], note=f"code '{raw}' is {who}; read as {target}")
+                return Match(rows, self.level[rows[0]], note=msg("known_code", raw=raw, who=msg(who), target=target))
         if _KATOTTG.match(code):
             rows = tuple(self._by_code.get(code, ()))
             if rows:
@@ -454,14 +460,15 @@ class UnitIndex:
             hromada = self._by_pcode.get(code[:9], [])
             if hromada and self.level[hromada[0]] == "hromada":
                 return Match(tuple(hromada), "settlement")
-            return Match(problem=f"code {code} matches no unit in the codifier", suggestions=self._near_codes(code))
+            return Match(problem=msg("code_not_found", code=code), suggestions=self._near_codes(code))
         if _PCODE.match(code):
             if code in SPECIAL_AREAS:
-                return Match(problem=f"{code} is the {SPECIAL_AREAS[code][1]}, no unit of the codifier", special=code)
+                area = dict(zip(("uk", "en"), SPECIAL_AREAS[code]))
+                return Match(problem=msg("special_area", code=code, area=area), special=code)
             level = _PCODE_LEVEL[len(code)]
             if code in _CITY_PCODES:
                 rows = tuple(self._by_code.get(_CITY_PCODES[code], ()))
-                return Match(rows, level) if rows else Match(problem=f"code {code} matches no unit in the codifier")
+                return Match(rows, level) if rows else Match(problem=msg("code_not_found", code=code))
             rows = tuple(self._by_pcode.get(code, ()))
             if rows:
                 return Match(rows, level)
@@ -469,13 +476,10 @@ class UnitIndex:
                 hromada = self._by_pcode.get(code[:9], [])
                 if hromada:
                     return Match(tuple(hromada), "settlement")
-            return Match(problem=f"code {code} matches no unit in the codifier", suggestions=self._near_codes(code))
+            return Match(problem=msg("code_not_found", code=code), suggestions=self._near_codes(code))
         if _KOATUU.match(code):
-            return Match(
-                problem=f"'{raw}' looks like a KOATUU code (the codifier replaced in 2020); "
-                "a KATOTTG code, COD-AB P-code or name is needed"
-            )
-        return Match(problem=f"'{raw}' is not a KATOTTG code or P-code (expected e.g. UA05020030000031457)")
+            return Match(problem=msg("koatuu_code", raw=raw))
+        return Match(problem=msg("not_a_code", raw=raw))
 
     def _near_codes(self, code: str, n: int = 3) -> tuple[str, ...]:
         if not suggestion_allowed():
@@ -506,7 +510,7 @@ class UnitIndex:
         """
         parts = text if isinstance(text, NameParts) else parse_name(text)
         if not parts.name:
-            return Match(problem="empty name")
+            return Match(problem=msg("empty_name"))
         htype = parts.hromada_type or hromada_type
         if parts.level == "city":
             levels = ("oblast", "hromada")
@@ -526,28 +530,31 @@ class UnitIndex:
             found = self._near_in_context(parts.name, shaped, oblast, raion, htype) if shaped else None
             if found is not None:
                 i, score = found
-                note = f"'{parts.name}' read as '{self.name_uk[i]}' (closest spelling, {score:.0%} alike)"
+                note = msg("near_spelling", given=parts.name, name=self.name_uk[i], share=round(score, 2))
                 return Match(tuple(self._by_code[self.code[i]]), self.level[i], note=note)
-        where = " in its oblast/raion" if (oblast or raion) else ""
+        code = "no_such_name_in_scope" if (oblast or raion) else "no_such_name"
+        problem = msg(code, name=parts.name, levels=tuple(levels))
+        elsewhere = self._elsewhere(keys, levels, oblast, raion)
         return Match(
-            problem=f"'{parts.name}' matches no {'/'.join(levels)}{where}"
-            + self._elsewhere(keys, levels, oblast, raion),
+            problem=msg("with_elsewhere", problem=problem, elsewhere=elsewhere) if elsewhere else problem,
             suggestions=self.suggest(parts.name, levels, oblast, raion),
         )
 
-    def _elsewhere(self, keys: tuple[str, str], levels: tuple[str, ...], oblast: str | None, raion: str | None) -> str:
-        """`` (the name is that of ... in another oblast)``: where a name not found in its scope exists."""
+    def _elsewhere(
+        self, keys: tuple[str, str], levels: tuple[str, ...], oblast: str | None, raion: str | None
+    ) -> Message | None:
+        """`` (a unit of that name exists elsewhere: ...)``: where a name not found in its scope exists."""
         if not (oblast or raion):
-            return ""
+            return None
         others = []
         for level in levels:
             for table, key in ((self._by_name, keys[0]), (self._by_latin, keys[1])):
                 others += [i for i in table.get((level, key), []) if i not in others]
         others = [i for i in others if i not in self._narrow([i], oblast, raion)]
         if not others:
-            return ""
-        shown = "; ".join(self.label(i) for i in others[:2]) + (" ..." if len(others) > 2 else "")
-        return f" (a unit of that name exists elsewhere: {shown}; not used, the row gives another oblast/raion)"
+            return None
+        more = msg("and_more", count=len(others) - 2) if len(others) > 2 else ""
+        return msg("exists_elsewhere", units=[self.label(i) for i in others[:2]], more=more)
 
     def _exact(
         self,
@@ -581,12 +588,13 @@ class UnitIndex:
             chosen, type_note, problem = self._typed(chosen, htype, name, oblast or raion)
             if problem is not None:
                 return problem
-            note = "; ".join(n for n in (note, type_note) if n) or None
+            notes = [n for n in (note, type_note) if n]
+            note = (notes[0] if len(notes) == 1 else msg("notes", notes=notes)) if notes else None
         if len(chosen) == 1:
             return Match(tuple(self._by_code[self.code[chosen[0]]]), level, note=note)
-        where = " in its oblast/raion" if (oblast or raion) else ""
+        code = "several_units_in_scope" if (oblast or raion) else "several_units"
         return Match(
-            problem=f"'{name}' names {len(chosen)} units{where}; add a code, oblast or raion",
+            problem=msg(code, name=name, count=len(chosen)),
             suggestions=tuple(self.label(i) for i in chosen[:5]),
         )
 
@@ -617,16 +625,14 @@ class UnitIndex:
         close = close or [i for i in chosen if not self.htype[i]]
         if close:
             i = close[0]
-            note = (
-                f"'{name}' is given as a {htype} hromada; the codifier's {self.name_uk[i]} is a "
-                f"{self.htype[i] or 'hromada of unknown type'}"
+            note = msg(
+                "type_close", name=name, given_type=htype, official=self.name_uk[i], official_type=self.htype[i] or ""
             )
             return close, note if self.htype[i] else None, None
-        where = " in its oblast/raion" if scoped else ""
-        found = "; ".join(f"{self.label(i)} is {self.htype[i]}" for i in chosen[:3])
+        found = [msg("unit_type", unit=self.label(i), hromada_type=self.htype[i]) for i in chosen[:3]]
+        code = "type_mismatch_in_scope" if scoped else "type_mismatch"
         problem = Match(
-            problem=f"'{name}' is given as a {htype} hromada, but no {htype} hromada of that name exists{where} "
-            f"({found})",
+            problem=msg(code, name=name, given_type=htype, found=found),
             suggestions=tuple(self.label(i) for i in chosen[:5]),
         )
         return [], None, problem
@@ -666,9 +672,9 @@ class UnitIndex:
         oblast: str | None = None,
         raion: str | None = None,
         n: int = 3,
-    ) -> tuple[str, ...]:
-        """Labels of the closest names, best first: in the raion, then the rest of the oblast when the row
-        gives them (never from elsewhere), anywhere when it gives neither.
+    ) -> tuple[Message, ...]:
+        """Labels (``unit`` messages) of the closest names, best first: in the raion, then the rest of the
+        oblast when the row gives them (never from elsewhere), anywhere when it gives neither.
 
         Empty once the file's suggestion budget is spent (see :func:`~loaders.safety.suggestion_budget`).
         """
@@ -691,7 +697,7 @@ class UnitIndex:
             out += [i for _, i in sorted(scored, key=lambda x: (-x[0], self.code[x[1]])) if i not in out]
         return tuple(self.label(i) for i in out[:n])
 
-    def former_name(self, i: int, text: object) -> str | None:
+    def former_name(self, i: int, text: object) -> Message | None:
         """The note of a former name when ``text`` is one of unit ``i`` (not today's name), else ``None``."""
         parts = text if isinstance(text, NameParts) else parse_name(text)
         if not parts.name or name_key(parts.name) == name_key(self.name_uk[i]):

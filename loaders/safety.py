@@ -44,6 +44,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import MessageError, msg
+
 __all__ = [
     "FileRefused",
     "Limits",
@@ -60,21 +62,28 @@ __all__ = [
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SQLITE = b"SQLite format 3\x00"
+#: What a file is by its first bytes (message codes ``what_<key>``), when it is no file the app reads.
 _REFUSED_MAGIC = {
-    b"MZ": "a Windows program",
-    b"\x7fELF": "a Linux program",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"\x1f\x8b": "a gzip archive",
+    b"MZ": "windows_program",
+    b"\x7fELF": "linux_program",
+    b"%PDF": "pdf",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"Rar!": "rar",
+    b"7z\xbc\xaf": "7zip",
+    b"\x1f\x8b": "gzip",
 }
 
 
-class FileRefused(ValueError):
-    """A file that is not read at all: wrong type, macros, a zip bomb, or over a limit."""
+class FileRefused(MessageError):
+    """A file that is not read at all: wrong type, macros, a zip bomb, or over a limit.
+
+    ``message`` is ``(code, params)`` (:data:`~loaders.messages.MESSAGES`); ``str()`` says it in English.
+    """
+
+    def __init__(self, code: str, **params):
+        super().__init__(msg(code, **params))
 
 
 @dataclass(frozen=True)
@@ -140,10 +149,10 @@ def _check_workbook_xml(path: Path, archive: zipfile.ZipFile, names: list[str], 
             tail = block[-64:]
             count -= len(_SHEET_ENTRY.findall(tail))  # counted again with the next block
             if count > lim.max_sheets:
-                raise FileRefused(f"{path.name}: the workbook lists more than {lim.max_sheets} sheets")
+                raise FileRefused("refused_sheets_over", name=path.name, limit=lim.max_sheets)
     count += len(_SHEET_ENTRY.findall(tail))
     if count > lim.max_sheets:
-        raise FileRefused(f"{path.name}: the workbook lists {count} sheets, more than {lim.max_sheets}")
+        raise FileRefused("refused_sheets", name=path.name, count=count, limit=lim.max_sheets)
 
 
 def _check_zip(path: Path, lim: Limits) -> list[str]:
@@ -156,28 +165,35 @@ def _check_zip(path: Path, lim: Limits) -> list[str]:
     except FileRefused:
         raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise FileRefused(f"{path.name}: a damaged zip container ({exc})") from None
+        raise FileRefused("refused_zip_damaged", name=path.name, reason=str(exc)) from None
     if len(entries) > lim.max_zip_entries:
-        raise FileRefused(f"{path.name}: the archive holds {len(entries)} entries, more than {lim.max_zip_entries}")
+        raise FileRefused("refused_zip_entries", name=path.name, count=len(entries), limit=lim.max_zip_entries)
     workbook = any(n.lower() == "xl/workbook.xml" for n in names)
     total = sum(e.file_size for e in entries)
     if total > lim.max_unpacked_bytes:
         raise FileRefused(
-            f"{path.name}: would unpack to {total / 2**20:.0f} MB, more than {lim.max_unpacked_bytes / 2**20:.0f} MB"
+            "refused_unpacked",
+            name=path.name,
+            size_mb=round(total / 2**20),
+            limit_mb=round(lim.max_unpacked_bytes / 2**20),
         )
     for e in entries:
         if e.file_size > 2**20 and e.file_size > lim.max_compression_ratio * max(e.compress_size, 1):
-            raise FileRefused(f"{path.name}: entry {e.filename!r} is compressed suspiciously well (a zip bomb?)")
+            raise FileRefused("refused_zip_bomb", name=path.name, entry=e.filename)
         if e.filename.lower() == "xl/sharedstrings.xml" and e.file_size > lim.max_shared_strings_bytes:
             raise FileRefused(
-                f"{path.name}: {e.file_size / 2**20:.0f} MB of shared text, more than "
-                f"{lim.max_shared_strings_bytes / 2**20:.0f} MB; save the sheet as .csv and upload that"
+                "refused_shared_text",
+                name=path.name,
+                size_mb=round(e.file_size / 2**20),
+                limit_mb=round(lim.max_shared_strings_bytes / 2**20),
             )
         if workbook and _parsed_whole(e.filename) and e.file_size > lim.max_xlsx_part_bytes:
             raise FileRefused(
-                f"{path.name}: the workbook part {e.filename!r} is {e.file_size / 2**20:.1f} MB, more than "
-                f"{lim.max_xlsx_part_bytes / 2**20:.0f} MB (styles or settings this large are not data); "
-                "save the sheet as .csv and upload that"
+                "refused_xlsx_part",
+                name=path.name,
+                entry=e.filename,
+                size_mb=round(e.file_size / 2**20, 1),
+                limit_mb=round(lim.max_xlsx_part_bytes / 2**20),
             )
     geopackages = [e for e in entries if e.filename.lower().endswith(".gpkg") and not e.is_dir()]
     if geopackages:
@@ -251,36 +267,36 @@ def check_geopackage(path: Path, name: str | None = None) -> None:
     try:
         connection = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise FileRefused(f"{name}: not a readable GeoPackage ({exc})") from None
+        raise FileRefused("refused_gpkg_unreadable", name=name, reason=str(exc)) from None
     try:
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
         deadline = time.monotonic() + 5
         rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchmany(100_001)
         if len(rows) > 100_000:
-            raise FileRefused(f"{name}: more than 100,000 schema entries")
+            raise FileRefused("refused_gpkg_schema", name=name, limit=100_000)
         tables = {r[1] for r in rows if r[0] == "table"}
         for kind, entry, table, sql in rows:
             sql = sql or ""
             if kind == "view":
-                raise FileRefused(f"{name}: holds a view ({entry!r}); only plain feature tables are read")
+                raise FileRefused("refused_gpkg_view", name=name, entry=entry)
             if kind == "trigger":
                 standard = _GDAL_TRIGGER.match(entry) or (entry.startswith("gpkg_") and table.startswith("gpkg_"))
                 if not (standard and table in tables):
-                    raise FileRefused(f"{name}: holds a trigger ({entry!r}); only plain feature tables are read")
+                    raise FileRefused("refused_gpkg_trigger", name=name, entry=entry)
             if kind == "table" and "virtual table" in sql.lower() and "using rtree" not in sql.lower():
-                raise FileRefused(f"{name}: holds a virtual table ({entry!r}); only plain feature tables are read")
+                raise FileRefused("refused_gpkg_virtual", name=name, entry=entry)
             if kind == "table" and _GENERATED.search(sql):
-                raise FileRefused(f"{name}: table {entry!r} has generated columns; only plain feature tables are read")
+                raise FileRefused("refused_gpkg_generated", name=name, entry=entry)
         if "gpkg_contents" in tables:
             contents = connection.execute("SELECT table_name, data_type FROM gpkg_contents").fetchmany(10_001)
             for table, data_type in contents:
                 if table not in tables:
-                    raise FileRefused(f"{name}: layer {table!r} is not a plain table")
+                    raise FileRefused("refused_gpkg_layer_table", name=name, entry=table)
                 if data_type not in ("features", "attributes"):
-                    raise FileRefused(f"{name}: layer {table!r} holds {data_type!r}, not features")
+                    raise FileRefused("refused_gpkg_layer_type", name=name, entry=table, data_type=str(data_type))
     except sqlite3.Error as exc:
-        raise FileRefused(f"{name}: not a readable GeoPackage ({exc})") from None
+        raise FileRefused("refused_gpkg_unreadable", name=name, reason=str(exc)) from None
     finally:
         connection.close()
 
@@ -299,26 +315,26 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head:
-        raise FileRefused(f"{path.name}: the file is empty")
+        raise FileRefused("refused_empty", name=path.name)
     for magic, what in _REFUSED_MAGIC.items():
         if head.startswith(magic):
-            raise FileRefused(f"{path.name}: this is {what}, not a spreadsheet or boundary file")
+            raise FileRefused("refused_type", name=path.name, what=msg(f"what_{what}"))
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         names = _check_zip(path, lim)
         lowered = [n.lower() for n in names]
         if any(n.endswith("vbaproject.bin") for n in lowered) or _has_macros(path, names):
-            raise FileRefused(f"{path.name}: a macro-enabled workbook; save it as .xlsx without macros")
+            raise FileRefused("refused_macro", name=path.name)
         if "[content_types].xml" in lowered and any(n.startswith("xl/") for n in lowered):
             return "xlsx"
         if "mimetype" in lowered:
             return "ods"
         if any(n.endswith(".shp") for n in lowered):
             return "zip"
-        raise FileRefused(f"{path.name}: a zip archive that holds no workbook and no shapefile")
+        raise FileRefused("refused_zip_nothing", name=path.name)
     if head.startswith(_OLE2):
         content = path.read_bytes()
         if "_VBA_PROJECT".encode("utf-16-le") in content or b"_VBA_PROJECT" in content:
-            raise FileRefused(f"{path.name}: a macro-enabled workbook; save it as .xlsx without macros")
+            raise FileRefused("refused_macro", name=path.name)
         return "xls"
     if head.startswith(_SQLITE):
         check_geopackage(path)
@@ -327,7 +343,7 @@ def check_file(path: Path, lim: Limits | None = None) -> str:
     if stripped.startswith((b"{", b"[")):
         return "json"
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(f"{path.name}: a binary file that is no spreadsheet (expected .xlsx, .xls, .ods or .csv)")
+        raise FileRefused("refused_binary", name=path.name)
     return "text"
 
 
@@ -342,21 +358,21 @@ class ParseClock:
 
     def sheets(self, count: int) -> None:
         if count > self.lim.max_sheets:
-            raise FileRefused(f"{self.name}: {count} sheets, more than {self.lim.max_sheets}")
+            raise FileRefused("refused_sheet_count", name=self.name, count=count, limit=self.lim.max_sheets)
 
     def row(self, width: int) -> None:
         self.rows += 1
         if self.rows > self.lim.max_rows:
-            raise FileRefused(f"{self.name}: more than {self.lim.max_rows} rows")
+            raise FileRefused("refused_rows", name=self.name, limit=self.lim.max_rows)
         if width > self.lim.max_columns:
-            raise FileRefused(f"{self.name}: row {self.rows} has {width} columns, more than {self.lim.max_columns}")
+            raise FileRefused("refused_columns", name=self.name, row=self.rows, count=width, limit=self.lim.max_columns)
         if self.rows % 1000 == 0:
             self.check()
 
     def check(self) -> None:
         """Stop the read once it has taken longer than ``max_parse_seconds``."""
         if time.monotonic() - self.started > self.lim.max_parse_seconds:
-            raise FileRefused(f"{self.name}: reading took longer than {self.lim.max_parse_seconds:.0f} s")
+            raise FileRefused("refused_slow", name=self.name, seconds=round(self.lim.max_parse_seconds))
 
 
 _SUGGESTIONS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("atlas_suggestions", default=None)
@@ -445,10 +461,7 @@ def read_shared_strings(source, clock: ParseClock) -> list[str]:
         strings.append("".join(parts).replace("x005F_", ""))
         node.clear()
         if len(strings) > limit:
-            raise FileRefused(
-                f"{clock.name}: more than {limit:,} distinct texts in the workbook; save the sheet as .csv "
-                "and upload that"
-            )
+            raise FileRefused("refused_texts", name=clock.name, limit=limit)
         if len(strings) % 10_000 == 0:
             clock.check()
     return strings

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import FileReport, Issue, Unmatched, ValidationReport
+from .messages import Message, msg
 from .safety import Limits, limits
 
 __all__ = ["last_run", "validate_untrusted", "warm_up"]
@@ -92,7 +93,7 @@ def report_from_json(data: dict[str, Any]) -> ValidationReport:
     """The inverse of :func:`report_to_json` (unknown keys are ignored)."""
     known = {f.name for f in fields(ValidationReport)}
     values = {k: v for k, v in data.items() if k in known}
-    values["issues"] = [Issue(**i) for i in values.get("issues", [])]
+    values["issues"] = [Issue.from_dict(i) for i in values.get("issues", [])]
     values["unmatched"] = [
         Unmatched(u["row"], u["value"], tuple(u.get("suggestions", ()))) for u in values.get("unmatched", [])
     ]
@@ -115,7 +116,7 @@ def _child(
     try:
         result = validate_file(Path(path), kind, units, sheet, **options)
         report = result.report
-        if any("MemoryError" in i.message for i in report.issues):  # a loader that caught it
+        if any("MemoryError" in str(i.params.get("reason", "")) for i in report.issues):  # a loader that caught it
             raise MemoryError
         if result.frame is not None:
             result.frame.to_parquet(out / _FRAME)
@@ -162,7 +163,18 @@ def _atlas_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("ATLAS_")}
 
 
-def _refused(kind: str, name: str, message: str) -> FileReport:
+def _clean_params(value: Any, replacements: dict[str, str]) -> Any:
+    """Message parameters with server paths taken out of their texts."""
+    if isinstance(value, str):
+        return _clean(value, replacements)
+    if isinstance(value, dict):
+        return {k: _clean_params(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_params(v, replacements) for v in value]
+    return value
+
+
+def _refused(kind: str, name: str, message: Message) -> FileReport:
     report = ValidationReport(f"{kind} file {name}", kind=kind, path=name)
     report.error(message)
     return FileReport.from_report(report)
@@ -229,21 +241,21 @@ def validate_untrusted(
         child.kill()
         child.join(5)
         LOG.warning("parse of %s file %s stopped after %.0f s", kind, name, lim.max_parse_seconds)
-        return _refused(kind, name, f"reading the file took longer than {lim.max_parse_seconds:g} s; it was stopped")
+        return _refused(kind, name, msg("stopped_slow", seconds=lim.max_parse_seconds))
     elapsed = time.monotonic() - started
     result = folder / _REPORT
     if child.exitcode == -signal.SIGXCPU or child.exitcode == -signal.SIGKILL and elapsed >= lim.max_parse_seconds:
-        return _refused(kind, name, f"reading the file took longer than {lim.max_parse_seconds:g} s; it was stopped")
-    memory_message = f"reading the file needs more than {lim.max_parse_bytes / 2**20:g} MB of memory; it was stopped"
+        return _refused(kind, name, msg("stopped_slow", seconds=lim.max_parse_seconds))
+    memory_message = msg("stopped_memory", limit_mb=lim.max_parse_bytes / 2**20)
     if not result.exists() or result.stat().st_size > _MAX_REPORT_BYTES:
         LOG.warning("parse of %s file %s ended with exit code %s and no report", kind, name, child.exitcode)
         if child.exitcode in (3, -signal.SIGSEGV, -signal.SIGABRT, 1):
             return _refused(kind, name, memory_message)
-        return _refused(kind, name, f"the file could not be read (the reader stopped, code {child.exitcode})")
+        return _refused(kind, name, msg("stopped_exit", exitcode=child.exitcode))
     try:
         data = json.loads(result.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return _refused(kind, name, "the file could not be read (the reader's report was damaged)")
+        return _refused(kind, name, msg("reader_failed", reason="report damaged"))
     replacements = {
         str(path.resolve()): name,
         str(path): name,
@@ -254,14 +266,14 @@ def validate_untrusted(
     if data.get("failure") == "memory":
         return _refused(kind, name, memory_message)
     if data.get("failure"):
-        return _refused(kind, name, "the file could not be read: " + _clean(str(data.get("message", "")), replacements))
+        return _refused(kind, name, msg("reader_failed", reason=_clean(str(data.get("message", "")), replacements)))
     # server paths out of the texts before the issues are made (a 100,000-row file may bring as many issues)
     sources: dict[str, str] = {}
     for item in data.get("issues", []):
         source = item.get("source", "")
         if source not in sources:
             sources[source] = _clean(source, replacements)
-        item["source"], item["message"] = sources[source], _clean(item.get("message", ""), replacements)
+        item["source"], item["params"] = sources[source], _clean_params(item.get("params", {}), replacements)
     report = report_from_json(data)
     report.source = _clean(report.source, replacements)
     report.path = name

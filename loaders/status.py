@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataValidationError, Unmatched, ValidationReport
+from .messages import message_of, msg
 from .names import UnitIndex, unit_index
 from .tables import _clean_text, read_table
 
@@ -115,18 +116,18 @@ def _unit_of(record: dict, index: UnitIndex, report: ValidationReport, row: int)
     if code:
         m = index.match_code(code)
         if not m.ok:
-            report.error(m.problem or f"code {code} matches no unit", row=row, column="code")
+            report.error(m.problem or msg("code_not_found", code=code), row=row, column="code")
             report.unmatched.append(Unmatched(row, code, m.suggestions))
             return None
         chosen = index.at_level(m.units, "hromada") if m.level != "oblast" else m.units
         i = chosen[0]
         level = index.level[i]
         if m.level == "settlement":
-            report.warn(f"settlement code {code} read as its hromada {index.code[i]}", row=row, column="code")
+            report.warn("settlement_code", {"code": code, "hromada": index.code[i]}, row=row, column="code")
         return level, i
     oblast, raion, hromada = (_text(record.get(k)) for k in ("oblast", "raion", "hromada"))
     if not (oblast or raion or hromada):
-        report.error("the row names no unit (no code, oblast, raion or hromada)", row=row)
+        report.error("status_no_unit", row=row)
         return None
     oblast_code = raion_code = None
     found: tuple[str, int] | None = None
@@ -136,7 +137,7 @@ def _unit_of(record: dict, index: UnitIndex, report: ValidationReport, row: int)
         htype = _text(record.get("hromada_type")) or None if level == "hromada" else None
         m = index.match_name(text, (level,), oblast=oblast_code, raion=raion_code, hromada_type=htype)
         if not m.ok:
-            report.error(m.problem or f"'{text}' matches no {level}", row=row, column=level)
+            report.error(m.problem or msg("no_such_name", name=text, levels=(level,)), row=row, column=level)
             report.unmatched.append(Unmatched(row, text, m.suggestions))
             return None
         if m.note:
@@ -195,7 +196,7 @@ def read_status(
     try:
         table = read_table(path, _ALIASES, ("status",), report, sheet)
     except ValueError as exc:
-        report.error(str(exc))
+        report.error(message_of(exc))
         return empty, report
     if report.errors:
         return empty, report
@@ -208,13 +209,10 @@ def read_status(
         status = _status_of(word)
         if status is None:
             known = ", ".join(STATUSES)
-            report.error(
-                f"unknown status {word!r} (expected one of {known}, in Ukrainian or English)"
-                if word
-                else f"no status given (expected one of {known})",
-                row=row,
-                column="status",
-            )
+            if word:
+                report.error("status_unknown", {"value": word, "known": known}, row=row, column="status")
+            else:
+                report.error("status_missing", {"known": known}, row=row, column="status")
             continue
         detail = _text(record.get("detail")).lower() or status[1]
         if detail and detail not in ("active", "possible", "активні", "можливі"):
@@ -224,10 +222,7 @@ def read_status(
         if unit is None:
             continue
         if unit in given:
-            report.error(
-                f"a second row for {index.label(unit[1])} (first in row {given[unit]}): one status per unit",
-                row=row,
-            )
+            report.error("status_again", {"unit": index.label(unit[1]), "first": given[unit]}, row=row)
             continue
         given[unit] = row
         date = _text(record.get("reference_date")) or reference_date
@@ -238,7 +233,7 @@ def read_status(
     if report.errors:
         return empty, report
     if not entries:
-        report.warn("the table has no status rows under its header")
+        report.warn("no_status_rows")
         return empty, report
     chosen: dict[str, tuple] = {}
     for _rank, i, status, detail, date, src, row in sorted(entries, key=lambda e: (e[0], e[6])):
@@ -248,10 +243,7 @@ def read_status(
             chosen[index.code[j]] = (status, detail, date, src, row, level)
     frame = pd.DataFrame([(code, *values) for code, values in sorted(chosen.items())], columns=list(STATUS_COLUMNS))
     if frame["reference_date"].isna().any():
-        report.warn(
-            f"{int(frame['reference_date'].isna().sum())} hromada(s) have no reference date: a status is dated; "
-            "give a 'reference_date' column or the date of the list"
-        )
+        report.warn("no_reference_date", {"count": int(frame["reference_date"].isna().sum())})
     report.level = "hromada"
     report.totals = {s: float((frame["status"] == s).sum()) for s in STATUSES}
     return frame, report

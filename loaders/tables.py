@@ -43,6 +43,7 @@ import pandas as pd
 
 from .errors import ValidationReport
 from .fields import HXL_NOT_TOTAL, HXL_TAGS, KEY_FIELDS, ROLE_ALIASES, ROLE_LABELS, STAFFING_MEASURES, VALUE_FIELDS
+from .messages import Message, MessageError, msg
 from .safety import FileRefused, ParseClock, check_file, load_workbook
 
 __all__ = [
@@ -162,9 +163,7 @@ def cell_conventions(overrides: dict[str, str] | None = None) -> dict[str, str]:
     for sign, meaning in (overrides or {}).items():
         meaning = str(meaning).strip().lower().replace(" ", "_").replace("-", "_")
         if meaning not in CELL_MEANINGS:
-            raise ValueError(
-                f"cell convention {sign!r} = {meaning!r}: the meaning must be one of {', '.join(CELL_MEANINGS)}"
-            )
+            raise MessageError(msg("cell_convention", sign=str(sign), meaning=meaning, known=", ".join(CELL_MEANINGS)))
         cells[_marker_key(str(sign))] = meaning
     return cells
 
@@ -198,7 +197,7 @@ def parse_number(value: object, cells: dict[str, str] | None = None) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise MessageError(msg("not_a_number", value=repr(value)))
     if isinstance(value, (int, float)):
         return float(value)
     meaning = cell_meaning(value, cells)
@@ -223,9 +222,9 @@ def parse_number(value: object, cells: dict[str, str] | None = None) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"expected a number, got {str(value)!r}") from None
+        raise MessageError(msg("not_a_number", value=str(value))) from None
     if math.isinf(number) or math.isnan(number):
-        raise ValueError(f"expected a finite number, got {str(value)!r}")
+        raise MessageError(msg("not_finite", value=str(value)))
     return number / 100 if percent else number
 
 
@@ -387,7 +386,7 @@ def _read_xls(path: Path, sheet: str | int | None) -> list[Sheet]:
     try:
         import xlrd
     except ImportError:
-        raise ValueError(f"{path.name}: reading '.xls' files needs the package xlrd (pip install xlrd)") from None
+        raise MessageError(msg("needs_package", name=path.name, suffix=".xls", package="xlrd")) from None
     book = xlrd.open_workbook(str(path), formatting_info=True)
     clock = ParseClock(path.name)
     clock.sheets(book.nsheets)
@@ -423,7 +422,7 @@ def _read_ods(path: Path, sheet: str | int | None) -> list[Sheet]:
     try:
         import odf  # noqa: F401
     except ImportError:
-        raise ValueError(f"{path.name}: reading '.ods' files needs the package odfpy (pip install odfpy)") from None
+        raise MessageError(msg("needs_package", name=path.name, suffix=".ods", package="odfpy")) from None
     frames = pd.read_excel(path, engine="odf", sheet_name=None, header=None, dtype=object)
     clock = ParseClock(path.name)
     clock.sheets(len(frames))
@@ -452,7 +451,7 @@ def _pick_sheets(names: list[str], sheet: str | int | None, path: Path, hidden: 
                 return [name]
         if str(sheet).isdigit() and 1 <= int(sheet) <= len(names):
             return [names[int(sheet) - 1]]
-    raise ValueError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+    raise MessageError(msg("no_sheet", name=path.name, sheet=str(sheet), sheets=", ".join(names)))
 
 
 def read_sheets(path: Path, sheet: str | int | None = None) -> list[Sheet]:
@@ -474,18 +473,17 @@ def read_sheets(path: Path, sheet: str | int | None = None) -> list[Sheet]:
     if kind == "text":
         return _read_csv(path)
     if kind not in readers:
-        raise FileRefused(f"{path.name}: a {kind} file is no table (expected .xlsx, .xls, .ods or .csv)")
+        raise FileRefused("refused_not_a_table", name=path.name, type=kind)
     try:
         return readers[kind](path, sheet)
-    except (FileRefused, FileNotFoundError):
-        raise
+    except (MessageError, FileNotFoundError):
+        raise  # our own message (a refused file, no such sheet)
     except ValueError as exc:
-        if str(exc).startswith(path.name):
-            raise  # our own message (e.g. no such sheet)
-        raise ValueError(f"{path.name}: not a readable {kind} file ({exc})") from None
+        raise MessageError(msg("unreadable", name=path.name, type=kind, reason=str(exc))) from None
     except _PARSER_ERRORS as exc:
         # a damaged or crafted workbook: the parsers fail in many ways, all of them "cannot read"
-        raise ValueError(f"{path.name}: not a readable {kind} file ({type(exc).__name__}: {exc})") from None
+        reason = f"{type(exc).__name__}: {exc}"
+        raise MessageError(msg("unreadable", name=path.name, type=kind, reason=reason)) from None
 
 
 def read_raw(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
@@ -694,7 +692,7 @@ def _requirement(kind: str | None, required: tuple[str, ...] | None) -> Callable
                 or any(f.endswith(("_approved", "_filled")) for f in found)
             )
         )
-    from .fields import REQUIRED
+    from .fields import FIELD_EXAMPLES, REQUIRED
 
     needed = set(REQUIRED.get(kind, ()))
     return lambda found: bool(found & keys) and bool(found & needed)
@@ -708,7 +706,7 @@ def _resolve_overrides(
     header_at: int | None = None
     for name, target in overrides.items():
         if name not in known:
-            report.error(f"column override '{name}': unknown field; expected one of {', '.join(sorted(known))}")
+            report.error("override_unknown_field", {"name": name, "known": ", ".join(sorted(known))})
             continue
         wanted = _clean_text(target).lower()
         found = None
@@ -729,7 +727,7 @@ def _resolve_overrides(
                 position = position * 26 + (ord(ch) - 64)
             forced[position - 1] = name
         else:
-            report.error(f"column override '{name}': no header cell {target!r} in the first {_HEADER_SCAN_ROWS} rows")
+            report.error("override_no_header", {"name": name, "target": str(target), "rows": _HEADER_SCAN_ROWS})
     return forced, header_at
 
 
@@ -907,23 +905,24 @@ def _together(parts: list[tuple[Table, Sheet, int]], chosen: Table) -> Table:
 
 def _missing_message(
     kind: str | None, required: tuple[str, ...] | None, lookup: dict[str, str], sheets: list[Sheet]
-) -> str:
-    from .fields import FIELD_LABELS, REQUIRED
+) -> Message:
+    from .fields import FIELD_EXAMPLES, REQUIRED
 
+    names = {**{v: k for k, v in reversed(list(lookup.items()))}, **FIELD_EXAMPLES}
     if required is not None:
-        names = {v: k for k, v in reversed(list(lookup.items()))}
-        expected = "; ".join(f"{f} (e.g. '{names.get(f, f)}')" for f in required)
+        expected = msg(
+            "expected_fields", fields=[msg("field_example", field=f, example=names.get(f, f)) for f in required]
+        )
+    elif kind == "staffing":
+        expected = msg("expected_staffing")
     else:
         wanted = REQUIRED.get(kind or "", ())
-        values = " or ".join(FIELD_LABELS.get(f, f) for f in wanted)
-        if kind == "staffing":
-            values = "role ('Посада') with approved/filled positions, or columns per role"
-        expected = f"a code or name column and {values}"
-    where = f" of any of the {len(sheets)} sheets" if len(sheets) > 1 else ""
-    return (
-        f"no header row with the required columns found in the first {_HEADER_SCAN_ROWS} rows{where}; "
-        f"expected {expected}"
-    )
+        expected = msg(
+            "expected_values", alternatives=[msg("field_example", field=f, example=names.get(f, f)) for f in wanted]
+        )
+    if len(sheets) > 1:
+        return msg("no_header_sheets", rows=_HEADER_SCAN_ROWS, sheets=len(sheets), expected=expected)
+    return msg("no_header", rows=_HEADER_SCAN_ROWS, expected=expected)
 
 
 def is_numbering_row(row: list[object]) -> bool:
@@ -1007,7 +1006,7 @@ def read_table(
     for row, number in zip(table.rows, table.numbers):
         record = {name: (row[c] if c < len(row) else None) for c, name in table.columns.items()}
         if any(normalise_header(v) in TOTAL_LABELS for v in record.values()):
-            report.warn("totals row skipped (not counted as data)", row=number)
+            report.warn("totals_row", row=number)
             continue
         record["_row"] = number
         records.append(record)

@@ -88,7 +88,7 @@ def validate_file(
     units = default_units() if units is None else units
     if not path.exists():
         report = ValidationReport(f"{kind} file {path.name}", kind=kind, path=str(path))
-        report.error(f"file not found: {path}")
+        report.error("file_not_found", {"path": str(path)})
         return FileReport.from_report(report)
     with suggestion_budget() as budget:
         if kind == "boundaries":
@@ -105,10 +105,7 @@ def validate_file(
                 cells=dict(cells) if cells else None,
             )
     if budget[1]:
-        report.warn(
-            f"closest names are suggested for the first {limits().max_suggestions} names looked up only "
-            f"({budget[1]} more without suggestions)"
-        )
+        report.warn("suggestions_capped", {"limit": limits().max_suggestions, "count": budget[1]})
     return FileReport.from_report(report, frame)
 
 
@@ -118,9 +115,9 @@ def _boundary_check(table: FileReport, report: ValidationReport, drawn: dict[str
         return
     missing = [(int(r.row), r.code) for r in frame.itertuples() if r.level in drawn and r.code not in drawn[r.level]]
     for row, code in missing[:20]:
-        report.warn(f"{code} has no polygon in the boundary files", row=row, column="code")
+        report.warn("no_polygon", {"code": code}, row=row, column="code")
     if len(missing) > 20:
-        report.warn(f"... and {len(missing) - 20} more rows whose unit has no polygon in the boundary files")
+        report.warn("no_polygon_more", {"count": len(missing) - 20})
 
 
 def validate_files(

@@ -158,7 +158,7 @@ def _report_from(data: dict[str, Any] | None) -> ValidationReport | None:
     if not data:
         return None
     data = dict(data)
-    data["issues"] = [Issue(**i) for i in data.get("issues", [])]
+    data["issues"] = [Issue.from_dict(i) for i in data.get("issues", [])]
     data["unmatched"] = [Unmatched(**{**u, "suggestions": tuple(u.get("suggestions", ()))}) for u in data["unmatched"]]
     data["totals"] = {k: (math.nan if v is None else v) for k, v in data.get("totals", {}).items()}
     return ValidationReport(**data)

@@ -101,9 +101,10 @@ def upload_limit_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
-def _rejected(kind: str, filename: str, message: str) -> FileReport:
+def _rejected(kind: str, filename: str, code: str, **params) -> FileReport:
+    """The report of a file refused before it is read: one error, the message ``code`` with ``params``."""
     report = ValidationReport(f"{kind} file {filename}", kind=kind, path=filename)
-    report.error(message)
+    report.error(code, params)
     return FileReport.from_report(report)
 
 
@@ -133,20 +134,20 @@ def process_upload(
     of the user's file name is kept) and deleted afterwards.
     """
     if kind not in KINDS:
-        return _rejected(str(kind), filename, f"kind must be one of {', '.join(KINDS)}"), None
+        return _rejected(str(kind), filename, "upload_kind_unknown", kinds=list(KINDS)), None
     if not isinstance(filename, str | type(None)) or not isinstance(sheet, str | type(None)):
-        return _rejected(kind, "upload", label("not_base64", lang)), None
+        return _rejected(kind, "upload", "upload_not_base64"), None
     safe_name = re.sub(r"[^\w.\- ]", "_", Path(filename or "upload").name)[:120] or "upload"
     if not isinstance(contents, str):
-        return _rejected(kind, safe_name, label("not_base64", lang)), None
+        return _rejected(kind, safe_name, "upload_not_base64"), None
     if (len(contents) - contents.find(",") - 1) * 3 // 4 > limit + 3:  # before decoding a byte of it
-        return _rejected(kind, safe_name, label("too_big", lang).format(limit=f"{limit / 2**20:g}")), None
+        return _rejected(kind, safe_name, "upload_too_big", limit_mb=limit / 2**20), None
     try:
         payload = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
-        return _rejected(kind, safe_name, label("not_base64", lang)), None
+        return _rejected(kind, safe_name, "upload_not_base64"), None
     if len(payload) > limit:
-        return _rejected(kind, safe_name, label("too_big", lang).format(limit=f"{limit / 2**20:g}")), None
+        return _rejected(kind, safe_name, "upload_too_big", limit_mb=limit / 2**20), None
     suffix = Path(safe_name).suffix.lower()
     suffix = suffix if suffix in _SUFFIXES else ""
     # in the private cache folder, not the shared temp dir; a worker killed meanwhile leaves it for sweep_uploads
@@ -222,7 +223,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
                 data_table(
                     f"data-{key}",
                     [{"name": label(c, lang), "id": c} for c in ("row", "column", "message")],
-                    [{"row": i.row, "column": i.column_text(lang), "message": i.message} for i in issues[:500]],
+                    [{"row": i.row, "column": i.column_text(lang), "message": i.text(lang)} for i in issues[:500]],
                     page_size=10,
                     lang=lang,
                 )
@@ -234,7 +235,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
                 "data-unmatched",
                 [{"name": label(c, lang), "id": c} for c in ("row", "value", "suggestions")],
                 [
-                    {"row": u.row, "value": u.value, "suggestions": "; ".join(u.suggestions)}
+                    {"row": u.row, "value": u.value, "suggestions": "; ".join(u.suggested(lang))}
                     for u in report.unmatched[:500]
                 ],
                 page_size=10,
@@ -398,7 +399,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
                 state.set_value(published.LAST_UPLOAD, report)  # an analyst may publish it (store section)
             except StorageError as exc:
                 LOG.error("upload of %s file %s read but not kept: %s", kind, report.path, exc)
-                failed = _rejected(kind, report.path, t("storage_failed", lang).format(reason=exc))
+                failed = _rejected(kind, report.path, "upload_not_kept", reason=str(exc))
                 return report_view(failed, lang), dataset_view(state.dataset(), lang)
             LOG.info(
                 "upload accepted: %s file %s (%d rows, %d warnings)",

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from cli import validate as validate_cli
-from core.text import label
+from core.text import issue_text, label
 from loaders import (
     FileReport,
     disaggregate,
@@ -125,7 +125,9 @@ def test_roll_up_and_disaggregate_are_pure(units):
     assert split.set_index("code")["idp"].to_dict() == pytest.approx(
         {H1: 12.5, H2: 37.5, H3: np.nan, H6: np.nan}, nan_ok=True
     )
-    assert notes == ["1 oblast figure(s) split to 4 hromadas pro rata to population (estimated)"]
+    assert [issue_text(n, "en") for n in notes] == [
+        "1 oblast figure(s) split to 4 hromadas pro rata to population (estimated)"
+    ]
     with pytest.raises(ValueError, match="rule must be one of population, none, got 'area'"):
         disaggregate(figures, units, ["idp"], None, "area")
 
@@ -146,7 +148,14 @@ def test_a_file_with_errors_gives_no_frame(tmp_path, units):
     report = validate_file(path, "population", units)
     assert not report.ok and report.frame is None
     assert report.to_dict()["errors"] == [
-        {"row": 2, "column": "population", "message": "expected a number, got 'багато'", "header": "Населення"}
+        {
+            "row": 2,
+            "column": "population",
+            "code": "not_a_number",
+            "params": {"value": "багато"},
+            "message": "expected a number, got 'багато'",
+            "header": "Населення",
+        }
     ]
     missing = validate_file(tmp_path / "nope.csv", "population", units)
     assert missing.errors[0].message.startswith("file not found")
@@ -186,7 +195,7 @@ def test_cli_errors_exit_1_with_unmatched_rows_and_suggestions(capsys, tmp_path)
         tmp_path / "p.csv",
         [["Громада", "Область", "Населення"], ["Агрономічнa", "Вінницька", 5], ["Вінницкая", "Житомирська", 7]],
     )
-    status, out, _ = _run(capsys, "--population", str(path), "--json")
+    status, out, _ = _run(capsys, "--population", str(path), "--json", "--lang", "en")
     assert status == 1
     entry = json.loads(out)["files"][0]
     assert entry["matched"] == 1 and entry["totals"] == {"population": 5}  # a Latin 'a' in a Cyrillic name is fine
@@ -252,7 +261,7 @@ def test_cli_bad_arguments_exit_2(capsys, argv, message):
 
 def test_cli_sheet_option(capsys, tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", [["Код", "Населення"], [H1, 1]], sheet="2024", extra={"2023": [["x"]]})
-    status, out, _ = _run(capsys, "--population", str(path), "--sheet", "population=2023", "--json")
+    status, out, _ = _run(capsys, "--population", str(path), "--sheet", "population=2023", "--json", "--lang", "en")
     assert status == 1 and "no header row" in out
     status, out, _ = _run(capsys, "--population", str(path), "--sheet", "population=2", "--json")
     assert status == 0 and json.loads(out)["files"][0]["sheet"] == "2024"

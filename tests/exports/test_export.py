@@ -23,6 +23,7 @@ from exports import (
     write_workbook,
 )
 from loaders import DEFAULT_ASSUMPTIONS, Dataset, Unmatched, ValidationReport, read_assumptions
+from loaders.messages import msg
 from metrics import Assumptions
 from tests.fixtures import H1, H2, H3, H4, H5, O1
 
@@ -37,8 +38,9 @@ UPPER = Assumptions(population_base="residents_plus_idp", children_shares=())  #
 def dataset(units, hromadas) -> Dataset:
     report = ValidationReport("staffing file staffing.xlsx", kind="staffing", path="/home/me/staffing.xlsx", rows=7)
     report.matched = 6
-    report.warn("'Разом' row skipped", row=9, column="Посада")
-    report.unmatched.append(Unmatched(8, "Агрономічнa", ("Агрономічна",)))
+    report.warn("totals_row", row=9, column="role")
+    closest = msg("unit", name_uk="Агрономічна", name_en="Ahronomichna", level="hromada", code=H1)
+    report.unmatched.append(Unmatched(8, "Агрономічнa", (closest,)))
     return Dataset(
         title="test",
         units=units,
@@ -253,7 +255,8 @@ def test_data_quality_lists_each_file_its_summary_and_its_problems(dataset):
     assert (staffing["errors"], staffing["warnings"], staffing["status"]) == (0, 1, "usable")
     assert staffing["hromadas_with_figure"] == 5
     assert list(issues["row"].dropna()) == [9, 8]
-    assert "closest: Агрономічна" in issues["message"].iloc[1]
+    assert issues["message"].iloc[0] == "totals row skipped (not counted as data)"
+    assert f"closest: Агрономічна (Ahronomichna), hromada, {H1}" in issues["message"].iloc[1]
 
 
 def test_data_quality_names_columns_and_totals_by_label_and_the_files_header(units, hromadas, tmp_path):

@@ -150,7 +150,7 @@ def test_the_upload_page_reads_a_file_with_its_own_cell_conventions(demo, tmp_pa
         "data-upload.contents",
     )
     assert "File accepted" in body
-    assert "social_worker_filled not available ('–') for 1 unit(s)" in body
+    assert "Social worker: filled positions not available ('–') for 1 unit(s)" in body
 
 
 def _grid_rows(view, grid_id: str) -> list[dict]:

@@ -32,7 +32,7 @@ def test_two_units_codes_swapped_is_an_error_naming_both(tmp_path, units):
             f"Вінницька (Vinnytska), hromada in Вінницька oblast, {H2}; correct the code or the name",
         ),
     ]
-    assert report.unmatched[0].suggestions == (
+    assert report.unmatched[0].suggested("en") == (
         f"Вінницька (Vinnytska), hromada in Вінницька oblast, {H2}",
         f"Гайсинська (Haisynska), hromada in Вінницька oblast, {H3}",
     )

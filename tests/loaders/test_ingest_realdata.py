@@ -81,7 +81,7 @@ def test_iom_workbook_with_kyiv_temp03_and_location_unknown(units):
     assert [w.row for w in report.warnings] == [11, 28, None]
     # the four oblasts IOM marks "n/a" are named, so they do not disappear from sums without a word
     assert report.warnings[2].message.startswith(
-        "idp not available ('n/a') for 4 unit(s): Донецька (UA14000000000091971, row 24); Луганська"
+        "IDPs not available ('n/a') for 4 unit(s): Донецька (UA14000000000091971, row 24); Луганська"
     )
 
 

@@ -74,7 +74,7 @@ def test_xls_workbook_finds_the_sheet_with_the_data(units):
     assert _messages(report) == [
         "7|None|totals row skipped (not counted as data)",
         "None|idp|1 number(s) typed as text among numbers were read as numbers (rows 5)",
-        f"None|idp|idp not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 6); "
+        f"None|idp|IDPs not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 6); "
         "any sum that includes them is unknown, never counted as 0",
     ]
 
@@ -171,7 +171,7 @@ def test_hxl_row_under_the_header_and_a_footnote_column(tmp_path, units):
     assert _messages(report) == [
         "4|oblast|code 'Temp03' is IOM DTM's code for Kyiv city; read as UA80000000000093317",
         "6|None|'Residence location unknown (in Ukraine)**' names no unit (location unknown); "
-        "its figures (idp 10,000) are not assigned to any unit",
+        "its figures (IDPs 10,000) are not assigned to any unit",
     ]
 
 
@@ -239,7 +239,7 @@ def test_hierarchical_publication_with_subtotals_suffixes_and_breakdowns(tmp_pat
     assert _messages(report) == [
         "3|None|totals row skipped (not counted as data)",
         f"16|name|'Володимир-Волинська' is the former name of hromada 'Володимирська' ({H5}); read as today's",
-        "14|population|oblast row Волинська gives population 49,000, but its 4 hromada rows sum to 50,000; "
+        "14|population|oblast row Волинська gives Residents 49,000, but its 4 hromada rows sum to 50,000; "
         "the hromada rows are used",
     ]
 
@@ -264,7 +264,7 @@ def test_repeated_names_need_context_else_an_error_with_candidates(tmp_path, uni
     path = write_xlsx(tmp_path / "c.xlsx", [["Громада", "Сім'ї у СЖО"], ["Березівська", 5], ["Агрономічна", 1]])
     frame, report = read_figures(path, "caseload", units)
     assert report.unmatched[0].row == 2 and report.unmatched[0].value == "Березівська"
-    assert report.unmatched[0].suggestions == (
+    assert report.unmatched[0].suggested("en") == (
         f"Березівська (Berezivska), hromada in Вінницька oblast, {H6}",
         f"Березівська (Berezivska), hromada in Волинська oblast, {H4}",
     )
@@ -277,7 +277,7 @@ def test_repeated_names_need_context_else_an_error_with_candidates(tmp_path, uni
 def test_unknown_name_suggests_the_closest(tmp_path, units):
     path = write_xlsx(tmp_path / "c.xlsx", [["Область", "Громада", "Сім'ї у СЖО"], ["Вінницька", "Гайворонська", 5]])
     _, report = read_figures(path, "caseload", units)
-    assert report.unmatched[0].suggestions[0].startswith("Гайсинська (Haisynska), hromada")
+    assert report.unmatched[0].suggested("en")[0].startswith("Гайсинська (Haisynska), hromada")
 
 
 def test_same_name_within_a_raion_is_told_apart_by_the_hromada_type(tmp_path, units):
@@ -313,9 +313,9 @@ def test_values_missing_markers_text_numbers_and_percent(tmp_path, units):
     assert _by_code(frame, "population_urban") == {H1: None, H2: 617_284, H3: 6_172, H4: None, H5: 0}
     assert report.totals == {"population": 1_246_912, "population_urban": 623_456}
     assert [w.message for w in report.warnings] == [
-        f"population not available ('…', 'н/д') for 2 unit(s): Агрономічна ({H1}, row 2); Березівська ({H4}, "
+        f"Residents not available ('…', 'н/д') for 2 unit(s): Агрономічна ({H1}, row 2); Березівська ({H4}, "
         "row 5); any sum that includes them is unknown, never counted as 0",
-        f"urban_share not available ('n/a') for 1 unit(s): Березівська ({H4}, row 5); "
+        f"Urban share not available ('n/a') for 1 unit(s): Березівська ({H4}, row 5); "
         "any sum that includes them is unknown, never counted as 0",
     ]
 
@@ -334,7 +334,7 @@ def test_warnings_negative_duplicate_filled_above_approved(tmp_path, units):
     assert report.errors == []
     assert _messages(report) == [
         "3|approved|must be >= 0, got -1; read as no data",
-        f"4|None|hromada {H1}, role social_work_specialist, appears again (first in row 2); this row is not counted",
+        f"4|None|hromada {H1}, role Social work specialist, appears again (first in row 2); this row is not counted",
         "2|None|more filled positions than approved ones",
     ]
     assert report.totals == {
@@ -441,7 +441,7 @@ def test_missing_columns_name_what_was_expected(tmp_path, units):
         read_idp(path, units)
     assert str(info.value.report.errors[0].message) == (
         "no header row with the required columns found in the first 30 rows; "
-        "expected a code or name column and IDPs ('Кількість ВПО')"
+        "expected a code or name column and IDPs (e.g. 'Кількість ВПО')"
     )
 
 

@@ -88,7 +88,7 @@ def test_population_with_title_rows_totals_and_pcodes(tmp_path, units):
         (
             None,
             "population",
-            f"population not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 7); "
+            f"Residents not available ('н/д') for 1 unit(s): Гайсинська ({H3}, row 7); "
             "any sum that includes them is unknown, never counted as 0",
         ),
     ]
@@ -133,7 +133,7 @@ def test_every_bad_row_is_reported_at_once(tmp_path, units):
 
 def test_missing_columns_are_named(tmp_path, units):
     path = _xlsx(tmp_path / "x.xlsx", [["Код КАТОТТГ", "Щось інше"], [H1, 1]])
-    with pytest.raises(DataValidationError, match="no header row with the required columns.*population"):
+    with pytest.raises(DataValidationError, match="no header row with the required columns.*Residents"):
         read_population(path, units)
 
 

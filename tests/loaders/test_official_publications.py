@@ -92,10 +92,10 @@ def test_subtotals_that_do_not_add_up_are_named_with_their_sheet(tmp_path, units
         write_publication(tmp_path / "p.xlsx", {"1": SHEET_1, "2": wrong}), "population", units
     )
     assert report.totals == {"population": 150_000}
-    (subtotal,) = [w for w in report.warnings if "gives population" in w.message]
+    (subtotal,) = [w for w in report.warnings if "gives Residents" in w.message]
     assert (subtotal.sheet, subtotal.row) == ("2", 6)
     assert subtotal.message == (
-        "oblast row Волинська gives population 49,000, but its 4 hromada rows sum to 50,000; the hromada rows are used"
+        "oblast row Волинська gives Residents 49,000, but its 4 hromada rows sum to 50,000; the hromada rows are used"
     )
 
 
@@ -173,11 +173,11 @@ def test_state_statistics_signs_in_number_cells(tmp_path, units):
         got.loc[H3, "social_work_specialist_filled"]
     )
     assert [w.message for w in report.warnings] == [
-        f"social_worker_filled not available ('н/д') for 1 unit(s): Агрономічна ({H1}, row 3); "
+        f"Social worker: filled positions not available ('н/д') for 1 unit(s): Агрономічна ({H1}, row 3); "
         "any sum that includes them is unknown, never counted as 0",
-        f"social_work_specialist_approved not available ('…') for 1 unit(s): Гайсинська ({H3}, row 6); "
+        f"Social work specialist: approved positions not available ('…') for 1 unit(s): Гайсинська ({H3}, row 6); "
         "any sum that includes them is unknown, never counted as 0",
-        f"social_work_specialist_filled not available ('n/a') for 1 unit(s): Гайсинська ({H3}, row 6); "
+        f"Social work specialist: filled positions not available ('n/a') for 1 unit(s): Гайсинська ({H3}, row 6); "
         "any sum that includes them is unknown, never counted as 0",
     ]
 
@@ -188,7 +188,7 @@ def test_conventions_are_overridable_per_file(tmp_path, units):
     assert dict(zip(frame["code"], frame["population"])) == {H1: 0, H2: 0, H3: 7}
     frame, report = read_figures(path, "population", units, cells={"–": "unknown"})
     assert frame["population"].isna().tolist() == [True, True, False]
-    assert report.warnings[0].message.startswith("population not available ('-', '–') for 2 unit(s)")
+    assert report.warnings[0].message.startswith("Residents not available ('-', '–') for 2 unit(s)")
     _, bad = read_figures(path, "population", units, cells={"–": "nothing"})
     assert bad.errors[0].message == (
         "cell convention '–' = 'nothing': the meaning must be one of zero, unknown, not_applicable"

@@ -48,13 +48,13 @@ def test_a_name_that_exists_only_in_another_oblast_is_an_error_never_a_match(tmp
         "3|'Гайсинська' matches no hromada in its oblast/raion (a unit of that name exists elsewhere: "
         f"Гайсинська (Haisynska), hromada in Вінницька oblast, {H3}; not used, the row gives another oblast/raion)"
     ]
-    assert report.unmatched[0].suggestions == ()  # nothing like it in Волинська: none from elsewhere
+    assert report.unmatched[0].suggested("en") == ()  # nothing like it in Волинська: none from elsewhere
 
 
 def test_suggestions_come_from_the_rows_scope(tmp_path, units):
     path = write_csv(tmp_path / "p.csv", [["Область", "Громада", "Населення"], ["Волинська", "Миколаївка", 5]])
     _, report = read_figures(path, "population", units)
-    assert report.unmatched[0].suggestions == (
+    assert report.unmatched[0].suggested("en") == (
         f"Миколаївська (Mykolaivska), hromada in Волинська oblast, {H7}",
         f"Миколаївська (Mykolaivska), hromada in Волинська oblast, {H8}",
     )
@@ -84,7 +84,7 @@ def test_a_hierarchical_publication_keeps_each_hromada_in_its_raion(tmp_path, un
         (5, "'Гайсинська' matches no hromada, raion or oblast near the rows above it")
     ]
     # suggestions from the raion, then the rest of its oblast
-    assert report.unmatched[0].suggestions[0] == f"Гайсинська (Haisynska), hromada in Вінницька oblast, {H3}"
+    assert report.unmatched[0].suggested("en")[0] == f"Гайсинська (Haisynska), hromada in Вінницька oblast, {H3}"
     assert dict(zip(frame["code"], frame["population"])).get(H6) == 20
 
 
@@ -231,7 +231,7 @@ def test_an_unknown_row_in_one_oblasts_file_gets_suggestions_from_that_oblast(tm
         ["UA0502999", None, 5],  # an unknown code: the closest codes of Вінницька oblast
     ]
     _, report = read_figures(write_csv(tmp_path / "v.csv", rows), "population", units)
-    by_row = {u.row: u.suggestions for u in report.unmatched}
+    by_row = {u.row: u.suggested("en") for u in report.unmatched}
     assert by_row[5] and all("in Вінницька oblast" in s for s in by_row[5])
     assert by_row[5][0] == f"Агрономічна (Ahronomichna), hromada in Вінницька oblast, {H1}"
     assert by_row[6] and all("in Вінницька oblast" in s for s in by_row[6])
