@@ -100,7 +100,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--data", type=Path, default=None, metavar="MANIFEST", help="check every file of a manifest")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument(
-        "--lang", choices=("uk", "en"), default="uk", help="language of the report's words (default uk); --json gives each message's code and params too"
+        "--lang",
+        choices=("uk", "en"),
+        default="uk",
+        help="language of the report's words (default uk); --json adds each message's code and params",
     )
     parser.set_defaults(func=run_validate)
     return parser

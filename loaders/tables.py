@@ -692,7 +692,7 @@ def _requirement(kind: str | None, required: tuple[str, ...] | None) -> Callable
                 or any(f.endswith(("_approved", "_filled")) for f in found)
             )
         )
-    from .fields import FIELD_EXAMPLES, REQUIRED
+    from .fields import REQUIRED
 
     needed = set(REQUIRED.get(kind, ()))
     return lambda found: bool(found & keys) and bool(found & needed)

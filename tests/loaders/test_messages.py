@@ -9,7 +9,6 @@ from core.text import TEXT, issue_text
 from loaders.messages import MESSAGES, msg
 from tests.fixtures import ROOT, english_phrases
 
-
 #: Names said as they are in every language: a command, a publication, a QGIS tool.
 _NAMES = ("pip install", "KSE Loc Data Hub", "Fix geometries")
 
@@ -57,7 +56,9 @@ def test_no_loader_reports_a_problem_in_words_of_its_own():
 def test_a_message_says_numbers_fields_levels_and_inner_messages_in_the_language():
     inner = msg("code_not_found", code="UA05999")
     said = msg("by_name_instead", problem=inner, name="Гайсинська")
-    assert issue_text(said, "en") == "code UA05999 matches no unit in the codifier; matched by name 'Гайсинська' instead"
+    assert issue_text(said, "en") == (
+        "code UA05999 matches no unit in the codifier; matched by name 'Гайсинська' instead"
+    )
     assert issue_text(said, "uk").startswith("код UA05999 не відповідає жодній одиниці кодифікатора; натомість")
     totals = msg("totals_differ", field="population", value=1234567.0, total=1234.5)
     assert issue_text(totals, "uk") == "рядок підсумків дає Населення 1\u00a0234\u00a0567, а сума рядків — 1\u00a0234,5"
