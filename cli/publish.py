@@ -1,12 +1,13 @@
 """The ``publish`` command: validate a dataset's files and publish them into the store.
 
-    python app.py publish --data MANIFEST [--period 2025-Q2] [--only KIND ...] [--by NAME]
+    python app.py publish --data MANIFEST [--period 2025-Q2] [--only KIND ...] [--by NAME] [--lang uk|en]
 
 Every file the manifest names is read and validated first; if any has
 errors nothing is published and every report is printed. Otherwise every
 table is written in one transaction, each as a new version of its kind and
 reference period (``--period``, or each table's reference date in the
-manifest). A table identical to the current version of its kind and period
+manifest). What it prints is in ``--lang`` (default Ukrainian): the reports,
+what was published and what was not. A table identical to the current version of its kind and period
 is not published again. If someone else publishes the same kind and period
 while yours is being checked, nothing of yours is written and you are told.
 
@@ -48,13 +49,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--only", nargs="+", choices=_ONLY, default=None, metavar="KIND", help=f"publish only these: {', '.join(_ONLY)}"
     )
     parser.add_argument("--by", default=None, help="who publishes (default: the login name)")
+    parser.add_argument("--lang", choices=("uk", "en"), default="uk", help="language of what it prints (default uk)")
     parser.set_defaults(func=run_publish)
     return parser
 
 
 def run_publish(args: argparse.Namespace) -> int:
+    from core.text import t
     from loaders import FileReport
     from store import PublishConflict, PublishRefused, parse_period
+
+    lang = getattr(args, "lang", "uk")
 
     if args.period is not None:
         try:
@@ -69,15 +74,16 @@ def run_publish(args: argparse.Namespace) -> int:
             published = store.publish(prepared, by=args.by)
         except PublishRefused as refused:
             for report in refused.reports:
-                print(FileReport.from_report(report).summary("en"))  # the command's other lines are English
-            print(f"nothing was published: {sum(1 for r in refused.reports if r.errors)} file(s) have errors")
+                print(FileReport.from_report(report).summary(lang))
+            print(t("publish_refused", lang, count=sum(1 for r in refused.reports if r.errors)))
             return 1
         unchanged = len(prepared.tables) - len(published)
         for p in published:
-            print(f"published #{p.id}: {p.kind} {p.period} version {p.version} ({p.rows} rows, {p.warnings} warnings)")
+            words = {"id": str(p.id), "kind": p.kind, "period": p.period, "version": str(p.version)}
+            print(t("publish_published", lang, **words, rows=p.rows, warnings=p.warnings))
         if unchanged:
-            print(f"{unchanged} table(s) unchanged since their current version: not published again")
-        print(f"store: {store.display_url}")
+            print(t("publish_unchanged", lang, count=unchanged))
+        print(t("publish_store", lang, url=store.display_url))
         return 0
 
     return run_on_store(publish, expected=(PublishConflict,))

@@ -2152,6 +2152,26 @@ for _key, (_uk, _en) in _LOADER_WORDS.items():
     TEXT["uk"][f"loader_{_key}"] = _uk
     TEXT["en"][f"loader_{_key}"] = _en
 
+#: What ``publish`` prints (cli/publish.py): (Ukrainian, English).
+_PUBLISH_TEXT: dict[str, tuple[str, str]] = {
+    "publish_refused": (
+        "нічого не опубліковано: файлів із помилками — {count}",
+        "nothing was published: {count} file(s) have errors",
+    ),
+    "publish_published": (
+        "опубліковано №{id}: {kind} {period}, версія {version} (рядків: {rows}, попереджень: {warnings})",
+        "published #{id}: {kind} {period} version {version} ({rows} rows, {warnings} warnings)",
+    ),
+    "publish_unchanged": (
+        "таблиць без змін від поточної версії: {count}; повторно не опубліковано",
+        "{count} table(s) unchanged since their current version: not published again",
+    ),
+    "publish_store": ("сховище: {url}", "store: {url}"),
+}
+for _key, (_uk, _en) in _PUBLISH_TEXT.items():
+    TEXT["uk"][_key] = _uk
+    TEXT["en"][_key] = _en
+
 # -- what the loaders say about a file (``loaders.messages.MESSAGES``; said by :func:`issue_text`) ---------------
 #: ``msg_<code>``: (Ukrainian, English). Parameters in braces are filled by :func:`issue_text`.
 _ISSUE_TEXT: dict[str, tuple[str, str]] = {
@@ -2372,7 +2392,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "{count} number(s) typed as text among numbers were read as numbers (rows {rows})",
     ),
     "not_available": (
-        "{field}: немає даних ({signs}) для одиниць: {count}: {units}{more}; будь-яка сума з ними невідома, "
+        "«{field}»: немає даних ({signs}), одиниць: {count} — {units}{more}; будь-яка сума з ними невідома, "
         "ніколи не 0",
         "{field} not available ({signs}) for {count} unit(s): {units}{more}; any sum that includes them is unknown, "
         "never counted as 0",

@@ -22,6 +22,7 @@ from loaders import (
     validate_file,
     validate_files,
 )
+from tests.fixtures import EVERY_PROBLEM_STAFFING, english_phrases
 from tests.fixtures.ingest import (
     H1,
     H2,
@@ -243,6 +244,30 @@ def test_cli_text_report_in_ukrainian_names_each_column_by_its_label_and_the_fil
     status, out, _ = _run(capsys, "--staffing", str(staff), "--json")
     (error,) = json.loads(out)["files"][0]["errors"]
     assert error["column"] == "social_worker_filled" and error["header"] == "Соцпрацівники фактично зайнято"
+
+
+def test_cli_says_every_kind_of_problem_in_ukrainian_and_json_gives_codes_and_params(capsys, tmp_path):
+    """``validate --lang uk`` on a return with one of each kind of row problem (the file the upload test
+    sends): each line names its row (and column) and says the problem in Ukrainian, no English sentence;
+    ``--json`` gives each problem's code and parameters beside the words."""
+    path = tmp_path / "return.csv"
+    path.write_text(EVERY_PROBLEM_STAFFING, encoding="utf-8")
+    status, out, _ = _run(capsys, "--staffing", str(path), "--lang", "uk")
+    assert status == 1
+    assert not english_phrases(out.replace(str(path), "")), english_phrases(out)
+    filled = "Зайнято посад (у файлі: «Фактично зайнято»)"
+    assert f"помилка: рядок 3, стовпець {filled}: очікується кількість, отримано відсоток «5%»" in out, out
+    assert "помилка: рядок 5, стовпець Код КАТОТТГ: код UA0502099 не відповідає жодній одиниці кодифікатора" in out
+    assert "попередження: рядок 12: рядок підсумків пропущено (не враховано як дані)" in out
+    assert "не зіставлено рядок 11: 'Небувалівська' (найближчі: " in out
+    status, out, _ = _run(capsys, "--staffing", str(path), "--json", "--lang", "uk")
+    entry = json.loads(out)["files"][0]
+    errors = {e["row"]: e for e in entry["errors"]}
+    assert errors[3]["code"] == "percentage_for_count" and errors[3]["params"] == {"value": "5%"}
+    assert errors[3]["column"] == "filled" and errors[3]["header"] == "Фактично зайнято"
+    assert errors[3]["message"] == "очікується кількість, отримано відсоток «5%»"
+    assert errors[8]["code"] == "unknown_role" and errors[8]["params"]["value"] == "Космонавт"
+    assert all(", громада, Вінницька область, UA" in s for u in entry["unmatched"] for s in u["suggestions"])
 
 
 @pytest.mark.parametrize(

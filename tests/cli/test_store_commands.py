@@ -7,7 +7,7 @@ import json
 import pytest
 
 import app
-from tests.fixtures import H2
+from tests.fixtures import H2, english_phrases
 from tests.store.store_helpers import staffing_csv, write_manifest
 
 
@@ -21,12 +21,12 @@ def database(tmp_path, monkeypatch):
 
 def test_publish_list_and_retract(database, tmp_path, units, capsys):
     first = write_manifest(tmp_path / "q2", units=units)
-    assert app.main(["publish", "--data", str(first), "--period", "2025-Q2", "--by", "olena"]) == 0
+    assert app.main(["publish", "--data", str(first), "--period", "2025-Q2", "--by", "olena", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "published #" in out and "staffing 2025-Q2 version 1 (5 rows" in out
 
     second = write_manifest(tmp_path / "q2b", staffing=staffing_csv((1, 7, 3, 2, 1)), units=units)
-    assert app.main(["publish", "--data", str(second), "--period", "2025-Q2", "--by", "taras"]) == 0
+    assert app.main(["publish", "--data", str(second), "--period", "2025-Q2", "--by", "taras", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "staffing 2025-Q2 version 2" in out and "unchanged since their current version" in out
 
@@ -52,9 +52,15 @@ def test_a_file_with_errors_is_reported_and_nothing_published(database, tmp_path
     role = "Фахівець із соціальної роботи"
     bad = staffing_csv().replace(f"{H2};{role};6;5", f"{H2};{role};6;багато")
     manifest = write_manifest(tmp_path / "bad", staffing=bad, units=units)
-    assert app.main(["publish", "--data", str(manifest), "--period", "2025-Q2"]) == 1
+    assert app.main(["publish", "--data", str(manifest), "--period", "2025-Q2", "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "NOT USABLE" in out and "row 3" in out and "nothing was published" in out
+    # in Ukrainian (the default): the report, its messages and the verdict, no English sentence
+    assert app.main(["publish", "--data", str(manifest), "--period", "2025-Q2"]) == 1
+    out = capsys.readouterr().out
+    assert "НЕПРИДАТНИЙ" in out and "помилка: рядок 3" in out and "очікується число, отримано «багато»" in out
+    assert "нічого не опубліковано: файлів із помилками — 1" in out
+    assert not english_phrases(out.replace(str(manifest.parent), "")), english_phrases(out)
     assert app.main(["datasets"]) == 0
     assert "nothing is published" in capsys.readouterr().out
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from core.text import label
+from core.text import label, t
 from exports import (
     COLUMNS,
     COVER_SHEET,
@@ -274,6 +274,28 @@ def test_data_quality_names_columns_and_totals_by_label_and_the_files_header(uni
     assert warning["column"] == f"{filled} (у файлі: «Соцпрацівники фактично зайнято»)" and warning["row"] == 2
     assert warning["severity"] == "попередження"
     assert files.set_index("file").loc["s.csv", "totals"] == f"{label('social_worker_approved', 'uk')} 3"
+
+
+def test_data_quality_says_every_kind_of_problem_in_ukrainian(hromadas, tmp_path):
+    """The data-quality sheet of a uk workbook, for the return with one of each kind of row problem (the file
+    the upload and ``validate`` tests read): every message and closest-unit hint in Ukrainian, no English
+    sentence, each with its row; the en workbook says the same in English."""
+    from loaders import default_units, validate_file
+    from tests.fixtures import EVERY_PROBLEM_STAFFING, english_phrases
+
+    path = tmp_path / "return.csv"
+    path.write_text(EVERY_PROBLEM_STAFFING, encoding="utf-8")
+    report = validate_file(path, "staffing").report
+    quality = Dataset(title="t", units=default_units(), boundaries={}, hromadas=hromadas, reports=(report,))
+    sheet = load_workbook(io.BytesIO(build_export(quality, UPPER, lang="uk").xlsx()))[t("sheet_quality", "uk")]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not english_phrases(" | ".join(cells).replace(str(path), "")), english_phrases(" | ".join(cells))
+    _, issues = quality_tables(quality, "uk")
+    said = dict(zip(issues["row"], issues["message"]))
+    assert said[3] == "очікується кількість, отримано відсоток «5%»" and said[12].startswith("рядок підсумків")
+    assert said[11].startswith("Небувалівська") and "громада, Вінницька область" in said[11]  # unmatched: hint
+    _, english = quality_tables(quality, "en")
+    assert dict(zip(english["row"], english["message"]))[3] == "expected a count, got a percentage '5%'"
 
 
 def test_csv_is_one_table_with_plain_numbers_and_neutralised_formulas(dataset):

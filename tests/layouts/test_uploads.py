@@ -218,3 +218,95 @@ def test_what_an_upload_changed_names_each_figure_by_its_label():
         text = str(change_view(change, lang))
         assert "social_work_specialist_filled" not in text
         assert label("social_work_specialist_filled", lang) in text
+
+
+def _texts(node) -> list[str]:
+    """Every text a rendered Dash answer shows: children, table cells and table headers (no ids, no props)."""
+    found = []
+    if isinstance(node, dict):
+        props = node.get("props", node)
+        for key, value in props.items():
+            if key == "children" and isinstance(value, str):
+                found.append(value)
+            elif key == "rowData":
+                found += [str(v) for row in value for v in row.values() if v is not None]
+            elif key == "columnDefs":
+                found += [c.get("headerName", "") for c in value]
+            elif isinstance(value, (dict, list)):
+                found += _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _texts(item)
+    return found
+
+
+def test_every_kind_of_problem_in_an_upload_is_said_in_ukrainian_naming_row_and_column(demo, tmp_path, monkeypatch):
+    """A staffing return with one of each kind of row problem (tests.fixtures.EVERY_PROBLEM_STAFFING) and files
+    refused before reading (empty, a PDF, a workbook with macros, too large), uploaded through the app's
+    callback under /uk/: the report has no English sentence, and each row's problem names its row and, where
+    it is one cell's, its column by label and the file's header."""
+    import io
+    import json
+    import zipfile
+
+    from layouts import create_app
+    from tests.fixtures import EVERY_PROBLEM_STAFFING, english_phrases
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("ATLAS_UPLOAD_LIMIT_MB", "0.01")
+    client = create_app(demo, read_assumptions()).server.test_client()
+    spec = next(d for d in json.loads(client.get("/_dash-dependencies").data) if "data-report.children" in d["output"])
+    outputs = [dict(zip(("id", "property"), o.split(".", 1))) for o in spec["output"].strip(".").split("...")]
+
+    def upload(content: bytes, filename: str) -> dict:
+        state = {"data-upload": filename, "data-kind": "staffing", "data-sheet": None, "app-lang": "uk"}
+        body = {
+            "output": spec["output"],
+            "outputs": outputs,
+            "inputs": [
+                {**i, "value": _data_url(content) if i["id"] == "data-upload" else None} for i in spec["inputs"]
+            ],
+            "state": [{**s, "value": state.get(s["id"])} for s in spec["state"]],
+            "changedPropIds": ["data-upload.contents"],
+        }
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {"props": json.loads(response.get_data(as_text=True))["response"]["data-report"]}
+
+    report = upload(EVERY_PROBLEM_STAFFING.encode("utf-8"), "return.csv")
+    shown = " | ".join(_texts(report))
+    assert not english_phrases(shown), english_phrases(shown)
+    rows = {}
+    for key in ("data-errors", "data-warnings"):
+        for r in _grid_rows(report, key):
+            rows.setdefault(r["row"], []).append((r["column"], r["message"]))
+    filled = "Зайнято посад (у файлі: «Фактично зайнято»)"
+    assert rows[2] == [(filled, "має бути ≥ 0, отримано -3; прочитано як «немає даних»")]
+    assert rows[3] == [(filled, "очікується кількість, отримано відсоток «5%»")]
+    assert rows[4] == [
+        ("Затверджено посад (у файлі: «Затверджено штатних одиниць»)", "очікується число, отримано «багато»")
+    ]
+    assert rows[5] == [("Код КАТОТТГ", "код UA0502099 не відповідає жодній одиниці кодифікатора")]
+    assert rows[8] == [("Посада", rows[8][0][1])] and rows[8][0][1].startswith("невідома посада «Космонавт»")
+    assert rows[11] == [("Громада", "«Небувалівська» не відповідає жодній одиниці (громада)")]
+    assert "трапляється знову (уперше в рядку 2)" in rows[7][0][1]
+    assert rows[9][0][1] == "зайнятих посад більше, ніж затверджених"
+    assert rows[12][0][1] == "рядок підсумків пропущено (не враховано як дані)"
+    assert "Липовецька (UA05020110000052014, рядок 10)" in rows[None][0][1]  # the file's "not available" cells
+    assert {r["row"] for r in _grid_rows(report, "data-unmatched")} == {5, 11}
+    assert any("громада, Вінницька область" in r["suggestions"] for r in _grid_rows(report, "data-unmatched"))
+
+    macro = io.BytesIO()
+    with zipfile.ZipFile(macro, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/vbaProject.bin", b"\0")
+    refused = {
+        "empty.csv": (b"", "файл порожній"),
+        "scan.xlsx": (b"%PDF-1.4 ...", "це документ PDF, а не таблиця чи файл меж"),
+        "macro.xlsx": (macro.getvalue(), "книга з макросами; збережіть її як .xlsx без макросів"),
+        "big.csv": (b"x" * 20_000, "файл більший за дозволені 0,01 МБ"),
+    }
+    for name, (content, words) in refused.items():
+        shown = " | ".join(_texts(upload(content, name)))
+        assert words in shown and not english_phrases(shown), (name, shown)
