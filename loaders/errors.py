@@ -126,8 +126,8 @@ class Unmatched:
     value: str
     suggestions: tuple = ()
 
-    def __post_init__(self) -> None:  # read back from JSON: lists, not tuples
-        object.__setattr__(self, "suggestions", tuple(tuple(s) for s in self.suggestions))
+    def __post_init__(self) -> None:  # read back from JSON: messages as lists, not tuples
+        object.__setattr__(self, "suggestions", tuple(tuple(s) if isinstance(s, list) else s for s in self.suggestions))
 
     def suggested(self, lang: str = "uk") -> tuple[str, ...]:
         """The candidates in words in ``lang``."""

@@ -72,3 +72,38 @@ def test_method_page_in_ukrainian_with_assumptions_as_a_table(server, browser):
     table = browser.find_element(By.ID, "method-assumptions").text
     assert "Вага ВПО" in table and "200 000" in table.replace("\u00a0", " ") and "грн на рік" in table
     assert "[norm]" not in browser.find_element(By.TAG_NAME, "body").text  # no raw TOML dump
+
+
+def test_the_data_pages_upload_report_says_each_problem_in_ukrainian(server, browser, tmp_path):
+    """Under /uk/ the Data page's report of a return with one of each kind of row problem shows the
+    messages in Ukrainian (not "expected a count, got a percentage"), each in its row and column, and the
+    closest units in Ukrainian words; no English sentence anywhere in the report."""
+    from tests.fixtures import EVERY_PROBLEM_STAFFING, english_phrases
+
+    path = tmp_path / "return.csv"
+    path.write_text(EVERY_PROBLEM_STAFFING, encoding="utf-8")
+    browser.get(server + "uk/data")
+    wait(browser, lambda d: d.find_element(By.ID, "data-upload"))
+    browser.find_element(By.CSS_SELECTOR, "#data-kind input[value='staffing']").click()
+    browser.find_element(By.CSS_SELECTOR, "#data-upload input[type=file]").send_keys(str(path))
+    wait(browser, lambda d: "не прийнято" in d.find_element(By.ID, "data-report").text, timeout=60)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#data-errors .ag-row"))
+    text = " ".join(browser.execute_script("return document.getElementById('data-report').textContent;").split())
+    for words in (
+        "очікується кількість, отримано відсоток «5%»",
+        "очікується число, отримано «багато»",
+        "код UA0502099 не відповідає жодній одиниці кодифікатора",
+        "невідома посада «Космонавт»",
+        "має бути ≥ 0, отримано -3; прочитано як «немає даних»",
+        "рядок підсумків пропущено (не враховано як дані)",
+        "Зайнято посад (у файлі: «Фактично зайнято»)",
+        "громада, Вінницька область",
+    ):
+        assert words in text, (words, text)
+    assert not english_phrases(text), english_phrases(text)
+    row = (
+        "return Array.from(document.querySelectorAll('#data-errors .ag-row'))"
+        ".map(r => Array.from(r.querySelectorAll('.ag-cell')).map(c => c.textContent.trim()));"
+    )
+    rows = {cells[0]: cells[1:] for cells in browser.execute_script(row)}
+    assert rows["3"] == ["Зайнято посад (у файлі: «Фактично зайнято»)", "очікується кількість, отримано відсоток «5%»"]
