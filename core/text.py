@@ -2188,7 +2188,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "{name}: the workbook lists more than {limit} sheets",
     ),
     "refused_sheets": (
-        "{name}: у книзі {count} аркушів, більше за {limit}",
+        "{name}: аркушів у книзі — {count}, більше за {limit}",
         "{name}: the workbook lists {count} sheets, more than {limit}",
     ),
     "refused_zip_damaged": (
@@ -2196,7 +2196,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "{name}: a damaged zip container ({reason})",
     ),
     "refused_zip_entries": (
-        "{name}: в архіві {count} елементів, більше за {limit}",
+        "{name}: елементів в архіві — {count}, більше за {limit}",
         "{name}: the archive holds {count} entries, more than {limit}",
     ),
     "refused_unpacked": (
@@ -2272,10 +2272,13 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "{name}: двійковий файл, що не є таблицею (очікується .xlsx, .xls, .ods або .csv)",
         "{name}: a binary file that is no spreadsheet (expected .xlsx, .xls, .ods or .csv)",
     ),
-    "refused_sheet_count": ("{name}: {count} аркушів, більше за {limit}", "{name}: {count} sheets, more than {limit}"),
+    "refused_sheet_count": (
+        "{name}: аркушів — {count}, більше за {limit}",
+        "{name}: {count} sheets, more than {limit}",
+    ),
     "refused_rows": ("{name}: понад {limit} рядків", "{name}: more than {limit} rows"),
     "refused_columns": (
-        "{name}: у рядку {row} {count} стовпців, більше за {limit}",
+        "{name}: у рядку {row} стовпців — {count}, більше за {limit}",
         "{name}: row {row} has {count} columns, more than {limit}",
     ),
     "refused_slow": ("{name}: читання тривало довше за {seconds} с", "{name}: reading took longer than {seconds} s"),
@@ -2371,7 +2374,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_polygon": ("{code} не має полігона у файлах меж", "{code} has no polygon in the boundary files"),
     "no_polygon_more": (
-        "… та ще {count} рядків, чия одиниця не має полігона у файлах меж",
+        "… та ще рядки, чия одиниця не має полігона у файлах меж: {count}",
         "... and {count} more rows whose unit has no polygon in the boundary files",
     ),
     # cells
@@ -2400,20 +2403,23 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
     "unit_row": ("{name} ({code}, рядок {row})", "{name} ({code}, row {row})"),
     "more_filled": ("зайнятих посад більше, ніж затверджених", "more filled positions than approved ones"),
     "totals_differ": (
-        "рядок підсумків дає {field} {value}, а сума рядків — {total}",
+        "рядок підсумків дає «{field}» {value}, а сума рядків — {total}",
         "the totals row gives {field} {value}, but the rows sum to {total}",
     ),
     "subtotal_differs": (
-        "рядок ({row_level}) {name} дає {field} {value}, але його рядки ({unit_level}, {count}) в сумі дають {total}; "
-        "використано рядки ({unit_level})",
-        "{row_level} row {name} gives {field} {value}, but its {count} {unit_level} rows sum to {total}; "
-        "the {unit_level} rows are used",
+        "рядок рівня «{row_level}» {name} дає «{field}» {value}, але сума його рядків рівня «{unit_level}» ({count}) "
+        "— {total}; використано ці рядки",
+        "{row_level} row {name} gives {field} {value}, but its {count} {unit_level} rows sum to {total}; the "
+        "{unit_level} rows are used",
     ),
     "several_levels": (
         "дані на кількох рівнях: {parts}; кожне значення лишається на своєму рівні",
         "figures at several levels: {parts}; each is kept at its own level",
     ),
-    "level_rows": ("{level}: {count} рядк.", "{count} {level} row(s)"),
+    "level_rows": (
+        "рядків рівня «{level}»: {count}",
+        "{count} {level} row(s)",
+    ),
     "unknown_role": (
         "невідома посада «{value}»; очікується одна з: {known}",
         "unknown role '{value}'; expected one of {known}",
@@ -2437,7 +2443,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "{count} figure(s) above hromada level not split: the rule 'population' needs hromada populations",
     ),
     "split": (
-        "значень рівня {levels} розподілено між громадами ({hromadas}) пропорційно населенню (оцінка): {count}",
+        "значень рівня «{levels}» розподілено між громадами ({hromadas}) пропорційно населенню (оцінка): {count}",
         "{count} {levels} figure(s) split to {hromadas} hromadas pro rata to population (estimated)",
     ),
     "not_split_no_weight": (
@@ -2533,16 +2539,16 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "'{name}' names {count} units in its oblast/raion; add a code, oblast or raion",
     ),
     "type_close": (
-        "«{name}» подано як {given_type} громаду; у кодифікаторі {official} — {official_type}",
+        "«{name}» подано як громаду типу «{given_type}»; у кодифікаторі {official} — {official_type}",
         "'{name}' is given as a {given_type} hromada; the codifier's {official} is a {official_type}",
     ),
     "type_mismatch": (
-        "«{name}» подано як {given_type} громаду, але такої громади з цією назвою немає ({found})",
+        "«{name}» подано як громаду типу «{given_type}», але громади цього типу з такою назвою немає ({found})",
         "'{name}' is given as a {given_type} hromada, but no {given_type} hromada of that name exists ({found})",
     ),
     "type_mismatch_in_scope": (
-        "«{name}» подано як {given_type} громаду, але такої громади з цією назвою немає у своїй області/районі "
-        "({found})",
+        "«{name}» подано як громаду типу «{given_type}», але громади цього типу з такою назвою немає у своїй "
+        "області/районі ({found})",
         "'{name}' is given as a {given_type} hromada, but no {given_type} hromada of that name exists in its "
         "oblast/raion ({found})",
     ),
@@ -2599,7 +2605,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_features": ("у файлі немає об'єктів", "the file has no features"),
     "too_many_vertices": (
-        "полігони мають {count} вершин, більше за дозволені {limit}",
+        "вершин у полігонах — {count}, більше за дозволені {limit}",
         "the polygons have {count} vertices, more than the {limit} allowed",
     ),
     "empty_geometry": ("{name}: порожня геометрія; об'єкт відкинуто", "{name}: empty geometry; feature dropped"),
@@ -2632,8 +2638,8 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "no feature matched a unit of the codifier",
     ),
     "repair_too_big": (
-        "недійсний полігон із {count} вершин, більше за {limit}, які застосунок виправляє; виправте його "
-        "(напр., QGIS «Fix geometries») і завантажте знову",
+        "недійсний полігон (вершин: {count}) — більше за {limit}, які застосунок виправляє; виправте його (напр., "
+        "QGIS «Fix geometries») і завантажте знову",
         "an invalid polygon of {count} vertices, more than the {limit} the app repairs; repair it (for example QGIS "
         "'Fix geometries') and upload again",
     ),
@@ -2658,7 +2664,7 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "the file has no CRS and its coordinates are not degrees; save it with its CRS (.prj)",
     ),
     "features_merged": (
-        "{count} об'єкти для {code} (об'єкти {rows}); об'єднано",
+        "об'єктів для {code}: {count} (об'єкти {rows}); об'єднано",
         "{count} features for {code} (features {rows}); merged",
     ),
     "not_a_coverage": (

@@ -61,7 +61,9 @@ def test_a_message_says_numbers_fields_levels_and_inner_messages_in_the_language
     )
     assert issue_text(said, "uk").startswith("код UA05999 не відповідає жодній одиниці кодифікатора; натомість")
     totals = msg("totals_differ", field="population", value=1234567.0, total=1234.5)
-    assert issue_text(totals, "uk") == "рядок підсумків дає Населення 1\u00a0234\u00a0567, а сума рядків — 1\u00a0234,5"
+    assert issue_text(totals, "uk") == (
+        "рядок підсумків дає «Населення» 1\u00a0234\u00a0567, а сума рядків — 1\u00a0234,5"
+    )
     assert issue_text(totals, "en") == "the totals row gives Residents 1,234,567, but the rows sum to 1,234.5"
     scope = msg("no_such_name_in_scope", name="Агрономна", levels=("hromada", "raion"))
     assert "(громада/район)" in issue_text(scope, "uk")
