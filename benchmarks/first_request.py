@@ -109,6 +109,11 @@ def one_run(dataset, assumptions) -> tuple[dict[str, float], dict[str, int]]:
     timed("table rows", lambda: client.get(values["map-table-rows.data"], headers=gz))
     geo_url = props["map-graph"]["figure"]["data"][0]["geojson"]
     timed("geometry", lambda: client.get(geo_url, headers=gz))
+    # the start-up work (the guard's input rules: every page in both languages) waits for an idle server, so
+    # it comes after the first request; done here, untimed, as it would be before a user's first click
+    started = time.perf_counter()
+    app.server.extensions["atlas_guard_rules"].rules()
+    seconds["start-up work"] = time.perf_counter() - started
     values["map-metric.value"] = "gap_fte"
     switch = [
         _request(dependencies, "..map-graph.figure", values, "map-metric.value"),
@@ -150,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{steps['process cpu']:.2f} s in the whole process meanwhile (its start-up threads too)"
         )
         print(
+            f"  then the start-up work (input rules of every page, both languages), made once the server is idle: "
+            f"{statistics.median(r[0]['start-up work'] for r in runs):.2f} s"
+        )
+        print(
             f"  metric switch: server {steps['switch'] * 1e3:.0f} ms; up {sizes['up'] / 1e3:.1f} KB, "
             f"down {sizes['down'] / 1e3:.1f} KB ({sizes['down_gzip'] / 1e3:.1f} KB gzip; requests are not compressed)"
         )
@@ -160,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile()
         profiler.runcall(one_run, synthetic_dataset(demo, max(args.units)), assumptions)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    large = max(totals)
+    verdict = "met" if totals[large][0] < 3 else "NOT met"
+    print(
+        f"aim (issue 17): {large:,} units, first request under 3 s on the server: {totals[large][0]:.2f} s {verdict} "
+        f"(load average {os.getloadavg()[0]:.1f}: under load an upper bound)"
+    )
     if len(totals) > 1:
         small, large = min(totals), max(totals)
         print(

@@ -345,6 +345,7 @@ def install(app: dash.Dash, pages: Callable[[], Iterable[Any]]) -> None:
     """
     requests = _Requests()
     rules = _Rules(app, pages, requests)
+    app.server.extensions["atlas_guard_rules"] = rules  # rules.rules(): made now if not yet (benchmarks)
     # learn the rules in the background, not on the first callback request; but page by page, while the server
     # is idle: rendering every page in both languages would compete with the first visitor's requests
     threading.Thread(target=_quietly(rules.learn_when_idle), name="atlas-guard-rules", daemon=True).start()

@@ -132,3 +132,17 @@ def test_every_text_response_is_compressed(app):
     callback = client.post("/_dash-update-component", json=request, headers=GZIP)
     assert callback.status_code == 200 and callback.headers["Content-Encoding"] == "gzip"
     assert "map-graph" in json.loads(gzip.decompress(callback.data))["response"]
+
+
+def test_large_geometry_is_gzipped_fast_and_small_geometry_small():
+    """30,000 units: 16 MB of GeoJSON at gzip level 6 was most of the first geometry request; level 1 above 4 MB."""
+    from layouts.state import GEO_FAST_GZIP_BYTES, GeoJSON
+
+    feature = (
+        b'{"type":"Feature","properties":{"code":"UA%05d"},"geometry":{"type":"Point","coordinates":[30.1,50.2]}},'
+    )
+    for count, fast in ((100, False), (GEO_FAST_GZIP_BYTES // len(feature) + 1, True)):
+        text = b'{"type":"FeatureCollection","features":[' + b"".join(feature % i for i in range(count))[:-1] + b"]}"
+        packed = GeoJSON("digest", lambda text=text: text).gzip
+        assert gzip.decompress(packed) == text
+        assert packed[8] == (4 if fast else 0), count  # the gzip header's XFL: 4 = fastest level, 0 = default
