@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from core.text import issue_text
+
 __all__ = ["EXIT_STORE", "open_or_explain", "run_on_store"]
 
 #: Exit status when the database cannot be reached or is not migrated.
@@ -22,17 +24,23 @@ def open_or_explain(**options):
         return None
 
 
-def _message(exc: Exception) -> str:
+def _message(exc: Exception, lang: str) -> str:
+    from store import PublicationLookup, PublishConflict
+
+    if isinstance(exc, (PublishConflict, PublicationLookup)):  # said by code: in the command's language
+        return issue_text(exc.message, lang)
     # a LookupError's str() quotes its message (KeyError); its first argument is the sentence
     return str(exc.args[0]) if isinstance(exc, LookupError) and exc.args else str(exc)
 
 
-def run_on_store(action: Callable[..., int], expected: tuple[type[Exception], ...] = (), **options) -> int:
+def run_on_store(
+    action: Callable[..., int], expected: tuple[type[Exception], ...] = (), lang: str = "en", **options
+) -> int:
     """Open the store, run ``action(store)`` and close it; its return value is the exit status.
 
     A failure the user can act on (``expected``, e.g. an unknown publication) is printed as
-    ``error: …`` with status 1; a database failure (:class:`store.StoreError`) with
-    :data:`EXIT_STORE`. The store is closed in every case.
+    ``error: …`` (a publication's conflict or look-up in ``lang``) with status 1; a database failure
+    (:class:`store.StoreError`) with :data:`EXIT_STORE`. The store is closed in every case.
     """
     from store import StoreError
 
@@ -45,7 +53,7 @@ def run_on_store(action: Callable[..., int], expected: tuple[type[Exception], ..
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE
     except expected as exc:
-        print(f"error: {_message(exc)}", file=sys.stderr)
+        print(f"error: {_message(exc, lang)}", file=sys.stderr)
         return 1
     finally:
         store.close()

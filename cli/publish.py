@@ -86,4 +86,4 @@ def run_publish(args: argparse.Namespace) -> int:
         print(t("publish_store", lang, url=store.display_url))
         return 0
 
-    return run_on_store(publish, expected=(PublishConflict,))
+    return run_on_store(publish, expected=(PublishConflict,), lang=lang)

@@ -2311,6 +2311,31 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "файл прочитано, але зберегти його не вдалося: {reason}; поточні дані не змінено",
         "the file was read but could not be kept: {reason}; the data in use is unchanged",
     ),
+    # the store
+    "publish_conflict": (
+        "{kind} {period} опублікував {by} о {at} (версія {version}), поки ваш файл перевірявся; з вашого нічого "
+        "не опубліковано. Перегляньте «python app.py datasets» і опублікуйте знову, якщо ваш має її замінити.",
+        "{kind} {period} was published by {by} at {at} (version {version}) while yours was being checked; nothing "
+        "of yours was published. Look at `python app.py datasets` and publish again if yours should replace it.",
+    ),
+    "publish_clash": (
+        "тієї самої миті записано іншу публікацію того самого виду й періоду; з вашого нічого не опубліковано. "
+        "Перегляньте «python app.py datasets» і опублікуйте знову.",
+        "another publication of the same kind and period was written at the same moment; nothing of yours was "
+        "published. Look at `python app.py datasets` and publish again.",
+    ),
+    "no_publication": (
+        "у сховищі немає публікації №{id} (див. «python app.py datasets»)",
+        "no publication {id} in the store (see `python app.py datasets`)",
+    ),
+    "already_retracted": (
+        "публікацію №{id} ({kind} {period} v{version}) уже відкликав {by} о {at}",
+        "publication {id} ({kind} {period} v{version}) was already retracted by {by} at {at}",
+    ),
+    "period_invalid": (
+        "період «{value}» — не квартал (напр., 2025-Q2) і не дата (напр., 2025-04-30)",
+        "period '{value}' is neither a quarter (e.g. 2025-Q2) nor a date (e.g. 2025-04-30)",
+    ),
     # files and tables
     "file_not_found": ("файл не знайдено: {path}", "file not found: {path}"),
     "cannot_read": ("файл не вдається прочитати ({reason})", "cannot read the file ({reason})"),

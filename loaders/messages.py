@@ -81,6 +81,12 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "upload_not_base64": (),
     "upload_too_big": ("limit_mb",),
     "upload_not_kept": ("reason",),
+    # -- the store (store.store: publish, retract)
+    "publish_conflict": ("kind", "period", "by", "at", "version"),
+    "publish_clash": (),
+    "no_publication": ("id",),
+    "already_retracted": ("id", "kind", "period", "version", "by", "at"),
+    "period_invalid": ("value",),
     # -- files and tables (loaders.tables, loaders.validate, loaders.boundaries)
     "file_not_found": ("path",),
     "cannot_read": ("reason",),

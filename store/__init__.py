@@ -10,7 +10,16 @@ reference periods and :mod:`store.db` for the database itself.
 from .db import SchemaOutdated, StoreError, StoreUnavailable, database_url, migrate, redact
 from .demo import DEMO_PERIODS, publish_demo
 from .periods import Period, parse_period, quarters
-from .store import Prepared, Publication, PublishConflict, PublishRefused, Store, Table, open_store
+from .store import (
+    Prepared,
+    Publication,
+    PublicationLookup,
+    PublishConflict,
+    PublishRefused,
+    Store,
+    Table,
+    open_store,
+)
 
 __all__ = [
     "DEMO_PERIODS",
@@ -18,6 +27,7 @@ __all__ = [
     "Prepared",
     "Publication",
     "PublishConflict",
+    "PublicationLookup",
     "PublishRefused",
     "SchemaOutdated",
     "Store",

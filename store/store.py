@@ -44,11 +44,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.periods import Period, parse_period
+from core.text import issue_text
 from loaders import Dataset, Issue, Unmatched, ValidationReport, default_units, read_manifest, read_units
 from loaders.boundaries import read_boundary_file
 from loaders.dataset import assemble
 from loaders.fields import CANONICAL_FIELDS, KINDS
 from loaders.inputs import read_figures
+from loaders.messages import Message, msg
 from loaders.names import unit_index
 from loaders.status import read_status_table
 
@@ -73,7 +75,22 @@ class PublishRefused(db.StoreError):
 
 
 class PublishConflict(db.StoreError):
-    """Someone else published the same kind and period first: nothing of this publication was written."""
+    """Someone else published the same kind and period first: nothing of this publication was written.
+
+    ``message`` is ``(code, params)`` (``loaders.messages``); ``str()`` says it in English.
+    """
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(issue_text(message, "en"))
+
+
+class PublicationLookup(LookupError):
+    """No such publication to retract, or it was retracted already; ``message`` as :class:`PublishConflict`."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(issue_text(message, "en"))
 
 
 @dataclass(frozen=True)
@@ -755,10 +772,14 @@ class Store:
                             )
                         ).one()
                         raise PublishConflict(
-                            f"{table.kind} {table.period.label} was published by {other.published_by} at "
-                            f"{other.published_at:%Y-%m-%d %H:%M} (version {latest}) while yours was being "
-                            f"checked; nothing of yours was published. Look at `python app.py datasets` and "
-                            f"publish again if yours should replace it."
+                            msg(
+                                "publish_conflict",
+                                kind=table.kind,
+                                period=table.period.label,
+                                by=other.published_by,
+                                at=f"{other.published_at:%Y-%m-%d %H:%M}",
+                                version=str(latest),
+                            )
                         )
                     sha = _sha256(table)
                     if latest is not None and self._current_sha(conn, *key) == sha:
@@ -767,10 +788,7 @@ class Store:
         except IntegrityError as exc:
             if not _is_version_clash(exc):
                 raise
-            raise PublishConflict(
-                "another publication of the same kind and period was written at the same moment; "
-                "nothing of yours was published. Look at `python app.py datasets` and publish again."
-            ) from None
+            raise PublishConflict(msg("publish_clash")) from None
         except OperationalError as exc:
             raise db.StoreUnavailable(db._unreachable(self.engine, exc)) from None
         return [p for p in self.publications() if p.id in written]
@@ -862,11 +880,18 @@ class Store:
         with self._writer.begin() as conn:
             row = conn.execute(select(publications).where(publications.c.id == publication_id)).one_or_none()
             if row is None:
-                raise LookupError(f"no publication {publication_id} in the store (see `python app.py datasets`)")
+                raise PublicationLookup(msg("no_publication", id=str(publication_id)))
             if row.status == "retracted":
-                raise LookupError(
-                    f"publication {publication_id} ({row.kind} {row.period} v{row.version}) was already retracted "
-                    f"by {row.retracted_by} at {row.retracted_at:%Y-%m-%d %H:%M}"
+                raise PublicationLookup(
+                    msg(
+                        "already_retracted",
+                        id=str(publication_id),
+                        kind=row.kind,
+                        period=row.period,
+                        version=str(row.version),
+                        by=row.retracted_by,
+                        at=f"{row.retracted_at:%Y-%m-%d %H:%M}",
+                    )
                 )
             conn.execute(
                 update(publications)

@@ -15,7 +15,8 @@ import logging
 import dash
 from dash import Input, Output, State, dcc, html
 
-from core.text import t
+from core.text import issue_text, t
+from loaders.messages import msg
 
 from .. import auth
 from ..components import data_table
@@ -114,8 +115,8 @@ def publish_upload(state: AtlasState, period_text: str | None, lang: str) -> str
         return _l("nothing_uploaded", lang)
     try:
         period = parse_period(period_text or "")
-    except ValueError as exc:
-        return str(exc)
+    except ValueError:
+        return issue_text(msg("period_invalid", value=period_text or ""), lang)
     kind = f"boundaries:{report.level}" if report.kind == "boundaries" else report.kind
     table = Table(
         kind,
@@ -130,7 +131,9 @@ def publish_upload(state: AtlasState, period_text: str | None, lang: str) -> str
     user = auth.current_user()
     try:
         published = store.publish(store.prepare_tables([table]), by=user.name if user else "anonymous")
-    except (PublishConflict, StoreError) as exc:
+    except PublishConflict as exc:
+        return issue_text(exc.message, lang)
+    except StoreError as exc:  # the database cannot be used: the operator's message
         return str(exc)
     if not published:
         return _l("unchanged", lang)
@@ -173,7 +176,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def retract(_clicks, publication_id, reason, lang):
-        from store import StoreError
+        from store import PublicationLookup, StoreError
 
         if not _may_publish():
             message = _l("not_allowed", lang)
@@ -184,8 +187,10 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             try:
                 state.published.store.retract(int(publication_id), by=user.name if user else "anonymous", reason=reason)
                 message = _l("retracted_ok", lang).format(id=int(publication_id))
-            except (LookupError, StoreError) as exc:
-                message = str(exc.args[0] if isinstance(exc, LookupError) else exc)
+            except PublicationLookup as exc:
+                message = issue_text(exc.message, lang)
+            except StoreError as exc:
+                message = str(exc)
         return _answer(state, message, lang)
 
     @app.callback(

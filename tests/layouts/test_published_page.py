@@ -104,6 +104,32 @@ def test_a_period_that_is_not_one_is_refused(served):
     assert len(served.publications()) == 4
 
 
+def test_the_store_section_answers_in_ukrainian_under_uk(served):
+    """Under /uk/ a bad period and a retraction of no publication, or of one retracted already, are said in
+    Ukrainian (they were the store's English sentences)."""
+    from tests.fixtures import english_phrases
+
+    client = Client(_app(served))
+    client.upload()
+    period = "наступної весни"
+    values = {("store-publish", "n_clicks"): 1, ("store-period", "value"): period, ("app-lang", "data"): "uk"}
+    said = json.loads(client.call("..store-message.children", values, "store-publish.n_clicks"))
+    message = said["response"]["store-message"]["children"]
+    assert message == "період «наступної весни» — не квартал (напр., 2025-Q2) і не дата (напр., 2025-04-30)"
+    first = served.publications()[0].id
+    served.retract(first, by="olena", reason="test")
+    for publication, words in ((999, "у сховищі немає публікації №999"), (first, f"публікацію №{first} (")):
+        values = {
+            ("store-retract", "n_clicks"): 1,
+            ("store-retract-id", "value"): publication,
+            ("store-retract-reason", "value"): "",
+            ("app-lang", "data"): "uk",
+        }
+        said = json.loads(client.call("..store-message.children", values, "store-retract.n_clicks"))
+        message = said["response"]["store-message"]["children"]
+        assert message.startswith(words) and not english_phrases(message), message
+
+
 def test_a_viewer_cannot_publish_or_retract(served):
     add_user(served, "vira", "viewer-password", "viewer", by="admin")
     add_user(served, "andrii", "analyst-password", "analyst", by="admin")
