@@ -1,8 +1,10 @@
-"""Load test: 50 simulated users against the app under gunicorn on loopback.
+"""Load test: 50, then 100 simulated users against the app under gunicorn on loopback.
 
-    python benchmarks/load_test.py [--users 50] [--seconds 60] [--workers 2] [--threads 8]
+    python benchmarks/load_test.py [--users 50 100] [--seconds 60] [--workers N] [--threads N]
 
-Starts ``gunicorn app:server`` on 127.0.0.1 (a free port), then each
+Starts ``gunicorn -c gunicorn.conf.py app:server`` as README's Deployment
+runs it (2 gthread workers x 16 threads unless ``--workers``/``--threads``
+say otherwise) on 127.0.0.1 (a free port), then for each user count each
 simulated user, in its own thread with its own cookie session, repeats a
 typical visit as a browser makes it: open the map page and its layout (which
 carries the first figure and the table's rows URL), fetch the rows, switch the
@@ -12,8 +14,11 @@ table, filtered and sorted, as .xlsx (the table pages and sorts in the
 browser). Versioned URLs (rows, geometry) are fetched once per user, as a
 browser's cache keeps them. The run is
 bounded in time (``--seconds``) and in requests (``--max-requests``), and
-stops by itself. It prints requests served, p50 / p95 / max latency, errors,
-and the peak memory (VmHWM) of each gunicorn worker.
+stops by itself. It prints, per user count, requests served, p50 / p95 / max
+latency and errors with the aim of issue 16 beside them (50 users: p95 under
+500 ms, 0 errors; 100 users: 0 errors) and the load average, latency per kind
+of request, and the peak memory (VmHWM) of each gunicorn worker. On a shared
+machine the figures are upper bounds.
 
 Only loopback addresses are used.
 """
@@ -220,104 +225,149 @@ def _worker_pids(master: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    args = parser.parse_args()
+#: the aims of issue 16: users -> (p95 under this many seconds or None, errors at most)
+AIMS = {50: (0.5, 0), 100: (None, 0)}
 
+
+def _start(args) -> tuple[subprocess.Popen, str, str]:
+    """gunicorn as README's Deployment runs it (``gunicorn.conf.py``), on a free loopback port."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     cache = tempfile.mkdtemp(prefix="atlas-load-")
-    env = dict(os.environ, ATLAS_CACHE_DIR=cache)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "120",
-        "app:server",
-    ]
+    env = dict(os.environ, ATLAS_CACHE_DIR=cache, ATLAS_BIND=f"127.0.0.1:{port}")
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
     gunicorn = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [*command, "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            if gunicorn.poll() is not None or time.monotonic() > deadline:
+                gunicorn.kill()
+                raise RuntimeError(f"gunicorn did not start: {gunicorn.stderr.read()[-2000:]}") from None
+            time.sleep(0.3)
+    return gunicorn, base, cache
+
+
+def _outputs_of(base: str) -> dict[str, str]:
+    dependencies = json.loads(urllib.request.urlopen(base + "/_dash-dependencies", timeout=60).read())
+    outputs = {}
+    for d in dependencies:
+        for prefix in ("..map-graph.figure", "..map-table.columnDefs", "..map-download.data"):
+            first = d["output"].split("...")[0].lstrip(".")
+            # the callback whose first output is that one, not a later one that may also write it
+            if first == prefix.lstrip(".") and prefix not in outputs:
+                outputs[prefix] = d["output"]
+    return outputs
+
+
+def _run(base: str, outputs: dict[str, str], users: int, seconds: float, max_requests: int) -> dict:
+    """``users`` simulated users for ``seconds``: latencies (overall and per kind), errors, visits."""
+    BY_KIND.clear()
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    visits = [0]
+
+    def run(seed: int) -> None:
+        rng = random.Random(seed)
+        user = User(base, outputs, latencies, errors, lock)
+        n = 0
+        while time.monotonic() < stop_at and len(latencies) < max_requests:
+            user.visit(n, rng)
+            n += 1
+            with lock:
+                visits[0] += 1
+
+    load = os.getloadavg()[0]
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 180)
+    ordered = sorted(latencies)
+    return {
+        "users": users,
+        "elapsed": time.monotonic() - started,
+        "requests": len(ordered),
+        "visits": visits[0],
+        "p50": statistics.median(ordered) if ordered else float("nan"),
+        "p95": ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("nan"),
+        "max": ordered[-1] if ordered else float("nan"),
+        "errors": errors,
+        "by_kind": {k: sorted(v) for k, v in BY_KIND.items()},
+        "load": (load, os.getloadavg()[0]),
+    }
+
+
+def _verdict(result: dict) -> str:
+    p95_aim, errors_aim = AIMS.get(result["users"], (None, 0))
+    aim = " and ".join(([f"p95 < {p95_aim * 1e3:.0f} ms"] if p95_aim is not None else []) + [f"{errors_aim} errors"])
+    met = len(result["errors"]) <= errors_aim and (p95_aim is None or result["p95"] < p95_aim)
+    return f"aim {aim}: {'met' if met else 'NOT met'}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[50, 100], help="user counts, run one after another")
+    parser.add_argument("--seconds", type=float, default=60, help="length of each run")
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's (2)")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's (16)")
+    args = parser.parse_args()
+
+    gunicorn, base, cache = _start(args)
+    results = []
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                if gunicorn.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: {gunicorn.stderr.read()[-2000:]}") from None
-                time.sleep(0.3)
         # every worker loads the app on its first request: warm them up
-        for _ in range(4 * args.workers):
+        for _ in range(8):
             urllib.request.urlopen(base + "/uk/map", timeout=120).read()
-        dependencies = json.loads(urllib.request.urlopen(base + "/_dash-dependencies", timeout=60).read())
-        outputs = {}
-        for d in dependencies:
-            for prefix in ("..map-graph.figure", "..map-table.columnDefs", "..map-download.data"):
-                first = d["output"].split("...")[0].lstrip(".")
-                # the callback whose first output is that one, not a later one that may also write it
-                if first == prefix.lstrip(".") and prefix not in outputs:
-                    outputs[prefix] = d["output"]
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        stop_at = time.monotonic() + args.seconds
-        visits = [0]
-
-        def run(seed: int) -> None:
-            rng = random.Random(seed)
-            user = User(base, outputs, latencies, errors, lock)
-            n = 0
-            while time.monotonic() < stop_at and len(latencies) < args.max_requests:
-                user.visit(n, rng)
-                n += 1
-                with lock:
-                    visits[0] += 1
-
-        started = time.monotonic()
-        threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(args.users)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.seconds + 180)
-        elapsed = time.monotonic() - started
+        outputs = _outputs_of(base)
+        for users in args.users:
+            results.append(_run(base, outputs, users, args.seconds, args.max_requests))
         memory = {pid: _peak_memory_mb(pid) for pid in _worker_pids(gunicorn.pid)}
     finally:
         gunicorn.terminate()
         gunicorn.wait(30)
         shutil.rmtree(cache, ignore_errors=True)  # the run's sessions
 
-    ordered = sorted(latencies)
-    print(f"gunicorn: {args.workers} workers x {args.threads} threads; {args.users} users for {elapsed:.0f} s")
-    print(f"requests served: {len(latencies)} ({len(latencies) / elapsed:.0f}/s), visits: {visits[0]}")
-    if ordered:
-        p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    workers, threads = args.workers or "conf", args.threads or "conf"
+    print(
+        f"gunicorn -c gunicorn.conf.py app:server (workers {workers}, threads {threads}); {args.seconds:.0f} s per run"
+    )
+    failed = False
+    for r in results:
         print(
-            f"latency: p50 {statistics.median(ordered) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, "
-            f"max {ordered[-1] * 1e3:.0f} ms"
+            f"\n{r['users']} users: {r['requests']} requests ({r['requests'] / r['elapsed']:.0f}/s), "
+            f"{r['visits']} visits; load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}"
         )
-    for kind, times in sorted(BY_KIND.items()):
-        times = sorted(times)
+        for kind, times in sorted(r["by_kind"].items()):
+            print(
+                f"  {kind:<34} {len(times):>6}  p50 {statistics.median(times) * 1e3:>6.0f} ms  "
+                f"p95 {times[int(0.95 * (len(times) - 1))] * 1e3:>6.0f} ms"
+            )
+        if r["errors"]:
+            print(f"  first error: {r['errors'][0]}")
+    print("\nsummary (per user count)")
+    for r in results:
+        verdict = _verdict(r)
+        failed |= "NOT" in verdict
         print(
-            f"  {kind:<34} {len(times):>6}  p50 {statistics.median(times) * 1e3:>6.0f} ms  "
-            f"p95 {times[int(0.95 * (len(times) - 1))] * 1e3:>6.0f} ms"
+            f"  {r['users']:>4} users  p50 {r['p50'] * 1e3:>6.0f} ms  p95 {r['p95'] * 1e3:>6.0f} ms  "
+            f"max {r['max'] * 1e3:>6.0f} ms  errors {len(r['errors'])}  ({verdict}; load {r['load'][0]:.1f})"
         )
-    print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print("peak memory per worker (VmHWM): " + ", ".join(f"{m:.0f} MB" for m in memory.values()))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -49,11 +49,14 @@ STAFF = (
 )
 
 
-def dataset_before(commit: str):
+def dataset_before(commit: str, repository: Path = ROOT):
     """``loaders/dataset.py`` at ``commit`` as the module ``loaders._dataset_before`` (None without git)."""
     try:
         source = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{commit}:loaders/dataset.py"], capture_output=True, check=True, text=True
+            ["git", "-C", str(repository), "show", f"{commit}:loaders/dataset.py"],
+            capture_output=True,
+            check=True,
+            text=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -63,6 +66,7 @@ def dataset_before(commit: str):
     module = importlib.util.module_from_spec(spec)
     module.__package__ = loaders.__name__
     module.__file__ = str(ROOT / "loaders" / "dataset.py")
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     exec(compile(source, f"{commit}:loaders/dataset.py", "exec"), module.__dict__)
     return module
 
@@ -130,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the large file (0: skip it)")
     parser.add_argument("--before", default=BEFORE, help="commit of loaders/dataset.py for the old way")
+    parser.add_argument("--git", type=Path, default=ROOT, help="the repository to read it from (a copy has none)")
     args = parser.parse_args(argv)
     os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-upload-bench-"))
     os.environ.setdefault("ATLAS_SECRET_KEY", "upload-bench")
@@ -143,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     app = App()
     app.upload(STAFF.encode(), "warm.csv", "staffing")  # the forkserver, the first request of the session
     failures = 0
-    old = dataset_before(args.before)
+    old = dataset_before(args.before, args.git)
     if old is not None:
         new_with_file, new_change = page.with_file, page.table_change
         page.with_file, page.table_change = old.with_file, old.table_change

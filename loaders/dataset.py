@@ -687,6 +687,8 @@ def _assemble_again(dataset: Dataset, figures: dict[str, pd.DataFrame], reports:
     counts = {kind: len(r.issues) for kind, r in copies.items()}
     hromadas = assemble(dataset.units, figures, copies, status=dataset.status)
     for kind, report in copies.items():
+        if len(report.issues) == counts[kind]:
+            continue  # nothing said (a file of 100,000 rows may bring as many issues: not hashed for nothing)
         seen, added = set(report.issues[: counts[kind]]), []
         for issue in report.issues[counts[kind] :]:
             if issue not in seen:

@@ -14,13 +14,16 @@ copy of the web worker with its threads and sessions) with
   openpyxl, GDAL, GEOS or difflib; no parser can skip it).
 
 The result comes back as plain data written by the child into the file's
-private folder: the report as JSON (at most 64 MB) and the validated frame
-as Parquet (GeoParquet for boundaries). Nothing is unpickled from the child.
+private folder: the report as JSON (at most 64 MB; its issues as columns,
+each distinct message once, so 99,999 warnings of one kind are a few
+hundred kilobytes) and the validated frame as Parquet (GeoParquet for
+boundaries). Nothing is unpickled from the child.
 Server paths never appear in messages; the user sees the name of their file.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import multiprocessing
@@ -29,6 +32,7 @@ import resource
 import signal
 import time
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -76,26 +80,121 @@ def _limit_self(lim: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _key(value: Any) -> Any:
+    """A hashable stand-in for ``value`` that tells ``1``, ``1.0`` and ``True`` apart (message parameters are dicts)."""
+    if isinstance(value, dict):
+        key = ("dict", tuple((k, type(v), v) for k, v in value.items()))
+    else:
+        key = (type(value), value)
+    try:
+        hash(key)
+    except TypeError:
+        return ("json", json.dumps(value, sort_keys=True, default=str))
+    return key
+
+
+_PLAIN = (str, int, float, type(None))
+
+
+def _column(values: list[Any]) -> dict[str, Any]:
+    """One column: ``{"values": distinct, "runs": [[index, length], ...]}`` when it repeats, else ``{"list": values}``.
+
+    A file's issues repeat: 99,999 duplicate rows are one message 99,999 times.
+    """
+    kinds = set(map(type, values))
+    # values of one plain type (or None) compare exactly: grouped as they are; anything else by _key
+    key = None if len(kinds - {type(None)}) <= 1 and kinds <= set(_PLAIN) else _key
+    distinct: dict[Any, int] = {}
+    firsts: list[Any] = []
+    runs: list[list[int]] = []
+    most = len(values) // 2 + 1
+    for found, group in itertools.groupby(values, key=key):
+        members = list(group)
+        if found not in distinct:
+            distinct[found] = len(firsts)
+            firsts.append(members[0])
+        runs.append([distinct[found], len(members)])
+        if len(runs) > most:
+            return {"list": list(values)}
+    return {"values": firsts, "runs": runs}
+
+
+def _expand(column: dict[str, Any]) -> list[Any]:
+    if "list" in column:
+        return list(column["list"])
+    values, out = column["values"], []
+    for index, length in column["runs"]:
+        out.extend([values[index]] * length)
+    return out
+
+
+def to_columns(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A list of records with the same keys as ``{"count": n, "columns": {key: column}}`` (see :func:`_column`)."""
+    names = list(records[0]) if records else []
+    return {"count": len(records), "columns": {n: _column([r[n] for r in records]) for n in names}}
+
+
+def _attribute_columns(items: list[Any], names: list[str]) -> dict[str, Any]:
+    """:func:`to_columns` of objects' attributes ``names`` (without making a record per object)."""
+    return {"count": len(items), "columns": {n: _column(list(map(attrgetter(n), items))) for n in names}}
+
+
+def from_columns(data: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The inverse of :func:`to_columns`; a list of records (the form before columns) is returned as it is."""
+    if isinstance(data, list):
+        return data
+    count = int(data.get("count", 0))
+    columns = {name: _expand(column) for name, column in data.get("columns", {}).items()}
+    if any(len(values) != count for values in columns.values()):
+        raise ValueError("a column of the report does not have one value per record")
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())] if names else [{} for _ in range(count)]
+
+
+def map_columns(data: dict[str, Any] | list[dict[str, Any]], function) -> None:
+    """Apply ``function`` to every value of records in either form, in place (once per distinct value in columns)."""
+    if isinstance(data, list):
+        for record in data:
+            for name, value in record.items():
+                record[name] = function(value)
+        return
+    for column in data.get("columns", {}).values():
+        key = "list" if "list" in column else "values"
+        column[key] = [v if v is None or isinstance(v, (int, float)) else function(v) for v in column[key]]
+
+
 def report_to_json(report: ValidationReport) -> dict[str, Any]:
-    """A :class:`ValidationReport` as JSON-able data."""
+    """A :class:`ValidationReport` as JSON-able data; issues and unmatched rows as columns (:func:`to_columns`)."""
     out: dict[str, Any] = {}
     for f in fields(report):
         value = getattr(report, f.name)
         if f.name == "issues":
-            value = [{x.name: getattr(i, x.name) for x in fields(Issue)} for i in value]  # sheet, header too
+            value = _attribute_columns(value, [x.name for x in fields(Issue)])  # every field: sheet, header too
         elif f.name == "unmatched":
-            value = [{"row": u.row, "value": u.value, "suggestions": list(u.suggestions)} for u in value]
+            value = to_columns([{"row": u.row, "value": u.value, "suggestions": list(u.suggestions)} for u in value])
         out[f.name] = value
     return out
 
 
+def _issues(data: dict[str, Any] | list[dict[str, Any]]) -> list[Issue]:
+    """The issues of :func:`report_to_json`: from columns of :class:`Issue`'s own fields, made straight from
+    them (100,000 issues without a record each); from anything else, record by record."""
+    names = [f.name for f in fields(Issue)]
+    if isinstance(data, dict) and list(data.get("columns", {})) == names:
+        count, columns = int(data.get("count", 0)), [_expand(c) for c in data["columns"].values()]
+        if all(len(values) == count for values in columns):
+            return [Issue(*values) for values in zip(*columns)]
+    return [Issue.from_dict(i) for i in from_columns(data)]
+
+
 def report_from_json(data: dict[str, Any]) -> ValidationReport:
-    """The inverse of :func:`report_to_json` (unknown keys are ignored)."""
+    """The inverse of :func:`report_to_json` (unknown keys are ignored; issues as a list of records are read too)."""
     known = {f.name for f in fields(ValidationReport)}
     values = {k: v for k, v in data.items() if k in known}
-    values["issues"] = [Issue.from_dict(i) for i in values.get("issues", [])]
+    values["issues"] = _issues(values.get("issues", []))
     values["unmatched"] = [
-        Unmatched(u["row"], u["value"], tuple(u.get("suggestions", ()))) for u in values.get("unmatched", [])
+        Unmatched(u["row"], u["value"], tuple(u.get("suggestions", ())))
+        for u in from_columns(values.get("unmatched", []))
     ]
     values["totals"] = {str(k): float("nan") if v is None else float(v) for k, v in values.get("totals", {}).items()}
     return ValidationReport(**values)
@@ -267,13 +366,10 @@ def validate_untrusted(
         return _refused(kind, name, memory_message)
     if data.get("failure"):
         return _refused(kind, name, msg("reader_failed", reason=_clean(str(data.get("message", "")), replacements)))
-    # server paths out of the texts before the issues are made (a 100,000-row file may bring as many issues)
-    sources: dict[str, str] = {}
-    for item in data.get("issues", []):
-        source = item.get("source", "")
-        if source not in sources:
-            sources[source] = _clean(source, replacements)
-        item["source"], item["params"] = sources[source], _clean_params(item.get("params", {}), replacements)
+    # server paths out of the texts before the issues are made: once per distinct value (a 100,000-row file may
+    # bring as many issues, mostly the same few messages)
+    for part in ("issues", "unmatched"):
+        map_columns(data.get(part, []), lambda value: _clean_params(value, replacements))
     report = report_from_json(data)
     report.source = _clean(report.source, replacements)
     report.path = name
