@@ -532,6 +532,15 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_errors": "Помилки",
         "upload_warnings": "Попередження",
         "upload_unmatched": "Незіставлені рядки та найближчі варіанти",
+        "upload_kind_count": "{message} (таких — {count})",
+        "upload_more_issues": (
+            "У таблиці — перші {first} кожного виду: {shown} з {total}. Усі {total} — на аркуші «{sheet}» "
+            "завантаження «{workbook}»."
+        ),
+        "upload_more_issues_rejected": (
+            "У таблиці — перші {first} кожного виду: {shown} з {total}. Файл не прийнято, тож у звіті його немає; "
+            "усі {total} перелічує команда «python app.py validate» для цього файла."
+        ),
         "upload_row": "Рядок",
         "upload_column": "Стовпець",
         "upload_message": "Повідомлення",
@@ -1042,6 +1051,15 @@ TEXT: dict[str, dict[str, str]] = {
         "upload_errors": "Errors",
         "upload_warnings": "Warnings",
         "upload_unmatched": "Unmatched rows and the closest candidates",
+        "upload_kind_count": "{message} ({count} like this)",
+        "upload_more_issues": (
+            "The table lists the first {first} of each kind: {shown} of {total}. All {total} are in the sheet "
+            "'{sheet}' of the '{workbook}' download."
+        ),
+        "upload_more_issues_rejected": (
+            "The table lists the first {first} of each kind: {shown} of {total}. The file was not accepted, so no "
+            "workbook has it; 'python app.py validate' on the file lists all {total}."
+        ),
         "upload_row": "Row",
         "upload_column": "Column",
         "upload_message": "Message",

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -195,6 +196,27 @@ def _total(value, lang: str) -> str:
     return t("no_data", lang) if _nan(value) else format_number(value, 0, lang)
 
 
+#: the page lists the first rows of each kind of issue, at most this many in all (the workbook has every one)
+_FIRST_OF_KIND, _MOST_SHOWN = 20, 500
+
+
+def _by_kind(issues) -> tuple[list[tuple[Any, int]], list]:
+    """``(kinds, shown)``: each kind (message code) of ``issues`` as its first issue and how many there are, in
+    the order first found, and the issues the page lists (the first :data:`_FIRST_OF_KIND` of each kind, at
+    most :data:`_MOST_SHOWN`, in file order)."""
+    counts: dict[str, int] = {}
+    firsts: dict[str, Any] = {}
+    shown = []
+    for issue in issues:
+        seen = counts.get(issue.code, 0)
+        if not seen:
+            firsts[issue.code] = issue
+        counts[issue.code] = seen + 1
+        if seen < _FIRST_OF_KIND and len(shown) < _MOST_SHOWN:
+            shown.append(issue)
+    return [(firsts[code], n) for code, n in counts.items()], shown
+
+
 def report_view(report: FileReport, lang: str) -> html.Div:
     """A validation report as text and tables (values from the file are shown literally)."""
     head = html.P(label("ok" if report.ok else "rejected", lang), className="ok" if report.ok else "rejected")
@@ -218,16 +240,40 @@ def report_view(report: FileReport, lang: str) -> html.Div:
         )
     for key, issues in (("errors", report.errors), ("warnings", report.warnings)):
         if issues:
-            parts.append(html.H3(f"{label(key, lang)} ({len(issues)})"))
+            kinds, shown = _by_kind(issues)
+            parts.append(html.H3(f"{label(key, lang)} ({format_number(len(issues), 0, lang)})"))
+            if len(shown) < len(issues):
+                parts.append(
+                    html.Ul(
+                        [html.Li(t("upload_kind_count", lang, message=i.text(lang), count=n)) for i, n in kinds],
+                        id=f"data-{key}-kinds",
+                    )
+                )
             parts.append(
                 data_table(
                     f"data-{key}",
                     [{"name": label(c, lang), "id": c} for c in ("row", "column", "message")],
-                    [{"row": i.row, "column": i.column_text(lang), "message": i.text(lang)} for i in issues[:500]],
+                    [{"row": i.row, "column": i.column_text(lang), "message": i.text(lang)} for i in shown],
                     page_size=10,
                     lang=lang,
                 )
             )
+            if len(shown) < len(issues):
+                parts.append(
+                    html.P(
+                        t(
+                            "upload_more_issues" if report.ok else "upload_more_issues_rejected",
+                            lang,
+                            first=_FIRST_OF_KIND,
+                            shown=len(shown),
+                            total=len(issues),
+                            more=len(issues) - len(shown),
+                            sheet=t("sheet_issues", lang),
+                            workbook=t("full_workbook", lang),
+                        ),
+                        id=f"data-{key}-more",
+                    )
+                )
     if report.unmatched:
         parts.append(html.H3(f"{label('unmatched', lang)} ({len(report.unmatched)})"))
         parts.append(

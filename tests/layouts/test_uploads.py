@@ -310,3 +310,41 @@ def test_every_kind_of_problem_in_an_upload_is_said_in_ukrainian_naming_row_and_
     for name, (content, words) in refused.items():
         shown = " | ".join(_texts(upload(content, name)))
         assert words in shown and not english_phrases(shown), (name, shown)
+
+
+def test_a_report_of_many_issues_lists_the_first_of_each_kind_and_says_how_many_more():
+    """99,999 duplicate rows used to fill the page's table with 500 copies of one message, with no word of the
+    other 99,499; now each kind is counted, the table has the first rows of each, and the page says where the
+    rest are (the full workbook's issues sheet; for a refused file, ``validate``)."""
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    from core.text import t
+    from loaders import FileReport, ValidationReport
+
+    report = ValidationReport("population file f.csv", kind="population", path="f.csv", rows=1_000)
+    report.warn("not_a_number", {"value": "abc"}, row=2, column="population")
+    for row in range(3, 1_003):
+        what = ["unit_again", {"level": "hromada", "code": "UA05020030000031457"}]  # as it comes back from the child
+        report.warn("appears_again", {"what": what, "first": 2}, row=row)
+    report.warn("not_a_number", {"value": "x"}, row=1_003, column="population")
+    view = report_view(FileReport.from_report(report), "uk")
+    rows = _grid_rows(view, "data-warnings")
+    assert len(rows) == 22  # the first 20 duplicates, both "not a number" rows (one kind: 2 of them)
+    assert [r["row"] for r in rows][:3] == [2, 3, 4] and rows[-1]["row"] == 1_003
+    text = json.dumps(view, cls=PlotlyJSONEncoder, ensure_ascii=False)
+    assert t("upload_kind_count", "uk", message="", count=1_000) in text and "(таких — 2)" in text
+    more = t("upload_more_issues", "uk", first=20, shown=22, total=1_002, sheet=t("sheet_issues", "uk"), workbook="")
+    assert more.split(".")[0] in text and t("sheet_issues", "uk") in text
+
+    report.error("not_a_number", {"value": "y"}, row=5, column="population")
+    for row in range(6, 600):
+        report.error("not_a_number", {"value": str(row)}, row=row, column="population")
+    view = report_view(FileReport.from_report(report), "en")
+    assert len(_grid_rows(view, "data-errors")) == 20
+    assert "'python app.py validate' on the file lists all 595" in json.dumps(view, cls=PlotlyJSONEncoder)
+    few = ValidationReport("population file g.csv", kind="population", path="g.csv")
+    few.warn("not_a_number", {"value": "abc"}, row=2, column="population")
+    view = report_view(FileReport.from_report(few), "en")
+    assert "data-warnings-more" not in json.dumps(view, cls=PlotlyJSONEncoder)  # all shown: nothing more to say
