@@ -139,7 +139,11 @@ def rows_response(state: AtlasState, level: str) -> flask.Response:
         data = state.tables(metric=metric)
         if oblast is not None and oblast not in set(data.tables["oblast"]["code"]):
             flask.abort(404)
-        rows = table_rows_json(data, level, metric, oblast, lang)
+        # the same for every session on the same tables: written once per version and view (state.figure's memo)
+        rows = state.figure(
+            ("map-rows", key, change, level, oblast or "", lang),
+            lambda: table_rows_json(data, level, metric, oblast, lang),
+        )
         response = flask.Response(rows, mimetype="application/json")
     response.set_etag(etag)
     if request.args.get("v") == key:

@@ -236,3 +236,23 @@ def test_a_page_whose_table_script_has_another_name_keeps_its_scripts():
     assert kept == scripts + scripts
     url = "/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1.min.js"
     assert named == f'<script>window.atlasGridScript = "{url}";</script>'
+
+
+def test_rows_written_once_per_version_follow_a_new_version(client, monkeypatch):
+    """The rows of a view are written once per version of the tables (``tables_key``) and view, and served to
+    every session from then on; another version, language or level gets rows of its own."""
+    import layouts.pages.map as map_page
+
+    app, c = client
+    written = []
+    original = map_page.table_rows_json
+    monkeypatch.setattr(map_page, "table_rows_json", lambda *a: written.append(a[1:]) or original(*a))
+    url = _component(_layout(c, "/uk/map?level=hromada"), ids.TABLE_ROWS)["data"]
+    first = c.get(url).data
+    assert app.server.test_client().get(url).data == first  # another session, the same version: kept rows
+    assert len(written) == 1
+    assert c.get(url.replace("lang=uk", "lang=en")).status_code == 200 and len(written) == 2
+    assert c.get(url.replace("/hromada.json", "/oblast.json")).status_code == 200 and len(written) == 3
+    state = app.server.extensions["atlas_state"]
+    monkeypatch.setattr(type(state), "tables_key", lambda self, metric=None: "another version")
+    assert c.get(url).data == first and len(written) == 4  # written again for that version
