@@ -522,14 +522,21 @@ def records(table: pd.DataFrame, columns: list[str]) -> list[dict]:
     return out.to_dict("records")
 
 
-def register_search(app, state, dropdown_id: str, levels: tuple[str, ...] = ("hromada",)) -> None:
-    """Fill a search dropdown with the hits for what the user types (not all 1,470 names up front)."""
+def register_search(
+    app, state, dropdown_id: str, levels: tuple[str, ...] = ("hromada",), *, initial: bool = True
+) -> None:
+    """Fill a search dropdown with the hits for what the user types (not all 1,470 names up front).
+
+    ``initial=False``: not when the page is drawn, for a dropdown that comes
+    with no value (nothing to name, no request before the first keystroke).
+    """
 
     @app.callback(
         Output(dropdown_id, "options"),
         Input(dropdown_id, "search_value"),
         State(dropdown_id, "value"),
         State(ids.LANG, "data"),
+        prevent_initial_call=not initial,
     )
     def search(text, selected, lang):
         return unit_options(state.tables(), text, lang, selected=selected, levels=levels)

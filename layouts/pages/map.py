@@ -452,7 +452,9 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             figures,
         )
 
-    register_search(app, state, ids.SEARCH, levels=("oblast", "raion", "hromada"))
+    # the search comes empty: no request when the map is drawn (it would also make the guard's start-up work
+    # run at once, beside the map's rows and geometry)
+    register_search(app, state, ids.SEARCH, levels=("oblast", "raion", "hromada"), initial=False)
 
     # the profile of a selected hromada comes into view (it sits below the map on narrow screens)
     app.clientside_callback(

@@ -70,8 +70,9 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
     browser.get(server + "uk/map")
     _wait(browser, lambda d: _units(d) == 27)  # the value layer: 27 units
     assert "наближені" in browser.find_element(By.ID, "map-caption").text
-    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
-    assert len(rows) > 10
+    # the table is drawn once the map is (its script loads after the map), with its first page of rows
+    row = "#map-table .ag-center-cols-container .ag-row"
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, row)) > 10)
 
     # switch the metric: the colour bar title follows, the URL keeps it
     browser.find_element(By.ID, "map-metric").click()
@@ -244,8 +245,8 @@ def test_funding_plan_runs_and_downloads(server, second_browser, tmp_path):
     driver.get(server + "en/funding")
     _wait(driver, lambda d: d.find_element(By.ID, "funding-run")).click()
     _wait(driver, lambda d: "Exact (MILP)" in d.find_element(By.ID, "funding-result").text, timeout=60)
-    rows = driver.find_elements(By.CSS_SELECTOR, "#funding-table .ag-center-cols-container .ag-row")
-    assert len(rows) > 1
+    rows = "#funding-table .ag-center-cols-container .ag-row"  # the table's script loads after the page's maps
+    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, rows)) > 1)
     positions = driver.find_element(By.ID, "funding-summary-table").text.split("\n")[1].split()[-2]
     _wait(driver, lambda d: _units(d, "funding-map") > 1400, timeout=60)
     driver.find_element(By.ID, "funding-download-button").click()

@@ -179,7 +179,7 @@ def test_the_first_layout_carries_the_map_and_no_callback_runs_before_it(client)
     assert _component(layout, ids.TABLE_ROWS)["data"].startswith("/rows/map/hromada.json?")
     assert _component(layout, ids.PROFILE)["children"]  # the selected hromada's profile
     # nothing the first view needs is left to a callback: every one of the page and the shell waits for a change
-    first = {ids.URL, ids.LEVEL, ids.METRIC, ids.OBLAST, ids.SELECTED}
+    first = {ids.URL, ids.LEVEL, ids.METRIC, ids.OBLAST, ids.SELECTED, ids.SEARCH}
     for callback in json.loads(c.get("/_dash-dependencies").data):  # the callback graph as the browser gets it
         if {d["id"] for d in callback["inputs"]} & first and not callback.get("clientside_function"):
             assert callback["prevent_initial_call"], callback["output"]
