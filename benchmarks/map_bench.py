@@ -274,15 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     a = med["atlas"]
     switch = a["switch_up"] + a["switch_down"]
     print("aims (issue 17):")
-    print(f"  switch both ways on the wire <= 30 KB: {switch / 1e3:.1f} KB {'met' if switch <= 30e3 else 'NOT met'}")
+    if not args.units:  # the demo's aims (at 30,000 units: the two below)
+        verdict = "met" if switch <= 30e3 else "NOT met"
+        print(f"  switch both ways on the wire <= 30 KB: {switch / 1e3:.1f} KB {verdict}")
     if "naive" in med:
         n = med["naive"]
         ratio, cold = a["repaint_s"] / n["repaint_s"], a["cold_s"] / n["cold_s"]
         print(f"  click-to-repaint <= 0.6x naive: {ratio:.2f}x {'met' if ratio <= 0.6 else 'NOT met'}")
         print(f"  first hromada map cold <= 0.8x naive: {cold:.2f}x {'met' if cold <= 0.8 else 'NOT met'}")
     warm = a["warm_up"] + a["warm_down"]
-    print(f"  warm visit <= 100 KB on the wire: {warm / 1e3:.1f} KB {'met' if warm <= 100e3 else 'NOT met'}")
-    if args.units:
+    if not args.units:
+        print(f"  warm visit <= 100 KB on the wire: {warm / 1e3:.1f} KB {'met' if warm <= 100e3 else 'NOT met'}")
+    else:
         print(
             f"  {args.units:,} units: switch < 1 MB on the wire: {switch / 1e6:.2f} MB "
             f"{'met' if switch < 1e6 else 'NOT met'}; repaint < 2 s: {a['repaint_s']:.2f} s "
