@@ -336,6 +336,14 @@ def _from_json(value: Any) -> Any:
     return {k: _from_json(v) for k, v in value.items()}
 
 
+def _sent_form(value: Any) -> Any:
+    """A plotly figure as the dict Dash sends of it (:meth:`plotly.graph_objects.Figure.to_plotly_json`); anything
+    else (a ``dash.Patch``, whose operations Dash applies itself) as it is."""
+    import plotly.graph_objects as go
+
+    return value.to_plotly_json() if isinstance(value, go.Figure) else value
+
+
 def encode_value(value: Any) -> bytes:
     """A session value as JSON bytes (assumptions, scenarios, tables, plain data)."""
     return json.dumps(_to_json(value), ensure_ascii=False, allow_nan=True).encode("utf-8")
@@ -733,8 +741,11 @@ class AtlasState:
 
         Every visit to the same view gets the same figure, so it is built
         (hover text of every unit, plotly's validation) once, not per visit.
+        A plotly figure is kept as its JSON form (``to_plotly_json``: what
+        Dash sends; a copy of every array, arrays as base64), so that each
+        answer that carries it does not convert the figure again.
         """
-        return self._figures.get(key, make)
+        return self._figures.get(key, lambda: _sent_form(make()))
 
     def change_periods(self) -> tuple[str, str] | None:
         """(earlier period, period shown) the change metrics of this session compare; None: no comparison."""
