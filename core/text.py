@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 
 from .schema import ALL_ROLES
 
@@ -20,6 +21,7 @@ __all__ = [
     "format_count",
     "format_date",
     "format_number",
+    "format_numbers",
     "format_percent",
     "issue_text",
     "name_column",
@@ -1500,6 +1502,17 @@ def format_number(value: float | None, decimals: int = 0, lang: str = "uk") -> s
     if lang == "uk":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def format_numbers(values: Iterable[float | None], decimals: int = 0, lang: str = "uk") -> list[str]:
+    """:func:`format_number` of each value, in one pass (no call per value: 90,000 values at 30,000 units)."""
+    missing = t("no_data", lang)
+    spec = f",.{decimals}f"
+    if lang == "uk":
+        return [
+            missing if v is None or v != v else format(v, spec).replace(",", "\u00a0").replace(".", ",") for v in values
+        ]
+    return [missing if v is None or v != v else format(v, spec) for v in values]
 
 
 #: Reasons of the funding plan and the priority index: (code) -> template per language. Parameters

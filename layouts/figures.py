@@ -19,7 +19,16 @@ import plotly.graph_objects as go
 from dash import Patch
 from plotly.colors import get_colorscale
 
-from core.text import coverage_note, format_number, metric_label, metric_spec, name_column, plotly_separators, t
+from core.text import (
+    coverage_note,
+    format_number,
+    format_numbers,
+    metric_label,
+    metric_spec,
+    name_column,
+    plotly_separators,
+    t,
+)
 from metrics.planning import coverage
 
 __all__ = [
@@ -89,9 +98,7 @@ def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
 
 def _whole_numbers(values: pd.Series, lang: str) -> list[str]:
     """Each value as :func:`~core.text.format_number` writes it with no decimals (NaN: "no data")."""
-    missing = t("no_data", lang)
-    numbers = pd.to_numeric(values, errors="coerce").astype(float).tolist()
-    return [missing if v != v else format_number(v, 0, lang) for v in numbers]
+    return format_numbers(pd.to_numeric(values, errors="coerce").astype(float).tolist(), 0, lang)
 
 
 def _partial_notes(table: pd.DataFrame, kind: str, lang: str) -> list[str]:

@@ -100,3 +100,13 @@ def test_catalogue_sources_exist():
     """The modules scanned above exist (a renamed package must not silently drop out of the scan)."""
     assert all((ROOT / name).exists() for name in PACKAGES), [n for n in PACKAGES if not (ROOT / n).exists()]
     assert isinstance(Path(ROOT), Path)
+
+
+def test_format_numbers_writes_each_value_as_format_number_does():
+    """Issue 17: the hover text called format_number 90,000 times at 30,000 units; the list form is the same text."""
+    from core.text import format_number, format_numbers
+
+    values = [0.0, -0.0, 0.5, 1.5, 2.5, -1234.5, 12345.678, 1e9, 999.999, float("nan"), None, 7]
+    for lang in ("uk", "en"):
+        for decimals in (0, 1, 2):
+            assert format_numbers(values, decimals, lang) == [format_number(v, decimals, lang) for v in values]
