@@ -220,3 +220,17 @@ def test_inputs_are_not_changed_and_errors_are_named(hromadas, units):
         planning_measures(hromadas.drop(columns="psychologist_filled"), units, "oblast", UPPER)
     with pytest.raises(ValueError, match="level must be"):
         planning_measures(hromadas, units, "district", UPPER)
+
+
+def test_group_sums_of_one_row_per_group_are_the_rows_themselves():
+    """Issue 17: at the hromada level each row is its own group; the shortcut gives what the group sums give."""
+    import numpy as np
+
+    from metrics.planning import _group_sums
+
+    values = np.array([[1.5, np.nan, -0.0], [np.nan, np.nan, 2.0], [3.0, 4.0, 1e12]])
+    mine = _group_sums(values, np.arange(3), 3)
+    # the same groups with a fourth, empty one: the sums per column (its row is NaN, left out)
+    looped = _group_sums(values, np.arange(3), 4)[:3]
+    assert np.array_equal(mine, looped, equal_nan=True) and np.array_equal(np.signbit(mine), np.signbit(looped))
+    assert mine is not values and np.isnan(mine[1, 0]) and mine[0, 2] == 0.0
