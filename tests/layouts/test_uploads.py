@@ -348,3 +348,28 @@ def test_a_report_of_many_issues_lists_the_first_of_each_kind_and_says_how_many_
     few.warn("not_a_number", {"value": "abc"}, row=2, column="population")
     view = report_view(FileReport.from_report(few), "en")
     assert "data-warnings-more" not in json.dumps(view, cls=PlotlyJSONEncoder)  # all shown: nothing more to say
+
+
+def test_a_valid_file_of_many_warnings_is_kept_after_it_is_accepted(demo, tmp_path, monkeypatch):
+    """A 100,000-row file whose rows repeat one hromada (99,999 duplicate warnings) was read, then refused
+    through the app: the last upload, kept for publishing, took 21 MB as records of JSON, more than a session
+    setting may (4 MB). Its issues are kept as columns now (one message, the rows as numbers)."""
+    import pandas as pd
+
+    from layouts import create_app
+    from layouts.pages.published import LAST_UPLOAD
+    from loaders import FileReport, ValidationReport, read_assumptions
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    app = create_app(demo, read_assumptions())
+    report = ValidationReport("population file f.csv", kind="population", path="f.csv", rows=30_001)
+    what = ["unit_again", {"level": "hromada", "code": "UA05020030000031457"}]
+    for row in range(3, 30_003):
+        report.warn("appears_again", {"what": what, "first": 2}, row=row)
+    frame = pd.DataFrame({"code": ["UA05020030000031457"], "level": ["hromada"], "population": [1.0], "row": [2]})
+    upload = FileReport.from_report(report, frame)
+    state = app.server.extensions["atlas_state"]
+    with app.server.test_request_context("/"):
+        state.set_value(LAST_UPLOAD, upload)  # raised StorageError: "a session setting of 7.1 MB is too large to keep"
+        kept = state.get_value(LAST_UPLOAD)
+    assert kept.warnings == upload.warnings and kept.report.issues == report.issues
