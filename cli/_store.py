@@ -25,9 +25,10 @@ def open_or_explain(**options):
 
 
 def _message(exc: Exception, lang: str) -> str:
+    from loaders.messages import MessageError
     from store import PublicationLookup, PublishConflict
 
-    if isinstance(exc, (PublishConflict, PublicationLookup)):  # said by code: in the command's language
+    if isinstance(exc, (PublishConflict, PublicationLookup, MessageError)):  # said by code: in ``lang``
         return issue_text(exc.message, lang)
     # a LookupError's str() quotes its message (KeyError); its first argument is the sentence
     return str(exc.args[0]) if isinstance(exc, LookupError) and exc.args else str(exc)

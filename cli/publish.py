@@ -86,4 +86,5 @@ def run_publish(args: argparse.Namespace) -> int:
         print(t("publish_store", lang, url=store.display_url))
         return 0
 
-    return run_on_store(publish, expected=(PublishConflict,), lang=lang)
+    # a manifest's mistake (ValueError) is the user's to fix: said, not a traceback
+    return run_on_store(publish, expected=(PublishConflict, ValueError), lang=lang)

@@ -39,6 +39,8 @@ import json
 import sys
 from pathlib import Path
 
+from core.text import issue_text
+
 __all__ = ["add_parser", "run_validate", "main"]
 
 _KINDS = ("population", "idp", "staffing", "caseload")
@@ -109,6 +111,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
+def _said(exc: Exception, lang: str) -> str:
+    """What a failure says: a loader's message in ``lang``, else its own (English) text."""
+    from loaders.messages import MessageError
+
+    return issue_text(exc.message, lang) if isinstance(exc, MessageError) else str(exc)
+
+
 def _bad(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
@@ -165,10 +174,11 @@ def run_validate(args: argparse.Namespace) -> int:
             return _bad(f"{flag}: file not found: {path}")
     if manifest is not None and not Path(manifest).exists():
         return _bad(f"--data: manifest not found: {manifest}")
+    lang = getattr(args, "lang", "uk")
     try:
         sheets, overrides = _table_options(args, tables, manifest)
     except ValueError as exc:
-        return _bad(str(exc))
+        return _bad(_said(exc, lang))
 
     from loaders import validate_files
 
@@ -177,14 +187,13 @@ def run_validate(args: argparse.Namespace) -> int:
             boundaries=boundaries, tables=tables, sheets=sheets, manifest=manifest, overrides=overrides
         )
     except (FileNotFoundError, ValueError) as exc:
-        return _bad(str(exc))
+        return _bad(_said(exc, lang))
     if getattr(args, "json", False):
-        payload = {"ok": ok, "files": [r.to_dict(getattr(args, "lang", "uk")) for r in reports]}
+        payload = {"ok": ok, "files": [r.to_dict(lang) for r in reports]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         from core.text import t
 
-        lang = getattr(args, "lang", "uk")
         for r in reports:
             print(r.summary(lang))
             print()

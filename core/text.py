@@ -2367,6 +2367,48 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
         "період «{value}» — не квартал (напр., 2025-Q2) і не дата (напр., 2025-04-30)",
         "period '{value}' is neither a quarter (e.g. 2025-Q2) nor a date (e.g. 2025-04-30)",
     ),
+    # manifests and other TOML files
+    "not_toml": ("{where}: не коректний TOML ({reason})", "{where}: not valid TOML ({reason})"),
+    "manifest_entry": (
+        "{where}: «{name}» має бути назвою файлу або таблицею з «path», отримано {value}",
+        "{where}: '{name}' must be a file name or a table with 'path', got {value}",
+    ),
+    "manifest_options": (
+        "{where}: невідомі параметри {unknown} для «{name}»; очікується: {known}",
+        "{where}: unknown option(s) {unknown} for '{name}'; expected {known}",
+    ),
+    "manifest_path": (
+        "{where}: для «{name}» потрібен «path» (назва файлу), отримано {value}",
+        "{where}: '{name}' needs a 'path' (a file name), got {value}",
+    ),
+    "manifest_keys": (
+        "{where}: невідомі ключі {unknown}; очікується: {known}",
+        "{where}: unknown key(s) {unknown}; expected {known}",
+    ),
+    "manifest_boundary_level": (
+        "{where}: ключ [boundaries] «{key}» має бути одним із: {known}",
+        "{where}: [boundaries] key '{key}' must be one of {known}",
+    ),
+    "manifest_simplify": (
+        "{where}: boundaries.{key}.simplify має бути числом ≥ 0, отримано {value}",
+        "{where}: boundaries.{key}.simplify must be a number >= 0, got {value}",
+    ),
+    "manifest_kind": (
+        "{where}: невідомий вид таблиці «{value}» (очікується: {known})",
+        "{where}: unknown table kind '{value}' (expected {known})",
+    ),
+    "manifest_rule": (
+        "{where}: tables.{key}.disaggregate має бути одним із: {known}, отримано {value}",
+        "{where}: tables.{key}.disaggregate must be one of {known}, got {value}",
+    ),
+    "manifest_table": (
+        "{where}: tables.{key} має бути таблицею, отримано {value}",
+        "{where}: tables.{key} must be a table, got {value}",
+    ),
+    "manifest_header_row": (
+        "{where}: tables.{key}.header_row має бути номером рядка від 1, отримано {value}",
+        "{where}: tables.{key}.header_row must be a row number >= 1, got {value}",
+    ),
     # files and tables
     "file_not_found": ("файл не знайдено: {path}", "file not found: {path}"),
     "cannot_read": ("файл не вдається прочитати ({reason})", "cannot read the file ({reason})"),
@@ -2812,4 +2854,5 @@ def issue_text(message, lang: str = "uk") -> str:
     parameter that is itself a message (or a list of them) is said in turn.
     """
     code, params = message
-    return t(f"msg_{code}", lang, **{k: _issue_param(k, v, lang) for k, v in (params or {}).items()})
+    words = {k: _issue_param(k, v, lang) for k, v in (params or {}).items()}
+    return t(f"msg_{code}", lang).format(**words) if words else t(f"msg_{code}", lang)

@@ -58,6 +58,7 @@ from .errors import DataValidationError, ValidationReport, read_toml
 from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, codes_in, disaggregate
+from .messages import MessageError, msg
 from .names import unit_index
 from .status import hromada_status, read_status_table
 
@@ -224,15 +225,20 @@ def _entry(name: str, value: Any, allowed: set[str], where: str) -> dict[str, An
     if isinstance(value, str):
         return {"path": value}
     if not isinstance(value, dict):
-        raise ValueError(f"{where}: '{name}' must be a file name or a table with 'path', got {value!r}")
+        raise MessageError(msg("manifest_entry", where=where, name=name, value=repr(value)))
     unknown = set(value) - allowed
     if unknown:
-        raise ValueError(
-            f"{where}: unknown option(s) {', '.join(sorted(unknown))} for '{name}'; "
-            f"expected {', '.join(sorted(allowed))}"
+        raise MessageError(
+            msg(
+                "manifest_options",
+                where=where,
+                unknown=", ".join(sorted(unknown)),
+                name=name,
+                known=", ".join(sorted(allowed)),
+            )
         )
     if not isinstance(value.get("path"), str):
-        raise ValueError(f"{where}: '{name}' needs a 'path' (a file name), got {value.get('path')!r}")
+        raise MessageError(msg("manifest_path", where=where, name=name, value=repr(value.get("path"))))
     return value
 
 
@@ -243,37 +249,38 @@ def read_manifest(manifest: Path) -> Manifest:
     spec = read_toml(manifest, "dataset manifest", where)
     unknown = set(spec) - _TOP_KEYS
     if unknown:
-        raise ValueError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(_TOP_KEYS))}"
+        raise MessageError(
+            msg("manifest_keys", where=where, unknown=", ".join(sorted(unknown)), known=", ".join(sorted(_TOP_KEYS)))
         )
     base = manifest.parent
     boundaries = []
     for level, value in spec.get("boundaries", {}).items():
         if level not in BOUNDARY_LEVELS:
-            raise ValueError(f"{where}: [boundaries] key '{level}' must be one of {', '.join(BOUNDARY_LEVELS)}")
+            raise MessageError(msg("manifest_boundary_level", where=where, key=level, known=", ".join(BOUNDARY_LEVELS)))
         entry = _entry(level, value, _BOUNDARY_OPTIONS, where)
         simplify = entry.get("simplify", DISPLAY_TOLERANCE)
         if not isinstance(simplify, (int, float)) or simplify < 0:
-            raise ValueError(f"{where}: boundaries.{level}.simplify must be a number >= 0, got {simplify!r}")
+            raise MessageError(msg("manifest_simplify", where=where, key=level, value=repr(simplify)))
         boundaries.append(BoundarySpec(level, base / entry["path"], entry.get("layer"), float(simplify)))
     tables = []
     reference_dates = {str(k): str(v) for k, v in spec.get("reference_dates", {}).items()}
     sources = {str(k): str(v) for k, v in spec.get("sources", {}).items()}
     for kind, value in spec.get("tables", {}).items():
         if kind not in KINDS:
-            raise ValueError(f"{where}: unknown table kind '{kind}' (expected {', '.join(KINDS)})")
+            raise MessageError(msg("manifest_kind", where=where, value=kind, known=", ".join(KINDS)))
         entry = _entry(kind, value, _TABLE_OPTIONS, where)
         rule = entry.get("disaggregate", "population")
         if rule not in DISAGGREGATION_RULES:
-            raise ValueError(
-                f"{where}: tables.{kind}.disaggregate must be one of {', '.join(DISAGGREGATION_RULES)}, got {rule!r}"
-            )
+            known = ", ".join(DISAGGREGATION_RULES)
+            raise MessageError(msg("manifest_rule", where=where, key=kind, known=known, value=repr(rule)))
         for option in ("columns", "codes", "cells"):
             if not isinstance(entry.get(option, {}), dict):
-                raise ValueError(f"{where}: tables.{kind}.{option} must be a table, got {entry[option]!r}")
+                raise MessageError(
+                    msg("manifest_table", where=where, key=f"{kind}.{option}", value=repr(entry[option]))
+                )
         header_row = entry.get("header_row")
         if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-            raise ValueError(f"{where}: tables.{kind}.header_row must be a row number >= 1, got {header_row!r}")
+            raise MessageError(msg("manifest_header_row", where=where, key=kind, value=repr(header_row)))
         tables.append(
             TableSpec(
                 kind=kind,

@@ -21,7 +21,7 @@ from typing import Any
 
 from core.text import TEXT, column_text, format_number, issue_text, label, t
 
-from .messages import Message
+from .messages import Message, MessageError, msg
 
 __all__ = ["Issue", "Unmatched", "ValidationReport", "FileReport", "DataValidationError", "read_toml"]
 
@@ -39,7 +39,7 @@ def read_toml(path: Path, what: str, where: str) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{where}: not valid TOML ({exc})") from None
+        raise MessageError(msg("not_toml", where=where, reason=str(exc))) from None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,18 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "no_publication": ("id",),
     "already_retracted": ("id", "kind", "period", "version", "by", "at"),
     "period_invalid": ("value",),
+    # -- manifests and other TOML files (loaders.dataset, loaders.errors)
+    "not_toml": ("where", "reason"),
+    "manifest_entry": ("where", "name", "value"),
+    "manifest_options": ("where", "unknown", "name", "known"),
+    "manifest_path": ("where", "name", "value"),
+    "manifest_keys": ("where", "unknown", "known"),
+    "manifest_boundary_level": ("where", "key", "known"),
+    "manifest_simplify": ("where", "key", "value"),
+    "manifest_kind": ("where", "value", "known"),
+    "manifest_rule": ("where", "key", "known", "value"),
+    "manifest_table": ("where", "key", "value"),
+    "manifest_header_row": ("where", "key", "value"),
     # -- files and tables (loaders.tables, loaders.validate, loaders.boundaries)
     "file_not_found": ("path",),
     "cannot_read": ("reason",),

@@ -325,6 +325,16 @@ def test_manifest_errors_name_the_key(tmp_path, text, message):
         read_manifest(path)
 
 
+def test_cli_says_a_manifest_error_in_the_users_language(capsys, tmp_path):
+    """A manifest's mistake is said by code: in Ukrainian under ``--lang uk`` (the default), in English under en."""
+    path = tmp_path / "m.toml"
+    path.write_text('[tables.idp]\npath = "i.csv"\ndisaggregate = "area"\n', encoding="utf-8")
+    status, _, err = _run(capsys, "--data", str(path))
+    assert status == 2 and "m.toml: tables.idp.disaggregate має бути одним із: population, none, отримано 'area'" in err
+    status, _, err = _run(capsys, "--data", str(path), "--lang", "en")
+    assert status == 2 and "tables.idp.disaggregate must be one of population, none, got 'area'" in err
+
+
 def test_manifest_defaults_to_the_codifier_units(tmp_path):
     write_csv(tmp_path / "p.csv", [["Код", "Населення"], [H1, 5]])
     (tmp_path / "m.toml").write_text('[tables]\npopulation = "p.csv"\n', encoding="utf-8")

@@ -65,6 +65,16 @@ def test_a_file_with_errors_is_reported_and_nothing_published(database, tmp_path
     assert "nothing is published" in capsys.readouterr().out
 
 
+def test_a_manifests_mistake_is_said_in_the_commands_language(database, tmp_path, capsys):
+    """A manifest ``publish`` cannot read is said (exit 1, nothing published), in ``--lang``, not a traceback."""
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('title = "x"\nfiles = 1\n', encoding="utf-8")
+    assert app.main(["publish", "--data", str(manifest), "--period", "2025-Q2"]) == 1
+    assert "error: m.toml: невідомі ключі files; очікується:" in capsys.readouterr().err
+    assert app.main(["publish", "--data", str(manifest), "--period", "2025-Q2", "--lang", "en"]) == 1
+    assert "error: m.toml: unknown key(s) files; expected" in capsys.readouterr().err
+
+
 def test_a_period_that_is_not_one(database, tmp_path, units, capsys):
     manifest = write_manifest(tmp_path / "m", units=units)
     assert app.main(["publish", "--data", str(manifest), "--period", "spring"]) == 2
