@@ -11,6 +11,8 @@ by ``python app.py migrate``; until then the app says so and exits.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from alembic import command
@@ -74,9 +76,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # the driver's own transaction handling is off: SQLAlchemy's "begin" event below issues BEGIN
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # turning a new file to WAL takes its lock without waiting for it: two workers that open a new store at once
+    # got "database is locked" here (one of them died); try again for up to 10 s
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 99:
+                raise
+            time.sleep(0.1)
     cursor.close()
 
 
@@ -132,7 +143,10 @@ def migrate(engine: Engine, revision: str = "head") -> str:
     """Upgrade the database to ``revision``; returns the revision it is at afterwards."""
     config = _config()
     try:
-        with engine.begin() as conn:
+        # SQLite: the write lock at once (BEGIN IMMEDIATE waits for it). A deferred transaction that has read the
+        # version table cannot take the lock once another worker's migration has written: "database is locked",
+        # and one of two workers that start on a new store died (gunicorn then stopped: "failed to boot")
+        with engine.execution_options(immediate=True).begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
     except OperationalError as exc:

@@ -195,3 +195,33 @@ def test_an_unreachable_database_is_named_without_its_password():
     message = str(error.value)
     assert "cannot reach the database at postgresql+psycopg://atlas:***@127.0.0.1:1/atlas" in message
     assert "s3cret" not in message
+
+
+def _open_new_store(path: str, barrier, answers) -> None:
+    """A worker starting on a new store (what each gunicorn worker does on its first start)."""
+    from store.store import Store
+
+    barrier.wait()
+    try:
+        Store(f"sqlite:///{path}", auto_migrate=True)
+        answers.put("ok")
+    except Exception as exc:  # noqa: BLE001 - the test's answer
+        answers.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_two_workers_that_start_on_a_new_store_at_once_both_start(tmp_path):
+    """Two gunicorn workers on a new SQLite store: one died with "database is locked" (turning the new file to
+    WAL, then migrating in a deferred transaction), and gunicorn stopped ("Worker failed to boot"). Reproduced
+    in every try of 8 before the fix."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        barrier, answers = context.Barrier(2), context.Queue()
+        path = str(tmp_path / f"new{attempt}.sqlite3")
+        workers = [context.Process(target=_open_new_store, args=(path, barrier, answers)) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(120)
+        assert [answers.get(timeout=5) for _ in workers] == ["ok", "ok"]
