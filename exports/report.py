@@ -24,7 +24,7 @@ import pandas as pd
 
 from core.periods import parse_period
 from core.schema import HROMADA_TYPES, KINDS, ROLES, UNIT_LEVELS
-from core.text import TEXT, column_text, coverage_note, format_number, t
+from core.text import TEXT, column_text, coverage_note, format_number, source_text, t
 from core.text import label as column_label
 from loaders import ALL_ROLES, DEFAULT_ASSUMPTIONS, DEFAULT_UNITS, Dataset, documented_parameters, read_manifest
 from metrics import Assumptions, AtlasTables, compute_tables
@@ -371,7 +371,7 @@ def quality_tables(
             "file": _units_file(manifest),
             "status": ok,
             "rows": len(units),
-            "source": dataset.sources.get("units"),
+            "source": source_text(dataset.sources.get("units"), lang) or None,
         }
     ]
     issues = []
@@ -400,7 +400,7 @@ def quality_tables(
                 "hromadas_with_figure": int(hromadas[columns].notna().any(axis=1).sum()) if columns else None,
                 "totals": _totals_text(getattr(report, "totals", None) or {}, lang),
                 "reference_date": dataset.reference_dates.get(kind),
-                "source": dataset.sources.get(kind),
+                "source": source_text(dataset.sources.get(kind), lang) or None,
             }
         )
         for issue in found:
@@ -451,10 +451,12 @@ def _text_row(key: str, text_key: str, **params) -> tuple[str, object, str, obje
     return (t(key, "en"), t(text_key, "en", **params), t(key, "uk"), t(text_key, "uk", **params))
 
 
-def _kind_row(key: str, kind: str, value) -> tuple[str, object, str, object]:
-    """A cover row about one kind of data (``Source: population`` / ``Джерело: населення``)."""
+def _kind_row(key: str, kind: str, value, value_uk=None) -> tuple[str, object, str, object]:
+    """A cover row about one kind of data (``Source: population`` / ``Джерело: населення``).
+
+    ``value`` in both columns, or ``value`` in the English one and ``value_uk`` in the Ukrainian one."""
     uk, en = _kind(kind)
-    return (t(key, "en", kind=en), value, t(key, "uk", kind=uk), value)
+    return (t(key, "en", kind=en), value, t(key, "uk", kind=uk), value if value_uk is None else value_uk)
 
 
 def _kind(kind: str) -> tuple[str, str]:
@@ -510,10 +512,18 @@ def dataset_rows(
         base = assumptions.population_base
         rows.append(_text_row("cover_population_base", f"base_name_{base}"))
     where_from = dataset.sources.get("boundaries")
-    suffix = f" ({where_from})" if where_from else ""
+
+    def suffix(lang: str) -> str:
+        return f" ({source_text(where_from, lang)})" if where_from else ""
+
     which = "cover_boundaries_approximate" if dataset.approximate_boundaries else "cover_boundaries_given"
     rows.append(
-        (t("cover_boundaries", "en"), t(which, "en") + suffix, t("cover_boundaries", "uk"), t(which, "uk") + suffix)
+        (
+            t("cover_boundaries", "en"),
+            t(which, "en") + suffix("en"),
+            t("cover_boundaries", "uk"),
+            t(which, "uk") + suffix("uk"),
+        )
     )
     rows += _estimated_rows(dataset)
     given = dataset.hromadas.get("population_children")
@@ -526,7 +536,10 @@ def dataset_rows(
                 t("estimated_children", "uk").lstrip("* "),
             )
         )
-    rows += [_kind_row("cover_source", kind, source) for kind, source in dataset.sources.items()]
+    rows += [
+        _kind_row("cover_source", kind, source_text(source, "en"), source_text(source, "uk"))
+        for kind, source in dataset.sources.items()
+    ]
     return tuple(rows)
 
 

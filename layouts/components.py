@@ -23,6 +23,7 @@ from core.text import (
     parse_number,
     reason_text,
     role_label,
+    source_text,
     t,
 )
 
@@ -321,7 +322,11 @@ def map_caption(
         for key in inputs
         if key in dataset.reference_dates
     ]
-    sources = [f"{t(f'input_{key}', lang)}: {dataset.sources[key]}" for key in inputs if key in dataset.sources]
+    sources = [
+        f"{t(f'input_{key}', lang)}: {source_text(dataset.sources[key], lang)}"
+        for key in inputs
+        if key in dataset.sources
+    ]
     caveats = []
     if dataset.approximate_boundaries:
         caveats.append(t("approximate", lang))

@@ -58,7 +58,7 @@ from .errors import DataValidationError, ValidationReport, read_toml
 from .fields import CANONICAL_FIELDS
 from .inputs import read_figures
 from .levels import DISAGGREGATION_RULES, codes_in, disaggregate
-from .messages import MessageError, msg
+from .messages import MessageError, msg, source_message, source_value
 from .names import unit_index
 from .status import hromada_status, read_status_table
 
@@ -242,6 +242,20 @@ def _entry(name: str, value: Any, allowed: set[str], where: str) -> dict[str, An
     return value
 
 
+def _source(value: Any, where: str, key: str) -> str | None:
+    """A manifest's source: text as written, or ``{uk = "...", en = "..."}`` kept as a message said in each language."""
+    if value is None or isinstance(value, str):
+        return value
+    if (
+        isinstance(value, dict)
+        and value
+        and set(value) <= {"uk", "en"}
+        and all(isinstance(v, str) for v in value.values())
+    ):
+        return source_value(msg("stored_text", text=dict(value)))
+    raise MessageError(msg("manifest_source", where=where, key=key, value=repr(value)))
+
+
 def read_manifest(manifest: Path) -> Manifest:
     """Parse and check a dataset manifest (TOML); errors name the key and what was expected."""
     manifest = Path(manifest)
@@ -264,7 +278,7 @@ def read_manifest(manifest: Path) -> Manifest:
         boundaries.append(BoundarySpec(level, base / entry["path"], entry.get("layer"), float(simplify)))
     tables = []
     reference_dates = {str(k): str(v) for k, v in spec.get("reference_dates", {}).items()}
-    sources = {str(k): str(v) for k, v in spec.get("sources", {}).items()}
+    sources = {str(k): _source(v, where, f"sources.{k}") for k, v in spec.get("sources", {}).items()}
     for kind, value in spec.get("tables", {}).items():
         if kind not in KINDS:
             raise MessageError(msg("manifest_kind", where=where, value=kind, known=", ".join(KINDS)))
@@ -292,13 +306,13 @@ def read_manifest(manifest: Path) -> Manifest:
                 header_row=header_row,
                 disaggregate=rule,
                 reference_date=entry.get("reference_date"),
-                source=entry.get("source"),
+                source=_source(entry.get("source"), where, f"tables.{kind}.source"),
             )
         )
         if entry.get("reference_date"):
             reference_dates.setdefault(kind, str(entry["reference_date"]))
         if entry.get("source"):
-            sources.setdefault(kind, str(entry["source"]))
+            sources.setdefault(kind, tables[-1].source)
     status = None
     if "status" in spec:
         entry = _entry("status", spec["status"], _STATUS_OPTIONS, where)
@@ -307,7 +321,7 @@ def read_manifest(manifest: Path) -> Manifest:
             path=base / entry["path"],
             sheet=None if entry.get("sheet") is None else str(entry["sheet"]),
             reference_date=entry.get("reference_date") or reference_dates.get("status"),
-            source=entry.get("source") or sources.get("status"),
+            source=_source(entry.get("source"), where, "status.source") or sources.get("status"),
         )
         if status.reference_date:
             reference_dates.setdefault("status", str(status.reference_date))
@@ -652,7 +666,7 @@ def with_file(dataset: Dataset, report, mode: str = "update") -> Dataset:
             dataset,
             boundaries=boundaries,
             approximate_boundaries=approximate,
-            sources={**dataset.sources, f"boundaries:{report.level}": f"uploaded file {name}"},
+            sources={**dataset.sources, f"boundaries:{report.level}": source_value(msg("source_uploaded", name=name))},
             reports=reports,
         )
     kind = report.kind
@@ -660,13 +674,14 @@ def with_file(dataset: Dataset, report, mode: str = "update") -> Dataset:
     if mode == "update" and old is not None and not old.empty:
         frame, _displaced = _merge_figures(old, report.frame, dataset.units)
         reports = dataset.reports + new_report
-        source = f"{dataset.sources.get(kind, 'previous table')}; updated by uploaded file {name}"
+        previous = source_message(dataset.sources.get(kind))
+        source = source_value(msg("source_updated", previous=previous, name=name))
         level = dataset.levels.get(kind) if dataset.levels.get(kind) == report.level else "mixed"
         dates = dataset.reference_dates
     else:
         frame = report.frame
         reports = tuple(r for r in dataset.reports if getattr(r, "kind", None) != kind) + new_report
-        source, level = f"uploaded file {name}", report.level
+        source, level = source_value(msg("source_uploaded", name=name)), report.level
         dates = {k: v for k, v in dataset.reference_dates.items() if k != kind}
     figures = {**dataset.figures, kind: frame}
     hromadas, reports = _assemble_again(dataset, figures, reports)

@@ -17,11 +17,12 @@ report survives JSON (the upload sandbox, the store) as it was.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core.text import issue_text
 
-__all__ = ["MESSAGES", "Message", "MessageError", "msg", "message_of", "is_message"]
+__all__ = ["MESSAGES", "Message", "MessageError", "msg", "message_of", "is_message", "source_value", "source_message"]
 
 #: A message: ``(code, params)``.
 Message = tuple[str, dict[str, Any]]
@@ -35,6 +36,9 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "unit_in": ("name_uk", "name_en", "level", "oblast", "code"),
     "stored_text": ("text",),
     "and_more": ("count",),  # a report stored before messages had codes: its (English) words
+    # -- where a table came from (a dataset's sources; see source_value)
+    "source_uploaded": ("name",),
+    "source_updated": ("previous", "name"),
     # -- files refused before they are read (loaders.safety, loaders.sandbox)
     "refused_sheets_over": ("name", "limit"),
     "refused_sheets": ("name", "count", "limit"),
@@ -99,6 +103,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "manifest_rule": ("where", "key", "known", "value"),
     "manifest_table": ("where", "key", "value"),
     "manifest_header_row": ("where", "key", "value"),
+    "manifest_source": ("where", "key", "value"),
     # -- files and tables (loaders.tables, loaders.validate, loaders.boundaries)
     "file_not_found": ("path",),
     "cannot_read": ("reason",),
@@ -238,6 +243,33 @@ def is_message(value: Any) -> bool:
         and isinstance(value[0], str)
         and isinstance(value[1], dict)
     )
+
+
+def source_value(message: Message) -> str:
+    """A dataset's source (``Dataset.sources``, the store's ``source`` column) that says ``message``.
+
+    Sources are text wherever they are kept; one the software words itself
+    (an uploaded file, a table a manifest names in both languages) is the
+    message as JSON, so that each reader says it in its language
+    (``core.text.source_text``).
+    """
+    return json.dumps(list(message), ensure_ascii=False)
+
+
+def source_message(source: str | None) -> Message:
+    """The message a source says: the message :func:`source_value` kept, or the text as it was written."""
+    return ("stored_text", {"text": source or ""}) if not source else _decoded(source)
+
+
+def _decoded(source: str) -> Message:
+    if source.startswith("["):
+        try:
+            value = json.loads(source)
+        except ValueError:
+            value = None
+        if is_message(value) and value[0] in MESSAGES:
+            return value[0], value[1]
+    return "stored_text", {"text": source}
 
 
 class MessageError(ValueError):

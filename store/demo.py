@@ -19,6 +19,7 @@ from pathlib import Path
 
 from core.periods import parse_period
 from loaders import DEMO_MANIFEST, Dataset, ValidationReport, read_manifest
+from loaders.messages import msg, source_value
 
 from .store import Prepared, Publication, Store, Table
 
@@ -61,8 +62,13 @@ def _history(prepared: Prepared) -> list[Table]:
     for quarter, frame in staffing_history(staffing.frame).items():
         if quarter == staffing.period.label:
             continue
-        source = f"synthetic quarterly snapshot walked back from the demo's {staffing.period.label} (data/history.py)"
-        report = ValidationReport(source, kind="staffing", level="hromada", rows=len(frame), matched=len(frame))
+        words = {
+            "uk": f"синтетичний квартальний знімок, відновлений назад від {staffing.period.label} демо "
+            "(data/history.py)",
+            "en": f"synthetic quarterly snapshot walked back from the demo's {staffing.period.label} (data/history.py)",
+        }
+        report = ValidationReport(words["en"], kind="staffing", level="hromada", rows=len(frame), matched=len(frame))
+        source = source_value(msg("stored_text", text=words))
         out.append(
             Table(
                 "staffing",
@@ -80,11 +86,15 @@ def _history(prepared: Prepared) -> list[Table]:
     if units is not None:
         rounds = {date: number for number, date in IDP_ROUNDS.items()}
         for date, frame in idp_rounds(idp.frame, units).items():
-            source = (
-                f"IOM DTM General Population Survey round {rounds[date]} (oblast estimates, data/idp_rounds.csv); "
-                "split to hromadas as the demo's round 20 (estimated)"
-            )
-            report = ValidationReport(source, kind="idp", level="hromada", rows=len(frame), matched=len(frame))
+            words = {
+                "uk": "МОМ, Матриця відстеження переміщень (DTM), опитування загального населення, "
+                f"раунд {rounds[date]} (оцінки областей, data/idp_rounds.csv); розподілено між громадами "
+                "як раунд 20 демо (оцінка)",
+                "en": f"IOM DTM General Population Survey round {rounds[date]} (oblast estimates, "
+                "data/idp_rounds.csv); split to hromadas as the demo's round 20 (estimated)",
+            }
+            report = ValidationReport(words["en"], kind="idp", level="hromada", rows=len(frame), matched=len(frame))
+            source = source_value(msg("stored_text", text=words))
             out.append(Table("idp", frame, parse_period(date), report, source, idp.title, "data/idp_rounds.csv"))
     return out
 

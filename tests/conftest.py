@@ -8,6 +8,14 @@ import pytest
 from tests.fixtures import H1, H2, H3, H4, H5, O1, O2, R1, R2, R3
 
 
+def pytest_configure(config):
+    """The traceback of every failed try that a rerun then passed is printed (a flaky test's cause on record).
+
+    Set here, not in pytest.ini, so that ``-p no:rerunfailures`` still runs."""
+    if config.pluginmanager.hasplugin("rerunfailures") and hasattr(config.option, "rerun_show_tracebacks"):
+        config.option.rerun_show_tracebacks = True
+
+
 @pytest.fixture
 def units() -> pd.DataFrame:
     rows = [

@@ -20,7 +20,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS
-from core.text import format_number, t
+from core.text import format_number, source_text, t
 from core.text import label as field_label
 from loaders import Dataset, FileReport, TableChange, ValidationReport, load_demo, table_change, with_file
 from loaders.sandbox import validate_untrusted
@@ -301,7 +301,9 @@ def dataset_view(dataset: Dataset, lang: str) -> html.Div:
         if source is None and kind not in dataset.reference_dates:
             continue
         name = label(kind, lang) if kind in KINDS else kind
-        rows.append((name, source or "", dataset.reference_dates.get(kind, ""), dataset.levels.get(kind, "")))
+        rows.append(
+            (name, source_text(source, lang), dataset.reference_dates.get(kind, ""), dataset.levels.get(kind, ""))
+        )
     return html.Div(
         [
             html.H2(label("in_use", lang)),

@@ -11,12 +11,13 @@ one transaction and shown to every session at once.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import dash
 from dash import Input, Output, State, dcc, html
 
-from core.text import issue_text, t
-from loaders.messages import msg
+from core.text import issue_text, source_text, t
+from loaders.messages import msg, source_value
 
 from .. import auth
 from ..components import data_table
@@ -55,7 +56,7 @@ def publications_table(state: AtlasState, lang: str):
                 "rows": p.rows,
                 "published_by": p.published_by,
                 "published_at": f"{p.published_at:%Y-%m-%d %H:%M}",
-                "source": p.source or "",
+                "source": source_text(p.source, lang),
             }
         )
     columns = [{"name": _l("period_col" if c == "period" else c, lang), "id": c} for c in _COLUMNS]
@@ -123,7 +124,7 @@ def publish_upload(state: AtlasState, period_text: str | None, lang: str) -> str
         report.frame,
         period,
         report=report.report,
-        source=f"uploaded file {report.path}",
+        source=source_value(msg("source_uploaded", name=Path(str(report.path)).name)),
         title=state.default_dataset.title,
         file_name=str(report.path),
     )

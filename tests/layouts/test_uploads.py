@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from core.text import source_text
 from layouts.pages.data import process_upload, report_view
 from layouts.views import prepare
 from loaders import read_assumptions
@@ -37,7 +38,9 @@ def test_good_staffing_file_replaces_staffing_only(demo):
     # the file gives no social workers for its hromada: its workers are unknown, not 35 (a sum with an
     # unknown part is unknown), so the national figure is the other hromadas'
     assert measures["workers"] == pytest.approx(others)
-    assert "staff.csv" in dataset.sources["staffing"]
+    assert source_text(dataset.sources["staffing"], "uk") == (
+        "синтетичні, відкалібровані за UNICEF 2022 і BCN/GSSWA 2023; оновлено завантаженим файлом staff.csv"
+    )
     report, replaced = process_upload(demo, _csv(text), "staff.csv", "staffing", None, 10**6, mode="replace")
     measures = prepare(replaced, read_assumptions()).country
     assert measures["workers"] == 35  # the whole table replaced: only the uploaded hromada has staff now

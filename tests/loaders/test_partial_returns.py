@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.text import source_text
 from loaders import table_change, unit_counts, validate_file, with_file
 from tests.fixtures.ingest import write_csv
 
@@ -55,7 +56,8 @@ def test_an_oblast_return_updates_only_its_units(demo, chernihiv_return):
     assert change.before["social_work_specialist_filled"] == pytest.approx(old)
     assert change.after["social_work_specialist_filled"] == pytest.approx(after[ROLES_FILLED[0]].sum())
     assert change.lines()[0] == "staffing: update; 57 hromada-level units in the file; 1,470 of 1,470 now report"
-    assert "updated by uploaded file chernihiv.csv" in updated.sources["staffing"]
+    assert "updated by uploaded file chernihiv.csv" in source_text(updated.sources["staffing"], "en")
+    assert "оновлено завантаженим файлом chernihiv.csv" in source_text(updated.sources["staffing"], "uk")
 
 
 def test_replacing_the_whole_table_leaves_the_rest_unreported(demo, chernihiv_return):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.text import source_text
 from loaders import load_demo
 from loaders.status import read_status
 from tests.fixtures import H1, H2, H3, H4, H5, R1, REALDATA
@@ -77,7 +78,7 @@ def test_missing_status_column_and_undated_list(tmp_path, units):
 def test_demo_status_is_the_dated_official_list():
     demo = load_demo()
     status = demo.hromadas.set_index("code")["territorial_status"]
-    assert demo.reference_dates["status"] == "2022-10-10" and "order 309" in demo.sources["status"]
+    assert demo.reference_dates["status"] == "2022-10-10" and "order 309" in source_text(demo.sources["status"], "en")
     assert status["UA80000000000093317"] == "none"  # Kyiv city: not on the list
     assert set(status.unique()) == {"occupied", "hostilities", "deoccupied", "none"}
     crimea = status[status.index.str.startswith("UA01")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.text import source_text
 from store.demo import refresh_demo
 from store.serving import PublishedData
 
@@ -23,7 +24,7 @@ def test_the_demo_over_time(tmp_path, demo, monkeypatch):
     pd.testing.assert_frame_equal(store.dataset().hromadas, demo.hromadas)
     q4 = store.dataset("2024-Q4")
     assert q4.reference_dates["staffing"] == "2024-Q4" and q4.reference_dates["idp"] == "2024-12-31"
-    assert "round 19" in q4.sources["idp"]
+    assert "round 19" in source_text(q4.sources["idp"], "en") and "раунд 19" in source_text(q4.sources["idp"], "uk")
     assert q4.hromadas["idp"].sum() < demo.hromadas["idp"].sum()
     assert refresh_demo(store) is None  # unchanged files: nothing published again
     store.close()
