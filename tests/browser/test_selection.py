@@ -17,12 +17,41 @@ return gd._fullData.filter(t => !t.showscale && t.marker && t.marker.line && t.m
 
 
 def _search(driver, text: str) -> list[str]:
-    """Type ``text`` in the map's search box; the labels offered, best first."""
+    """Type ``text`` in the map's search box; the labels offered, best first.
+
+    Read inside :func:`wait`: the dropdown draws its options again as answers arrive, and an option
+    read as it is replaced is read again (not a failure)."""
     driver.find_element(By.ID, "map-search").click()
     box = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#map-search input, input[type=search]"))
     box.send_keys(text)
     wait(driver, lambda d: d.find_elements(By.XPATH, f"//*[@role='option'][contains(., '{text}')]"))
-    return [o.text for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")]
+    return wait(driver, lambda d: [o.text for o in d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")])
+
+
+def _click_first_option(driver) -> None:
+    """Click the first option offered (found again if the dropdown drew it anew meanwhile)."""
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")[0].click() or True)
+
+
+def _click_another_row(driver, shown: str) -> str:
+    """Click the population cell of a table row that is not ``shown``'s; the name of the row clicked.
+
+    The grid draws its rows again (rows arriving after the map, a selection lighting its row), so a
+    row found a moment before may be gone: it is found again then, never clicked twice (the click is
+    the last step)."""
+
+    def attempt(d):
+        rows = d.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
+        other = next((r for r in rows if shown not in r.text), None)
+        if other is None:
+            return None
+        name = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=name]").text
+        if not name:
+            return None
+        other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=population]").click()
+        return name
+
+    return wait(driver, attempt)
 
 
 def _highlighted_rows(driver) -> list[str]:
@@ -41,14 +70,14 @@ def test_search_and_table_select_with_outline_row_and_profile(server, browser):
     # an oblast is offered, and its exact name comes first
     options = _search(browser, "Чернігівська")
     assert options[0].startswith("Чернігівська (Chernihivska), область"), options[:3]
-    browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")[0].click()
+    _click_first_option(browser)
     wait(browser, lambda d: "Чернігівська" in d.find_element(By.ID, "map-breadcrumb").text)
     wait(browser, lambda d: f"oblast={CHERNIHIV}" in d.current_url and "level=hromada" in d.current_url)
 
     # a hromada by its exact name: outlined on the map, its row highlighted, its profile in view
     options = _search(browser, "Звягельська")
     assert options[0].startswith("Звягельська"), options[:3]
-    browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")[0].click()
+    _click_first_option(browser)
     wait(browser, lambda d: "Звягельська" in d.find_element(By.ID, "map-profile").text)
     wait(browser, lambda d: [ZVIAHEL] in d.execute_script(_OUTLINED))
     wait(browser, lambda d: any("Звягельська" in row for row in _highlighted_rows(d)))
@@ -61,11 +90,7 @@ def test_search_and_table_select_with_outline_row_and_profile(server, browser):
     )
 
     # a click on another row of the table selects that hromada
-    rows = browser.find_elements(By.CSS_SELECTOR, "#map-table .ag-center-cols-container .ag-row")
-    other = next(r for r in rows if "Звягельська" not in r.text)
-    cell = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=population]")
-    name = other.find_element(By.CSS_SELECTOR, ".ag-cell[col-id=name]").text
-    cell.click()
+    name = _click_another_row(browser, "Звягельська")
     wait(browser, lambda d: name in d.find_element(By.ID, "map-profile").text)
     wait(browser, lambda d: any(name in row for row in _highlighted_rows(d)))
     assert "code=" in browser.current_url and ZVIAHEL not in browser.current_url
