@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import importlib.util
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "benchmarks"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
+
+from benchmarks.before import module_at  # noqa: E402
+from tests.fixtures import upload_request  # noqa: E402
 
 #: the last commit whose loaders/dataset.py assembled with pandas' isin on Arrow strings, row by row
 BEFORE = "0015b1e"
@@ -51,24 +52,7 @@ STAFF = (
 
 def dataset_before(commit: str, repository: Path = ROOT):
     """``loaders/dataset.py`` at ``commit`` as the module ``loaders._dataset_before`` (None without git)."""
-    try:
-        source = subprocess.run(
-            ["git", "-C", str(repository), "show", f"{commit}:loaders/dataset.py"],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    import loaders
-
-    spec = importlib.util.spec_from_loader("loaders._dataset_before", loader=None)
-    module = importlib.util.module_from_spec(spec)
-    module.__package__ = loaders.__name__
-    module.__file__ = str(ROOT / "loaders" / "dataset.py")
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    exec(compile(source, f"{commit}:loaders/dataset.py", "exec"), module.__dict__)
-    return module
+    return module_at(commit, "loaders/dataset.py", repository)
 
 
 class App:
@@ -86,21 +70,7 @@ class App:
     def upload(self, content: bytes, name: str, kind: str) -> tuple[float, float, int]:
         """Wall and CPU seconds of one upload, and the size of the answer (bytes)."""
         contents = "data:text/csv;base64," + base64.b64encode(content).decode()
-        body = {
-            "output": self.spec["output"],
-            "outputs": [{"id": "data-report", "property": "children"}, {"id": "data-in-use", "property": "children"}],
-            "inputs": [
-                {"id": "data-upload", "property": "contents", "value": contents},
-                {"id": "data-reset", "property": "n_clicks", "value": 0},
-            ],
-            "state": [
-                {"id": "data-upload", "property": "filename", "value": name},
-                {"id": "data-kind", "property": "value", "value": kind},
-                {"id": "data-sheet", "property": "value", "value": None},
-                {"id": "app-lang", "property": "data", "value": "en"},
-            ],
-            "changedPropIds": ["data-upload.contents"],
-        }
+        body = upload_request(contents, name, kind, self.spec["output"])
         started, cpu = time.perf_counter(), time.process_time()
         response = self.client.post("/_dash-update-component", json=body)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu

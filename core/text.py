@@ -26,6 +26,7 @@ __all__ = [
     "format_percent",
     "issue_text",
     "source_text",
+    "source_message",
     "name_column",
     "other_lang",
     "parse_number",
@@ -2863,16 +2864,19 @@ def source_text(source: str | None, lang: str = "uk") -> str:
     is said in ``lang``; an uploaded file is "завантажений файл X" / "uploaded
     file X"; a source written as plain text is shown as written.
     """
-    if not source:
-        return ""
-    if source.startswith("["):
+    return issue_text(source_message(source), lang)
+
+
+def source_message(source: str | None) -> tuple[str, dict]:
+    """The message a source keeps (``loaders.messages.source_value``), or ``stored_text`` of its text as written."""
+    if source and source.startswith("["):
         try:
             value = json.loads(source)
         except ValueError:
-            return source
+            value = None
         if _is_message(value) and f"msg_{value[0]}" in TEXT["uk"]:
-            return issue_text(value, lang)
-    return source
+            return value[0], value[1]
+    return "stored_text", {"text": source or ""}
 
 
 def issue_text(message, lang: str = "uk") -> str:

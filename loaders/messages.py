@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.text import issue_text
+from core.text import issue_text, source_message
 
 __all__ = ["MESSAGES", "Message", "MessageError", "msg", "message_of", "is_message", "source_value", "source_message"]
 
@@ -254,22 +254,6 @@ def source_value(message: Message) -> str:
     (``core.text.source_text``).
     """
     return json.dumps(list(message), ensure_ascii=False)
-
-
-def source_message(source: str | None) -> Message:
-    """The message a source says: the message :func:`source_value` kept, or the text as it was written."""
-    return ("stored_text", {"text": source or ""}) if not source else _decoded(source)
-
-
-def _decoded(source: str) -> Message:
-    if source.startswith("["):
-        try:
-            value = json.loads(source)
-        except ValueError:
-            value = None
-        if is_message(value) and value[0] in MESSAGES:
-            return value[0], value[1]
-    return "stored_text", {"text": source}
 
 
 class MessageError(ValueError):

@@ -9,6 +9,7 @@ import pytest
 
 from layouts import create_app
 from loaders import load_demo, read_assumptions
+from tests.fixtures import upload_request
 
 STAFF = (
     "Код КАТОТТГ;Посада;Затверджено штатних одиниць;Фактично зайнято\n"
@@ -42,21 +43,7 @@ def _output(client, prefix: str) -> str:
 
 def _upload(client) -> None:
     contents = "data:text/csv;base64," + base64.b64encode(STAFF.encode()).decode()
-    payload = {
-        "output": _output(client, "..data-report.children"),
-        "outputs": [{"id": "data-report", "property": "children"}, {"id": "data-in-use", "property": "children"}],
-        "inputs": [
-            {"id": "data-upload", "property": "contents", "value": contents},
-            {"id": "data-reset", "property": "n_clicks", "value": 0},
-        ],
-        "state": [
-            {"id": "data-upload", "property": "filename", "value": "staff.csv"},
-            {"id": "data-kind", "property": "value", "value": "staffing"},
-            {"id": "data-sheet", "property": "value", "value": None},
-            {"id": "app-lang", "property": "data", "value": "en"},
-        ],
-        "changedPropIds": ["data-upload.contents"],
-    }
+    payload = upload_request(contents, "staff.csv", "staffing", _output(client, "..data-report.children"))
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200
     assert "File accepted" in response.get_data(as_text=True)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.fixtures import ROOT
+from tests.fixtures import ROOT, upload_request
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import hostile_corpus  # noqa: E402
@@ -109,21 +109,7 @@ def test_a_good_geopackage_is_read(demo, tmp_path):
 
 
 def _callback(client, contents: str, filename: str, kind: str):
-    payload = {
-        "output": "..data-report.children...data-in-use.children..",
-        "outputs": [{"id": "data-report", "property": "children"}, {"id": "data-in-use", "property": "children"}],
-        "inputs": [
-            {"id": "data-upload", "property": "contents", "value": contents},
-            {"id": "data-reset", "property": "n_clicks", "value": 0},
-        ],
-        "state": [
-            {"id": "data-upload", "property": "filename", "value": filename},
-            {"id": "data-kind", "property": "value", "value": kind},
-            {"id": "data-sheet", "property": "value", "value": None},
-            {"id": "app-lang", "property": "data", "value": "en"},
-        ],
-        "changedPropIds": ["data-upload.contents"],
-    }
+    payload = upload_request(contents, filename, kind, "..data-report.children...data-in-use.children..")
     return client.post("/_dash-update-component", json=payload)
 
 
