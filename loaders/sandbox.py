@@ -1,8 +1,8 @@
 """Read an untrusted file in a child process under hard limits of memory, CPU time and wall-clock time.
 
 :func:`validate_untrusted` is :func:`~loaders.validate.validate_file` run in
-a child process (``multiprocessing`` ``forkserver``: a clean process, not a
-copy of the web worker with its threads and sessions) with
+a child process (forked from the atlas's fork server, :mod:`core.processes`: a clean
+process, not a copy of the web worker with its threads and sessions) with
 
 * ``RLIMIT_AS``: the child may add at most ``ATLAS_MAX_PARSE_MB`` (1,024 MB)
   of address space to what it had when it started; past it allocations fail
@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import multiprocessing
 import os
 import resource
 import signal
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from core import processes
 
 from .errors import FileReport, Issue, Unmatched, ValidationReport
 from .messages import Message, msg
@@ -50,18 +51,10 @@ _STARTED = "started"
 _START_TIMEOUT = 120.0  # a cold forkserver imports pandas, geopandas and GDAL first
 _FRAME = "frame.parquet"
 _MAX_REPORT_BYTES = 64 * 2**20
-_CONTEXT: Any = None
 
 
 def _context():
-    global _CONTEXT
-    if _CONTEXT is None:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["loaders.sandbox", "loaders.validate"])
-        _CONTEXT = context
-    return _CONTEXT
+    return processes.context()
 
 
 def _address_space() -> int:

@@ -56,12 +56,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult
 
 from core.schema import COMMUNITY_ROLES, ROLES
 
 from .assumptions import EQUITY_MEASURES, OBJECTIVES, Assumptions
 from .planning import hromada_planning_base
+from .solver import milp_within
 
 __all__ = ["OBJECTIVES", "EQUITY_MEASURES", "SERVED", "REASONS", "MESSAGES", "Allocation", "allocate"]
 
@@ -389,18 +390,21 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     A shortcut first: an LP relaxation whose optimum is whole is the
     optimum. The relaxation and the MILP share the one limit: the MILP gets
     what the relaxation left; each is given less than it may use
-    (:meth:`_Clock.allowance`), so both end within it. The result carries ``mip_gap`` (0 when proven
-    optimal, None when no integer solution is known).
+    (:meth:`_Clock.allowance`), so both end within it; a large model is solved in a child process
+    killed at ``time_limit`` if HiGHS runs past its own limit (:func:`metrics.solver.milp_within`).
+    The result carries ``mip_gap`` (0 when proven optimal, None when no integer solution is known).
     """
     started = time.perf_counter()
     nonzeros = sum(int(constraint.A.nnz) for constraint in constraints)
     allowance = _Clock.allowance(time_limit, nonzeros)
     if allowance <= 0.05:
         return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
+    kill_at = time.monotonic() + time_limit - _Clock.AFTER_KILL  # a child still solving then is killed
     options = {"time_limit": allowance, "disp": False}
-    relaxed = milp(
-        c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints, options=options
-    )
+    relaxed = milp_within(
+        c, integrality=np.zeros_like(integrality), bounds=Bounds(lower, upper), constraints=constraints,
+        options=options, deadline=max(kill_at, time.monotonic() + allowance),
+    )  # fmt: skip
     if relaxed.status == 0 and relaxed.x is not None:
         whole = integrality > 0
         if np.all(np.abs(relaxed.x[whole] - np.round(relaxed.x[whole])) <= 1e-9):
@@ -411,12 +415,13 @@ def _solve(c, lower, upper, integrality, constraints, time_limit: float):
     left = _Clock.allowance(time_limit - (time.perf_counter() - started), nonzeros)
     if relaxed.status == 1 or left <= 0.05:
         return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
-    result = milp(
+    result = milp_within(
         c,
         integrality=integrality,
         bounds=Bounds(lower, upper),
         constraints=constraints,
         options={**options, "time_limit": left, "mip_rel_gap": 1e-7},
+        deadline=max(kill_at, time.monotonic() + left),
     )
     if result.status == 0:
         result.mip_gap = 0.0 if getattr(result, "mip_gap", None) is None else float(result.mip_gap)
@@ -613,11 +618,16 @@ class _Clock:
     the lifted model of 30,000 units, given 0.05 s, and up to 1.2 s past
     its limit in that model's LP relaxation, load average 7), and it
     checks its clock only between steps (``OVERSHOOT`` of the allowance:
-    5 % past 8.2 s in that model's MILP, load average 3).
+    5 % past 8.2 s in that model's MILP, load average 3). Some steps of a
+    large model do not check it for minutes (that model's MILP, given 5.1 s,
+    took 108 s): a large model is solved in a child process killed
+    ``AFTER_KILL`` s before the time left ends (:mod:`metrics.solver`), and
+    the stage has no solution.
     """
 
     OVERSHOOT = 0.1
     SETUP_PER_NONZERO = 4e-6
+    AFTER_KILL = 0.25  # s kept when a solver child is killed: the kill and what follows (0.04 + 0.1 s at 30,000 units)
 
     def __init__(self, limit: float):
         self.started = time.perf_counter()

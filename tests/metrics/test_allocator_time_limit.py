@@ -7,6 +7,7 @@ call is ever allowed past the deadline of the whole solve.
 
 from __future__ import annotations
 
+import math
 import types
 
 import numpy as np
@@ -59,19 +60,23 @@ def _wrap_solver(monkeypatch, share: float, *, setup: float = 0.0, stop_milp_wit
 
     Records (start, allowance, is_milp) of each call.
     """
-    clock, calls, real = _Clock(), [], allocator.milp
-    monkeypatch.setattr(allocator, "time", types.SimpleNamespace(perf_counter=clock.perf_counter))
+    clock, calls, real = _Clock(), [], allocator.milp_within
+    fake = types.SimpleNamespace(perf_counter=clock.perf_counter, monotonic=clock.perf_counter)
+    monkeypatch.setattr(allocator, "time", fake)
 
-    def milp(c, *, integrality, bounds, constraints, options):
+    def milp(c, *, integrality, bounds, constraints, options, deadline):
         is_milp = bool(np.any(np.asarray(integrality) > 0))
         calls.append((clock.now, float(options["time_limit"]), is_milp))
-        result = real(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+        assert deadline >= clock.now + float(options["time_limit"])  # HiGHS's own limit ends before the kill
+        result = real(
+            c, integrality=integrality, bounds=bounds, constraints=constraints, options=options, deadline=math.inf
+        )
         clock.now += share * float(options["time_limit"]) + setup * sum(k.A.nnz for k in constraints)
         if is_milp and stop_milp_with_gap is not None and result.x is not None:
             result.status, result.mip_gap = 1, stop_milp_with_gap  # HiGHS stopped at its limit with an incumbent
         return result
 
-    monkeypatch.setattr(allocator, "milp", milp)
+    monkeypatch.setattr(allocator, "milp_within", milp)
     return clock, calls
 
 
