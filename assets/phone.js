@@ -26,7 +26,7 @@
       "colorbar.orientation": "h", "colorbar.x": 0.5, "colorbar.xanchor": "center", "colorbar.y": -0.02,
       "colorbar.yanchor": "top", "colorbar.thickness": 10, "colorbar.len": 0.95, "colorbar.automargin": false,
       "colorbar.title.text": ""  // the caption above the map names the measure and its unit
-    }, {"margin.t": 34, "margin.b": 120, "margin.autoexpand": false, "legend.y": -0.3, "legend.yanchor": "top",
+    }, {"margin.t": 34, "margin.b": 120, "margin.r": 0, "margin.autoexpand": false, "legend.y": -0.3, "legend.yanchor": "top",
         "height": 480}, layerIndex).then(function () { clean(gd); });
   }
   // Plotly leaves the vertical bar's tick labels and title behind when the orientation changes in place

@@ -14,7 +14,7 @@ switch, per way (``--kinds``):
 - ``choropleth``: ``Plotly.restyle`` of those attributes, as the atlas's
   switch does today through ``Plotly.react`` (edit type "calc": Plotly
   computes every path again);
-- ``choropleth-fill``: an in-place repaint (``benchmarks/map_repaint.js``):
+- ``choropleth-fill``: an in-place repaint (``assets/map_repaint.js``, the app's):
   the values written into the trace and ``gd.calcdata``, then a restyle of
   the name and colour bar only (edit types "style", "colorbars"): new fills
   on the paths drawn, hover values and colour bar in step;
@@ -55,7 +55,7 @@ BLANK_STYLE = {
 }
 
 #: ``choropleth-fill``: the SVG choropleth whose switch repaints the fills in place
-#: (``benchmarks/map_repaint.js``); ``+margin``: with a fixed right margin (``margin.autoexpand`` off), so
+#: (``assets/map_repaint.js``, the app's); ``+margin``: with a fixed right margin (``margin.autoexpand`` off), so
 #: that a colour bar of another width does not make Plotly lay out and draw the whole map again
 KINDS = ("choropleth", "choropleth+margin", "choropleth-fill", "choropleth-fill+margin", "choroplethmap")
 
@@ -91,8 +91,8 @@ window.run = async function(mode) {
   const first = performance.now() - t0;
   t0 = performance.now();
   if (mode.startsWith('choropleth-fill')) {
-    // fill colours, hover values and colour bar in place (benchmarks/map_repaint.js)
-    if (!await window.atlasMapRepaint(gd, switched)) throw new Error('not repainted in place');
+    // fill colours, hover values and colour bar in place (assets/map_repaint.js, the app's)
+    if (!await window.atlasMap.repaint(gd, switched)) throw new Error('not repainted in place');
     await frame();
   } else {
     const done = drawn();
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             shutil.copy(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", folder)
             shutil.copy(ROOT / "assets" / "topojson" / "world_110m.json", folder)
-            shutil.copy(ROOT / "benchmarks" / "map_repaint.js", folder)
+            shutil.copy(ROOT / "assets" / "map_repaint.js", folder)
             (folder / "geo.json").write_text(gdf.to_json(drop_id=True))
             (folder / "index.html").write_text(_PAGE.replace("STYLE", json.dumps(BLANK_STYLE)))
             server, url = _serve(folder)

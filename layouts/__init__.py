@@ -4,7 +4,7 @@ from core.text import METRIC_LABELS, format_number
 
 from . import ids
 from .app import create_app, parse_path
-from .figures import choropleth, map_patch
+from .figures import choropleth, map_change
 from .views import AtlasData, download_bytes, key_figures, prepare, similar_hromadas, view_table
 
 __all__ = [
@@ -16,7 +16,7 @@ __all__ = [
     "download_bytes",
     "format_number",
     "key_figures",
-    "map_patch",
+    "map_change",
     "parse_path",
     "prepare",
     "similar_hromadas",

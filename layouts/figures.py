@@ -4,9 +4,10 @@ The map is one value layer over the boundary GeoJSON (given by URL so the
 browser fetches the geometry once and caches it), with two small layers on
 top: "no data" with only the units whose value is unknown (NaN), and the
 outline of the selected unit. Switching the metric sends a
-:func:`map_patch`: values as numbers (formatted by the hover template in the
+:func:`map_change`: values as numbers (formatted by the hover template in the
 browser), the scale, labels and the no-data units; never the geometry or the
-names of units with a value. Selecting a unit sends a :func:`selection_patch`.
+names of units with a value (the browser repaints the map in place with it,
+``assets/map_repaint.js``). Selecting a unit sends a :func:`selection_patch`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ __all__ = [
     "choropleth",
     "prompt_figure",
     "hover_text",
-    "map_patch",
+    "map_change",
     "selection_patch",
     "value_strings",
 ]
@@ -64,6 +65,14 @@ _SCALES = {
 #: Pixels above a map's plot area for Plotly's mode bar (about 25 px tall), so that it never covers the
 #: top of the colour bar (the phone layout, assets/phone.js, keeps the same strip).
 MODEBAR_STRIP = 34
+
+#: Pixels right of a map's plot area for its colour bar: fixed (``margin.autoexpand`` off), so that a
+#: colour bar with labels of another width ("≥ 12 345,6", "0,2") does not move the margin. Plotly lays
+#: out and draws the whole map again when its automatic margin moves (4 s at 30,000 units), which
+#: would undo a repaint in place (``assets/map_repaint.js``). The widest colour bar measured in
+#: headless Chromium at 1,440 px (labels "≤ 1 234 567" / "≥ 9 876 543", a two-line title) needs 110.
+#: On a phone the colour bar lies under the map and ``assets/phone.js`` sets this margin to 0.
+COLORBAR_MARGIN = 130
 
 
 def hover_text(table: pd.DataFrame, lang: str = "uk") -> list[str]:
@@ -354,7 +363,8 @@ def choropleth(
     fig = go.Figure(traces)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
-        margin=dict(l=0, r=0, t=MODEBAR_STRIP, b=0),  # the mode bar sits in the strip above the colour bar
+        # the mode bar sits in the strip above the colour bar; the colour bar in a fixed margin (COLORBAR_MARGIN)
+        margin=dict(l=0, r=COLORBAR_MARGIN, t=MODEBAR_STRIP, b=0, autoexpand=False),
         height=560,
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.7)"),
         separators=plotly_separators(lang),
@@ -384,29 +394,38 @@ def zoom_to(fig: go.Figure, bounds, margin: float = 0.1) -> go.Figure:
     return fig
 
 
-def map_patch(table: pd.DataFrame, metric: str, lang: str = "uk") -> Patch:
+def map_change(table: pd.DataFrame, metric: str, lang: str = "uk") -> dict:
     """Only what changes when the metric changes: values as numbers, the scale, labels, the no-data units.
 
+    ``{"traces": [value layer, no-data layer]}``: for each of the figure's
+    first two traces the attributes that change, as JSON (NaN as null).
     ``table`` must hold the same units in the same order as the figure
-    being patched. No geometry, no names of units with a value, no
-    formatted strings per unit: the hover template formats ``z``.
+    drawn. No geometry, no names of units with a value, no formatted
+    strings per unit: the hover template formats ``z``. An attribute whose
+    value is None (``zmid`` of a sequential scale) is one the figure does
+    not have: the browser deletes it (a direct load leaves it out).
+
+    The browser (``assets/map_repaint.js``) gives the paths drawn their new
+    fills in place when the same units have a value before and after, and
+    otherwise draws the changed figure again; either way the figure equals
+    :func:`choropleth` of the same view.
     """
     occupied = occupied_units(table)
     values = table[metric].astype(float).where(~occupied)  # occupied units: their own trace
-    patch = Patch()
-    layer = patch["data"][0]
-    layer["z"] = values.where(values.notna(), None).tolist()
-    layer["hovertemplate"] = _value_template(metric, lang)
-    layer["name"] = metric_label(metric, lang)
-    for key, value in _scale(values, metric, lang).items():
-        layer[key] = value
+    layer = {
+        "z": values.where(values.notna(), None).tolist(),
+        "hovertemplate": _value_template(metric, lang),
+        "name": metric_label(metric, lang),
+        **_scale(values, metric, lang),
+    }
     missing = values.isna().to_numpy() & ~occupied
-    no_data = patch["data"][1]
-    no_data["locations"] = table["code"].to_numpy()[missing].tolist()
-    no_data["z"] = [0] * int(missing.sum())
-    no_data["text"] = hover_text(table[missing], lang)
-    no_data["hovertemplate"] = _no_data_template(metric, lang)
-    return patch
+    no_data = {
+        "locations": table["code"].to_numpy()[missing].tolist(),
+        "z": [0] * int(missing.sum()),
+        "text": hover_text(table[missing], lang),
+        "hovertemplate": _no_data_template(metric, lang),
+    }
+    return {"traces": [layer, no_data]}
 
 
 def selection_patch(table: pd.DataFrame, selected: str | None) -> Patch:

@@ -35,6 +35,8 @@ NOTE = "map-note"
 PROFILE = "map-profile"
 SELECTED = "map-selected"
 DRAWN = "map-drawn"
+#: what a metric switch changes in the map drawn (layouts.figures.map_change), repainted in the browser
+MAP_CHANGE = "map-change"
 
 # profile
 PROFILE_SEARCH = "profile-search"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import dash
 import flask
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from core.schema import UNIT_LEVELS as LEVELS
 from core.text import METRIC_LABELS, label, metric_label, name_column, t
@@ -27,7 +27,7 @@ from ..components import (
     register_search,
     session_caption,
 )
-from ..figures import choropleth, map_patch, selection_patch
+from ..figures import choropleth, map_change, selection_patch
 from ..state import AtlasState
 from ..views import AtlasData, download_bytes, shown_table, sort_model
 
@@ -316,6 +316,8 @@ def layout(state: AtlasState, lang: str, query: dict) -> html.Div:
             dcc.Store(id=ids.OBLAST, data=oblast or ""),
             dcc.Store(id=ids.SELECTED, data=code or ""),
             dcc.Store(id=ids.DRAWN, data=drawn_key(geo_url, level, oblast, lang)),
+            # a metric switch's change to the map drawn (map_change), repainted in the browser ({}: none yet)
+            dcc.Store(id=ids.MAP_CHANGE, data={}),
             html.Div(
                 className="main",
                 children=[
@@ -421,6 +423,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
 
     @app.callback(
         Output(ids.MAP, "figure"),
+        Output(ids.MAP_CHANGE, "data"),
         Output(ids.BREADCRUMB, "children"),
         Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.DRAWN, "data"),
@@ -439,7 +442,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             # what the layout's first figure is kept under too (same view, same figure)
             return state.figure((kind, version, geo_url, *shown), make)
 
-        return render_map(
+        figure, crumb, search, key = render_map(
             state.tables(metric=metric),
             geo_url,
             level,
@@ -451,6 +454,18 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             drawn,
             figures,
         )
+        if isinstance(figure, dict):  # a metric switch's change: the browser repaints the map (below)
+            return dash.no_update, figure, crumb, search, key
+        return figure, dash.no_update, crumb, search, key
+
+    # the map drawn repainted in place with a metric switch's change, or drawn again (assets/map_repaint.js)
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas_map", function_name="switch_metric"),
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Input(ids.MAP_CHANGE, "data"),
+        State(ids.MAP, "figure"),
+        prevent_initial_call=True,
+    )
 
     # the search comes empty: no request when the map is drawn (it would also make the guard's start-up work
     # run at once, beside the map's rows and geometry)
@@ -536,13 +551,16 @@ def render_map(
     drawn: str | None,
     figures: Callable[..., Any] | None = None,
 ):
-    """Figure (or a patch of it), breadcrumb, URL query and the key of what is drawn.
+    """Figure (or a patch of it, or a change to it), breadcrumb, URL query and the key of what is drawn.
 
     When the figure drawn (``drawn``, see :func:`drawn_key`) shows the same
     units and only the metric changed, the figure output is a
-    :func:`~layouts.figures.map_patch` (values as numbers, scale and labels;
-    no geometry, no names); when only the selection changed, a
-    :func:`~layouts.figures.selection_patch`. ``figures(make, kind, *shown)``
+    :func:`~layouts.figures.map_change` (a dict: values as numbers, scale
+    and labels; no geometry, no names), which the page's store hands to the
+    browser: ``assets/map_repaint.js`` repaints the map in place, or draws
+    it again when units gain or lose a value; when only the selection
+    changed, a :func:`~layouts.figures.selection_patch`; otherwise a full
+    :func:`~layouts.figures.choropleth`. ``figures(make, kind, *shown)``
     keeps full figures and metric patches (the app's: :meth:`AtlasState.figure`,
     per tables version, shared with the layout's first figure); without it
     each is made.
@@ -554,7 +572,12 @@ def render_map(
     figures = figures or (lambda make, *_shown: make())
     if trigger == ids.METRIC and drawn == key:
         figure = figures(
-            lambda: map_patch(map_units(data, level, oblast), metric, lang), "metric-patch", level, oblast, metric, lang
+            lambda: map_change(map_units(data, level, oblast), metric, lang),
+            "metric-change",
+            level,
+            oblast,
+            metric,
+            lang,
         )
     elif trigger == ids.SELECTED and drawn == key:
         figure = selection_patch(map_units(data, level, oblast), selected)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
-import dash
 import geopandas as gpd
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from openpyxl import load_workbook
 from shapely.geometry import box
@@ -19,7 +20,7 @@ from layouts import (
     format_number,
     ids,
     key_figures,
-    map_patch,
+    map_change,
     parse_path,
     prepare,
     similar_hromadas,
@@ -98,16 +99,46 @@ def test_hover_names_are_escaped(dataset):
     assert not any("<script>" in s for s in fig.data[0].text)
 
 
-def test_metric_switch_is_a_small_patch_without_geometry(data):
+def test_metric_switch_is_a_small_change_without_geometry(data):
     table = view_table(data, "hromada", "gap_fte", None).sort_values("code")
-    patch = map_patch(table, "gap_fte", "en").to_plotly_json()
-    text = json.dumps(patch, default=str)
+    change = map_change(table, "gap_fte", "en")
+    text = json.dumps(change, default=str)
     assert "geojson" not in text
     assert "Gap to the norm" in text
-    values = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
-    assert all(v is None or isinstance(v, float) for v in values[("data", 0, "z")])  # numbers, not strings
-    assert values[("data", 1, "locations")] == [H4]  # the no-data layer: only the unit without a value
-    assert ("data", 0, "customdata") not in values and ("data", 0, "text") not in values
+    layer, no_data = change["traces"]
+    assert all(v is None or isinstance(v, float) for v in layer["z"])  # numbers, not strings
+    assert no_data["locations"] == [H4]  # the no-data layer: only the unit without a value
+    assert "customdata" not in layer and "text" not in layer and "locations" not in layer
+
+
+def _plain(value):
+    """A figure's JSON as the browser reads it: typed arrays (``bdata``) as lists, NaN as None."""
+    if isinstance(value, dict) and set(value) >= {"bdata", "dtype"}:
+        return _plain(np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist())
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+def test_a_metric_change_gives_the_figure_a_direct_load_draws(data):
+    """The change applied to the figure drawn (as assets/map_repaint.js applies it, None deleting the key)
+    gives the first two traces of the figure loaded directly for the new metric."""
+    table = view_table(data, "hromada", "workers", None).sort_values("code").reset_index(drop=True)
+    drawn = _plain(json.loads(choropleth("/g", table, "workers", "uk").to_json()))
+    direct = _plain(json.loads(choropleth("/g", table, "gap_fte", "uk").to_json()))
+    change = _plain(json.loads(json.dumps(map_change(table, "gap_fte", "uk"))))
+    for i, part in enumerate(change["traces"]):
+        trace = drawn["data"][i]
+        for key, value in part.items():
+            if value is None:
+                trace.pop(key, None)
+            else:
+                trace[key] = value
+        assert trace == direct["data"][i], i
 
 
 def test_gap_uses_a_diverging_scale_centred_on_zero(data):
@@ -120,11 +151,11 @@ def test_render_map_patches_only_on_metric_switch(data):
     full, crumb, search, drawn = render_map(data, "/g", "hromada", "workers", O1, None, "uk", ids.LEVEL, None)
     assert len(full.data) == 3 and len(full.data[0].locations) == 3
     fig, crumb, search, key = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, drawn)
-    assert isinstance(fig, dash.Patch) and key == drawn
+    assert set(fig) == {"traces"} and key == drawn  # a change, repainted in the browser
     assert crumb == "Україна › Вінницька"
     assert search == f"?level=hromada&metric=gap_fte&oblast={O1}"
     fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O2, None, "uk", ids.METRIC, drawn)
-    assert not isinstance(fig, dash.Patch)  # another oblast is drawn: a full figure
+    assert isinstance(fig, go.Figure)  # another oblast is drawn: a full figure
 
 
 def test_drill_down(data):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.text import t
-from layouts.figures import choropleth, map_patch, occupied_units, selection_patch
+from layouts.figures import choropleth, map_change, occupied_units, selection_patch
 
 
 def _table() -> pd.DataFrame:
@@ -40,11 +40,10 @@ def test_occupied_units_are_drawn_as_their_own_class_in_both_languages():
         assert layer.zmax < 90
         assert list(no_data.locations) == ["D"]  # occupied is not "no data"
         assert list(outline.locations) == ["A"]
-    patch = map_patch(table, "workers_per_10k").to_plotly_json()
-    operations = {str(op["location"]): op["params"] for op in patch["operations"]}
-    occupied_z = operations["['data', 0, 'z']"]["value"][2]
+    layer, no_data = map_change(table, "workers_per_10k")["traces"]
+    occupied_z = layer["z"][2]
     assert occupied_z is None or np.isnan(occupied_z)  # null in the browser
-    assert operations["['data', 1, 'locations']"]["value"] == ["D"]
+    assert no_data["locations"] == ["D"]
     assert selection_patch(table, "B").to_plotly_json()["operations"][0]["location"][:2] == ["data", 2]
 
 
