@@ -442,7 +442,7 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             # what the layout's first figure is kept under too (same view, same figure)
             return state.figure((kind, version, geo_url, *shown), make)
 
-        figure, crumb, search, key = render_map(
+        return render_map(
             state.tables(metric=metric),
             geo_url,
             level,
@@ -454,9 +454,6 @@ def register(app: dash.Dash, state: AtlasState) -> None:
             drawn,
             figures,
         )
-        if isinstance(figure, dict):  # a metric switch's change: the browser repaints the map (below)
-            return dash.no_update, figure, crumb, search, key
-        return figure, dash.no_update, crumb, search, key
 
     # the map drawn repainted in place with a metric switch's change, or drawn again (assets/map_repaint.js)
     app.clientside_callback(
@@ -551,16 +548,17 @@ def render_map(
     drawn: str | None,
     figures: Callable[..., Any] | None = None,
 ):
-    """Figure (or a patch of it, or a change to it), breadcrumb, URL query and the key of what is drawn.
+    """Figure (or a patch of it), change to it, breadcrumb, URL query and the key of what is drawn.
 
     When the figure drawn (``drawn``, see :func:`drawn_key`) shows the same
-    units and only the metric changed, the figure output is a
-    :func:`~layouts.figures.map_change` (a dict: values as numbers, scale
-    and labels; no geometry, no names), which the page's store hands to the
-    browser: ``assets/map_repaint.js`` repaints the map in place, or draws
-    it again when units gain or lose a value; when only the selection
-    changed, a :func:`~layouts.figures.selection_patch`; otherwise a full
-    :func:`~layouts.figures.choropleth`. ``figures(make, kind, *shown)``
+    units and only the metric changed, the figure output is no update and
+    the change output a :func:`~layouts.figures.map_change` (values as
+    numbers, scale and labels; no geometry, no names), which the page's
+    store hands to the browser: ``assets/map_repaint.js`` repaints the map
+    in place, or draws it again when units gain or lose a value. Otherwise
+    the change output is no update, and the figure output a
+    :func:`~layouts.figures.selection_patch` when only the selection
+    changed, else a full :func:`~layouts.figures.choropleth`. ``figures(make, kind, *shown)``
     keeps full figures and metric patches (the app's: :meth:`AtlasState.figure`,
     per tables version, shared with the layout's first figure); without it
     each is made.
@@ -570,8 +568,9 @@ def render_map(
     key = drawn_key(geo_url, level, oblast, lang)
     oblast, selected = oblast or None, selected or None  # the page's stores hold "" for none
     figures = figures or (lambda make, *_shown: make())
+    figure = change = dash.no_update
     if trigger == ids.METRIC and drawn == key:
-        figure = figures(
+        change = figures(
             lambda: map_change(map_units(data, level, oblast), metric, lang),
             "metric-change",
             level,
@@ -597,4 +596,4 @@ def render_map(
         query["oblast"] = oblast
     if selected:
         query["code"] = selected
-    return figure, crumb, "?" + urlencode(query), key
+    return figure, change, crumb, "?" + urlencode(query), key

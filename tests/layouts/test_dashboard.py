@@ -6,6 +6,7 @@ import base64
 import io
 import json
 
+import dash
 import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
@@ -148,14 +149,14 @@ def test_gap_uses_a_diverging_scale_centred_on_zero(data):
 
 
 def test_render_map_patches_only_on_metric_switch(data):
-    full, crumb, search, drawn = render_map(data, "/g", "hromada", "workers", O1, None, "uk", ids.LEVEL, None)
-    assert len(full.data) == 3 and len(full.data[0].locations) == 3
-    fig, crumb, search, key = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, drawn)
-    assert set(fig) == {"traces"} and key == drawn  # a change, repainted in the browser
+    full, change, crumb, search, drawn = render_map(data, "/g", "hromada", "workers", O1, None, "uk", ids.LEVEL, None)
+    assert len(full.data) == 3 and len(full.data[0].locations) == 3 and change is dash.no_update
+    fig, change, crumb, search, key = render_map(data, "/g", "hromada", "gap_fte", O1, None, "uk", ids.METRIC, drawn)
+    assert fig is dash.no_update and set(change) == {"traces"} and key == drawn  # repainted in the browser
     assert crumb == "Україна › Вінницька"
     assert search == f"?level=hromada&metric=gap_fte&oblast={O1}"
-    fig, *_ = render_map(data, "/g", "hromada", "gap_fte", O2, None, "uk", ids.METRIC, drawn)
-    assert isinstance(fig, go.Figure)  # another oblast is drawn: a full figure
+    fig, change, *_ = render_map(data, "/g", "hromada", "gap_fte", O2, None, "uk", ids.METRIC, drawn)
+    assert isinstance(fig, go.Figure) and change is dash.no_update  # another oblast is drawn: a full figure
 
 
 def test_drill_down(data):
