@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         naive_cmd = [sys.executable, "benchmarks/naive_app.py", "--port", str(naive_port)]
         apps["naive"] = (naive_cmd, naive_port, f"http://127.0.0.1:{naive_port}/")
     drawn = int(0.95 * (args.units or 1_470))
+    load_before = os.getloadavg()[0]
     procs = {}
     try:
         for name, (command, port, url) in apps.items():
@@ -291,7 +292,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{'met' if switch < 1e6 else 'NOT met'}; repaint < 2 s: {a['repaint_s']:.2f} s "
             f"{'met' if a['repaint_s'] < 2 else 'NOT met'}"
         )
-    print(f"(load average {os.getloadavg()[0]:.1f} at the end: timings under load are upper bounds)")
+    print(
+        f"(load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end: "
+        "timings under load are upper bounds)"
+    )
     return 0
 
 
