@@ -123,6 +123,24 @@ def test_map_metric_level_drilldown_search_and_language(server, browser):
     assert hosts <= {"127.0.0.1", "localhost"}, f"requests left the machine: {hosts}"
 
 
+def test_the_charts_and_maps_draw_with_the_atlas_plotly_build_loaded_once(server, browser):
+    """Issue 17: the graphs load the atlas's plotly.js build (choropleth, bar, scatter), one copy, no other."""
+    from plotly.offline import get_plotlyjs_version
+
+    browser.get(server)
+    _wait(browser, lambda d: _units(d, "overview-map") >= 27)
+    bars = "return document.querySelectorAll('#overview-ranking .trace.bars .point').length"
+    _wait(browser, lambda d: d.execute_script(bars) >= 20)  # the demo's oblasts with values
+    version, traces, scripts = browser.execute_script(
+        "return [Plotly.version, Object.keys(Plotly.PlotSchema.get().traces),"
+        " performance.getEntriesByType('resource').map(e => e.name).filter(n => /plotly[^/]*\\.min\\.js/.test(n))]"
+    )
+    assert version == get_plotlyjs_version()
+    assert {"choropleth", "bar", "scatter"} <= set(traces) and "scattergl" not in traces
+    assert [urlparse(s).path for s in scripts] == ["/_dash-component-suites/plotly/package_data/plotly.min.js"]
+    assert not _severe_console_errors(browser)
+
+
 def test_profile_and_method_pages(server, browser):
     from selenium.webdriver.common.by import By
 

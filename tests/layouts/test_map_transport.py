@@ -260,3 +260,37 @@ def test_rows_written_once_per_version_follow_a_new_version(client, monkeypatch)
     state = app.server.extensions["atlas_state"]
     monkeypatch.setattr(type(state), "tables_key", lambda self, metric=None: "another version")
     assert c.get(url).data == first and len(written) == 4  # written again for that version
+
+
+def test_the_graphs_load_a_plotly_js_of_only_the_trace_types_the_atlas_draws(client):
+    """Issue 17: the full plotly.js (4.8 MB, every trace type) took most of the cold map's time to evaluate.
+
+    The URL Dash's graph loads plotly.js from (and the map page preloads) serves the atlas's build of
+    the same plotly.js version with the trace types the atlas draws; every figure the app makes uses
+    only those (a new trace type needs ``deploy/plotly/entry.js`` and a rebuild).
+    """
+    from pathlib import Path
+
+    import plotly
+    from plotly.offline import get_plotlyjs_version
+
+    from layouts.app import PLOTLY_JS
+
+    _, c = client
+    html = c.get("/uk/map?level=hromada").get_data(as_text=True)
+    assert f'<link rel="preload" href="/{PLOTLY_JS}" as="script">' in html
+    served = c.get(f"/{PLOTLY_JS}")
+    assert served.status_code == 200 and served.mimetype == "text/javascript"
+    assert served.data.startswith(f"/*! plotly.js v{get_plotlyjs_version()}, atlas build".encode())
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert len(served.data) < 0.4 * full.stat().st_size
+    assert c.get(f"/{PLOTLY_JS}", headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+
+    root = Path(__file__).resolve().parents[2]
+    entry = (root / "deploy" / "plotly" / "entry.js").read_text()
+    built = {"scatter"} | set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", entry))
+    used = set()
+    for source in (root / "layouts").rglob("*.py"):
+        used |= {name.lower() for name in re.findall(r"\bgo\.([A-Z]\w+)\(", source.read_text())}
+    used -= {"figure"}
+    assert used and used <= built, used - built
