@@ -13,6 +13,7 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.optimize import OptimizeResult
 
 import metrics.allocator as allocator
 from core.text import solver_text
@@ -157,3 +158,39 @@ def test_an_optimal_answer_says_it_did_not_stop_early(knapsack):
     r = allocate(h, u, a, 530_000, time_limit=10.0)
     assert r.status == "optimal" and not r.stopped_early and r.mip_gap == 0.0
     assert r.summary()["stopped_early"] is False
+
+
+def test_a_lifted_plan_the_solver_cannot_finish_lifts_the_cheapest_first_and_says_how_far_it_may_be(monkeypatch):
+    """The greedy plan lifts in the tie rule's order (A first, dear); out of time, the answer lifts B and C.
+
+    The relaxation is solved (2 + 10,000 / 300,000 hromadas), the MILP finds
+    nothing in time (as HiGHS on the lifted model of 30,000 units): the plan
+    lifts the cheapest first and its gap to the relaxation's bound is given.
+    """
+    from tests.metrics.test_allocator import ONE_YEAR, SW
+
+    h, u = _atlas(
+        [
+            {"code": "A", "population": 50_000.0, "idp": 0.0, "oblast": OB},  # the largest gap: first by the tie rule
+            {"code": "B", "population": 10_000.0, "idp": 0.0, "oblast": OA},
+            {"code": "C", "population": 10_000.0, "idp": 0.0, "oblast": OA},
+        ]
+    )
+    a = Assumptions().updated({**ONE_YEAR, f"cost.oblast.{OB}.social_worker": 300_000})
+    real = allocator.milp_within
+
+    def relaxation_only(c, *, integrality, **kwargs):
+        if np.any(np.asarray(integrality) > 0):
+            return OptimizeResult(x=None, status=1, fun=None, mip_gap=None, message="Time limit reached.")
+        return real(c, integrality=integrality, **kwargs)
+
+    solved = allocate(h, u, a, 330_000, "lifted", roles=[SW])
+    assert solved.status == "optimal" and solved.objective_value == 2 and solved.greedy_objective_value == 1
+    monkeypatch.setattr(allocator, "milp_within", relaxation_only)
+    r = allocate(h, u, a, 330_000, "lifted", roles=[SW])
+    assert r.status == "time_limit" and r.stopped_early
+    assert r.greedy_objective_value == 1 and set(r.greedy_allocations["code"]) == {"A"}
+    assert r.objective_value == 2 and set(r.allocations["code"]) == {"B", "C"}
+    bound = 2 + 10_000 / 300_000
+    assert r.mip_gap == pytest.approx((bound - 2) / bound, rel=1e-6)
+    assert r.message == ("time_limit_gap", {"gap": pytest.approx((bound - 2) / bound, rel=1e-6)})
