@@ -24,7 +24,7 @@ from flask.sessions import SecureCookieSessionInterface
 from core.text import LANGS, other_lang, t
 from loaders import Dataset, sandbox
 
-from . import auth, guard, ids
+from . import auth, fastjson, guard, ids
 from .auth import Authenticator
 from .jobs import background_manager
 from .pages import data as data_page
@@ -422,6 +422,7 @@ def create_app(
     ``authenticators`` (see :mod:`layouts.auth`) decide who may use it;
     none: the atlas is open. Every route but ``/healthz`` is checked.
     """
+    fastjson.install()  # layouts and answers written by orjson in one pass
     server = flask.Flask(__name__)
     server.session_interface = CacheFriendlySessions()
     configure_compression(server)  # before Dash turns compression on with these settings

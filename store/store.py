@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -298,6 +299,7 @@ class Store:
             db.migrate(self.engine)
         db.check_schema(self.engine)
         self._writer = self.engine.execution_options(immediate=True)
+        self._revision_seen: tuple[tuple, int] | None = None  # (file signature, revision)
         #: boundaries are PostGIS geometry (else WKB in a binary column)
         self.postgis = uses_postgis(self.engine)
 
@@ -361,8 +363,42 @@ class Store:
         with self.engine.connect() as conn:
             return not conn.execute(select(func.count()).select_from(publications)).scalar()
 
+    def _file_signature(self) -> tuple | None:
+        """(inode, size, mtime) of a SQLite store's file and its write-ahead log; None for another database.
+
+        Every committed write changes one of them, so while the signature
+        stays the same the revision does too.
+        """
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        signature = []
+        for path in (url.database, url.database + "-wal"):
+            try:
+                found = os.stat(path)
+            except OSError:
+                signature.append(None)
+            else:
+                signature.append((found.st_ino, found.st_size, found.st_mtime_ns))
+        return tuple(signature)
+
     def revision(self) -> int:
-        """A number that grows with every publication and retraction (0: nothing published yet)."""
+        """A number that grows with every publication and retraction (0: nothing published yet).
+
+        A SQLite store is asked again only when its file or write-ahead log
+        changed since the last answer (two ``stat`` calls, not a query and a
+        pooled connection per request); a server database is asked every time.
+        """
+        signature = self._file_signature()  # before the query: a write after it changes it again
+        known = self._revision_seen
+        if signature is not None and known is not None and known[0] == signature:
+            return known[1]
+        value = self._ask_revision()
+        if signature is not None:
+            self._revision_seen = (signature, value)
+        return value
+
+    def _ask_revision(self) -> int:
         try:
             with self.engine.connect() as conn:
                 value = conn.execute(

@@ -225,3 +225,32 @@ def test_two_workers_that_start_on_a_new_store_at_once_both_start(tmp_path):
         for worker in workers:
             worker.join(120)
         assert [answers.get(timeout=5) for _ in workers] == ["ok", "ok"]
+
+
+def test_a_sqlite_store_is_asked_its_revision_again_only_when_its_file_changed(tmp_path, manifest, units):
+    """The revision is read on every request: a SQLite store answers from two ``stat`` calls while its file and
+    write-ahead log are unchanged, and sees at once what another process (another engine) publishes or retracts."""
+    from sqlalchemy import event
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    serving, other = Store(url, auto_migrate=True), Store(url, auto_migrate=True)
+    asked = []
+    event.listen(serving.engine, "before_cursor_execute", lambda *a: asked.append(a[2]))
+    try:
+        assert serving.revision() == 0
+        for _ in range(5):
+            assert serving.revision() == 0
+        assert sum("audit_log" in q for q in asked) == 1
+        other.publish(other.prepare_manifest(manifest, period="2025-Q2"))
+        published = serving.revision()
+        assert published > 0 and published == other.revision()
+        v2 = write_manifest(tmp_path / "v2", staffing=staffing_csv((1, 7, 3, 2, 1)), units=units)
+        (second,) = other.publish(other.prepare_manifest(v2, period="2025-Q2", kinds=["staffing"]))
+        assert serving.revision() > published
+        before = serving.revision()
+        other.retract(second.id)
+        assert serving.revision() > before
+        assert serving.revision() == serving._ask_revision()
+    finally:
+        serving.close()
+        other.close()
