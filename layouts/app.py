@@ -24,9 +24,10 @@ from flask.sessions import SecureCookieSessionInterface
 from core.text import LANGS, other_lang, t
 from loaders import Dataset, sandbox
 
-from . import auth, fastjson, guard, ids
+from . import auth, fastjson, guard, ids, layout_cache
 from .auth import Authenticator
 from .jobs import background_manager
+from .layout_cache import ByteCache, layout_cache_bytes
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
@@ -136,26 +137,44 @@ COMPRESS_ALGORITHMS = ["br", "gzip"]
 _COMPRESSED: dict[str, bytes] = {}
 
 
-class _MemoryCache:
-    """The smallest cache flask-compress accepts (``get``, ``set``), for static files only.
+class CompressCache:
+    """The smallest cache flask-compress accepts (``get``, ``set``): static files, and kept layouts.
 
     flask-compress asks it about every response with the key
-    ``"<encoding>;<key>"``; a response of no static file has the key
-    ``"<encoding>;None"`` and is never kept.
+    ``"<encoding>;<key>"`` (:func:`_compress_cache_key`); a response of no
+    static file and no kept layout has the key ``"<encoding>;None"`` and is
+    never kept. Static files (a fixed set) are kept for good; the compressed
+    forms of kept layouts (``layout:<digest>``, see
+    :mod:`layouts.layout_cache`) at most ``ATLAS_LAYOUT_CACHE_MB`` per app,
+    least recently used dropped first.
     """
 
+    def __init__(self) -> None:
+        self.layouts = ByteCache(layout_cache_bytes())
+
     def get(self, key: str) -> bytes | None:
-        return None if key.endswith(";None") else _COMPRESSED.get(key)
+        if key.endswith(";None"):
+            return None
+        if ";layout:" in key:
+            return self.layouts.get(key)
+        return _COMPRESSED.get(key)
 
     def set(self, key: str, value: bytes) -> None:
-        if not key.endswith(";None"):
+        if key.endswith(";None"):
+            return
+        if ";layout:" in key:
+            self.layouts.set(key, value)
+        else:
             _COMPRESSED[key] = value
 
 
-def _static_cache_key(request: flask.Request) -> str | None:
-    """Cache key of a versioned static file (component bundles, assets): its path and version."""
+def _compress_cache_key(request: flask.Request) -> str | None:
+    """Cache key of a versioned static file (component bundles, assets: its path and version), or of a kept layout."""
     if request.path.startswith(("/_dash-component-suites/", "/assets/")):
         return f"{request.path}?{request.query_string.decode()}"
+    kept = flask.g.get("atlas_layout_key") if flask.has_request_context() else None
+    if kept is not None and request.path.endswith("/_dash-layout"):
+        return f"layout:{kept}"
     return None
 
 
@@ -165,8 +184,8 @@ def configure_compression(server: flask.Flask) -> None:
     server.config.setdefault("COMPRESS_BR_LEVEL", 5)
     server.config.setdefault("COMPRESS_LEVEL", 6)
     server.config.setdefault("COMPRESS_MIN_SIZE", 500)
-    server.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
-    server.config.setdefault("COMPRESS_CACHE_BACKEND", _MemoryCache)
+    server.config.setdefault("COMPRESS_CACHE_KEY", _compress_cache_key)
+    server.config.setdefault("COMPRESS_CACHE_BACKEND", CompressCache)
 
 
 #: Paths of responses a browser keeps in its cache: never a Set-Cookie on them.
@@ -513,6 +532,13 @@ def create_app(
         )
 
     app.layout = shell
+
+    def period_of(query: dict) -> None:
+        if state.published is not None and "period" in query:
+            state.set_period(url_period(query))
+
+    # each view's layout written once per what it depends on (see layouts.layout_cache)
+    layout_cache.install(app, state, requested_page, parse_path, period_of)
 
     period_outputs = (
         Output(ids.PERIOD, "options"),

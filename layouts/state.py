@@ -51,7 +51,7 @@ import tempfile
 import threading
 import weakref
 import zipfile
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -497,7 +497,30 @@ class AtlasState:
         cache = flask.g.setdefault("atlas_period_choices", {})
         if name not in cache:
             cache[name] = self._get(name)
+        self._note(f"choice:{name}", cache[name])
         return cache[name]
+
+    # -- what a response read of the session (layouts kept per what they read: layouts/layout_cache.py) --
+    def record_reads(self) -> dict[str, str]:
+        """Note, from now to the end of this request, every session setting read: name -> digest of its value."""
+        flask.g.atlas_reads = {}
+        return flask.g.atlas_reads
+
+    def _note(self, name: str, value: Any) -> None:
+        reads = flask.g.get("atlas_reads") if flask.has_request_context() else None
+        if reads is not None and name not in reads:
+            reads[name] = _content_key(value)
+
+    def read_digests(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Digests of this session's settings ``names`` as they are now (what :meth:`record_reads` notes)."""
+        digests = []
+        for name in names:
+            if name.startswith("choice:"):
+                value = self._choice(name[len("choice:") :])
+            else:
+                value = self._get(name)
+            digests.append(_content_key(value))
+        return tuple(digests)
 
     def _choose(self, name: str, value: Any) -> None:
         self._set(name, value)
@@ -550,6 +573,7 @@ class AtlasState:
     def _get(self, name: str) -> Any:
         remembered = self._read_once() if name in _READ_ONCE else None
         if remembered is not None and name in remembered:
+            self._note(name, remembered[name])
             return remembered[name]
         content = self.store.get("small", f"{self.session_id()}:{name}", idle_seconds())
         value = None
@@ -560,6 +584,7 @@ class AtlasState:
                 LOG.warning("session value %s could not be read back (%s); ignored", name, exc)
         if remembered is not None:
             remembered[name] = value
+        self._note(name, value)
         return value
 
     def _set(self, name: str, value: Any) -> None:
