@@ -27,11 +27,11 @@ from loaders import Dataset, sandbox
 from . import auth, fastjson, guard, ids, layout_cache
 from .auth import Authenticator
 from .jobs import background_manager
-from .layout_cache import ByteCache, layout_cache_bytes
+from .layout_cache import layout_cache_bytes
 from .pages import data as data_page
 from .pages import funding, method, overview, profile, scenarios
 from .pages import map as map_page
-from .state import AtlasState, StorageError, idle_seconds
+from .state import AtlasState, ByteCache, StorageError, idle_seconds
 from .state import cache_dir as cache_folder
 from .views import prepare
 

@@ -40,8 +40,9 @@ from urllib.parse import parse_qsl, urlsplit
 import flask
 
 from . import auth
+from .state import ByteCache
 
-__all__ = ["KEPT_PAGES", "ByteCache", "install", "layout_cache_bytes"]
+__all__ = ["KEPT_PAGES", "install", "layout_cache_bytes"]
 
 #: pages whose layout is a function of the URL, the user, the data and the session's settings alone
 KEPT_PAGES = frozenset({"", "map", "profile", "scenarios", "method"})
@@ -53,44 +54,6 @@ def layout_cache_bytes() -> int:
         return max(0, int(float(os.environ.get("ATLAS_LAYOUT_CACHE_MB", "32")) * 2**20))
     except ValueError:
         return 32 * 2**20
-
-
-class ByteCache:
-    """Texts (bytes) by key, at most ``limit`` bytes in all; the least recently used go first. Thread-safe."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.size = 0
-        self._items: OrderedDict[object, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key) -> bytes | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def set(self, key, value: bytes) -> None:
-        if len(value) > self.limit:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= len(old)
-            self._items[key] = value
-            self.size += len(value)
-            while self.size > self.limit:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 def _digest(token: str, key: tuple) -> str:

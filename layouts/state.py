@@ -49,8 +49,10 @@ import secrets
 import stat
 import tempfile
 import threading
+import time
 import weakref
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -155,6 +157,52 @@ def _number(name: str, default: float) -> float:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+class ByteCache:
+    """Texts (bytes) by key, at most ``limit`` bytes in all; the least recently used go first. Thread-safe."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._items: OrderedDict[object, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> bytes | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key, value: bytes) -> None:
+        if len(value) > self.limit:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old)
+            self._items[key] = value
+            self.size += len(value)
+            while self.size > self.limit:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_clock = time.time  # when a kept download was made (tests set it)
+
+
+def download_cache_bytes() -> int:
+    """Bytes of built downloads a worker keeps (``ATLAS_DOWNLOAD_CACHE_MB``, default 16)."""
+    return max(0, int(_number("ATLAS_DOWNLOAD_CACHE_MB", 16) * 2**20))
 
 
 def idle_seconds() -> float:
@@ -453,6 +501,7 @@ class AtlasState:
         self._figures = TableCache(8 * _MEMO_SIZE)  # figures and patches of pages, by what they show
         self._trends = TableCache(2)  # trends over the published periods, per revision and assumptions
         self._datasets = TableCache(_MEMO_SIZE)  # decoded datasets by key (a key's content never changes)
+        self._downloads = ByteCache(download_cache_bytes())  # built downloads (workbooks) by what they show
         redis_url = os.environ.get("ATLAS_REDIS_URL")
         if redis_url:
             self.store: FileStore | RedisStore = RedisStore(redis_url, _caps())
@@ -771,6 +820,24 @@ class AtlasState:
         answer that carries it does not convert the figure again.
         """
         return self._figures.get(key, lambda: _sent_form(make()))
+
+    def kept_download(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        """A download's bytes (a workbook), made once per ``key`` and kept while there is room.
+
+        ``key`` must name everything the bytes depend on: :meth:`tables_key`
+        (the session's dataset, which is its own after an upload, period and
+        assumptions), the view and its language, filter and sorting. At most
+        ``ATLAS_DOWNLOAD_CACHE_MB`` (default 16) MB per worker, least recently
+        used dropped first. A workbook's cover says when it was generated: a
+        kept one is made again after ``ATLAS_DOWNLOAD_KEEP_SECONDS`` (600), so
+        that time is never older than that.
+        """
+        key = (key, int(_clock() // _number("ATLAS_DOWNLOAD_KEEP_SECONDS", 600)))
+        content = self._downloads.get(key)
+        if content is None:
+            content = make()
+            self._downloads.set(key, content)
+        return content
 
     def change_periods(self) -> tuple[str, str] | None:
         """(earlier period, period shown) the change metrics of this session compare; None: no comparison."""

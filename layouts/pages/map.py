@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -501,8 +502,12 @@ def register(app: dash.Dash, state: AtlasState) -> None:
         prevent_initial_call=True,
     )
     def download(_clicks, level, metric, oblast, lang, filter_model, column_state):
-        content = download_bytes(
-            state.tables(metric=metric), level, metric, oblast, lang, filter_model, sort_model(column_state)
+        """The table shown as .xlsx: built once per tables version, view, language, filter and sorting."""
+        sort = sort_model(column_state)
+        shown = json.dumps([level, metric, oblast, lang, filter_model, sort], sort_keys=True, default=str)
+        content = state.kept_download(
+            ("map-table.xlsx", state.tables_key(metric), shown),
+            lambda: download_bytes(state.tables(metric=metric), level, metric, oblast, lang, filter_model, sort),
         )
         return dcc.send_bytes(content, f"atlas_{level}_{metric}.xlsx")
 

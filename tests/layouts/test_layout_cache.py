@@ -12,7 +12,7 @@ import flask
 import pytest
 
 from layouts import create_app
-from layouts.layout_cache import ByteCache
+from layouts.state import ByteCache
 from loaders import read_assumptions
 
 VIEWS = [
