@@ -12,9 +12,11 @@
      gd.calcdata, which the hover reads;
    - a restyle of the trace's name and colour bar (edit types "style" and "colorbars") makes Plotly
      take the new range, scale and hover template into its resolved trace and draw the colour bar;
-   - each path is then filled by Plotly's own choropleth style function from gd.calcdata and the
-     resolved scale (Plotly's "style" step does not restyle a geo choropleth's paths: it fills them
-     only when it draws them).
+   - each path with a value is then given its fill, computed as Plotly computes it (fills() below:
+     the resolved colour scale over [zmin, zmax], linear in RGB, channels rounded). Plotly's "style"
+     step does not restyle a geo choropleth's paths (it fills them only when it draws them), and
+     Plotly's own choropleth style function, which also sets each path's outline and opacity, took
+     4.6 s at 30,000 units (setting the fill alone: about 0.15 s).
    The other traces Plotly holds (the "no data" layer: the same units, a new hover template) are given
    the change's attributes first, so that the restyle resolves them too. Then the figure Dash holds is
    changed the same way and the callback returns no update: Dash's graph does not call Plotly.react,
@@ -48,16 +50,36 @@
         return trace;
     }
 
+    function rgb(colour) {
+        var hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+        if (hex) { return hex.slice(1).map(function (h) { return parseInt(h, 16); }); }
+        return colour.replace(/[^0-9.,]/g, "").split(",").slice(0, 3).map(Number);
+    }
+
+    /* the fill of a value as Plotly's geo choropleth gives it: the resolved colour scale spread over
+       [zmin, zmax], linear in RGB, each channel rounded, values beyond the ends clamped */
+    function fills(trace) {
+        var low = trace.zmin, high = trace.zmax;
+        var stops = trace.colorscale.map(function (s) { return [low + s[0] * (high - low), rgb(s[1])]; });
+        return function (v) {
+            var x = Math.min(high, Math.max(low, v));
+            var i = 1;
+            while (i < stops.length - 1 && x > stops[i][0]) { i++; }
+            var x0 = stops[i - 1][0], c0 = stops[i - 1][1], x1 = stops[i][0], c1 = stops[i][1];
+            var t = x1 > x0 ? (x - x0) / (x1 - x0) : 0;
+            var c = c0.map(function (a, k) { return Math.round(a + (c1[k] - a) * t); });
+            return "rgb(" + c.join(", ") + ")";
+        };
+    }
+
     /* layer: the value trace's new attributes (z, zmin, zmax, colorscale, hovertemplate, name,
        colorbar, ...). A promise of true when repainted in place, of false when nothing was done
        (not drawn yet, other units, or a unit that gains or loses its value). */
     function repaint(gd, layer) {
         var cd = gd && gd.calcdata && gd.calcdata[0];
         var trace = gd && gd.data && gd.data[0];
-        var full = gd && gd._fullData && gd._fullData[0];
         var z = layer && layer.z;
-        if (!cd || !trace || !full || !full._module || typeof full._module.style !== "function" ||
-                !Array.isArray(z) || cd.length !== z.length || !window.Plotly) {
+        if (!cd || !trace || !Array.isArray(z) || cd.length !== z.length || !window.Plotly) {
             return Promise.resolve(false);
         }
         for (var i = 0; i < z.length; i++) {
@@ -75,8 +97,13 @@
             colorbar: [layer.colorbar === undefined ? trace.colorbar : layer.colorbar],
         };
         return window.Plotly.restyle(gd, update, [0]).then(function () {
-            /* the fills, by Plotly's own function: gd.calcdata's values over the resolved scale */
-            gd._fullData[0]._module.style(gd, gd.calcdata[0]);
+            /* the fills: gd.calcdata's values over the resolved scale (a path without a value had none
+               before either: it is left as it is) */
+            var fill = fills(gd._fullData[0]);
+            var group = gd.querySelector(".choroplethlayer .trace.choropleth");
+            group.querySelectorAll("path.choroplethlocation").forEach(function (path) {
+                if (path.__data__ && known(path.__data__.z)) { path.setAttribute("fill", fill(path.__data__.z)); }
+            });
             gd.emit("plotly_afterplot");  // drawn (Plotly's restyle said so before the fills were set)
             return true;
         });
