@@ -44,7 +44,10 @@ def test_a_callback_answer_is_written_as_plotly_writes_it(app, monkeypatch):
 
     written = []
 
+    answers_value = []
+
     def both(value):
+        answers_value.append(value)
         written.append((fastjson.to_json(value), to_json_plotly(value)))
         return written[-1][0]
 
@@ -80,6 +83,8 @@ def test_a_callback_answer_is_written_as_plotly_writes_it(app, monkeypatch):
     assert answers == 1 and len(written) == 1
     ours, plotly_s = written[0]
     assert ours == plotly_s and len(ours) > 10_000
+    monkeypatch.setattr(fastjson, "to_json_plotly", lambda value: pytest.fail("written plotly's slow way"))
+    assert fastjson.to_json(answers_value[0]) == plotly_s
 
 
 def test_values_orjson_does_not_know_go_plotly_s_way_with_the_same_text():
@@ -89,6 +94,8 @@ def test_values_orjson_does_not_know_go_plotly_s_way_with_the_same_text():
         {"when": dt.datetime(2025, 1, 2, 3, 4, 5), "day": dt.date(2025, 1, 2)},
         {"stamp": pd.Timestamp("2025-01-02"), "series": pd.Series([1, 2]), "money": decimal.Decimal("1.5")},
         {"objects": np.array(["a", None], dtype=object), "float": np.float64(2.5), "int": np.int64(7)},
+        {"texts": np.array(["Київ", "<b>"]), "strided": np.arange(10.0)[::2], "nested": np.array([[1, 2], [3, 4]]).T},
+        {"mixed": np.array([1.5, "x", None, html.B("b")], dtype=object)},
     ]
     for value in values:
         assert fastjson.to_json(value) == to_json_plotly(value)
