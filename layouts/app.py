@@ -493,6 +493,11 @@ def create_app(
             return state.period()
         return state.published.resolve(query["period"]) if state.published is not None else None
 
+    def period_of(query: dict) -> None:
+        """A period named in the URL becomes the session's (published data only)."""
+        if state.published is not None and "period" in query:
+            state.set_period(url_period(query))
+
     def shell():
         """The page shell; with the page the browser shows already in it, when the layout request says which.
 
@@ -509,8 +514,7 @@ def create_app(
         pathname, search = shown
         lang, page = parse_path(pathname)
         query = _query(search)
-        if state.published is not None and "period" in query:
-            state.set_period(url_period(query))
+        period_of(query)
         body, nav, title, lang = page_body(lang, page, query, search)
         options, value, compare, compared, style = period_controls(state, lang, url_period(query))
         return shell_layout(
@@ -533,12 +537,8 @@ def create_app(
 
     app.layout = shell
 
-    def period_of(query: dict) -> None:
-        if state.published is not None and "period" in query:
-            state.set_period(url_period(query))
-
     # each view's layout written once per what it depends on (see layouts.layout_cache)
-    layout_cache.install(app, state, requested_page, parse_path, period_of)
+    layout_cache.install(app, state, requested_page, parse_path, lambda search: period_of(_query(search)))
 
     period_outputs = (
         Output(ids.PERIOD, "options"),
@@ -562,8 +562,7 @@ def create_app(
     def route(pathname, search):
         lang, page, search = _location(pathname, search)
         query = _query(search)
-        if state.published is not None and "period" in query:
-            state.set_period(url_period(query))
+        period_of(query)
         return page_body(lang, page, query, search)
 
     @app.callback(*period_outputs, Input(ids.URL, "pathname"), dash.State(ids.URL, "search"), prevent_initial_call=True)

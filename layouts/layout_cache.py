@@ -35,7 +35,6 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
-from urllib.parse import parse_qsl, urlsplit
 
 import flask
 
@@ -78,7 +77,7 @@ def _base_key(state, shown: tuple[str, str], referrer: str) -> tuple:
 
 
 def install(app, state, requested_page, parse_path, set_period_of) -> None:
-    """Keep the layouts of :data:`KEPT_PAGES` (see the module's notes); ``set_period_of(query)`` does what the
+    """Keep the layouts of :data:`KEPT_PAGES` (see the module's notes); ``set_period_of(search)`` does what the
     layout does to the session before it is built (a period named in the URL becomes the session's)."""
     limit = layout_cache_bytes()
     if limit <= 0:
@@ -97,7 +96,7 @@ def install(app, state, requested_page, parse_path, set_period_of) -> None:
         shown = requested_page(referrer, flask.request.host)
         if shown is None or parse_path(shown[0])[1] not in KEPT_PAGES:
             return build()
-        set_period_of(dict(parse_qsl(urlsplit(referrer).query, max_num_fields=50)))
+        set_period_of(shown[1])
         base = _base_key(state, shown, referrer)
         with names_lock:
             names = read_last.get(base)
